@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli.h - argv -> struct cli_opts. Docker's flag names wherever Docker has the
+ * concept. No side effects beyond checking that named host paths exist.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+#include "ward/util.h"
+
+enum cli_command {
+	CLI_HELP,
+	CLI_VERSION,
+	CLI_RUN,
+};
+
+struct cli_opts {
+	enum cli_command command;
+	bool help; /* --help given to a command */
+	struct container_spec spec;
+	char *user;	     /* -u, resolved against the rootfs by spec_finalize() */
+	struct strv cap_add; /* --cap-add, in order */
+	struct strv cap_drop;
+};
+
+/**
+ * cli_parse() - parse the whole command line.
+ *
+ * Return: 0, or -EINVAL with @err naming the argument at fault (exit 125).
+ */
+int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+	__attribute__((nonnull));
+
+void cli_opts_release(struct cli_opts *opts) __attribute__((nonnull));
+
+/** cli_usage() - the help text for @command, on stdout. */
+void cli_usage(enum cli_command command);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * spec.h - struct container_spec: everything a container needs, validated, in one
+ * place, whatever the input (command-line flags today, config.json later). The
+ * launcher reads only this struct; it owns all of its strings.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ward/error.h"
+#include "ward/util.h"
+
+/* Docker's PATH for containers whose image sets none. */
+#define SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+enum spec_mount_kind {
+	SPEC_MOUNT_BIND,  /* -v SRC:DST[:ro] */
+	SPEC_MOUNT_TMPFS, /* --tmpfs DST[:opts] */
+};
+
+struct spec_mount {
+	enum spec_mount_kind kind;
+	char *source;	      /* host path (bind) or NULL */
+	char *destination;    /* absolute path inside the container */
+	unsigned long flags;  /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	char *data;	      /* tmpfs options (size=, mode=) or NULL */
+};
+
+enum spec_seccomp_mode {
+	SPEC_SECCOMP_DEFAULT,	 /* the built-in profile */
+	SPEC_SECCOMP_UNCONFINED, /* no filter */
+	SPEC_SECCOMP_FILE,	 /* seccomp_path */
+};
+
+enum spec_network {
+	SPEC_NET_NONE, /* a new network namespace with loopback up */
+	SPEC_NET_HOST, /* the host's network namespace */
+};
+
+struct container_spec {
+	char *rootfs;		 /* absolute, canonical host path of the root filesystem */
+	struct strv argv;	 /* the command; never empty once validated */
+	struct strv env;	 /* KEY=VALUE, PATH and HOSTNAME always present */
+	char *cwd;		 /* absolute path inside the container */
+	char *hostname;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups; /* supplementary groups */
+	size_t ngroups;
+	uint64_t caps;	 /* bit N set: capability N is kept (bounding, permitted, effective) */
+	bool no_new_privs;
+	bool readonly_root;
+	enum spec_network network;
+	struct spec_mount *mounts;
+	size_t nmounts;
+	enum spec_seccomp_mode seccomp_mode;
+	char *seccomp_path;
+};
+
+/** spec_init() - an empty spec with Docker's defaults (caps, network, root user). */
+void spec_init(struct container_spec *spec) __attribute__((nonnull));
+/** spec_release() - free everything the spec owns; it is left empty. */
+void spec_release(struct container_spec *spec) __attribute__((nonnull));
+
+/**
+ * spec_parse_volume() - add a bind mount from Docker's -v syntax SRC:DST[:ro|rw].
+ *
+ * SRC must be an absolute path that exists; DST absolute.
+ * Return: 0, or -EINVAL with @err naming the spec.
+ */
+int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
+	__attribute__((nonnull));
+
+/**
+ * spec_parse_tmpfs() - add a tmpfs from Docker's --tmpfs syntax DST[:OPTIONS].
+ *
+ * OPTIONS is a comma list of ro, rw, nosuid, suid, nodev, dev, exec, noexec and
+ * size=/mode= (passed to tmpfs). Docker's defaults are noexec,nosuid,nodev.
+ * Return: 0, or -EINVAL with @err naming the argument.
+ */
+int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_err *err)
+	__attribute__((nonnull));
+
+/**
+ * spec_finalize() - validate the whole spec against the rootfs and fill in what
+ * depends on it: the user (-u NAME[:GROUP], UID[:GID], resolved against the
+ * rootfs's /etc/passwd and /etc/group, as Docker does), HOME, PATH, HOSTNAME,
+ * the default command (/bin/sh) and working directory (/).
+ * @user: the -u argument, or NULL for root
+ *
+ * Return: 0, or a negative errno with @err naming the input at fault.
+ */
+int spec_finalize(struct container_spec *spec, const char *user, struct ward_err *err)
+	__attribute__((nonnull(1, 3)));
+
+/**
+ * spec_getenv() - the value of @key in the container's environment, or NULL.
+ */
+const char *spec_getenv(const struct container_spec *spec, const char *key)
+	__attribute__((nonnull));
+
+/**
+ * spec_setenv() - set KEY=VALUE in the container's environment, replacing an
+ * earlier value of KEY (the last -e wins, as in Docker).
+ */
+void spec_setenv(struct container_spec *spec, const char *kv) __attribute__((nonnull));

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sys.h - thin wrappers for system calls glibc 2.36 does not wrap (openat2,
+ * pivot_root, close_range) and for path resolution confined to a root directory.
+ * All return -1 with errno set, like the system calls they wrap.
+ */
+#pragma once
+
+#include <sys/types.h>
+
+/** sys_pivot_root() - pivot_root(2). */
+int sys_pivot_root(const char *new_root, const char *put_old);
+
+/**
+ * sys_open_in_root() - open @path as if @rootfd were "/": symlinks and ".." never
+ * leave the root (openat2 with RESOLVE_IN_ROOT). Adds O_CLOEXEC.
+ */
+int sys_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
+
+/**
+ * sys_mkdir_p_in_root() - create @path and its missing parents below @rootfd,
+ * confined as sys_open_in_root() is.
+ *
+ * Return: an O_PATH descriptor of the directory, or -1 with errno set.
+ */
+int sys_mkdir_p_in_root(int rootfd, const char *path, mode_t mode);
+
+/**
+ * sys_cloexec_from() - mark every descriptor >= @lowfd close-on-exec
+ * (close_range(CLOSE_RANGE_CLOEXEC), falling back to a /proc/self/fd walk).
+ */
+int sys_cloexec_from(int lowfd);

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mount.c - the container's mount tree, built in the child before pivot_root.
+ * No allocation: paths are formatted into stack buffers.
+ */
+#include "ward/mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/sys.h"
+
+const char *const mnt_masked_paths[] = {
+	"/proc/asound",	      "/proc/acpi",	   "/proc/interrupts",
+	"/proc/kcore",	      "/proc/keys",	   "/proc/latency_stats",
+	"/proc/timer_list",   "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",	      "/sys/firmware",	   "/sys/devices/virtual/powercap",
+	NULL,
+};
+
+const char *const mnt_readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+struct fdpath {
+	char s[32];
+};
+
+static const char *fdpath(struct fdpath *p, int fd)
+{
+	(void)snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
+	return p->s;
+}
+
+/* The mount flags a bind remount must keep: the kernel refuses to drop locked ones. */
+static unsigned long kept_flags(int fd)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (fstatvfs(fd, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+/* Make sure @path exists inside the root, as a directory or an empty file. */
+static int make_target(int rootfd, const char *path, bool dir, struct ward_err *err)
+{
+	char parent[PATH_MAX];
+	cleanup_close int pfd = -1;
+	int fd;
+	char *slash;
+
+	if (dir) {
+		fd = sys_mkdir_p_in_root(rootfd, path, 0755);
+		if (fd < 0)
+			return err_set(err, errno, "cannot create mount point '%s'", path);
+		return fd;
+	}
+	fd = sys_open_in_root(rootfd, path, O_PATH, 0);
+	if (fd >= 0 || errno != ENOENT) {
+		if (fd < 0)
+			return err_set(err, errno, "cannot open mount point '%s'", path);
+		return fd;
+	}
+	if ((size_t)snprintf(parent, sizeof(parent), "%s", path) >= sizeof(parent))
+		return err_set(err, ENAMETOOLONG, "cannot create mount point '%s'", path);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	pfd = sys_mkdir_p_in_root(rootfd, slash && parent[0] ? parent : "/", 0755);
+	if (pfd < 0)
+		return err_set(err, errno, "cannot create mount point '%s'", path);
+	fd = sys_open_in_root(rootfd, path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return err_set(err, errno, "cannot create mount point '%s'", path);
+	close(fd);
+	fd = sys_open_in_root(rootfd, path, O_PATH, 0);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open mount point '%s'", path);
+	return fd;
+}
+
+/* Remount what is now mounted at @path (inside the root) read-only. */
+static int remount_ro(int rootfd, const char *path, struct ward_err *err)
+{
+	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH, 0);
+	struct fdpath p;
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", path);
+	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(fd),
+		  NULL) < 0)
+		return err_set(err, errno, "cannot remount '%s' read-only", path);
+	return 0;
+}
+
+static int mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
+			 unsigned long flags, const char *data, bool dir, struct ward_err *err)
+{
+	cleanup_close int fd = make_target(rootfd, path, dir, err);
+	struct fdpath p;
+
+	if (fd < 0)
+		return fd;
+	if (mount(src, fdpath(&p, fd), fstype, flags, data) < 0)
+		return err_set(err, errno, "cannot mount %s on '%s'", fstype ? fstype : src, path);
+	return 0;
+}
+
+static int setup_dev(int rootfd, struct ward_err *err)
+{
+	static const struct {
+		const char *name;
+		unsigned int major, minor;
+	} nodes[] = {
+		{"null", 1, 3}, {"zero", 1, 5},	  {"full", 1, 7},
+		{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+	};
+	static const struct {
+		const char *target, *name;
+	} links[] = {
+		{"pts/ptmx", "ptmx"},	     {"/proc/self/fd", "fd"},
+		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+		{"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+	};
+	cleanup_close int devfd = -1;
+	struct fdpath p;
+	int r;
+
+	r = mount_in_root(rootfd, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			  "mode=755,size=65536k", true, err);
+	if (r < 0)
+		return r;
+	devfd = sys_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, 0);
+	if (devfd < 0)
+		return err_set(err, errno, "cannot open '/dev'");
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char host[64];
+
+		if (mknodat(devfd, nodes[i].name, S_IFCHR | 0666,
+			    makedev(nodes[i].major, nodes[i].minor)) == 0) {
+			if (fchmodat(devfd, nodes[i].name, 0666, 0) < 0)
+				return err_set(err, errno, "cannot chmod '/dev/%s'", nodes[i].name);
+			continue;
+		}
+		if (errno != EPERM)
+			return err_set(err, errno, "cannot create '/dev/%s'", nodes[i].name);
+		/* without CAP_MKNOD (a user namespace), bind the host's node instead */
+		(void)snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
+		r = mount_in_root(devfd, host, nodes[i].name, NULL, MS_BIND, NULL, false, err);
+		if (r < 0)
+			return r;
+	}
+	r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			  "newinstance,ptmxmode=0666,mode=0620,gid=5", true, err);
+	if (r < 0)
+		return r;
+	r = mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "mode=1777,size=65536k", true, err);
+	if (r < 0)
+		return r;
+	r = mount_in_root(rootfd, "mqueue", "/dev/mqueue", "mqueue",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i].target, devfd, links[i].name) < 0)
+			return err_set(err, errno, "cannot create '/dev/%s'", links[i].name);
+	(void)p;
+	return 0;
+}
+
+static int setup_sys(int rootfd, struct ward_err *err)
+{
+	cleanup_close int fd = make_target(rootfd, "/sys", true, err);
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+	struct fdpath p;
+
+	if (fd < 0)
+		return fd;
+	if (mount("sysfs", fdpath(&p, fd), "sysfs", flags, NULL) == 0)
+		return 0;
+	/* sysfs refuses a new instance where we do not own the network namespace:
+	 * fall back to a read-only recursive bind of the host's, as runc does */
+	if (errno != EPERM && errno != EBUSY)
+		return err_set(err, errno, "cannot mount sysfs on '/sys'");
+	if (mount("/sys", fdpath(&p, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+		return err_set(err, errno, "cannot bind '/sys'");
+	return remount_ro(rootfd, "/sys", err);
+}
+
+static int setup_user_mounts(int rootfd, const struct container_spec *spec, struct ward_err *err)
+{
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		int r;
+
+		if (m->kind == SPEC_MOUNT_TMPFS) {
+			r = mount_in_root(rootfd, "tmpfs", m->destination, "tmpfs", m->flags,
+					  m->data, true, err);
+		} else {
+			struct stat st;
+
+			if (stat(m->source, &st) < 0)
+				return err_set(err, errno, "volume source '%s'", m->source);
+			r = mount_in_root(rootfd, m->source, m->destination, NULL,
+					  MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode), err);
+			if (r == 0 && (m->flags & MS_RDONLY))
+				r = remount_ro(rootfd, m->destination, err);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int mask_paths(int rootfd, struct ward_err *err)
+{
+	cleanup_close int null = sys_open_in_root(rootfd, "/dev/null", O_PATH, 0);
+	struct fdpath src, dst;
+
+	if (null < 0)
+		return err_set(err, errno, "cannot open '/dev/null'");
+	for (size_t i = 0; mnt_masked_paths[i]; i++) {
+		const char *path = mnt_masked_paths[i];
+		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+		struct stat st;
+		int r;
+
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return err_set(err, errno, "cannot open masked path '%s'", path);
+		if (S_ISDIR(st.st_mode))
+			r = mount("tmpfs", fdpath(&dst, fd), "tmpfs", MS_RDONLY, NULL);
+		else
+			r = mount(fdpath(&src, null), fdpath(&dst, fd), NULL, MS_BIND, NULL);
+		if (r < 0)
+			return err_set(err, errno, "cannot mask '%s'", path);
+	}
+	for (size_t i = 0; mnt_readonly_paths[i]; i++) {
+		const char *path = mnt_readonly_paths[i];
+		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+		int r;
+
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0)
+			return err_set(err, errno, "cannot open read-only path '%s'", path);
+		if (mount(fdpath(&src, fd), fdpath(&dst, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+			return err_set(err, errno, "cannot bind read-only path '%s'", path);
+		r = remount_ro(rootfd, path, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
+	if (fchdir(rootfd) < 0)
+		return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
+	/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
+	if (sys_pivot_root(".", ".") < 0)
+		return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
+	if (umount2(".", MNT_DETACH) < 0)
+		return err_set(err, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return err_set(err, errno, "cannot chdir to '/'");
+	if (spec->readonly_root) {
+		cleanup_close int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || mount(NULL, "/", NULL,
+				    MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(fd), NULL) < 0)
+			return err_set(err, errno, "cannot make the root filesystem read-only");
+	}
+	if (chdir(spec->cwd) < 0)
+		return err_set(err, errno, "cannot enter working directory '%s'", spec->cwd);
+	return 0;
+}
+
+int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
+{
+	cleanup_close int rootfd = -1;
+	cleanup_close int cwdfd = -1;
+	int r;
+
+	/* nothing we mount may propagate back to the host */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return err_set(err, errno, "cannot make '/' a slave mount");
+	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);
+	rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return err_set(err, errno, "cannot open rootfs '%s'", spec->rootfs);
+
+	r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+			  true, err);
+	if (r < 0)
+		return r;
+	r = setup_dev(rootfd, err);
+	if (r < 0)
+		return r;
+	r = setup_sys(rootfd, err);
+	if (r < 0)
+		return r;
+	r = setup_user_mounts(rootfd, spec, err);
+	if (r < 0)
+		return r;
+	r = mask_paths(rootfd, err);
+	if (r < 0)
+		return r;
+	/* Docker creates a missing working directory */
+	cwdfd = sys_mkdir_p_in_root(rootfd, spec->cwd, 0755);
+	if (cwdfd < 0)
+		return err_set(err, errno, "cannot create working directory '%s'", spec->cwd);
+	return enter_root(spec, rootfd, err);
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * process.c - plan in the parent, apply in the child.
+ *
+ * The parent and child talk over a SOCK_SEQPACKET pair, both ends close-on-exec:
+ * the parent sends one byte when the child may proceed; the child answers only
+ * if it fails, with a whole struct ward_err, and otherwise its end closes at
+ * execve, so EOF tells the parent the command is running. The child is a plain
+ * fork (no CLONE_VM) of a single-threaded process and does not allocate.
+ */
+#include "ward/process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/mount.h"
+#include "ward/ns.h"
+#include "ward/sys.h"
+
+/* Signals ward passes on to the container, as docker run's sig-proxy does. */
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig)
+{
+	int saved = errno;
+
+	if (forward_to > 0)
+		(void)kill(forward_to, sig);
+	errno = saved;
+}
+
+struct plan {
+	const struct container_spec *spec;
+	struct caps_plan caps;
+	int sync; /* the child's end of the socket pair */
+};
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Tell the parent what failed, then leave; nothing else is safe to do here. */
+static __attribute__((noreturn)) void child_fail(int sync, struct ward_err *err)
+{
+	int status = err_exit_status(err);
+
+	(void)write_full(sync, err, sizeof(*err));
+	_exit(status);
+}
+
+static bool parent_gone(int sync)
+{
+	struct pollfd pfd = {.fd = sync, .events = POLLIN};
+
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+static int switch_user(const struct container_spec *spec, struct ward_err *err)
+{
+	/* keep the permitted set across setresuid; caps_apply() then sets it exactly */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot set keep-capabilities");
+	if (setgroups(spec->ngroups, spec->groups) < 0)
+		return err_set(err, errno, "cannot set supplementary groups");
+	if (setresgid(spec->gid, spec->gid, spec->gid) < 0)
+		return err_set(err, errno, "cannot set gid %u", (unsigned)spec->gid);
+	if (setresuid(spec->uid, spec->uid, spec->uid) < 0)
+		return err_set(err, errno, "cannot set uid %u", (unsigned)spec->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot clear keep-capabilities");
+	return 0;
+}
+
+/*
+ * execvpe() with the container's PATH rather than ours. Returns only on failure,
+ * with err->status 127 (not found) or 126 (found but not executable).
+ */
+static int exec_command(const struct container_spec *spec, struct ward_err *err)
+{
+	const char *cmd = spec->argv.v[0];
+	const char *path = spec_getenv(spec, "PATH");
+	int first_error = ENOENT;
+	char buf[PATH_MAX];
+
+	if (strchr(cmd, '/') || !path) {
+		execve(cmd, spec->argv.v, spec->env.v);
+		first_error = errno;
+	} else {
+		for (const char *p = path; p;) {
+			const char *end = strchr(p, ':');
+			size_t dlen = end ? (size_t)(end - p) : strlen(p);
+
+			if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen, dlen ? p : ".",
+					     cmd) < sizeof(buf)) {
+				execve(buf, spec->argv.v, spec->env.v);
+				/* keep looking past missing entries, remember a real failure */
+				if (errno != ENOENT && errno != ENOTDIR && first_error == ENOENT)
+					first_error = errno;
+			}
+			p = end ? end + 1 : NULL;
+		}
+	}
+	err_set(err, first_error, "exec '%s'", cmd);
+	err->status = first_error == ENOENT ? WARD_EXIT_NOT_FOUND : WARD_EXIT_CANNOT_EXEC;
+	return -first_error;
+}
+
+static __attribute__((noreturn)) void child_main(const struct plan *plan)
+{
+	const struct container_spec *spec = plan->spec;
+	struct ward_err err = {0};
+	sigset_t none;
+	char go;
+
+	/* die with ward; re-armed below because a credential change clears it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		err_set(&err, errno, "cannot set the parent-death signal");
+		child_fail(plan->sync, &err);
+	}
+	/* wait for the parent; EOF means it died before releasing us */
+	if (read_full(plan->sync, &go, 1) != 1)
+		_exit(WARD_EXIT_LAUNCHER);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
+	umask(0);
+	if (ns_set_hostname(spec->hostname, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (spec->network == SPEC_NET_NONE && ns_loopback_up(&err) < 0)
+		child_fail(plan->sync, &err);
+	if (mnt_setup_rootfs(spec, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (caps_drop_bounding(&plan->caps, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (switch_user(spec, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (caps_apply(&plan->caps, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (spec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set(&err, errno, "cannot set no_new_privs");
+		child_fail(plan->sync, &err);
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		err_set(&err, errno, "cannot set the parent-death signal");
+		child_fail(plan->sync, &err);
+	}
+	/* ward may have died while the signal was cleared: its end of the socket
+	 * is then closed (getppid() says 0 across the pid namespace either way) */
+	if (parent_gone(plan->sync))
+		_exit(WARD_EXIT_LAUNCHER);
+	umask(022);
+	if (sys_cloexec_from(STDERR_FILENO + 1) < 0) {
+		err_set(&err, errno, "cannot mark descriptors close-on-exec");
+		child_fail(plan->sync, &err);
+	}
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
+		err_set(&err, errno, "cannot unblock signals");
+		child_fail(plan->sync, &err);
+	}
+	exec_command(spec, &err);
+	child_fail(plan->sync, &err);
+}
+
+static int wait_child(pid_t pid, int *status, struct ward_err *err)
+{
+	int ws;
+
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return err_set(err, errno, "cannot wait for the container");
+	}
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else if (WIFSIGNALED(ws))
+		*status = 128 + WTERMSIG(ws);
+	else
+		*status = WARD_EXIT_LAUNCHER;
+	return 0;
+}
+
+static int install_forwarding(sigset_t *blocked, sigset_t *old, struct ward_err *err)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(blocked);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		sigaddset(blocked, forwarded[i]);
+		sigaddset(&sa.sa_mask, forwarded[i]);
+	}
+	/* a SIGCHLD inherited as ignored would make waitpid() fail */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		return err_set(err, errno, "cannot reset SIGCHLD");
+	/* blocked across clone, so no signal lands between clone and the handlers */
+	if (sigprocmask(SIG_BLOCK, blocked, old) < 0)
+		return err_set(err, errno, "cannot block signals");
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (sigaction(forwarded[i], &sa, NULL) < 0)
+			return err_set(err, errno, "cannot install a signal handler");
+	return 0;
+}
+
+int proc_run(const struct container_spec *spec, int *status, struct ward_err *err)
+{
+	struct plan plan = {.spec = spec, .sync = -1};
+	cleanup_close int parent_end = -1;
+	sigset_t blocked, old;
+	struct ward_err child_err;
+	int sv[2], r;
+	ssize_t n;
+	pid_t pid;
+	char go = 'g';
+
+	r = caps_prepare(&plan.caps, spec->caps, err);
+	if (r < 0)
+		return r;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		caps_plan_release(&plan.caps);
+		return err_set(err, errno, "cannot create the sync socket");
+	}
+	parent_end = sv[0];
+	plan.sync = sv[1];
+	r = install_forwarding(&blocked, &old, err);
+	if (r < 0) {
+		close(plan.sync);
+		caps_plan_release(&plan.caps);
+		return r;
+	}
+	(void)fflush(NULL); /* buffered output must not be written twice */
+	pid = (pid_t)syscall(SYS_clone, ns_clone_flags(spec) | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(parent_end);
+		child_main(&plan);
+	}
+	r = pid < 0 ? -errno : 0;
+	close(plan.sync);
+	caps_plan_release(&plan.caps);
+	if (r < 0) {
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		return err_set(err, -r, "cannot create the container's namespaces");
+	}
+	forward_to = pid;
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (write_full(parent_end, &go, 1) != 1) {
+		r = err_set(err, errno, "cannot release the container");
+		(void)kill(pid, SIGKILL);
+	} else {
+		n = read_full(parent_end, &child_err, sizeof(child_err));
+		if (n == (ssize_t)sizeof(child_err)) {
+			*err = child_err;
+			err->msg[sizeof(err->msg) - 1] = '\0';
+			r = -(err->code ? err->code : EINVAL);
+		} else if (n != 0) {
+			r = err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
+			(void)kill(pid, SIGKILL);
+		}
+	}
+	{
+		int ws = 0;
+		struct ward_err werr;
+
+		if (wait_child(pid, &ws, &werr) < 0 && r == 0) {
+			*err = werr;
+			r = -werr.code;
+		}
+		forward_to = 0;
+		*status = ws;
+	}
+	return r;
+}

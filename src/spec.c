@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * spec.c - struct container_spec: defaults, Docker's -v/--tmpfs/-u syntaxes, and
+ * the validation that must happen in the parent, against the rootfs, before any
+ * namespace exists.
+ */
+#include "ward/spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/sys.h"
+
+void spec_init(struct container_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->caps = caps_docker_default();
+	spec->network = SPEC_NET_NONE;
+	spec->seccomp_mode = SPEC_SECCOMP_DEFAULT;
+}
+
+void spec_release(struct container_spec *spec)
+{
+	free(spec->rootfs);
+	strv_release(&spec->argv);
+	strv_release(&spec->env);
+	free(spec->cwd);
+	free(spec->hostname);
+	free(spec->groups);
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		free(spec->mounts[i].source);
+		free(spec->mounts[i].destination);
+		free(spec->mounts[i].data);
+	}
+	free(spec->mounts);
+	free(spec->seccomp_path);
+	spec_init(spec);
+}
+
+static struct spec_mount *add_mount(struct container_spec *spec)
+{
+	spec->mounts = xrealloc(spec->mounts, (spec->nmounts + 1) * sizeof(*spec->mounts));
+	memset(&spec->mounts[spec->nmounts], 0, sizeof(*spec->mounts));
+	return &spec->mounts[spec->nmounts++];
+}
+
+int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
+{
+	cleanup_free char *copy = xstrdup(arg);
+	char *src = copy, *dst, *mode = NULL;
+	unsigned long flags = 0;
+	struct spec_mount *m;
+	struct stat st;
+
+	dst = strchr(src, ':');
+	if (dst) {
+		*dst++ = '\0';
+		mode = strchr(dst, ':');
+		if (mode)
+			*mode++ = '\0';
+	}
+	if (!dst || src[0] != '/' || dst[0] != '/' || strcmp(dst, "/") == 0)
+		return err_set(err, 0, "invalid volume specification '%s'", arg);
+	if (mode && strcmp(mode, "ro") == 0)
+		flags = MS_RDONLY;
+	else if (mode && strcmp(mode, "rw") != 0)
+		return err_set(err, 0, "invalid volume specification '%s'", arg);
+	if (stat(src, &st) < 0)
+		return err_set(err, errno, "volume source '%s'", src);
+	m = add_mount(spec);
+	m->kind = SPEC_MOUNT_BIND;
+	m->source = xstrdup(src);
+	m->destination = xstrdup(dst);
+	m->flags = flags;
+	return 0;
+}
+
+int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_err *err)
+{
+	static const struct {
+		const char *name;
+		unsigned long set, clear;
+	} words[] = {
+		{"ro", MS_RDONLY, 0},	 {"rw", 0, MS_RDONLY},	   {"nosuid", MS_NOSUID, 0},
+		{"suid", 0, MS_NOSUID},	 {"nodev", MS_NODEV, 0},   {"dev", 0, MS_NODEV},
+		{"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC},
+	};
+	cleanup_free char *copy = xstrdup(arg);
+	char *dst = copy, *opts = strchr(copy, ':'), *tok, *save = NULL;
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; /* Docker's defaults */
+	char data[256] = "";
+	struct spec_mount *m;
+
+	if (opts)
+		*opts++ = '\0';
+	if (dst[0] != '/' || strcmp(dst, "/") == 0)
+		return err_set(err, 0, "invalid tmpfs specification '%s'", arg);
+	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i, n = sizeof(words) / sizeof(words[0]);
+
+		for (i = 0; i < n; i++)
+			if (strcmp(tok, words[i].name) == 0)
+				break;
+		if (i < n) {
+			flags = (flags | words[i].set) & ~words[i].clear;
+		} else if (str_has_prefix(tok, "size=") || str_has_prefix(tok, "mode=") ||
+			   str_has_prefix(tok, "uid=") || str_has_prefix(tok, "gid=") ||
+			   str_has_prefix(tok, "nr_inodes=")) {
+			size_t used = strlen(data);
+
+			if ((size_t)snprintf(data + used, sizeof(data) - used, "%s%s",
+					     used ? "," : "", tok) >= sizeof(data) - used)
+				return err_set(err, 0, "invalid tmpfs specification '%s'", arg);
+		} else {
+			return err_set(err, 0, "invalid tmpfs option '%s' in '%s'", tok, arg);
+		}
+	}
+	m = add_mount(spec);
+	m->kind = SPEC_MOUNT_TMPFS;
+	m->destination = xstrdup(dst);
+	m->flags = flags;
+	m->data = data[0] ? xstrdup(data) : NULL;
+	return 0;
+}
+
+const char *spec_getenv(const struct container_spec *spec, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < spec->env.n; i++)
+		if (strncmp(spec->env.v[i], key, klen) == 0 && spec->env.v[i][klen] == '=')
+			return spec->env.v[i] + klen + 1;
+	return NULL;
+}
+
+void spec_setenv(struct container_spec *spec, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+
+	for (size_t i = 0; i < spec->env.n; i++) {
+		if (strncmp(spec->env.v[i], kv, klen) == 0 && spec->env.v[i][klen] == '=') {
+			free(spec->env.v[i]);
+			spec->env.v[i] = xstrdup(kv);
+			return;
+		}
+	}
+	strv_push(&spec->env, kv);
+}
+
+/* What -u resolves to. */
+struct user_info {
+	uid_t uid;
+	gid_t gid;
+	bool found; /* the user is in the rootfs's /etc/passwd */
+	char name[256];
+	char home[PATH_MAX];
+};
+
+static bool parse_id(const char *s, uint32_t *out)
+{
+	uint64_t v;
+
+	/* (uid_t)-1 means "unchanged" to the kernel: refuse it */
+	if (!parse_u64(s, UINT32_MAX - 1, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Open a file of the rootfs without following links out of it. */
+static FILE *open_rootfs_file(const char *rootfs, const char *path)
+{
+	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd;
+	FILE *f;
+
+	if (rootfd < 0)
+		return NULL;
+	fd = sys_open_in_root(rootfd, path, O_RDONLY | O_NOCTTY, 0);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "re");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/*
+ * Find a passwd entry by name (when @name) or by uid. Fields: name:x:uid:gid:gecos:home:shell.
+ */
+static bool lookup_passwd(const char *rootfs, const char *name, uid_t uid, struct user_info *u)
+{
+	cleanup_fclose FILE *f = open_rootfs_file(rootfs, "/etc/passwd");
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *fields[7] = {0}, *p = line, *save = NULL;
+		uint32_t id, gid;
+		int n = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (char *t = strsep(&p, ":"); t && n < 7; t = strsep(&p, ":"))
+			fields[n++] = t;
+		(void)save;
+		if (n < 4 || !parse_id(fields[2], &id) || !parse_id(fields[3], &gid))
+			continue;
+		if (name ? strcmp(fields[0], name) != 0 : id != uid)
+			continue;
+		u->uid = id;
+		u->gid = gid;
+		u->found = true;
+		(void)snprintf(u->name, sizeof(u->name), "%s", fields[0]);
+		(void)snprintf(u->home, sizeof(u->home), "%s", n > 5 && fields[5][0] ? fields[5] : "/");
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Walk /etc/group: resolve @group_name to a gid (when not NULL) and collect the
+ * groups that list @user as a member.
+ */
+static bool scan_groups(const char *rootfs, const char *group_name, gid_t *gid, const char *user,
+			struct container_spec *spec)
+{
+	cleanup_fclose FILE *f = open_rootfs_file(rootfs, "/etc/group");
+	bool found = false;
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *fields[4] = {0}, *p = line;
+		uint32_t id;
+		int n = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (char *t = strsep(&p, ":"); t && n < 4; t = strsep(&p, ":"))
+			fields[n++] = t;
+		if (n < 3 || !parse_id(fields[2], &id))
+			continue;
+		if (group_name && strcmp(fields[0], group_name) == 0) {
+			*gid = id;
+			found = true;
+		}
+		if (user && n == 4) {
+			char *m = fields[3], *tok;
+
+			while ((tok = strsep(&m, ","))) {
+				if (strcmp(tok, user) != 0)
+					continue;
+				spec->groups = xrealloc(spec->groups,
+							(spec->ngroups + 1) * sizeof(gid_t));
+				spec->groups[spec->ngroups++] = id;
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+static int resolve_user(struct container_spec *spec, const char *arg, struct user_info *u,
+			struct ward_err *err)
+{
+	cleanup_free char *copy = xstrdup(arg ? arg : "0");
+	char *user = copy, *group = strchr(copy, ':');
+	uint32_t id;
+
+	if (group) {
+		*group++ = '\0';
+		if (strchr(group, ':') || !*group)
+			return err_set(err, 0, "invalid user '%s'", arg);
+	}
+	if (!*user)
+		return err_set(err, 0, "invalid user '%s'", arg);
+	if (parse_id(user, &id)) {
+		u->uid = id;
+		u->gid = 0;
+		(void)snprintf(u->home, sizeof(u->home), "%s", id == 0 ? "/root" : "/");
+		(void)lookup_passwd(spec->rootfs, NULL, id, u);
+	} else if (user[0] >= '0' && user[0] <= '9') {
+		return err_set(err, 0, "invalid user '%s'", arg);
+	} else if (!lookup_passwd(spec->rootfs, user, 0, u)) {
+		return err_set(err, 0, "unable to find user '%s': no matching entries in passwd file",
+			       user);
+	}
+	spec->ngroups = 0;
+	if (group) {
+		gid_t gid;
+
+		if (parse_id(group, &id)) {
+			u->gid = id;
+		} else if (group[0] >= '0' && group[0] <= '9') {
+			return err_set(err, 0, "invalid user '%s'", arg);
+		} else {
+			if (!scan_groups(spec->rootfs, group, &gid, NULL, spec))
+				return err_set(err, 0,
+					       "unable to find group '%s': no matching entries in group file",
+					       group);
+			u->gid = gid;
+		}
+	}
+	/* supplementary groups: those listing the user, else the primary group (runc) */
+	if (u->found)
+		(void)scan_groups(spec->rootfs, NULL, NULL, u->name, spec);
+	if (spec->ngroups == 0) {
+		spec->groups = xrealloc(spec->groups, sizeof(gid_t));
+		spec->groups[0] = u->gid;
+		spec->ngroups = 1;
+	}
+	return 0;
+}
+
+static char *random_hostname(void)
+{
+	unsigned char bytes[6];
+	char out[13];
+
+	/* the kernel's CSPRNG; a failure here is not worth failing the container for */
+	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) {
+		unsigned long v = (unsigned long)getpid() * 2654435761UL;
+
+		memcpy(bytes, &v, sizeof(bytes) < sizeof(v) ? sizeof(bytes) : sizeof(v));
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		(void)snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+	return xstrdup(out);
+}
+
+int spec_finalize(struct container_spec *spec, const char *user, struct ward_err *err)
+{
+	struct user_info u = {0};
+	char real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (!spec->rootfs)
+		return err_set(err, 0, "no rootfs given");
+	if (stat(spec->rootfs, &st) < 0)
+		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, ENOTDIR, "cannot use rootfs '%s'", spec->rootfs);
+	if (!realpath(spec->rootfs, real))
+		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
+	if (strcmp(real, "/") == 0)
+		return err_set(err, 0, "cannot use rootfs '%s': it is the host's root", spec->rootfs);
+	free(spec->rootfs);
+	spec->rootfs = xstrdup(real);
+
+	if (spec->cwd && spec->cwd[0] != '/')
+		return err_set(err, 0, "working directory '%s' is not an absolute path", spec->cwd);
+	if (!spec->cwd)
+		spec->cwd = xstrdup("/");
+
+	r = resolve_user(spec, user, &u, err);
+	if (r < 0)
+		return r;
+	spec->uid = u.uid;
+	spec->gid = u.gid;
+
+	if (!spec->hostname)
+		spec->hostname = random_hostname();
+	if (!spec->argv.n)
+		strv_push(&spec->argv, "/bin/sh");
+	if (!spec_getenv(spec, "PATH"))
+		spec_setenv(spec, "PATH=" SPEC_DEFAULT_PATH);
+	if (!spec_getenv(spec, "HOSTNAME"))
+		strv_push_owned(&spec->env, xasprintf("HOSTNAME=%s", spec->hostname));
+	if (!spec_getenv(spec, "HOME"))
+		strv_push_owned(&spec->env, xasprintf("HOME=%s", u.home[0] ? u.home : "/"));
+	return 0;
+}
