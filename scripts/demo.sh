@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Builds ward and a busybox root filesystem, then runs a few containers in it.
+# Needs root (ward does not run rootless yet).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${WARD_BUILD_DIR:-$here/build}
+rootfs=${1:-/tmp/ward-demo-rootfs}
+
+"$here/scripts/deps.sh"
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+"$here/scripts/mkrootfs.sh" "$rootfs" --helper "$build/ward-testhelper" >/dev/null
+
+ward="$build/ward"
+show() {
+	printf '\n$ %s\n' "$*"
+	"$@" || printf '(exit status %d)\n' "$?"
+}
+show "$ward" run --hostname demo "$rootfs" /bin/sh -c 'echo hello from $(hostname); id; ps'
+show "$ward" run -u 1000:1000 -e FOO=bar -w /tmp "$rootfs" env
+show "$ward" run --cap-drop ALL --cap-add NET_BIND_SERVICE "$rootfs" grep Cap /proc/self/status
+show "$ward" run --read-only --tmpfs /scratch "$rootfs" /bin/sh -c 'touch /etc/x; touch /scratch/ok && echo scratch is writable'
+show "$ward" run "$rootfs" /bin/sh -c 'exit 3'

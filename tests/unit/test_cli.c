@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_cli.c - ward's command line: verbs, run options, and their errors. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "unit.h"
+#include "ward/cli.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+START_TEST(test_run_options)
+{
+	char *argv[] = {"ward", "run", "--cap-add", "sys_admin", "--cap-drop", "ALL", "-u", "1000:1000",
+			"-e", "FOO=bar", "-w", "/tmp", "-h", "box", "--read-only", "--network", "host",
+			"--security-opt", "no-new-privileges", "--security-opt",
+			"seccomp=unconfined", "--tmpfs", "/scratch:size=1m,exec", "/rootfs", "ls",
+			"-l", "--cap-add", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_int_eq(o.command, CLI_RUN);
+	ck_assert_str_eq(o.cap_add.v[0], "sys_admin");
+	ck_assert_str_eq(o.cap_drop.v[0], "ALL");
+	ck_assert_str_eq(o.user, "1000:1000");
+	ck_assert_str_eq(spec_getenv(&o.spec, "FOO"), "bar");
+	ck_assert_str_eq(o.spec.cwd, "/tmp");
+	ck_assert_str_eq(o.spec.hostname, "box");
+	ck_assert(o.spec.readonly_root);
+	ck_assert_int_eq(o.spec.network, SPEC_NET_HOST);
+	ck_assert(o.spec.no_new_privs);
+	ck_assert_int_eq(o.spec.seccomp_mode, SPEC_SECCOMP_UNCONFINED);
+	ck_assert_uint_eq(o.spec.nmounts, 1);
+	ck_assert_str_eq(o.spec.mounts[0].destination, "/scratch");
+	ck_assert_str_eq(o.spec.mounts[0].data, "size=1m");
+	ck_assert_uint_eq(o.spec.mounts[0].flags, MS_NOSUID | MS_NODEV);
+	ck_assert_str_eq(o.spec.rootfs, "/rootfs");
+	/* options stop at the rootfs: the rest is the command */
+	ck_assert_uint_eq(o.spec.argv.n, 3);
+	ck_assert_str_eq(o.spec.argv.v[2], "--cap-add");
+	cli_opts_release(&o);
+}
+END_TEST
+
+static const char *parse_error(int argc, char **argv)
+{
+	static struct ward_err err;
+	struct cli_opts o;
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	r = cli_parse(argc, argv, &o, &err);
+	cli_opts_release(&o);
+	ck_assert_int_lt(r, 0);
+	return err.msg;
+}
+
+START_TEST(test_errors)
+{
+	char *unknown[] = {"ward", "run", "--bogus", "/r", NULL};
+	char *unknown_short[] = {"ward", "run", "-Z", "/r", NULL};
+	char *noarg[] = {"ward", "run", "--cap-add", NULL};
+	char *norootfs[] = {"ward", "run", NULL};
+	char *net[] = {"ward", "run", "--network", "bridge", "/r", NULL};
+	char *sec[] = {"ward", "run", "--security-opt", "bogus", "/r", NULL};
+	char *seccomp_empty[] = {"ward", "run", "--security-opt", "seccomp=", "/r", NULL};
+	char *cmd[] = {"ward", "frobnicate", NULL};
+	char *vol[] = {"ward", "run", "-v", "nocolon", "/r", NULL};
+	char *env[] = {"ward", "run", "-e", "=x", "/r", NULL};
+
+	ck_assert_str_eq(parse_error(ARGC(unknown), unknown), "run: unknown option '--bogus'");
+	ck_assert_str_eq(parse_error(ARGC(unknown_short), unknown_short),
+			 "run: unknown option '-Z'");
+	ck_assert_str_eq(parse_error(ARGC(noarg), noarg),
+			 "run: option '--cap-add' needs an argument");
+	ck_assert_str_eq(parse_error(ARGC(norootfs), norootfs),
+			 "run: no rootfs given (see 'ward run --help')");
+	ck_assert_str_eq(parse_error(ARGC(net), net),
+			 "unsupported network mode 'bridge' (use none or host)");
+	ck_assert_str_eq(parse_error(ARGC(sec), sec), "unsupported security option 'bogus'");
+	ck_assert_str_eq(parse_error(ARGC(seccomp_empty), seccomp_empty),
+			 "unsupported security option 'seccomp='");
+	ck_assert_str_eq(parse_error(ARGC(cmd), cmd),
+			 "unknown command 'frobnicate' (see 'ward --help')");
+	ck_assert_str_eq(parse_error(ARGC(vol), vol), "invalid volume specification 'nocolon'");
+	ck_assert_str_eq(parse_error(ARGC(env), env), "invalid environment variable '=x'");
+}
+END_TEST
+
+START_TEST(test_seccomp_modes_and_env_passthrough)
+{
+	char *argv[] = {"ward", "run", "--security-opt", "seccomp=/p.json", "-e", "WARD_UNIT_X",
+			"-e", "WARD_UNIT_UNSET", "-e", "A=1", "-e", "A=2", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	setenv("WARD_UNIT_X", "from-host", 1);
+	unsetenv("WARD_UNIT_UNSET");
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_int_eq(o.spec.seccomp_mode, SPEC_SECCOMP_FILE);
+	ck_assert_str_eq(o.spec.seccomp_path, "/p.json");
+	ck_assert_str_eq(spec_getenv(&o.spec, "WARD_UNIT_X"), "from-host");
+	ck_assert_ptr_null(spec_getenv(&o.spec, "WARD_UNIT_UNSET"));
+	ck_assert_str_eq(spec_getenv(&o.spec, "A"), "2"); /* the last -e wins */
+	cli_opts_release(&o);
+}
+END_TEST
+
+START_TEST(test_verbs)
+{
+	char *none[] = {"ward", NULL};
+	char *help[] = {"ward", "--help", NULL};
+	char *version[] = {"ward", "--version", NULL};
+	char *runhelp[] = {"ward", "run", "--help", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(none), none, &o, &err), 0);
+	ck_assert_int_eq(o.command, CLI_HELP);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(help), help, &o, &err), 0);
+	ck_assert_int_eq(o.command, CLI_HELP);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(version), version, &o, &err), 0);
+	ck_assert_int_eq(o.command, CLI_VERSION);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(runhelp), runhelp, &o, &err), 0);
+	ck_assert_int_eq(o.command, CLI_RUN);
+	ck_assert(o.help);
+	cli_opts_release(&o);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+
+	tcase_set_timeout(tc, UNIT_TIMEOUT);
+	tcase_add_test(tc, test_run_options);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_seccomp_modes_and_env_passthrough);
+	tcase_add_test(tc, test_verbs);
+	suite_add_tcase(s, tc);
+	return s;
+}
