@@ -16,6 +16,13 @@ enum {
 	OPT_READ_ONLY,
 	OPT_NETWORK,
 	OPT_HELP,
+	OPT_MEMORY_SWAP,
+	OPT_PIDS_LIMIT,
+	OPT_CPUS,
+	OPT_CPU_SHARES,
+	OPT_CPU_WEIGHT,
+	OPT_CPUSET_CPUS,
+	OPT_IGNORE_MISSING,
 };
 
 static const struct option run_options[] = {
@@ -31,6 +38,14 @@ static const struct option run_options[] = {
 	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"network", required_argument, NULL, OPT_NETWORK},
 	{"net", required_argument, NULL, OPT_NETWORK},
+	{"memory", required_argument, NULL, 'm'},
+	{"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+	{"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+	{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+	{"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -59,6 +74,17 @@ void cli_usage(enum cli_command command)
 		      "  -u, --user USER[:GROUP]      name or number, looked up in the rootfs's /etc/passwd\n"
 		      "  -v, --volume SRC:DST[:ro]    bind-mount a host path\n"
 		      "  -w, --workdir DIR            working directory inside the container (absolute)\n"
+		      "\n"
+		      "Resource limits (cgroup v2, v1 or hybrid hosts):\n"
+		      "  -m, --memory BYTES           memory limit (suffix b, k, m or g; at least 6m)\n"
+		      "      --memory-swap BYTES      memory plus swap limit (-1: unlimited swap)\n"
+		      "      --pids-limit N           maximum number of processes (-1: unlimited)\n"
+		      "      --cpus N                 CPUs the container may use (e.g. 0.5)\n"
+		      "      --cpu-shares N           relative CPU weight, cgroup v1 scale (2-262144)\n"
+		      "      --cpu-weight N           relative CPU weight, cgroup v2 scale (1-10000)\n"
+		      "      --cpuset-cpus LIST       CPUs the container may run on (e.g. 0-2,4)\n"
+		      "      --ignore-missing-limits  warn instead of failing when the host cannot limit\n"
+		      "\n"
 		      "      --help                   this text\n"
 		      "\n"
 		      "Exit status: the command's own; 128+N if it was killed by signal N; 125 if ward\n"
@@ -136,6 +162,142 @@ static int parse_env(struct container_spec *spec, const char *arg, struct ward_e
 	return 0;
 }
 
+/* --cpus: a decimal number of CPUs, at most two decimals, as a CFS quota per 100 ms. */
+static bool parse_cpus(const char *arg, uint64_t *quota_us)
+{
+	uint64_t whole = 0, frac = 0;
+	const char *dot = strchr(arg, '.');
+	char intpart[24];
+	size_t ilen = dot ? (size_t)(dot - arg) : strlen(arg);
+
+	if (ilen >= sizeof(intpart))
+		return false;
+	memcpy(intpart, arg, ilen);
+	intpart[ilen] = '\0';
+	if (ilen && !parse_u64(intpart, 1 << 20, &whole))
+		return false;
+	if (dot) {
+		size_t flen = strlen(dot + 1);
+
+		if (flen == 0 || flen > 2 || !parse_u64(dot + 1, 99, &frac))
+			return false;
+		if (flen == 1)
+			frac *= 10;
+	} else if (!ilen) {
+		return false;
+	}
+	*quota_us = whole * 100000 + frac * 1000;
+	return *quota_us >= 1000; /* the kernel's minimum CFS quota is 1 ms */
+}
+
+/* --cpuset-cpus: "0-3,5" */
+static bool valid_cpu_list(const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		char *end = NULL;
+		unsigned long a, b;
+
+		if (*p < '0' || *p > '9')
+			return false;
+		a = strtoul(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return false;
+			b = strtoul(p, &end, 10);
+			p = end;
+			if (b < a)
+				return false;
+		}
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			return false;
+	}
+	return *s != '\0';
+}
+
+/* The long name of a run option, for messages: "--memory". */
+static const char *option_name(int opt)
+{
+	static char buf[64];
+
+	for (const struct option *o = run_options; o->name; o++) {
+		if (o->val == opt) {
+			(void)snprintf(buf, sizeof(buf), "--%s", o->name);
+			return buf;
+		}
+	}
+	return "option";
+}
+
+static int parse_resource(struct spec_resources *res, int opt, const char *arg,
+			  struct ward_err *err)
+{
+	const char *name = option_name(opt);
+	uint64_t v;
+
+	switch (opt) {
+	case 'm':
+		if (!parse_size(arg, &v))
+			return err_set(err, 0, "invalid %s '%s'", name, arg);
+		/* Docker's minimum: below it the runtime itself cannot start */
+		if (v < (6ULL << 20))
+			return err_set(err, 0, "invalid %s '%s': the minimum is 6m", name, arg);
+		res->memory = v;
+		res->set |= SPEC_RES_MEMORY;
+		return 0;
+	case OPT_MEMORY_SWAP:
+		if (strcmp(arg, "-1") == 0)
+			res->memory_swap = -1;
+		else if (parse_size(arg, &v) && v <= INT64_MAX)
+			res->memory_swap = (int64_t)v;
+		else
+			return err_set(err, 0, "invalid %s '%s'", name, arg);
+		res->set |= SPEC_RES_MEMORY_SWAP;
+		return 0;
+	case OPT_PIDS_LIMIT:
+		if (strcmp(arg, "-1") == 0)
+			res->pids = -1;
+		else if (parse_u64(arg, INT64_MAX, &v) && v > 0)
+			res->pids = (int64_t)v;
+		else
+			return err_set(err, 0, "invalid %s '%s'", name, arg);
+		res->set |= SPEC_RES_PIDS;
+		return 0;
+	case OPT_CPUS:
+		if (!parse_cpus(arg, &res->cpu_quota_us))
+			return err_set(err, 0, "invalid %s '%s'", name, arg);
+		res->cpu_period_us = 100000;
+		res->set |= SPEC_RES_CPUS;
+		return 0;
+	case OPT_CPU_SHARES:
+		if (!parse_u64(arg, 262144, &v) || v < 2)
+			return err_set(err, 0, "invalid %s '%s' (2 to 262144)", name, arg);
+		res->cpu_shares = v;
+		res->set |= SPEC_RES_CPU_SHARES;
+		return 0;
+	case OPT_CPU_WEIGHT:
+		if (!parse_u64(arg, 10000, &v) || v < 1)
+			return err_set(err, 0, "invalid %s '%s' (1 to 10000)", name, arg);
+		res->cpu_weight = v;
+		res->set |= SPEC_RES_CPU_WEIGHT;
+		return 0;
+	case OPT_CPUSET_CPUS:
+		if (!valid_cpu_list(arg))
+			return err_set(err, 0, "invalid %s '%s'", name, arg);
+		free(res->cpuset_cpus);
+		res->cpuset_cpus = xstrdup(arg);
+		res->set |= SPEC_RES_CPUSET_CPUS;
+		return 0;
+	default:
+		return err_set(err, 0, "invalid option %s", name);
+	}
+}
+
 static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
@@ -143,8 +305,20 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:u:e:w:h:v:", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:u:e:w:h:v:m:", run_options, NULL)) != -1) {
 		switch (c) {
+		case 'm':
+		case OPT_MEMORY_SWAP:
+		case OPT_PIDS_LIMIT:
+		case OPT_CPUS:
+		case OPT_CPU_SHARES:
+		case OPT_CPU_WEIGHT:
+		case OPT_CPUSET_CPUS:
+			r = parse_resource(&spec->resources, c, optarg, err);
+			break;
+		case OPT_IGNORE_MISSING:
+			spec->resources.ignore_missing = true;
+			break;
 		case OPT_CAP_ADD:
 			strv_push(&opts->cap_add, optarg);
 			break;
@@ -204,6 +378,10 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		if (r < 0)
 			return r;
 	}
+	if ((spec->resources.set & SPEC_RES_MEMORY_SWAP) && spec->resources.memory_swap >= 0 &&
+	    (!(spec->resources.set & SPEC_RES_MEMORY) ||
+	     (uint64_t)spec->resources.memory_swap < spec->resources.memory))
+		return err_set(err, 0, "invalid --memory-swap: it must be -1 or at least --memory");
 	if (optind >= argc)
 		return err_set(err, 0, "run: no rootfs given (see 'ward run --help')");
 	spec->rootfs = xstrdup(argv[optind++]);

@@ -247,6 +247,8 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 	pid_t pid;
 	char go = 'g';
 
+	if (spec->resources.set)
+		return err_set(err, ENOTSUP, "resource limits (--memory, --pids-limit, --cpus, ...)");
 	r = caps_prepare(&plan.caps, spec->caps, err);
 	if (r < 0)
 		return r;

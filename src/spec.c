@@ -44,6 +44,7 @@ void spec_release(struct container_spec *spec)
 	}
 	free(spec->mounts);
 	free(spec->seccomp_path);
+	free(spec->resources.cpuset_cpus);
 	spec_init(spec);
 }
 

@@ -40,6 +40,30 @@ enum spec_network {
 	SPEC_NET_HOST, /* the host's network namespace */
 };
 
+/* Resource limits (cgroups); a zero `set` bit means "not asked for". */
+enum spec_res_flags {
+	SPEC_RES_MEMORY = 1 << 0,
+	SPEC_RES_MEMORY_SWAP = 1 << 1,
+	SPEC_RES_PIDS = 1 << 2,
+	SPEC_RES_CPUS = 1 << 3,
+	SPEC_RES_CPU_SHARES = 1 << 4,
+	SPEC_RES_CPU_WEIGHT = 1 << 5,
+	SPEC_RES_CPUSET_CPUS = 1 << 6,
+};
+
+struct spec_resources {
+	unsigned int set;	/* enum spec_res_flags */
+	uint64_t memory;	/* bytes (--memory) */
+	int64_t memory_swap;	/* bytes of memory+swap (--memory-swap); -1 = unlimited */
+	int64_t pids;		/* --pids-limit; -1 = unlimited */
+	uint64_t cpu_quota_us;	/* --cpus N: quota = N * period */
+	uint64_t cpu_period_us; /* 100000 unless given */
+	uint64_t cpu_shares;	/* --cpu-shares (v1 scale, 2..262144) */
+	uint64_t cpu_weight;	/* --cpu-weight (v2 scale, 1..10000) */
+	char *cpuset_cpus;	/* --cpuset-cpus "0-2,4" */
+	bool ignore_missing;	/* --ignore-missing-limits: warn instead of failing */
+};
+
 struct container_spec {
 	char *rootfs;		 /* absolute, canonical host path of the root filesystem */
 	struct strv argv;	 /* the command; never empty once validated */
@@ -58,6 +82,7 @@ struct container_spec {
 	size_t nmounts;
 	enum spec_seccomp_mode seccomp_mode;
 	char *seccomp_path;
+	struct spec_resources resources;
 };
 
 /** spec_init() - an empty spec with Docker's defaults (caps, network, root user). */

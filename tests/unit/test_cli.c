@@ -132,6 +132,59 @@ START_TEST(test_verbs)
 }
 END_TEST
 
+START_TEST(test_resources)
+{
+	char *argv[] = {"ward", "run", "-m", "64m", "--memory-swap", "-1", "--pids-limit", "50",
+			"--cpus", "0.5", "--cpu-shares", "1024", "--cpuset-cpus", "0-1,3",
+			"--ignore-missing-limits", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+	struct spec_resources *res = &o.spec.resources;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_uint_eq(res->memory, 64ULL << 20);
+	ck_assert_int_eq(res->memory_swap, -1);
+	ck_assert_int_eq(res->pids, 50);
+	ck_assert_uint_eq(res->cpu_quota_us, 50000);
+	ck_assert_uint_eq(res->cpu_period_us, 100000);
+	ck_assert_uint_eq(res->cpu_shares, 1024);
+	ck_assert_str_eq(res->cpuset_cpus, "0-1,3");
+	ck_assert(res->ignore_missing);
+	ck_assert_uint_eq(res->set, SPEC_RES_MEMORY | SPEC_RES_MEMORY_SWAP | SPEC_RES_PIDS |
+					    SPEC_RES_CPUS | SPEC_RES_CPU_SHARES |
+					    SPEC_RES_CPUSET_CPUS);
+	cli_opts_release(&o);
+}
+END_TEST
+
+START_TEST(test_resource_errors)
+{
+	static const struct {
+		const char *opt, *val, *msg;
+	} cases[] = {
+		{"--memory", "12x", "invalid --memory '12x'"},
+		{"-m", "1k", "invalid --memory '1k': the minimum is 6m"},
+		{"--cpus", "-1", "invalid --cpus '-1'"},
+		{"--cpus", "0", "invalid --cpus '0'"},
+		{"--cpus", "0.001", "invalid --cpus '0.001'"},
+		{"--cpus", "1.", "invalid --cpus '1.'"},
+		{"--pids-limit", "0", "invalid --pids-limit '0'"},
+		{"--pids-limit", "-2", "invalid --pids-limit '-2'"},
+		{"--cpu-shares", "1", "invalid --cpu-shares '1' (2 to 262144)"},
+		{"--cpu-weight", "10001", "invalid --cpu-weight '10001' (1 to 10000)"},
+		{"--cpuset-cpus", "3-1", "invalid --cpuset-cpus '3-1'"},
+		{"--cpuset-cpus", "0,", "invalid --cpuset-cpus '0,'"},
+		{"--memory-swap", "10m", "invalid --memory-swap: it must be -1 or at least --memory"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[] = {"ward", "run", (char *)cases[i].opt, (char *)cases[i].val, "/r", NULL};
+
+		ck_assert_str_eq(parse_error(ARGC(argv), argv), cases[i].msg);
+	}
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -142,6 +195,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_seccomp_modes_and_env_passthrough);
 	tcase_add_test(tc, test_verbs);
+	tcase_add_test(tc, test_resources);
+	tcase_add_test(tc, test_resource_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
