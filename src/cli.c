@@ -23,6 +23,21 @@ enum {
 	OPT_CPU_WEIGHT,
 	OPT_CPUSET_CPUS,
 	OPT_IGNORE_MISSING,
+	OPT_STRICT,
+	OPT_JSON,
+	OPT_FORMAT,
+	OPT_BPF,
+};
+
+static const struct option seccomp_options[] = {
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"bpf", required_argument, NULL, OPT_BPF},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
 };
 
 static const struct option run_options[] = {
@@ -91,6 +106,23 @@ void cli_usage(enum cli_command command)
 		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n",
 		      stdout);
 		break;
+	case CLI_SECCOMP:
+		fputs("Usage: ward seccomp TOOL [OPTIONS] [PROFILE]\n"
+		      "\n"
+		      "PROFILE is a Docker- or OCI-format seccomp profile; without it, the built-in\n"
+		      "default. Profiles are resolved for Docker's default capabilities, changed with\n"
+		      "--cap-add/--cap-drop, on this machine's architecture and kernel.\n"
+		      "\n"
+		      "Tools:\n"
+		      "  check [--strict] [PROFILE]          validate; exit 1 with the first error\n"
+		      "  explain [--json] [PROFILE]          every syscall: decision and the rule behind it\n"
+		      "  export --format bpf|pfc|json [PROFILE]  the compiled filter, or the resolved rules\n"
+		      "  bench [--json] [--bpf FILE] [PROFILE]   BPF instructions executed per syscall\n"
+		      "  dump PID                            the seccomp filter of a running process, as BPF\n"
+		      "\n"
+		      "Options: --cap-add CAP, --cap-drop CAP, --strict (unknown syscall names are errors)\n",
+		      stdout);
+		break;
 	case CLI_HELP:
 	case CLI_VERSION:
 		fputs("Usage: ward COMMAND [OPTIONS]\n"
@@ -99,6 +131,7 @@ void cli_usage(enum cli_command command)
 		      "\n"
 		      "Commands:\n"
 		      "  run         run a command in a root filesystem\n"
+		      "  seccomp     check, explain, export and measure seccomp profiles\n"
 		      "\n"
 		      "Global options:\n"
 		      "  --help      this text (ward COMMAND --help for a command)\n"
@@ -390,6 +423,72 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	return 0;
 }
 
+static int parse_seccomp(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+{
+	static const char *const tools[] = {"check", "explain", "export", "bench", "dump", NULL};
+	size_t i;
+	int c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		opts->help = true;
+		return 0;
+	}
+	for (i = 0; tools[i]; i++)
+		if (strcmp(argv[1], tools[i]) == 0)
+			break;
+	if (!tools[i])
+		return err_set(err, 0, "seccomp: unknown tool '%s' (see 'ward seccomp --help')",
+			       argv[1]);
+	opts->tool = xstrdup(argv[1]);
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", seccomp_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_CAP_ADD:
+			strv_push(&opts->cap_add, optarg);
+			break;
+		case OPT_CAP_DROP:
+			strv_push(&opts->cap_drop, optarg);
+			break;
+		case OPT_STRICT:
+			opts->strict = true;
+			break;
+		case OPT_JSON:
+			opts->json = true;
+			break;
+		case OPT_FORMAT:
+			free(opts->format);
+			opts->format = xstrdup(optarg);
+			break;
+		case OPT_BPF:
+			free(opts->bpf_file);
+			opts->bpf_file = xstrdup(optarg);
+			break;
+		case OPT_HELP:
+			opts->help = true;
+			return 0;
+		case ':':
+			return err_set(err, 0, "seccomp %s: option '%s' needs an argument",
+				       opts->tool, argv[optind - 1]);
+		default:
+			return err_set(err, 0, "seccomp %s: unknown option '%s'", opts->tool,
+				       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		opts->target = xstrdup(argv[optind++]);
+	if (optind < argc)
+		return err_set(err, 0, "seccomp %s: unexpected argument '%s'", opts->tool,
+			       argv[optind]);
+	if (strcmp(opts->tool, "export") == 0 && !opts->format)
+		return err_set(err, 0, "seccomp export: --format bpf|pfc|json is required");
+	if (strcmp(opts->tool, "dump") == 0 && !opts->target)
+		return err_set(err, 0, "seccomp dump: no process id given");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	const char *cmd;
@@ -410,6 +509,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 		opts->command = CLI_RUN;
 		return parse_run(argc - 1, argv + 1, opts, err);
 	}
+	if (strcmp(cmd, "seccomp") == 0) {
+		opts->command = CLI_SECCOMP;
+		return parse_seccomp(argc - 1, argv + 1, opts, err);
+	}
 	if (cmd[0] == '-')
 		return err_set(err, 0, "unknown option '%s'", cmd);
 	return err_set(err, 0, "unknown command '%s' (see 'ward --help')", cmd);
@@ -422,4 +525,9 @@ void cli_opts_release(struct cli_opts *opts)
 	opts->user = NULL;
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
+	free(opts->tool);
+	free(opts->target);
+	free(opts->format);
+	free(opts->bpf_file);
+	opts->tool = opts->target = opts->format = opts->bpf_file = NULL;
 }

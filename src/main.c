@@ -5,12 +5,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ward/caps.h"
 #include "ward/cli.h"
 #include "ward/error.h"
+#include "ward/inspect.h"
 #include "ward/process.h"
+#include "ward/util.h"
 
 static int fail(const struct ward_err *err)
 {
@@ -40,6 +43,44 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 	return status;
 }
 
+/* ward seccomp TOOL: a problem with the profile exits 1, as linters do */
+static int cmd_seccomp(struct cli_opts *opts, struct ward_err *err)
+{
+	struct inspect_opts o = {
+		.profile = opts->target,
+		.strict = opts->strict,
+		.json = opts->json,
+		.bpf_file = opts->bpf_file,
+	};
+	const char *tool = opts->tool;
+	int r;
+
+	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &o.caps, err) < 0)
+		return fail(err);
+	if (strcmp(tool, "check") == 0) {
+		r = inspect_check(&o, stdout, err);
+	} else if (strcmp(tool, "explain") == 0) {
+		r = inspect_explain(&o, stdout, err);
+	} else if (strcmp(tool, "export") == 0) {
+		r = inspect_export(&o, opts->format, stdout, err);
+	} else if (strcmp(tool, "bench") == 0) {
+		r = inspect_bench(&o, stdout, err);
+	} else {
+		uint64_t pid;
+
+		if (!parse_u64(opts->target, INT32_MAX, &pid) || pid == 0) {
+			err_set(err, 0, "seccomp dump: invalid process id '%s'", opts->target);
+			return fail(err);
+		}
+		r = inspect_dump((pid_t)pid, stdout, err);
+	}
+	if (r < 0) {
+		err->status = WARD_EXIT_FAIL;
+		return fail(err);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ward_err err = {0};
@@ -54,6 +95,8 @@ int main(int argc, char **argv)
 	} else if (opts.command == CLI_VERSION) {
 		printf("ward version %s\n", WARD_VERSION);
 		status = 0;
+	} else if (opts.command == CLI_SECCOMP) {
+		status = cmd_seccomp(&opts, &err);
 	} else {
 		status = cmd_run(&opts, &err);
 	}

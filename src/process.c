@@ -31,6 +31,7 @@
 #include "ward/cleanup.h"
 #include "ward/mount.h"
 #include "ward/ns.h"
+#include "ward/policy.h"
 #include "ward/sys.h"
 
 /* Signals ward passes on to the container, as docker run's sig-proxy does. */
@@ -50,8 +51,15 @@ static void forward_signal(int sig)
 struct plan {
 	const struct container_spec *spec;
 	struct caps_plan caps;
+	struct filter_prog seccomp;
 	int sync; /* the child's end of the socket pair */
 };
+
+static void plan_release(struct plan *plan)
+{
+	caps_plan_release(&plan->caps);
+	filter_prog_release(&plan->seccomp);
+}
 
 static ssize_t read_full(int fd, void *buf, size_t len)
 {
@@ -163,6 +171,14 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan->sync, &err);
 	if (mnt_setup_rootfs(spec, &err) < 0)
 		child_fail(plan->sync, &err);
+	/*
+	 * Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, so it goes in
+	 * before the capabilities are dropped; what follows (prctl, capset, setgroups,
+	 * setres[ug]id, close_range, rt_sigprocmask, execve) is what every sane
+	 * profile allows. With no_new_privs it is the last step before execve.
+	 */
+	if (!spec->no_new_privs && filter_load(&plan->seccomp, &err) < 0)
+		child_fail(plan->sync, &err);
 	if (caps_drop_bounding(&plan->caps, &err) < 0)
 		child_fail(plan->sync, &err);
 	if (switch_user(spec, &err) < 0)
@@ -191,6 +207,8 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		err_set(&err, errno, "cannot unblock signals");
 		child_fail(plan->sync, &err);
 	}
+	if (spec->no_new_privs && filter_load(&plan->seccomp, &err) < 0)
+		child_fail(plan->sync, &err);
 	exec_command(spec, &err);
 	child_fail(plan->sync, &err);
 }
@@ -249,11 +267,16 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 
 	if (spec->resources.set)
 		return err_set(err, ENOTSUP, "resource limits (--memory, --pids-limit, --cpus, ...)");
-	r = caps_prepare(&plan.caps, spec->caps, err);
+	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
+	r = caps_prepare(&plan.caps, spec->caps, err);
+	if (r < 0) {
+		filter_prog_release(&plan.seccomp);
+		return r;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		caps_plan_release(&plan.caps);
+		plan_release(&plan);
 		return err_set(err, errno, "cannot create the sync socket");
 	}
 	parent_end = sv[0];
@@ -261,7 +284,7 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 	r = install_forwarding(&blocked, &old, err);
 	if (r < 0) {
 		close(plan.sync);
-		caps_plan_release(&plan.caps);
+		plan_release(&plan);
 		return r;
 	}
 	(void)fflush(NULL); /* buffered output must not be written twice */
@@ -272,7 +295,7 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 	}
 	r = pid < 0 ? -errno : 0;
 	close(plan.sync);
-	caps_plan_release(&plan.caps);
+	plan_release(&plan);
 	if (r < 0) {
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		return err_set(err, -r, "cannot create the container's namespaces");

@@ -15,6 +15,7 @@ enum cli_command {
 	CLI_HELP,
 	CLI_VERSION,
 	CLI_RUN,
+	CLI_SECCOMP, /* ward seccomp check|explain|export|bench|dump */
 };
 
 struct cli_opts {
@@ -24,6 +25,13 @@ struct cli_opts {
 	char *user;	     /* -u, resolved against the rootfs by spec_finalize() */
 	struct strv cap_add; /* --cap-add, in order */
 	struct strv cap_drop;
+	/* ward seccomp */
+	char *tool;	   /* check, explain, export, bench, dump */
+	char *target;	   /* the profile path (NULL: built-in), or the pid for dump */
+	char *format;	   /* export: bpf, pfc, json */
+	char *bpf_file;	   /* bench: a raw BPF program */
+	bool strict;
+	bool json;
 };
 
 /**

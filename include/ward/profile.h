@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ward/cleanup.h"
 #include "ward/error.h"
 
 enum prof_action {
@@ -78,7 +79,7 @@ struct prof_rule {
 };
 
 struct prof_arch_map {
-	char *architecture;	/* SCMP_ARCH_* */
+	char *architecture;	  /* SCMP_ARCH_* */
 	char **sub_architectures; /* SCMP_ARCH_*; may be empty */
 	size_t nsub;
 };
@@ -92,7 +93,7 @@ struct profile {
 	size_t narchitectures;
 	struct prof_arch_map *arch_map;
 	size_t narch_map;
-	bool has_flags; /* absent flags mean SPEC_ALLOW where supported */
+	bool has_flags;	    /* absent flags mean SPEC_ALLOW where supported */
 	unsigned int flags; /* enum prof_flag */
 	char *listener_path;
 	char *listener_metadata;
@@ -108,7 +109,12 @@ struct resolve_ctx {
 	unsigned int kernel_major, kernel_minor;
 };
 
-/* The resolved, plain (OCI-level) rule set that filter.c compiles. */
+/*
+ * The resolved, plain (OCI-level) rule set that filter.c compiles. It owns
+ * arches (NULL-terminated), listener_path, listener_metadata and the rules
+ * array; the rules themselves are borrowed from the profile, which must
+ * outlive the rule set. Release it with rule_set_release().
+ */
 struct rule_set {
 	bool enabled; /* false: the profile means "no seccomp" */
 	enum prof_action default_action;
@@ -122,3 +128,98 @@ struct rule_set {
 	const struct prof_rule **rules; /* borrowed from the profile, in file order */
 	size_t nrules;
 };
+
+/**
+ * profile_parse() - parse a seccomp profile from JSON text.
+ * @json: the text; need not be NUL-terminated
+ * @len:  its length in bytes
+ * @out:  set to the new profile on success; free it with profile_free()
+ * @err:  the error, naming the JSON path of the offending value
+ *
+ * Accepts Docker's format (archMap, includes/excludes, name, comment), the plain
+ * OCI linux.seccomp form and Podman's errno-name extensions (defaultErrno,
+ * errno), with Go encoding/json's rules: keys match case-insensitively, unknown
+ * keys are ignored, null means absent, and a value of the wrong type is an error.
+ * Checks what a runtime would reject later, too: unknown actions, operators and
+ * flags, argument indices above 5, NOTIFY without listenerPath, errnoRet on an
+ * action that takes no errno (as crun does).
+ *
+ * Return: 0, or -EINVAL with @err set.
+ */
+int profile_parse(const char *json, size_t len, struct profile **out, struct ward_err *err)
+    __attribute__((nonnull(3, 4)));
+
+/**
+ * profile_load_file() - read and parse the profile at @path (at most 4 MiB).
+ *
+ * Return: 0, or a negative errno with @err set and prefixed with "profile '<path>'".
+ */
+int profile_load_file(const char *path, struct profile **out, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * profile_load_default() - parse ward's built-in profile (profiles/default.json,
+ * embedded at build time).
+ *
+ * Return: 0, or -EINVAL with @err set (only if the embedded text is broken).
+ */
+int profile_load_default(struct profile **out, struct ward_err *err) __attribute__((nonnull));
+
+/** profile_free() - free a profile and everything it owns; NULL is a no-op. */
+void profile_free(struct profile *p);
+
+DEFINE_CLEANUP(struct profile *, profile_free)
+#define cleanup_profile __attribute__((cleanup(profile_freep)))
+
+/**
+ * profile_resolve() - Docker's setupSeccomp(): select the rules that apply to
+ * @ctx (spec section 6.3). Excludes are checked first and any hit drops a rule
+ * (caps any-of); then every include must hold (caps all-of). Arches are matched
+ * against ctx->native_arch only; the archMap entry for ctx->native_scmp gives
+ * the filter's architectures. Pure: no system calls.
+ * @out: initialised by this call; release it with rule_set_release() in any case
+ *
+ * Return: 0 (out->enabled is false when the profile means "no seccomp"), or
+ * -EINVAL with @err set.
+ */
+int profile_resolve(const struct profile *p, const struct resolve_ctx *ctx, struct rule_set *out,
+		    struct ward_err *err) __attribute__((nonnull));
+
+/** rule_set_release() - free what a rule set owns and zero it. */
+void rule_set_release(struct rule_set *rs) __attribute__((nonnull));
+
+/**
+ * resolve_ctx_host() - the resolve context of this machine: the native
+ * architecture ward was built for, @caps, and the running kernel's version
+ * (uname release, "major.minor" only, as Docker reads it).
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int resolve_ctx_host(struct resolve_ctx *ctx, uint64_t caps, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** prof_action_name() - "SCMP_ACT_ERRNO" etc.; "?" for a value out of range. */
+const char *prof_action_name(enum prof_action a);
+
+/** prof_op_name() - "SCMP_CMP_EQ" etc.; "?" for a value out of range. */
+const char *prof_op_name(enum prof_op op);
+
+/**
+ * prof_parse_kernel_version() - parse a minKernel value: exactly two
+ * dot-separated decimal numbers, each 0 to 255, not both 0 ("4.8").
+ *
+ * Return: 0 with @maj and @min set, or -EINVAL.
+ */
+int prof_parse_kernel_version(const char *s, unsigned int *maj, unsigned int *min)
+    __attribute__((nonnull));
+
+/**
+ * errno_from_name() - the value of a Linux errno name ("ENOSYS"; case-sensitive,
+ * aliases such as EWOULDBLOCK included).
+ *
+ * Return: the value, or -1 when the name is unknown.
+ */
+int errno_from_name(const char *name) __attribute__((nonnull));
+
+/** errno_name() - the canonical name of errno value @e, or NULL when unknown. */
+const char *errno_name(int e);

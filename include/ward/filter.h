@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * filter.h - compile a resolved rule set into a seccomp BPF program (in the
+ * parent, before any namespace is created), load it (in the container child,
+ * without allocating), export it, and cache compiled programs on disk.
+ *
+ * The program is libseccomp's output with a stub of our own in front, in the
+ * manner of runc's patchbpf: per ABI in the filter, system calls numbered above
+ * the highest number any rule names return ENOSYS instead of the default action
+ * (so libc falls back, as it does for clone3), and system calls libseccomp
+ * 2.5.4 cannot name (mseal, statmount, ...; see syscalls_extra.h) are matched
+ * by number. libseccomp's jumps are relative, so prepending leaves it intact.
+ *
+ * Only filter.c includes <seccomp.h>.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ward/error.h"
+#include "ward/profile.h"
+
+/* The kernel's limit on one filter (BPF_MAXINSNS). */
+#define FILTER_MAX_INSNS 4096
+
+enum filter_build_flags {
+	FILTER_STRICT = 1 << 0, /* unknown syscall names are errors, not warnings */
+};
+
+enum filter_export_format {
+	FILTER_EXPORT_BPF = 0, /* the raw program, as loaded: struct sock_filter[] */
+	FILTER_EXPORT_PFC = 1, /* libseccomp's pseudo-code, after a description of our stub */
+};
+
+struct filter_prog {
+	struct sock_filter *insns; /* owned; NULL when !enabled */
+	size_t len;
+	unsigned int flags; /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
+	bool enabled;	    /* false: the rule set means "no seccomp" */
+};
+
+/**
+ * filter_build() - compile @rs into a BPF program.
+ * @rs:          the resolved rule set
+ * @build_flags: enum filter_build_flags
+ * @out:         receives the program; release it with filter_prog_release()
+ * @err:         error details
+ *
+ * Rules follow runc's matchCall: a rule whose action equals the default is
+ * skipped; distinct argument indices AND, a repeated index splits every
+ * condition into its own rule (OR). Unknown names are skipped with a warning
+ * (an error with FILTER_STRICT). When @rs is not enabled, @out is an empty,
+ * disabled program.
+ *
+ * Return: 0, or a negative errno with @err filled in (-E2BIG when the program
+ * would exceed FILTER_MAX_INSNS).
+ */
+int filter_build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
+		 struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * filter_load() - install @prog on the calling thread with seccomp(2).
+ * @prog: a program from filter_build() or filter_cache_lookup()
+ * @err:  error details
+ *
+ * Async-signal-safe and allocation-free, for the container child after clone.
+ * The caller sets no_new_privs or holds CAP_SYS_ADMIN. If the kernel rejects
+ * SECCOMP_FILTER_FLAG_SPEC_ALLOW with EINVAL, the load is retried without it.
+ * Does nothing for a disabled program.
+ *
+ * Return: 0; the listener fd (> 0) when the program has
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER; or a negative errno with @err filled in.
+ */
+int filter_load(const struct filter_prog *prog, struct ward_err *err) __attribute__((nonnull));
+
+/** filter_prog_release() - free the instructions; @p is left empty and disabled. */
+void filter_prog_release(struct filter_prog *p) __attribute__((nonnull));
+
+/**
+ * filter_export() - write @rs, compiled, to @fd.
+ * @format: FILTER_EXPORT_BPF (the exact bytes filter_load() would install) or
+ *          FILTER_EXPORT_PFC (a comment block describing our stub, then
+ *          libseccomp's pseudo filter code)
+ *
+ * Return: 0, or a negative errno with @err filled in.
+ */
+int filter_export(const struct rule_set *rs, unsigned int build_flags, int format, int fd,
+		  struct ward_err *err) __attribute__((nonnull));
+
+/*
+ * What a cached program depends on. filter_cache_*() add the libseccomp
+ * version, WARD_VERSION and the cache format version themselves.
+ */
+struct filter_cache_key {
+	const void *profile; /* the profile bytes as read (or the built-in's) */
+	size_t profile_len;
+	uint64_t caps;		    /* bounding set the profile was resolved against */
+	const char *arch;	    /* native arch, e.g. "SCMP_ARCH_X86_64"; NULL: "" */
+	const char *kernel_release; /* NULL: uname(2)'s release */
+	unsigned int build_flags;
+};
+
+/* 128-bit key as 32 lowercase hex digits plus NUL. */
+#define FILTER_CACHE_KEY_HEX 33
+
+/**
+ * filter_cache_key_hex() - the hex key a cache entry for @key is stored under.
+ *
+ * Return: 0, or -errno when uname(2) fails.
+ */
+int filter_cache_key_hex(const struct filter_cache_key *key, char out[FILTER_CACHE_KEY_HEX])
+    __attribute__((nonnull));
+
+/**
+ * filter_cache_lookup() - load a compiled program from `<dir>/<hexkey>.bpf`.
+ * @out: on a hit, receives the program (release with filter_prog_release())
+ *
+ * The entry is validated (magic, version, key, length, checksum); anything
+ * missing, short, corrupt or for another key is a miss. The directory must be
+ * trusted (root-owned, 0700): the checksum detects damage, not forgery.
+ *
+ * Return: 1 on a hit, 0 on a miss.
+ */
+int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
+			struct filter_prog *out) __attribute__((nonnull));
+
+/**
+ * filter_cache_store() - save @prog as `<dir>/<hexkey>.bpf`, atomically
+ * (temporary file, fsync, rename). Creates @dir (mode 0700) when missing.
+ *
+ * Return: 0, or a negative errno with @err filled in.
+ */
+int filter_cache_store(const char *dir, const struct filter_cache_key *key,
+		       const struct filter_prog *prog, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * filter_native_arch() - the AUDIT_ARCH_* value of the architecture ward was
+ * built for, as the kernel reports it in seccomp_data.arch.
+ */
+uint32_t filter_native_arch(void);
+
+/**
+ * filter_syscall_name() - the name of native syscall @nr, from libseccomp or,
+ * for syscalls it does not know, from our own table.
+ *
+ * Return: a string to free(), or NULL when nobody knows the number.
+ */
+char *filter_syscall_name(int nr);
+

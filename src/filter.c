@@ -1,0 +1,1249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * filter.c - rule_set -> seccomp BPF, in the parent; seccomp(2) in the child.
+ *
+ * filter_build() mirrors runc's InitSeccomp/matchCall on libseccomp 2.5.4,
+ * exports libseccomp's program through a memfd (seccomp_load() is not
+ * async-signal-safe before libseccomp 2.6, STYLE.md pitfall 3), and prepends a
+ * stub of our own. Per ABI in the filter the stub:
+ *  - matches, by number, system calls libseccomp cannot name
+ * (syscalls_extra.c), evaluating their rules in profile order, first match
+ * wins;
+ *  - returns ENOSYS for numbers above the highest one any rule names, unless
+ *    the default action lets unknown calls through anyway (ALLOW, LOG, TRACE)
+ *    or already is ERRNO(ENOSYS) (runc's patchbpf; spec section 8.3);
+ *  - then jumps to libseccomp's program, which is left as it is: its jumps are
+ *    relative, and it checks the architecture itself (bad arch: KILL).
+ *
+ * This is the only file that includes <seccomp.h>.
+ */
+#include "ward/filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "ward/log.h"
+#include "ward/syscalls_extra.h"
+#include "ward/util.h"
+
+#define MAX_ARGS   6
+#define MAX_ARCHES 16
+
+static void ctx_release(scmp_filter_ctx ctx)
+{
+	if (ctx)
+		seccomp_release(ctx);
+}
+DEFINE_CLEANUP(scmp_filter_ctx, ctx_release)
+#define cleanup_ctx __attribute__((cleanup(ctx_releasep)))
+
+/* A rule on a system call libseccomp cannot name, matched by our stub. */
+struct extra_rule {
+	uint32_t nr;
+	uint32_t action;
+	const struct prof_rule *rule;
+	size_t order; /* insertion order, to keep profile order among equal numbers */
+};
+
+struct arch_plan {
+	uint32_t token; /* SCMP_ARCH_*; x32 is SCMP_ARCH_X32 */
+	int64_t max_nr; /* highest number named by any rule on this ABI; -1: none */
+	struct extra_rule *extras;
+	size_t nextras, cap;
+};
+
+struct plan {
+	uint32_t def_action;
+	bool enosys; /* emit the ENOSYS-above-maximum check */
+	bool notify; /* some rule is SCMP_ACT_NOTIFY */
+	struct arch_plan arch[MAX_ARCHES];
+	size_t narch;
+};
+
+static void plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->narch; i++)
+		free(p->arch[i].extras);
+	p->narch = 0;
+}
+
+/* ---- actions, arches, flags ---------------------------------------------------- */
+
+static int map_action(enum prof_action a, uint32_t errno_ret, uint32_t *out, struct ward_err *err)
+{
+	if ((a == PROF_ACT_ERRNO || a == PROF_ACT_TRACE) && errno_ret > 0xffff)
+		return err_set(err, EINVAL, "errno value %u out of range", errno_ret);
+	switch (a) {
+	case PROF_ACT_KILL_THREAD:
+		*out = SCMP_ACT_KILL_THREAD;
+		return 0;
+	case PROF_ACT_KILL_PROCESS:
+		*out = SCMP_ACT_KILL_PROCESS;
+		return 0;
+	case PROF_ACT_TRAP:
+		*out = SCMP_ACT_TRAP;
+		return 0;
+	case PROF_ACT_ERRNO:
+		*out = SCMP_ACT_ERRNO(errno_ret);
+		return 0;
+	case PROF_ACT_TRACE:
+		*out = SCMP_ACT_TRACE(errno_ret);
+		return 0;
+	case PROF_ACT_ALLOW:
+		*out = SCMP_ACT_ALLOW;
+		return 0;
+	case PROF_ACT_LOG:
+		*out = SCMP_ACT_LOG;
+		return 0;
+	case PROF_ACT_NOTIFY:
+		*out = SCMP_ACT_NOTIFY;
+		return 0;
+	}
+	return err_set(err, EINVAL, "unknown seccomp action %d", (int)a);
+}
+
+/* "SCMP_ARCH_X86_64" -> the libseccomp token, or 0. */
+static uint32_t resolve_arch(const char *name)
+{
+	char buf[32];
+	size_t i;
+
+	if (str_has_prefix(name, "SCMP_ARCH_"))
+		name += strlen("SCMP_ARCH_");
+	if (strlen(name) >= sizeof(buf))
+		return 0;
+	for (i = 0; name[i]; i++)
+		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	buf[i] = '\0';
+	return seccomp_arch_resolve_name(buf);
+}
+
+/* The value seccomp_data.arch carries for a libseccomp arch token. */
+static uint32_t audit_arch(uint32_t token)
+{
+	return token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
+}
+
+static unsigned int map_flags(const struct rule_set *rs, bool notify)
+{
+	unsigned int f = 0;
+
+	if (!rs->has_flags) {
+		/* absent flags: skip the forced SSB mitigation, as runc and crun do */
+		f = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	} else {
+		if (rs->flags & PROF_FLAG_TSYNC)
+			f |= SECCOMP_FILTER_FLAG_TSYNC;
+		if (rs->flags & PROF_FLAG_LOG)
+			f |= SECCOMP_FILTER_FLAG_LOG;
+		if (rs->flags & PROF_FLAG_SPEC_ALLOW)
+			f |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		/* the kernel rejects WAIT_KILLABLE_RECV without a listener; it means
+		 * nothing then
+		 */
+		if ((rs->flags & PROF_FLAG_WAIT_KILLABLE_RECV) && notify)
+			f |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	}
+	if (notify) {
+		f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		/* TSYNC and NEW_LISTENER together need TSYNC_ESRCH (seccomp(2)) */
+		if (f & SECCOMP_FILTER_FLAG_TSYNC)
+			f |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	}
+	return f;
+}
+
+/* ---- rules ------------------------------------------------------------------------- */
+
+static int check_args(const struct prof_rule *r, bool *repeated, struct ward_err *err)
+{
+	unsigned int seen = 0;
+	size_t i;
+
+	*repeated = false;
+	for (i = 0; i < r->nargs; i++) {
+		if (r->args[i].index >= MAX_ARGS)
+			return err_set(err, EINVAL, "argument index %u out of range (0-5)",
+				       r->args[i].index);
+		if ((unsigned int)r->args[i].op > PROF_OP_MASKED_EQ)
+			return err_set(err, EINVAL, "unknown comparison operator %d",
+				       (int)r->args[i].op);
+		if (seen & (1U << r->args[i].index))
+			*repeated = true;
+		seen |= 1U << r->args[i].index;
+	}
+	return 0;
+}
+
+static struct scmp_arg_cmp to_cmp(const struct prof_arg *a)
+{
+	static const enum scmp_compare ops[] = {
+	    [PROF_OP_NE] = SCMP_CMP_NE,
+	    [PROF_OP_LT] = SCMP_CMP_LT,
+	    [PROF_OP_LE] = SCMP_CMP_LE,
+	    [PROF_OP_EQ] = SCMP_CMP_EQ,
+	    [PROF_OP_GE] = SCMP_CMP_GE,
+	    [PROF_OP_GT] = SCMP_CMP_GT,
+	    [PROF_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+	};
+	struct scmp_arg_cmp c = {
+	    .arg = a->index,
+	    .op = ops[a->op],
+	    .datum_a = a->value,
+	    .datum_b = a->op == PROF_OP_MASKED_EQ ? a->value_two : 0,
+	};
+
+	return c;
+}
+
+/* runc's matchCall, for a name libseccomp knows. */
+static int add_scmp_rule(scmp_filter_ctx ctx, int nr, const char *name, const struct prof_rule *r,
+			 bool repeated, uint32_t action, struct ward_err *err)
+{
+	struct scmp_arg_cmp cmp[MAX_ARGS];
+	size_t i;
+	int rc;
+
+	if (r->nargs == 0) {
+		rc = seccomp_rule_add(ctx, action, nr, 0);
+	} else if (!repeated) {
+		/* distinct indices, hence at most MAX_ARGS: one rule, conditions ANDed */
+		for (i = 0; i < r->nargs; i++)
+			cmp[i] = to_cmp(&r->args[i]);
+		rc = seccomp_rule_add_array(ctx, action, nr, (unsigned int)r->nargs, cmp);
+	} else {
+		/* a repeated index: every condition becomes its own rule (OR), as runc does
+		 */
+		rc = 0;
+		for (i = 0; i < r->nargs && rc == 0; i++) {
+			cmp[0] = to_cmp(&r->args[i]);
+			rc = seccomp_rule_add_array(ctx, action, nr, 1, cmp);
+		}
+	}
+	if (rc < 0)
+		return err_set(err, -rc, "cannot add seccomp rule for syscall '%s'", name);
+	return 0;
+}
+
+static void plan_push_extra(struct arch_plan *ap, uint32_t nr, uint32_t action,
+			    const struct prof_rule *r)
+{
+	if (ap->nextras == ap->cap) {
+		ap->cap = ap->cap ? ap->cap * 2 : 8;
+		ap->extras = xrealloc(ap->extras, ap->cap * sizeof(*ap->extras));
+	}
+	ap->extras[ap->nextras] = (struct extra_rule){nr, action, r, ap->nextras};
+	ap->nextras++;
+}
+
+/* Raise each ABI's maximum for @name, whatever the rule's action (runc does the same). */
+static void note_max(struct plan *p, const char *name, bool scmp_known)
+{
+	size_t i;
+	int nr;
+
+	for (i = 0; i < p->narch; i++) {
+		if (scmp_known)
+			nr = seccomp_syscall_resolve_name_arch(p->arch[i].token, name);
+		else
+			nr = syscall_extra_resolve(name, p->arch[i].token);
+		if (nr >= 0 && nr > p->arch[i].max_nr)
+			p->arch[i].max_nr = nr;
+	}
+}
+
+static int add_name(scmp_filter_ctx ctx, struct plan *p, const struct prof_rule *r,
+		    const char *name, bool repeated, uint32_t action, unsigned int build_flags,
+		    struct ward_err *err)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	bool placed = false;
+	size_t i;
+
+	if (!*name)
+		return err_set(err, EINVAL, "empty syscall name");
+	/* runc refuses this: the runtime itself needs write() to hand over the listener fd */
+	if (action == SCMP_ACT_NOTIFY && strcmp(name, "write") == 0)
+		return err_set(err, EINVAL, "SCMP_ACT_NOTIFY cannot be used for 'write'");
+	note_max(p, name, nr != __NR_SCMP_ERROR);
+	/* libseccomp rejects a rule equal to the default with EACCES; runc skips it
+	 */
+	if (action == p->def_action)
+		return 0;
+	if (nr != __NR_SCMP_ERROR)
+		return add_scmp_rule(ctx, nr, name, r, repeated, action, err);
+
+	if (!syscall_extra_known(name)) {
+		if (build_flags & FILTER_STRICT)
+			return err_set(err, EINVAL, "unknown syscall '%s'", name);
+		log_warn("unknown syscall '%s' ignored", name);
+		return 0;
+	}
+	for (i = 0; i < p->narch; i++) {
+		int anr = syscall_extra_resolve(name, p->arch[i].token);
+
+		if (anr < 0)
+			continue;
+		plan_push_extra(&p->arch[i], (uint32_t)anr, action, r);
+		placed = true;
+	}
+	if (!placed)
+		log_debug("syscall '%s' does not exist on the filter's architectures", name);
+	return 0;
+}
+
+static int add_arch(scmp_filter_ctx ctx, struct plan *p, uint32_t token, struct ward_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->narch; i++)
+		if (p->arch[i].token == token)
+			return 0;
+	if (p->narch == MAX_ARCHES)
+		return err_set(err, E2BIG, "too many architectures");
+	rc = seccomp_arch_add(ctx, token);
+	if (rc < 0 && rc != -EEXIST)
+		return err_set(err, -rc, "cannot add architecture to the seccomp filter");
+	p->arch[p->narch++] = (struct arch_plan){.token = token, .max_nr = -1};
+	return 0;
+}
+
+/* Build libseccomp's filter for @rs and the plan for our stub. */
+static int build_ctx(const struct rule_set *rs, unsigned int build_flags, scmp_filter_ctx *out,
+		     struct plan *p, struct ward_err *err)
+{
+	cleanup_ctx scmp_filter_ctx ctx = NULL;
+	size_t i, j;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = map_action(rs->default_action, rs->default_errno, &p->def_action, err);
+	if (rc < 0)
+		return err_prefix(err, "default action");
+	if (rs->default_action == PROF_ACT_NOTIFY)
+		return err_set(err, EINVAL, "SCMP_ACT_NOTIFY cannot be the default action");
+	switch (rs->default_action) {
+	case PROF_ACT_ALLOW:
+	case PROF_ACT_LOG:
+	case PROF_ACT_TRACE:
+		p->enosys = false;
+		break;
+	case PROF_ACT_KILL_THREAD:
+	case PROF_ACT_KILL_PROCESS:
+	case PROF_ACT_TRAP:
+	case PROF_ACT_ERRNO:
+	case PROF_ACT_NOTIFY:
+		p->enosys = p->def_action != SCMP_ACT_ERRNO(ENOSYS);
+		break;
+	}
+
+	ctx = seccomp_init(p->def_action);
+	if (!ctx)
+		return err_set(err, ENOMEM, "cannot create seccomp filter");
+	/* the native arch is always in the filter, first; bad-arch action stays KILL
+	 */
+	rc = add_arch(ctx, p, seccomp_arch_native(), err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < rs->narches; i++) {
+		uint32_t token = resolve_arch(rs->arches[i]);
+
+		if (token == 0)
+			return err_set(err, EINVAL, "unknown architecture '%s'", rs->arches[i]);
+		rc = add_arch(ctx, p, token, err);
+		if (rc < 0)
+			return err_prefix(err, "architecture '%s'", rs->arches[i]);
+	}
+	/* binary-tree dispatch keeps large profiles fast (runc#3405); we manage NNP ourselves */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot set seccomp filter optimization");
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot clear the seccomp no_new_privs attribute");
+
+	for (i = 0; i < rs->nrules; i++) {
+		const struct prof_rule *r = rs->rules[i];
+		uint32_t errno_ret = r->has_errno_ret ? r->errno_ret : EPERM;
+		uint32_t action;
+		bool repeated = false;
+
+		rc = map_action(r->action, errno_ret, &action, err);
+		if (rc == 0)
+			rc = check_args(r, &repeated, err);
+		if (rc < 0)
+			return err_prefix(err, "syscalls[%zu]", r->position);
+		if (r->action == PROF_ACT_NOTIFY)
+			p->notify = true;
+		for (j = 0; j < r->nnames; j++) {
+			rc = add_name(ctx, p, r, r->names[j], repeated, action, build_flags, err);
+			if (rc < 0)
+				return err_prefix(err, "syscalls[%zu]", r->position);
+		}
+	}
+	*out = steal_ptr(&ctx);
+	return 0;
+}
+
+/* ---- our stub: a tiny assembler with forward labels ------------------------------ */
+
+#define L_NEXT (-1) /* the next instruction */
+#define L_PROG (-2) /* the first instruction of libseccomp's program */
+
+struct asm_insn {
+	struct sock_filter f;
+	int jt, jf; /* labels; for BPF_JA, jt is the target of k */
+};
+
+struct as {
+	struct asm_insn *v;
+	size_t n, cap;
+	size_t *label; /* position of each label */
+	size_t nlabels, label_cap;
+};
+
+static void as_release(struct as *a)
+{
+	free(a->v);
+	free(a->label);
+}
+
+static int as_label(struct as *a)
+{
+	if (a->nlabels == a->label_cap) {
+		a->label_cap = a->label_cap ? a->label_cap * 2 : 32;
+		a->label = xrealloc(a->label, a->label_cap * sizeof(*a->label));
+	}
+	a->label[a->nlabels] = SIZE_MAX;
+	return (int)a->nlabels++;
+}
+
+static void as_bind(struct as *a, int l)
+{
+	a->label[l] = a->n;
+}
+
+static void as_emit(struct as *a, uint16_t code, uint32_t k, int jt, int jf)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n++] = (struct asm_insn){.f = {.code = code, .k = k}, .jt = jt, .jf = jf};
+}
+
+static void ld_abs(struct as *a, uint32_t off)
+{
+	as_emit(a, BPF_LD | BPF_W | BPF_ABS, off, L_NEXT, L_NEXT);
+}
+
+static void jmp(struct as *a, uint16_t op, uint32_t k, int jt, int jf)
+{
+	as_emit(a, BPF_JMP | op | BPF_K, k, jt, jf);
+}
+
+static void ja(struct as *a, int target)
+{
+	as_emit(a, BPF_JMP | BPF_JA, 0, target, L_NEXT);
+}
+
+static void ret(struct as *a, uint32_t k)
+{
+	as_emit(a, BPF_RET | BPF_K, k, L_NEXT, L_NEXT);
+}
+
+/*
+ * Jump to @target when "A op k" holds (jcond) or does not (jncond), else fall
+ * through. The long form (!near) reaches any forward target through BPF_JA,
+ * whose offset is 32 bits, where a conditional jump has only 8.
+ */
+static void jcond(struct as *a, uint16_t op, uint32_t k, int target, bool near)
+{
+	int skip;
+
+	if (near) {
+		jmp(a, op, k, target, L_NEXT);
+		return;
+	}
+	skip = as_label(a);
+	jmp(a, op, k, L_NEXT, skip);
+	ja(a, target);
+	as_bind(a, skip);
+}
+
+static void jncond(struct as *a, uint16_t op, uint32_t k, int target, bool near)
+{
+	int skip;
+
+	if (near) {
+		jmp(a, op, k, L_NEXT, target);
+		return;
+	}
+	skip = as_label(a);
+	jmp(a, op, k, skip, L_NEXT);
+	ja(a, target);
+	as_bind(a, skip);
+}
+
+/* Resolve labels into @out (stub length a->n; L_PROG is a->n). */
+static int as_link(const struct as *a, struct sock_filter *out, struct ward_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		const struct asm_insn *in = &a->v[i];
+		size_t t[2];
+		int l[2] = {in->jt, in->jf};
+		int s;
+
+		out[i] = in->f;
+		for (s = 0; s < 2; s++) {
+			if (l[s] == L_NEXT)
+				t[s] = i + 1;
+			else if (l[s] == L_PROG)
+				t[s] = a->n;
+			else
+				t[s] = a->label[l[s]];
+			if (t[s] == SIZE_MAX || t[s] < i + 1)
+				return err_set(err, EFAULT, "internal error: bad stub label");
+		}
+		if (in->f.code == (BPF_JMP | BPF_JA)) {
+			out[i].k = (uint32_t)(t[0] - (i + 1));
+			continue;
+		}
+		if (BPF_CLASS(in->f.code) != BPF_JMP)
+			continue;
+		if (t[0] - (i + 1) > 255 || t[1] - (i + 1) > 255)
+			return err_set(err, E2BIG, "seccomp stub too large");
+		out[i].jt = (uint8_t)(t[0] - (i + 1));
+		out[i].jf = (uint8_t)(t[1] - (i + 1));
+	}
+	return 0;
+}
+
+#define NR_OFF	 offsetof(struct seccomp_data, nr)
+#define ARCH_OFF offsetof(struct seccomp_data, arch)
+
+static uint32_t arg_lo(unsigned int i)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i);
+#else
+	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i + 4);
+#endif
+}
+
+static uint32_t arg_hi(unsigned int i)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i + 4);
+#else
+	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i);
+#endif
+}
+
+/*
+ * One unsigned 64-bit comparison: falls through when it holds, jumps to @fail
+ * otherwise. Compared on all 64 bits on every ABI (32-bit ABIs see zero high
+ * words).
+ */
+static void emit_cmp(struct as *a, const struct prof_arg *c, int fail)
+{
+	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
+	int pass = as_label(a);
+
+	ld_abs(a, arg_hi(c->index));
+	switch (c->op) {
+	case PROF_OP_EQ:
+		jmp(a, BPF_JEQ, vhi, L_NEXT, fail);
+		ld_abs(a, arg_lo(c->index));
+		jmp(a, BPF_JEQ, vlo, pass, fail);
+		break;
+	case PROF_OP_NE:
+		jmp(a, BPF_JEQ, vhi, L_NEXT, pass);
+		ld_abs(a, arg_lo(c->index));
+		jmp(a, BPF_JEQ, vlo, fail, pass);
+		break;
+	case PROF_OP_GT:
+	case PROF_OP_GE:
+		jmp(a, BPF_JGT, vhi, pass, L_NEXT);
+		jmp(a, BPF_JEQ, vhi, L_NEXT, fail);
+		ld_abs(a, arg_lo(c->index));
+		jmp(a, c->op == PROF_OP_GT ? BPF_JGT : BPF_JGE, vlo, pass, fail);
+		break;
+	case PROF_OP_LT:
+	case PROF_OP_LE:
+		jmp(a, BPF_JGT, vhi, fail, L_NEXT);
+		jmp(a, BPF_JEQ, vhi, L_NEXT, pass);
+		ld_abs(a, arg_lo(c->index));
+		/* LT fails when lo >= v, LE when lo > v */
+		jmp(a, c->op == PROF_OP_LT ? BPF_JGE : BPF_JGT, vlo, fail, pass);
+		break;
+	case PROF_OP_MASKED_EQ:
+		as_emit(a, BPF_ALU | BPF_AND | BPF_K, (uint32_t)(c->value >> 32), L_NEXT, L_NEXT);
+		jmp(a, BPF_JEQ, (uint32_t)(c->value_two >> 32), L_NEXT, fail);
+		ld_abs(a, arg_lo(c->index));
+		as_emit(a, BPF_ALU | BPF_AND | BPF_K, (uint32_t)c->value, L_NEXT, L_NEXT);
+		jmp(a, BPF_JEQ, (uint32_t)c->value_two, pass, fail);
+		break;
+	}
+	as_bind(a, pass);
+}
+
+/* One block: the conditions ANDed; return @action when all hold, else go on. */
+static void emit_block(struct as *a, const struct prof_arg *conds, size_t n, uint32_t action)
+{
+	int fail = as_label(a);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		emit_cmp(a, &conds[i], fail);
+	ret(a, action);
+	as_bind(a, fail);
+}
+
+static int cmp_extra(const void *x, const void *y)
+{
+	const struct extra_rule *a = x, *b = y;
+
+	if (a->nr != b->nr)
+		return a->nr < b->nr ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/*
+ * The part of the stub for one ABI; A holds seccomp_data.nr on entry. With
+ * @near, conditional jumps go straight to libseccomp's program (one
+ * instruction less on the hot path); the caller retries without it when a
+ * jump would not fit in 8 bits.
+ */
+static void emit_arch_body(struct as *a, const struct plan *p, struct arch_plan *ap, bool near)
+{
+	int enosys = as_label(a);
+	bool use_enosys = p->enosys && ap->max_nr >= 0;
+	size_t i, j;
+
+	if (use_enosys && (ap->token == SCMP_ARCH_S390 || ap->token == SCMP_ARCH_S390X))
+		jmp(a, BPF_JEQ, 0, enosys, L_NEXT); /* the s390 multiplexer, as runc does */
+
+	if (ap->nextras) {
+		qsort(ap->extras, ap->nextras, sizeof(*ap->extras), cmp_extra);
+		/* below every extra number means at most the maximum: libseccomp decides */
+		jncond(a, BPF_JGE, ap->extras[0].nr, L_PROG, near);
+		for (i = 0; i < ap->nextras; i = j) {
+			int next_nr = as_label(a);
+			bool unconditional = false;
+
+			jmp(a, BPF_JEQ, ap->extras[i].nr, L_NEXT, next_nr);
+			for (j = i; j < ap->nextras && ap->extras[j].nr == ap->extras[i].nr; j++) {
+				const struct prof_rule *r = ap->extras[j].rule;
+				bool repeated = false;
+				unsigned int seen = 0;
+				size_t k;
+
+				if (unconditional)
+					continue; /* unreachable after an unconditional rule */
+				for (k = 0; k < r->nargs; k++) {
+					repeated |= (seen & (1U << r->args[k].index)) != 0;
+					seen |= 1U << r->args[k].index;
+				}
+				if (r->nargs == 0) {
+					ret(a, ap->extras[j].action);
+					unconditional = true;
+				} else if (!repeated) {
+					emit_block(a, r->args, r->nargs, ap->extras[j].action);
+				} else {
+					for (k = 0; k < r->nargs; k++)
+						emit_block(a, &r->args[k], 1, ap->extras[j].action);
+				}
+			}
+			if (!unconditional)
+				ret(a, p->def_action);
+			as_bind(a, next_nr);
+		}
+	}
+	if (!use_enosys) {
+		ja(a, L_PROG);
+		return;
+	}
+	jmp(a, BPF_JGT, (uint32_t)ap->max_nr, enosys, near ? L_PROG : L_NEXT);
+	if (!near)
+		ja(a, L_PROG);
+	as_bind(a, enosys);
+	ret(a, SCMP_ACT_ERRNO(ENOSYS));
+}
+
+static struct arch_plan *find_arch(struct plan *p, uint32_t token)
+{
+	size_t i;
+
+	for (i = 0; i < p->narch; i++)
+		if (p->arch[i].token == token)
+			return &p->arch[i];
+	return NULL;
+}
+
+static bool stub_needed(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->narch; i++)
+		if (p->arch[i].nextras || (p->enosys && p->arch[i].max_nr >= 0))
+			return true;
+	return false;
+}
+
+static void emit_stub(struct as *a, struct plan *p, bool near)
+{
+	int group[MAX_ARCHES];
+	uint32_t audit[MAX_ARCHES];
+	size_t ngroups = 0, i, g;
+
+	/* dispatch on seccomp_data.arch; x86_64 and x32 share one audit value */
+	ld_abs(a, ARCH_OFF);
+	for (i = 0; i < p->narch; i++) {
+		uint32_t au = audit_arch(p->arch[i].token);
+
+		for (g = 0; g < ngroups && audit[g] != au; g++)
+			;
+		if (g < ngroups)
+			continue;
+		audit[ngroups] = au;
+		group[ngroups] = as_label(a);
+		jcond(a, BPF_JEQ, au, group[ngroups], near);
+		ngroups++;
+	}
+	ja(a, L_PROG);
+
+	for (g = 0; g < ngroups; g++) {
+		as_bind(a, group[g]);
+		ld_abs(a, NR_OFF);
+		if (audit[g] == AUDIT_ARCH_X86_64) {
+			struct arch_plan *x64 = find_arch(p, SCMP_ARCH_X86_64);
+			struct arch_plan *x32 = find_arch(p, SCMP_ARCH_X32);
+			int other = x64 && x32 ? as_label(a) : L_NEXT;
+
+			/* bit 30 of nr selects x32; an ABI not in the filter: libseccomp kills */
+			if (x64 && x32) {
+				jcond(a, BPF_JSET, SYSCALL_EXTRA_X32_BIT, other, near);
+				emit_arch_body(a, p, x64, near);
+				as_bind(a, other);
+				emit_arch_body(a, p, x32, near);
+			} else if (x64) {
+				jcond(a, BPF_JSET, SYSCALL_EXTRA_X32_BIT, L_PROG, near);
+				emit_arch_body(a, p, x64, near);
+			} else {
+				jncond(a, BPF_JSET, SYSCALL_EXTRA_X32_BIT, L_PROG, near);
+				emit_arch_body(a, p, x32, near);
+			}
+		} else {
+			for (i = 0; i < p->narch; i++)
+				if (audit_arch(p->arch[i].token) == audit[g])
+					emit_arch_body(a, p, &p->arch[i], near);
+		}
+	}
+}
+
+/* Generate the stub; *len is 0 when nothing needs it. */
+static int gen_stub(struct plan *p, struct sock_filter **out, size_t *len, struct ward_err *err)
+{
+	int pass, rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!stub_needed(p))
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		struct as a = {0};
+
+		emit_stub(&a, p, pass == 0);
+		*out = xcalloc(a.n, sizeof(**out));
+		rc = as_link(&a, *out, err);
+		if (rc == 0)
+			*len = a.n;
+		as_release(&a);
+		if (rc == 0)
+			return 0;
+		free(*out);
+		*out = NULL;
+		if (rc != -E2BIG)
+			break;
+	}
+	return rc;
+}
+
+/* ---- build, export ---------------------------------------------------------------- */
+
+static int read_all_at(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* libseccomp's program, through a memfd (seccomp_export_bpf writes to an fd).
+ */
+static int export_scmp(scmp_filter_ctx ctx, struct sock_filter **out, size_t *len,
+		       struct ward_err *err)
+{
+	cleanup_close int fd = memfd_create("ward-seccomp", MFD_CLOEXEC);
+	cleanup_free struct sock_filter *buf = NULL;
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot create a memfd for the seccomp filter");
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot export the seccomp filter");
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "cannot stat the exported seccomp filter");
+	if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    st.st_size > (off_t)(FILTER_MAX_INSNS * 16 * sizeof(struct sock_filter)))
+		return err_set(err, EIO, "exported seccomp filter has a bad size (%lld bytes)",
+			       (long long)st.st_size);
+	buf = xmalloc((size_t)st.st_size);
+	rc = read_all_at(fd, buf, (size_t)st.st_size, 0);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot read back the exported seccomp filter");
+	*len = (size_t)st.st_size / sizeof(struct sock_filter);
+	*out = steal_ptr(&buf);
+	return 0;
+}
+
+static int build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
+		 struct plan *p, scmp_filter_ctx *ctxp, struct ward_err *err)
+{
+	cleanup_free struct sock_filter *scmp = NULL;
+	cleanup_free struct sock_filter *stub = NULL;
+	size_t scmp_len = 0, stub_len = 0, total;
+	int rc;
+
+	rc = build_ctx(rs, build_flags, ctxp, p, err);
+	if (rc < 0)
+		return rc;
+	rc = export_scmp(*ctxp, &scmp, &scmp_len, err);
+	if (rc < 0)
+		return rc;
+	rc = gen_stub(p, &stub, &stub_len, err);
+	if (rc < 0)
+		return rc;
+	total = stub_len + scmp_len;
+	if (total > FILTER_MAX_INSNS)
+		return err_set(err, E2BIG, "seccomp filter too large: %zu instructions (limit %d)",
+			       total, FILTER_MAX_INSNS);
+	out->insns = xcalloc(total, sizeof(*out->insns));
+	if (stub_len)
+		memcpy(out->insns, stub, stub_len * sizeof(*stub));
+	memcpy(out->insns + stub_len, scmp, scmp_len * sizeof(*scmp));
+	out->len = total;
+	out->flags = map_flags(rs, p->notify);
+	out->enabled = true;
+	log_debug("seccomp filter: %zu instructions (stub %zu, libseccomp %zu)", total, stub_len,
+		  scmp_len);
+	return 0;
+}
+
+int filter_build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
+		 struct ward_err *err)
+{
+	cleanup_ctx scmp_filter_ctx ctx = NULL;
+	struct plan p = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!rs->enabled)
+		return 0;
+	rc = build(rs, build_flags, out, &p, &ctx, err);
+	plan_release(&p);
+	if (rc < 0)
+		filter_prog_release(out);
+	return rc;
+}
+
+void filter_prog_release(struct filter_prog *p)
+{
+	free(p->insns);
+	memset(p, 0, sizeof(*p));
+}
+
+static const char *arch_name(uint32_t token)
+{
+	switch (token) {
+	case SCMP_ARCH_X86_64:
+		return "x86_64";
+	case SCMP_ARCH_X86:
+		return "x86";
+	case SCMP_ARCH_X32:
+		return "x32";
+	case SCMP_ARCH_AARCH64:
+		return "aarch64";
+	case SCMP_ARCH_ARM:
+		return "arm";
+	case SCMP_ARCH_RISCV64:
+		return "riscv64";
+	case SCMP_ARCH_S390X:
+		return "s390x";
+	default:
+		return "other";
+	}
+}
+
+/* The PFC header: what our stub does before libseccomp's code runs. */
+static void describe_stub(int fd, const struct plan *p)
+{
+	size_t i, j;
+
+	dprintf(fd, "#\n# ward stub (runs before the libseccomp filter below)\n#\n");
+	for (i = 0; i < p->narch; i++) {
+		const struct arch_plan *ap = &p->arch[i];
+
+		dprintf(fd, "# arch %s:", arch_name(ap->token));
+		if (p->enosys && ap->max_nr >= 0)
+			dprintf(fd, " syscall > %lld -> ERRNO(%d)", (long long)ap->max_nr, ENOSYS);
+		else
+			dprintf(fd, " no ENOSYS check");
+		dprintf(fd, "\n");
+		for (j = 0; j < ap->nextras; j++)
+			dprintf(fd, "#   syscall %u (not in libseccomp): action 0x%08x%s\n",
+				ap->extras[j].nr, ap->extras[j].action,
+				ap->extras[j].rule->nargs ? " if arguments match" : "");
+	}
+}
+
+int filter_export(const struct rule_set *rs, unsigned int build_flags, int format, int fd,
+		  struct ward_err *err)
+{
+	cleanup_ctx scmp_filter_ctx ctx = NULL;
+	struct filter_prog prog = {0};
+	struct plan p = {0};
+	int rc;
+
+	if (format != FILTER_EXPORT_BPF && format != FILTER_EXPORT_PFC)
+		return err_set(err, EINVAL, "unknown export format %d", format);
+	if (!rs->enabled)
+		return err_set(err, EINVAL, "the profile disables seccomp: nothing to export");
+	rc = build(rs, build_flags, &prog, &p, &ctx, err);
+	if (rc == 0 && format == FILTER_EXPORT_BPF) {
+		rc = write_all(fd, prog.insns, prog.len * sizeof(*prog.insns));
+		if (rc < 0)
+			err_set(err, -rc, "cannot write the seccomp filter");
+	} else if (rc == 0) {
+		describe_stub(fd, &p);
+		rc = seccomp_export_pfc(ctx, fd);
+		if (rc < 0)
+			err_set(err, -rc, "cannot write the seccomp pseudo-code");
+	}
+	plan_release(&p);
+	filter_prog_release(&prog);
+	return rc;
+}
+
+/* ---- load (child side: no allocation) ------------------------------------------- */
+
+int filter_load(const struct filter_prog *prog, struct ward_err *err)
+{
+	struct sock_fprog fprog;
+	unsigned int flags = prog->flags;
+	long rc;
+
+	if (!prog->enabled)
+		return 0;
+	if (!prog->insns || prog->len == 0 || prog->len > FILTER_MAX_INSNS)
+		return err_set(err, EINVAL, "invalid seccomp program (%zu instructions)",
+			       prog->len);
+	fprog.len = (unsigned short)prog->len;
+	fprog.filter = prog->insns;
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	if (rc < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW)) {
+		/* kernels before 4.17 do not know SPEC_ALLOW (crun retries the same way) */
+		flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	}
+	if (rc < 0)
+		return err_set(err, errno, "cannot load seccomp filter");
+	if (rc > 0 && !(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		/* TSYNC without TSYNC_ESRCH reports the thread that could not sync */
+		return err_set(err, EBUSY, "cannot synchronise seccomp filter to thread %ld", rc);
+	return (int)rc;
+}
+
+/* ---- on-disk cache ------------------------------------------------------------------ */
+
+#define CACHE_MAGIC   "WARDBPF\n"
+#define CACHE_VERSION 1U
+
+struct cache_hdr {
+	char magic[8];
+	uint32_t version;
+	uint32_t flags;	  /* SECCOMP_FILTER_FLAG_* */
+	uint32_t enabled; /* 0 or 1 */
+	uint32_t len;	  /* instructions that follow */
+	uint64_t key[2];
+	uint64_t checksum; /* FNV-1a 64: header (checksum 0), then the program */
+};
+
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a 64, run twice with different offset bases for a 128-bit key. */
+static void fnv(uint64_t h[2], const void *data, size_t len)
+{
+	const unsigned char *b = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h[0] = (h[0] ^ b[i]) * FNV_PRIME;
+		h[1] = (h[1] ^ b[i]) * FNV_PRIME;
+	}
+}
+
+/* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
+static void fnv_field(uint64_t h[2], const void *data, size_t len)
+{
+	uint64_t n = len;
+
+	fnv(h, &n, sizeof(n));
+	fnv(h, data, len);
+}
+
+static void fnv_str(uint64_t h[2], const char *s)
+{
+	fnv_field(h, s, strlen(s));
+}
+
+static int cache_key(const struct filter_cache_key *key, uint64_t out[2])
+{
+	const struct scmp_version *v = seccomp_version();
+	uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL ^ 0x5bd1e9955bd1e995ULL};
+	uint32_t num[4] = {CACHE_VERSION, 0, 0, 0};
+	struct utsname u;
+	const char *release = key->kernel_release;
+
+	if (!release) {
+		if (uname(&u) < 0)
+			return -errno;
+		release = u.release;
+	}
+	if (v) {
+		num[1] = v->major;
+		num[2] = v->minor;
+		num[3] = v->micro;
+	}
+	fnv_str(h, "ward seccomp cache");
+	fnv_field(h, num, sizeof(num));
+	fnv_str(h, WARD_VERSION);
+	fnv_field(h, key->profile, key->profile_len);
+	fnv_field(h, &key->caps, sizeof(key->caps));
+	fnv_str(h, key->arch ? key->arch : "");
+	fnv_str(h, release);
+	fnv_field(h, &key->build_flags, sizeof(key->build_flags));
+	out[0] = h[0];
+	out[1] = h[1];
+	return 0;
+}
+
+int filter_cache_key_hex(const struct filter_cache_key *key, char out[FILTER_CACHE_KEY_HEX])
+{
+	uint64_t k[2];
+	int rc = cache_key(key, k);
+
+	if (rc < 0)
+		return rc;
+	(void)snprintf(out, FILTER_CACHE_KEY_HEX, "%016llx%016llx", (unsigned long long)k[0],
+		       (unsigned long long)k[1]);
+	return 0;
+}
+
+static uint64_t cache_checksum(const struct cache_hdr *hdr, const struct sock_filter *insns)
+{
+	struct cache_hdr h = *hdr;
+	uint64_t s[2] = {0xcbf29ce484222325ULL, 0};
+
+	h.checksum = 0;
+	fnv(s, &h, sizeof(h));
+	if (insns)
+		fnv(s, insns, (size_t)hdr->len * sizeof(*insns));
+	return s[0];
+}
+
+int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
+			struct filter_prog *out)
+{
+	char hex[FILTER_CACHE_KEY_HEX];
+	cleanup_free char *path = NULL;
+	cleanup_free struct sock_filter *insns = NULL;
+	cleanup_close int fd = -1;
+	struct cache_hdr hdr;
+	uint64_t k[2];
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (cache_key(key, k) < 0)
+		return 0;
+	(void)snprintf(hex, sizeof(hex), "%016llx%016llx", (unsigned long long)k[0],
+		       (unsigned long long)k[1]);
+	path = xasprintf("%s/%s.bpf", dir, hex);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(hdr))
+		return 0;
+	if (read_all_at(fd, &hdr, sizeof(hdr), 0) < 0)
+		return 0;
+	if (memcmp(hdr.magic, CACHE_MAGIC, sizeof(hdr.magic)) != 0 ||
+	    hdr.version != CACHE_VERSION || hdr.key[0] != k[0] || hdr.key[1] != k[1] ||
+	    hdr.enabled > 1 || hdr.len > FILTER_MAX_INSNS || (hdr.len == 0) != (hdr.enabled == 0) ||
+	    st.st_size != (off_t)(sizeof(hdr) + (size_t)hdr.len * sizeof(struct sock_filter))) {
+		log_debug("seccomp cache: ignoring invalid entry '%s'", path);
+		return 0;
+	}
+	if (hdr.len) {
+		insns = xcalloc(hdr.len, sizeof(*insns));
+		if (read_all_at(fd, insns, hdr.len * sizeof(*insns), (off_t)sizeof(hdr)) < 0)
+			return 0;
+	}
+	if (cache_checksum(&hdr, insns) != hdr.checksum) {
+		log_debug("seccomp cache: checksum mismatch in '%s'", path);
+		return 0;
+	}
+	out->insns = steal_ptr(&insns);
+	out->len = hdr.len;
+	out->flags = hdr.flags;
+	out->enabled = hdr.enabled != 0;
+	return 1;
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int mkdir_p(const char *dir)
+{
+	cleanup_free char *p = xstrdup(dir);
+	char *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_entry(int fd, const struct cache_hdr *hdr, const struct filter_prog *prog)
+{
+	int rc = write_all(fd, hdr, sizeof(*hdr));
+
+	if (rc == 0 && prog->len)
+		rc = write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	return rc;
+}
+
+int filter_cache_store(const char *dir, const struct filter_cache_key *key,
+		       const struct filter_prog *prog, struct ward_err *err)
+{
+	cleanup_free char *path = NULL;
+	cleanup_free char *tmp = NULL;
+	cleanup_close int fd = -1;
+	struct cache_hdr hdr;
+	uint64_t k[2];
+	int rc;
+
+	if (prog->len > FILTER_MAX_INSNS || (prog->enabled && (!prog->insns || !prog->len)) ||
+	    (!prog->enabled && prog->len))
+		return err_set(err, EINVAL, "invalid seccomp program for the cache");
+	rc = cache_key(key, k);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot compute the seccomp cache key");
+	rc = mkdir_p(dir);
+	if (rc < 0)
+		return err_set(err, -rc, "cannot create cache directory '%s'", dir);
+
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.magic, CACHE_MAGIC, sizeof(hdr.magic));
+	hdr.version = CACHE_VERSION;
+	hdr.flags = prog->flags;
+	hdr.enabled = prog->enabled ? 1 : 0;
+	hdr.len = (uint32_t)prog->len;
+	hdr.key[0] = k[0];
+	hdr.key[1] = k[1];
+	hdr.checksum = cache_checksum(&hdr, prog->insns);
+
+	path = xasprintf("%s/%016llx%016llx.bpf", dir, (unsigned long long)k[0],
+			 (unsigned long long)k[1]);
+	tmp = xasprintf("%s/.%016llx%016llx.XXXXXX", dir, (unsigned long long)k[0],
+			(unsigned long long)k[1]);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "cannot create a temporary file in '%s'", dir);
+	rc = write_entry(fd, &hdr, prog);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		(void)unlink(tmp); /* best effort: a stray temporary file is only clutter */
+		return err_set(err, -rc, "cannot write seccomp cache entry '%s'", path);
+	}
+	return 0;
+}
+
+uint32_t filter_native_arch(void)
+{
+	return audit_arch(seccomp_arch_native());
+}
+
+char *filter_syscall_name(int nr)
+{
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	const char *extra;
+
+	if (name)
+		return name;
+	extra = syscall_extra_name(nr, filter_native_arch());
+	return extra ? xstrdup(extra) : NULL;
+}
+

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.c - the seccomp steps of the pipeline, in order: read, look up the
+ * cache, parse, resolve, compile, store. A cache hit skips parsing and
+ * compiling entirely; that is what keeps start-up fast.
+ */
+#include "ward/policy.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "ward/cleanup.h"
+#include "ward/log.h"
+#include "ward/util.h"
+
+/* generated from profiles/default.json by scripts/embed.cmake */
+extern const char ward_default_profile[];
+extern const size_t ward_default_profile_len;
+
+/* A profile larger than this is not a profile. */
+#define POLICY_MAX_BYTES (4u << 20)
+
+int policy_read(const char *path, struct policy_source *src, struct ward_err *err)
+{
+	memset(src, 0, sizeof(*src));
+	if (!path) {
+		src->data = ward_default_profile;
+		src->len = ward_default_profile_len;
+		src->name = "built-in profile";
+		return 0;
+	}
+	if (read_file(path, POLICY_MAX_BYTES, &src->bytes, &src->len, err) < 0)
+		return err_prefix(err, "seccomp profile '%s'", path);
+	if (src->len == 0) {
+		policy_source_release(src);
+		return err_set(err, 0, "seccomp profile '%s': the file is empty", path);
+	}
+	src->data = src->bytes;
+	src->name = path;
+	return 0;
+}
+
+void policy_source_release(struct policy_source *src)
+{
+	free(src->bytes);
+	memset(src, 0, sizeof(*src));
+}
+
+int policy_resolve(const struct policy_source *src, uint64_t caps, struct profile **prof,
+		   struct rule_set *rs, struct ward_err *err)
+{
+	struct resolve_ctx ctx;
+	int r;
+
+	memset(rs, 0, sizeof(*rs));
+	*prof = NULL;
+	r = profile_parse(src->data, src->len, prof, err);
+	if (r < 0)
+		return err_prefix(err, "seccomp profile '%s'", src->name);
+	r = resolve_ctx_host(&ctx, caps, err);
+	if (r < 0)
+		return r;
+	r = profile_resolve(*prof, &ctx, rs, err);
+	if (r < 0)
+		return err_prefix(err, "seccomp profile '%s'", src->name);
+	return 0;
+}
+
+static const char *cache_dir(void)
+{
+	const char *d = getenv("WARD_CACHE_DIR");
+
+	if (d)
+		return *d ? d : NULL;
+	return POLICY_CACHE_DIR;
+}
+
+int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
+		   struct filter_prog *out, bool *cache_hit, struct ward_err *err)
+{
+	struct policy_source src;
+	struct filter_cache_key key;
+	struct profile *prof = NULL;
+	struct rule_set rs;
+	struct ward_err cerr;
+	const char *dir = cache_dir();
+	struct resolve_ctx ctx;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (cache_hit)
+		*cache_hit = false;
+	if (spec->seccomp_mode == SPEC_SECCOMP_UNCONFINED)
+		return 0;
+	r = policy_read(spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL, &src,
+			err);
+	if (r < 0)
+		return r;
+	r = resolve_ctx_host(&ctx, spec->caps, err);
+	if (r < 0) {
+		policy_source_release(&src);
+		return r;
+	}
+	memset(&key, 0, sizeof(key));
+	key.profile = src.data;
+	key.profile_len = src.len;
+	key.caps = spec->caps;
+	key.arch = ctx.native_scmp;
+	key.build_flags = build_flags;
+	if (dir && filter_cache_lookup(dir, &key, out) == 1) {
+		if (cache_hit)
+			*cache_hit = true;
+		policy_source_release(&src);
+		return 0;
+	}
+	r = policy_resolve(&src, spec->caps, &prof, &rs, err);
+	if (r == 0) {
+		r = filter_build(&rs, build_flags, out, err);
+		if (r < 0)
+			err_prefix(err, "seccomp profile '%s'", src.name);
+	}
+	rule_set_release(&rs);
+	profile_free(prof);
+	if (r == 0 && dir && out->enabled && filter_cache_store(dir, &key, out, &cerr) < 0)
+		log_debug("seccomp cache not written: %s", cerr.msg);
+	policy_source_release(&src);
+	return r;
+}
