@@ -522,9 +522,11 @@ static int read_bpf_file(const char *path, struct filter_prog *prog, struct ward
 		return err_set(err, 0, "'%s' is not a BPF program (%zu bytes)", path, len);
 	}
 	memset(prog, 0, sizeof(*prog));
-	prog->insns = (struct sock_filter *)buf;
 	prog->len = len / sizeof(struct sock_filter);
+	prog->insns = xcalloc(prog->len, sizeof(struct sock_filter));
+	memcpy(prog->insns, buf, len); /* read_file's buffer is not aligned for sock_filter */
 	prog->enabled = true;
+	free(buf);
 	return 0;
 }
 

@@ -27,7 +27,7 @@ static int fail(const struct ward_err *err)
 static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
-	int status = 0;
+	struct proc_result res;
 
 	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &spec->caps,
 		       err) < 0)
@@ -38,9 +38,11 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		err_set(err, 0, "run: ward needs root (rootless containers are not supported yet)");
 		return fail(err);
 	}
-	if (proc_run(spec, &status, err) < 0)
+	if (proc_run(spec, &res, err) < 0)
 		return fail(err);
-	return status;
+	if (res.oom_killed)
+		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
+	return res.status;
 }
 
 /* ward seccomp TOOL: a problem with the profile exits 1, as linters do */

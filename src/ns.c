@@ -14,8 +14,8 @@
 
 unsigned long ns_clone_flags(const struct container_spec *spec)
 {
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      CLONE_NEWCGROUP;
+	/* not CLONE_NEWCGROUP: see ns_enter_cgroup() */
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 
 	if (spec->network == SPEC_NET_NONE)
 		flags |= CLONE_NEWNET;
@@ -43,5 +43,12 @@ int ns_loopback_up(struct ward_err *err)
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		return err_set(err, errno, "cannot bring 'lo' up");
+	return 0;
+}
+
+int ns_enter_cgroup(struct ward_err *err)
+{
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return err_set(err, errno, "cannot create a cgroup namespace");
 	return 0;
 }

@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "ward/caps.h"
+#include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/log.h"
 #include "ward/mount.h"
 #include "ward/ns.h"
 #include "ward/policy.h"
@@ -162,6 +164,8 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* wait for the parent; EOF means it died before releasing us */
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
+	if (ns_enter_cgroup(&err) < 0)
+		child_fail(plan->sync, &err);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
 	umask(0);
@@ -254,19 +258,70 @@ static int install_forwarding(sigset_t *blocked, sigset_t *old, struct ward_err 
 	return 0;
 }
 
-int proc_run(const struct container_spec *spec, int *status, struct ward_err *err)
+/*
+ * The container's cgroup: detected, stale ones from a SIGKILLed ward removed,
+ * created with the limits, before clone so a failure leaves nothing started.
+ */
+static int cgroup_prepare(const struct container_spec *spec, struct cg_handle *cg,
+			  struct ward_err *err)
+{
+	struct cg_layout layout;
+	struct ward_err e;
+	char id[16];
+	int r;
+
+	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+	if (r < 0)
+		return r;
+	if (cg_cleanup_stale(&layout, &e) < 0)
+		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
+	cg_make_id(id, sizeof(id));
+	return cg_create(&layout, id, &spec->resources, cg, err);
+}
+
+static void cgroup_finish(struct cg_handle *cg)
+{
+	struct ward_err e;
+
+	if (cg_destroy(cg, &e) < 0)
+		log_warn("cannot remove the container's cgroup: %s", e.msg);
+	cg_handle_release(cg);
+}
+
+/* Release the child and learn whether it reached execve. */
+static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct ward_err *err)
+{
+	struct ward_err child_err;
+	char go = 'g';
+	ssize_t n;
+
+	/* in its cgroup before it runs a single instruction of the container's */
+	if (cg_attach(cg, pid, err) < 0)
+		return -EINVAL;
+	if (write_full(sync, &go, 1) != 1)
+		return err_set(err, errno, "cannot release the container");
+	n = read_full(sync, &child_err, sizeof(child_err));
+	if (n == 0)
+		return 0; /* EOF: the close-on-exec socket went away at execve */
+	if (n != (ssize_t)sizeof(child_err))
+		return err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
+	*err = child_err;
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	return -(err->code ? err->code : EINVAL);
+}
+
+int proc_run(const struct container_spec *spec, struct proc_result *res, struct ward_err *err)
 {
 	struct plan plan = {.spec = spec, .sync = -1};
 	cleanup_close int parent_end = -1;
+	struct cg_handle cg;
+	struct ward_err werr;
 	sigset_t blocked, old;
-	struct ward_err child_err;
-	int sv[2], r;
-	ssize_t n;
+	int sv[2], r, ws = 0;
 	pid_t pid;
-	char go = 'g';
 
-	if (spec->resources.set)
-		return err_set(err, ENOTSUP, "resource limits (--memory, --pids-limit, --cpus, ...)");
+	memset(res, 0, sizeof(*res));
+	memset(&cg, 0, sizeof(cg));
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
@@ -275,9 +330,16 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 		filter_prog_release(&plan.seccomp);
 		return r;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	r = cgroup_prepare(spec, &cg, err);
+	if (r < 0) {
 		plan_release(&plan);
-		return err_set(err, errno, "cannot create the sync socket");
+		return r;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = err_set(err, errno, "cannot create the sync socket");
+		plan_release(&plan);
+		cgroup_finish(&cg);
+		return r;
 	}
 	parent_end = sv[0];
 	plan.sync = sv[1];
@@ -285,6 +347,7 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 	if (r < 0) {
 		close(plan.sync);
 		plan_release(&plan);
+		cgroup_finish(&cg);
 		return r;
 	}
 	(void)fflush(NULL); /* buffered output must not be written twice */
@@ -298,35 +361,22 @@ int proc_run(const struct container_spec *spec, int *status, struct ward_err *er
 	plan_release(&plan);
 	if (r < 0) {
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		cgroup_finish(&cg);
 		return err_set(err, -r, "cannot create the container's namespaces");
 	}
 	forward_to = pid;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 
-	if (write_full(parent_end, &go, 1) != 1) {
-		r = err_set(err, errno, "cannot release the container");
-		(void)kill(pid, SIGKILL);
-	} else {
-		n = read_full(parent_end, &child_err, sizeof(child_err));
-		if (n == (ssize_t)sizeof(child_err)) {
-			*err = child_err;
-			err->msg[sizeof(err->msg) - 1] = '\0';
-			r = -(err->code ? err->code : EINVAL);
-		} else if (n != 0) {
-			r = err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
-			(void)kill(pid, SIGKILL);
-		}
+	r = release_child(parent_end, pid, &cg, err);
+	if (r < 0)
+		(void)kill(pid, SIGKILL); /* it failed, or must not go on without its cgroup */
+	if (wait_child(pid, &ws, &werr) < 0 && r == 0) {
+		*err = werr;
+		r = -werr.code;
 	}
-	{
-		int ws = 0;
-		struct ward_err werr;
-
-		if (wait_child(pid, &ws, &werr) < 0 && r == 0) {
-			*err = werr;
-			r = -werr.code;
-		}
-		forward_to = 0;
-		*status = ws;
-	}
+	forward_to = 0;
+	res->status = ws;
+	res->oom_killed = r == 0 && cg_oom_killed(&cg);
+	cgroup_finish(&cg);
 	return r;
 }

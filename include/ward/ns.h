@@ -20,3 +20,11 @@ int ns_set_hostname(const char *hostname, struct ward_err *err) __attribute__((n
  * Return: 0 or -errno.
  */
 int ns_loopback_up(struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * ns_enter_cgroup() - in the child, once the parent has moved it into its
+ * cgroup: a new cgroup namespace rooted there, so the container sees its own
+ * cgroup as "/". (Created at clone time, its root would be ward's cgroup.)
+ * Return: 0 or -errno.
+ */
+int ns_enter_cgroup(struct ward_err *err) __attribute__((nonnull));

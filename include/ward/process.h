@@ -8,17 +8,24 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "ward/error.h"
 #include "ward/spec.h"
 
+struct proc_result {
+	int status;	/* as Docker reports it: its own, or 128+N for signal N */
+	bool oom_killed; /* the kernel's OOM killer ended it (the --memory limit) */
+};
+
 /**
  * proc_run() - run the container in the foreground.
- * @status: the container's exit status as Docker reports it (its own status,
- *          or 128+N when killed by signal N)
+ * @res: how the container ended
  *
  * Return: 0 when the command was executed (whatever its status), or a negative
  * errno with @err set when ward failed first; err->status then says 125, 126
- * (cannot execute) or 127 (not found).
+ * (cannot execute) or 127 (not found). Nothing is left behind either way: no
+ * process, mount, namespace or cgroup.
  */
-int proc_run(const struct container_spec *spec, int *status, struct ward_err *err)
+int proc_run(const struct container_spec *spec, struct proc_result *res, struct ward_err *err)
 	__attribute__((nonnull));

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cgroup.h - the container's own cgroup: find the hierarchies (cgroup v2, v1 or
+ * hybrid, decided at run time from mountinfo and /proc/self/cgroup), create the
+ * container's cgroup beneath ward's own before clone, write the resource limits,
+ * attach the child, tell whether the OOM killer struck, and remove it all again,
+ * including cgroups left behind by a ward that was killed.
+ *
+ * Every cgroup ward creates is named ward-<pid>-<starttime>-<id>: the owning
+ * ward's pid and its start time (field 22 of /proc/<pid>/stat), so that a later
+ * ward can tell a stale cgroup from a live one even after pid reuse.
+ *
+ * Nothing here allocates on the heap: the layout and the handle are fixed-size
+ * structs owned by the caller.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+#define CG_PATH_MAX 1024
+#define CG_ID_MAX   64
+
+enum cg_mode {
+	CG_NONE = 0, /* no cgroup filesystem mounted */
+	CG_V1,	     /* only v1 hierarchies */
+	CG_V2,	     /* only cgroup2 (the unified hierarchy) */
+	CG_HYBRID,   /* v1 controllers plus a cgroup2 mount (systemd's "hybrid") */
+};
+
+/* The controllers ward may set limits with. */
+enum cg_controller {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_CPU,
+	CG_CPUSET,
+	CG_NR_CONTROLLERS,
+};
+
+/*
+ * cg_populate_fn - test hook: called right after each mkdir() of a cgroup with
+ * its path, so a fake tree can create the knob files the kernel would have.
+ */
+typedef void (*cg_populate_fn)(const char *dir, void *arg);
+
+/*
+ * Where the hierarchies are and where ward sits in each. A mount point is ""
+ * when that hierarchy is not mounted (or not usable); own paths are relative
+ * to their mount point and start with '/'.
+ */
+struct cg_layout {
+	enum cg_mode mode;
+	char v2_mount[CG_PATH_MAX];
+	char v2_own[CG_PATH_MAX];
+	char v1_mount[CG_NR_CONTROLLERS][CG_PATH_MAX];
+	char v1_own[CG_NR_CONTROLLERS][CG_PATH_MAX];
+	/* tests only (set by cg_layout_rebase()): a fake tree stands in for the kernel */
+	bool fake;
+	cg_populate_fn populate;
+	void *populate_arg;
+};
+
+#define CG_MAX_DIRS (CG_NR_CONTROLLERS + 1)
+
+struct cg_dir {
+	char path[CG_PATH_MAX]; /* absolute path of a cgroup ward created */
+	bool v2;
+	unsigned int controllers; /* bit (1 << enum cg_controller) per controller limited here */
+};
+
+/* The cgroups of one container; owned by the parent, zeroed by cg_handle_release(). */
+struct cg_handle {
+	struct cg_dir dirs[CG_MAX_DIRS];
+	size_t ndirs;
+	/* cgroup v2's shared <mount>/ward when used: removed with the last container in it */
+	char shared_parent[CG_PATH_MAX];
+	bool fake;
+};
+
+/** cg_controller_name() - "memory", "pids", "cpu", "cpuset". */
+const char *cg_controller_name(enum cg_controller c);
+
+/**
+ * cg_detect() - find the cgroup hierarchies and ward's place in them.
+ * @mountinfo_path:   "/proc/self/mountinfo" (or a fixture)
+ * @proc_cgroup_path: "/proc/self/cgroup" (or a fixture)
+ *
+ * Co-mounted v1 controllers ("cpu,cpuacct") are recognised; a hierarchy ward
+ * is not listed in, or whose mount shows a subtree that does not contain ward's
+ * cgroup, is treated as not mounted. No cgroup filesystem at all is not an
+ * error: @out->mode is then CG_NONE.
+ *
+ * Return: 0, or a negative errno with @err naming the file that could not be read.
+ */
+int cg_detect(const char *mountinfo_path, const char *proc_cgroup_path, struct cg_layout *out,
+	      struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * cg_layout_rebase() - for tests: put every mount point under @fake_root and
+ * treat the tree as fake (rmdir removes regular files first, since a fake
+ * cgroup directory holds real files).
+ *
+ * Return: 0, or -ENAMETOOLONG.
+ */
+int cg_layout_rebase(struct cg_layout *l, const char *fake_root) __attribute__((nonnull));
+
+/**
+ * cg_make_id() - a random 12-hex-digit id for cg_create() when the caller has
+ * no container id of its own.
+ * @len: at least 13
+ */
+void cg_make_id(char *buf, size_t len) __attribute__((nonnull));
+
+/**
+ * cg_create() - create the container's cgroup(s) and write the limits; call in
+ * the parent before clone.
+ * @id:  the container id ([A-Za-z0-9_.-], at most CG_ID_MAX bytes); cg_create()
+ *       itself builds the name ward-<getpid()>-<starttime>-<id>
+ * @res: the limits; none asked still creates a cgroup (v2: always; v1: in the
+ *       pids hierarchy, else memory, else cpu), so the container can be killed
+ *       and cleaned up as a whole
+ * @h:   filled in; release with cg_destroy() and then cg_handle_release()
+ *
+ * On cgroup v2 the cgroup goes beneath ward's own cgroup when the controllers
+ * it needs can be used there, else beneath <mount>/ward (see cgroup.c). A
+ * limit the host cannot provide fails with "cannot apply --FLAG: the X
+ * controller is not available", or with a warning when @res->ignore_missing.
+ * On failure nothing created is left behind.
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
+	      struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * cg_attach() - move @pid into every cgroup of @h (the parent, after clone and
+ * before releasing the child).
+ *
+ * Return: 0, or a negative errno with @err naming the cgroup.
+ */
+int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * cg_oom_killed() - whether the OOM killer killed a process of the container
+ * (v2 memory.events "oom_kill"; v1 memory.oom_control "oom_kill", or
+ * memory.failcnt on kernels before 4.13). Call after the container exited and
+ * before cg_destroy(); false when no memory limit was set.
+ */
+bool cg_oom_killed(const struct cg_handle *h) __attribute__((nonnull));
+
+/**
+ * cg_destroy() - kill whatever is left in the container's cgroups (v2:
+ * cgroup.kill when the kernel has it, else SIGKILL to each pid of cgroup.procs
+ * until it is empty), wait up to 2 s for them to go, and remove the cgroups.
+ * Idempotent: removed cgroups are forgotten, so it may be called again.
+ *
+ * Return: 0, or a negative errno with @err naming a cgroup that would not go.
+ */
+int cg_destroy(struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * cg_cleanup_stale() - remove the ward-<pid>-<starttime>-<id> cgroups whose
+ * ward is gone (no such pid, or a pid with another start time), killing what
+ * is still inside. Looks beneath ward's own cgroup in every hierarchy and in
+ * <cgroup2 mount>/ward. Call at the start of `ward run` and from `ward cleanup`.
+ *
+ * Return: 0, or a negative errno with @err naming the first cgroup that could
+ * not be removed (the others are still tried).
+ */
+int cg_cleanup_stale(const struct cg_layout *l, struct ward_err *err) __attribute__((nonnull));
+
+/** cg_handle_release() - forget @h without touching the cgroups. */
+void cg_handle_release(struct cg_handle *h) __attribute__((nonnull));

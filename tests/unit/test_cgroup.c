@@ -1,0 +1,906 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_cgroup.c - cgroup detection from mountinfo fixtures (v2, hybrid, v1) and
+ * the real writer run against fake cgroup trees in a temporary directory; on a
+ * root host also one create/attach/destroy round on the real kernel.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "unit.h"
+#include "ward/cgroup.h"
+
+static char tmp[256];
+
+/* ------------------------------------------------------------------ fixture helpers */
+
+static void put(const char *content, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(const char *content, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	f = fopen(path, "w");
+	ck_assert_msg(f, "cannot create %s", path);
+	fputs(content, f);
+	fclose(f);
+}
+
+/* The file's contents without the trailing newline ("<missing>" when absent). */
+static const char *get(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *get(const char *fmt, ...)
+{
+	static char buf[4096];
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *f;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	f = fopen(path, "r");
+	if (!f)
+		return "<missing>";
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return buf;
+}
+
+static void mkdirs(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void mkdirs(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(path, 0755);
+		*p = '/';
+	}
+	ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s", path);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void setup(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/ward-cg-unit-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void teardown(void)
+{
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* How many entries named ward-* are in a directory (0 when it does not exist). */
+static int count_ward_dirs(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int count_ward_dirs(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	va_list ap;
+	DIR *d;
+	int n = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += strncmp(de->d_name, "ward-", 5) == 0;
+	closedir(d);
+	return n;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static unsigned long long self_starttime(void)
+{
+	const char *stat = get("/proc/self/stat");
+	const char *p = strrchr(stat, ')');
+	unsigned long long v = 0;
+	int field = 2;
+
+	for (p = p + 1; *p; p++) {
+		if (*p == ' ' && ++field == 22) {
+			v = strtoull(p + 1, NULL, 10);
+			break;
+		}
+	}
+	return v;
+}
+
+/* ------------------------------------------------------------------ fixtures */
+
+/* A GitHub Ubuntu runner: pure cgroup v2, ward inside a systemd service. */
+static const char mountinfo_v2[] =
+    "22 28 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+    "23 28 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:2 - sysfs sysfs rw\n"
+    "26 23 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 "
+    "rw,nsdelegate,memory_recursiveprot\n"
+    "28 1 8:1 / / rw,relatime shared:1 - ext4 /dev/root rw,discard,errors=remount-ro\n";
+static const char cgroup_v2[] = "0::/system.slice/foo.service\n";
+
+/* This project's CI machine, copied from its /proc/self/mountinfo. */
+static const char mountinfo_hybrid[] =
+    "30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+    "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+    "32 30 0:29 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
+    "33 30 0:30 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n"
+    "34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+    "35 30 0:32 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices\n"
+    "36 30 0:33 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer\n"
+    "37 30 0:34 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
+    "38 30 0:35 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
+    "39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
+    "40 30 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+static const char cgroup_hybrid[] = "9:name=systemd:/\n8:pids:/\n7:blkio:/\n6:freezer:/\n"
+				    "5:devices:/\n4:memory:/process_api/e95e4debe75b\n3:cpuset:/\n"
+				    "2:cpuacct:/\n1:cpu:/\n0::/\n";
+
+/* A pure v1 host (systemd's legacy mode): cpu,cpuacct co-mounted, no cgroup2. */
+static const char mountinfo_v1[] =
+    "25 23 0:22 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:5 - tmpfs tmpfs ro,mode=755\n"
+    "27 25 0:24 / /sys/fs/cgroup/systemd rw,nosuid,nodev,noexec,relatime shared:7 - cgroup "
+    "cgroup rw,xattr,name=systemd\n"
+    "30 25 0:27 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid,nodev,noexec,relatime shared:10 - "
+    "cgroup cgroup rw,cpu,cpuacct\n"
+    "31 25 0:28 / /sys/fs/cgroup/memory rw,nosuid,nodev,noexec,relatime shared:11 - cgroup "
+    "cgroup rw,memory\n"
+    "32 25 0:29 / /sys/fs/cgroup/pids rw,nosuid,nodev,noexec,relatime shared:12 - cgroup "
+    "cgroup rw,pids\n"
+    "33 25 0:30 / /sys/fs/cgroup/cpuset rw,nosuid,nodev,noexec,relatime shared:13 - cgroup "
+    "cgroup rw,cpuset\n"
+    "34 25 0:31 / /sys/fs/cgroup/net\\040cls rw,nosuid,nodev,noexec,relatime shared:14 - "
+    "cgroup cgroup rw,net_cls\n";
+static const char cgroup_v1[] = "12:cpuset:/\n11:pids:/user.slice/user-1000.slice/session-2.scope\n"
+				"10:net_cls:/\n4:memory:/user.slice\n3:cpu,cpuacct:/user.slice\n"
+				"1:name=systemd:/user.slice/user-1000.slice/session-2.scope\n";
+
+static void detect(const char *mountinfo, const char *cgroup, struct cg_layout *l)
+{
+	struct ward_err err = {0};
+	char mi[PATH_MAX], cg[PATH_MAX];
+
+	snprintf(mi, sizeof(mi), "%s/mountinfo", tmp);
+	snprintf(cg, sizeof(cg), "%s/cgroup", tmp);
+	put(mountinfo, "%s", mi);
+	put(cgroup, "%s", cg);
+	ck_assert_msg(cg_detect(mi, cg, l, &err) == 0, "%s", err.msg);
+}
+
+/* ------------------------------------------------------------------ detection */
+
+START_TEST(test_detect_v2)
+{
+	struct cg_layout l;
+
+	detect(mountinfo_v2, cgroup_v2, &l);
+	ck_assert_int_eq(l.mode, CG_V2);
+	ck_assert_str_eq(l.v2_mount, "/sys/fs/cgroup");
+	ck_assert_str_eq(l.v2_own, "/system.slice/foo.service");
+	for (int c = 0; c < CG_NR_CONTROLLERS; c++)
+		ck_assert_str_eq(l.v1_mount[c], "");
+}
+END_TEST
+
+START_TEST(test_detect_hybrid)
+{
+	struct cg_layout l;
+
+	detect(mountinfo_hybrid, cgroup_hybrid, &l);
+	ck_assert_int_eq(l.mode, CG_HYBRID);
+	ck_assert_str_eq(l.v2_mount, "/sys/fs/cgroup/unified");
+	ck_assert_str_eq(l.v2_own, "/");
+	ck_assert_str_eq(l.v1_mount[CG_MEMORY], "/sys/fs/cgroup/memory");
+	ck_assert_str_eq(l.v1_own[CG_MEMORY], "/process_api/e95e4debe75b");
+	ck_assert_str_eq(l.v1_mount[CG_PIDS], "/sys/fs/cgroup/pids");
+	ck_assert_str_eq(l.v1_own[CG_PIDS], "/");
+	ck_assert_str_eq(l.v1_mount[CG_CPU], "/sys/fs/cgroup/cpu");
+	ck_assert_str_eq(l.v1_mount[CG_CPUSET], "/sys/fs/cgroup/cpuset");
+}
+END_TEST
+
+START_TEST(test_detect_v1)
+{
+	struct cg_layout l;
+
+	detect(mountinfo_v1, cgroup_v1, &l);
+	ck_assert_int_eq(l.mode, CG_V1);
+	ck_assert_str_eq(l.v2_mount, "");
+	ck_assert_str_eq(l.v1_mount[CG_CPU], "/sys/fs/cgroup/cpu,cpuacct");
+	ck_assert_str_eq(l.v1_own[CG_CPU], "/user.slice");
+	ck_assert_str_eq(l.v1_mount[CG_MEMORY], "/sys/fs/cgroup/memory");
+	ck_assert_str_eq(l.v1_own[CG_MEMORY], "/user.slice");
+	ck_assert_str_eq(l.v1_own[CG_PIDS], "/user.slice/user-1000.slice/session-2.scope");
+	ck_assert_str_eq(l.v1_own[CG_CPUSET], "/");
+}
+END_TEST
+
+START_TEST(test_detect_edge_cases)
+{
+	struct ward_err err = {0};
+	struct cg_layout l;
+
+	/* a cgroup namespace: the mount shows a subtree, ward's path is inside it */
+	detect("40 30 0:37 /ns/root /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/ns/root/x\n",
+	       &l);
+	ck_assert_int_eq(l.mode, CG_V2);
+	ck_assert_str_eq(l.v2_own, "/x");
+	/* ward's cgroup outside what the mount shows: unusable */
+	detect("40 30 0:37 /other /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/x\n", &l);
+	ck_assert_int_eq(l.mode, CG_NONE);
+	/* no cgroup filesystem at all */
+	detect("28 1 8:1 / / rw,relatime shared:1 - ext4 /dev/root rw\n", "0::/\n", &l);
+	ck_assert_int_eq(l.mode, CG_NONE);
+	/* escaped mount points */
+	detect(mountinfo_v1, cgroup_v1, &l);
+	ck_assert_int_lt(cg_detect("/nonexistent/mountinfo", "/proc/self/cgroup", &l, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot open '/nonexistent/mountinfo'");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ fake trees */
+
+struct fake {
+	bool v2;
+	const char *omit[4]; /* knob files the fake kernel does not create */
+};
+
+static bool omitted(const struct fake *f, const char *knob)
+{
+	for (size_t i = 0; i < 4 && f->omit[i]; i++)
+		if (strcmp(f->omit[i], knob) == 0)
+			return true;
+	return false;
+}
+
+static void knob(const struct fake *f, const char *dir, const char *name, const char *value)
+{
+	if (!omitted(f, name))
+		put(value, "%s/%s", dir, name);
+}
+
+/*
+ * What the kernel puts in a new cgroup directory. The limit knobs start empty:
+ * a write to a regular file does not replace its contents as a knob write does.
+ */
+static void populate(const char *dir, void *arg)
+{
+	const struct fake *f = arg;
+
+	knob(f, dir, "cgroup.procs", "");
+	if (f->v2 || strstr(dir, "/unified")) {
+		knob(f, dir, "cgroup.controllers", "cpuset cpu io memory pids");
+		knob(f, dir, "cgroup.subtree_control", "");
+		knob(f, dir, "cgroup.kill", "");
+		knob(f, dir, "memory.max", "");
+		knob(f, dir, "memory.swap.max", "");
+		knob(f, dir, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+		knob(f, dir, "pids.max", "");
+		knob(f, dir, "cpu.max", "");
+		knob(f, dir, "cpu.weight", "");
+		knob(f, dir, "cpuset.cpus", "");
+		return;
+	}
+	knob(f, dir, "tasks", "");
+	if (strstr(dir, "/memory/")) {
+		knob(f, dir, "memory.limit_in_bytes", "");
+		knob(f, dir, "memory.memsw.limit_in_bytes", "");
+		knob(f, dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+		knob(f, dir, "memory.failcnt", "0\n");
+	} else if (strstr(dir, "/pids/")) {
+		knob(f, dir, "pids.max", "");
+	} else if (strstr(dir, "/cpuset/")) {
+		knob(f, dir, "cpuset.cpus", "");
+		knob(f, dir, "cpuset.mems", "");
+	} else if (strstr(dir, "/cpu")) {
+		knob(f, dir, "cpu.cfs_quota_us", "");
+		knob(f, dir, "cpu.cfs_period_us", "");
+		knob(f, dir, "cpu.shares", "");
+	}
+}
+
+/* A fake v2 tree like a GitHub runner's, and the layout pointing at it. */
+static void fake_v2(struct cg_layout *l, struct fake *f, const char *own_cgroup)
+{
+	char cg[256];
+
+	snprintf(cg, sizeof(cg), "0::%s\n", own_cgroup);
+	detect(mountinfo_v2, cg, l);
+	ck_assert_int_eq(cg_layout_rebase(l, tmp), 0);
+	l->populate = populate;
+	l->populate_arg = f;
+	f->v2 = true;
+	mkdirs("%s/sys/fs/cgroup%s", tmp, own_cgroup);
+	put("cpuset cpu io memory hugetlb pids rdma misc\n", "%s/sys/fs/cgroup/cgroup.controllers",
+	    tmp);
+	put("", "%s/sys/fs/cgroup/cgroup.subtree_control", tmp);
+	put("", "%s/sys/fs/cgroup/cgroup.procs", tmp);
+	if (strcmp(own_cgroup, "/") != 0) {
+		put("cpuset cpu io memory pids\n", "%s/sys/fs/cgroup%s/cgroup.controllers", tmp,
+		    own_cgroup);
+		put("", "%s/sys/fs/cgroup%s/cgroup.subtree_control", tmp, own_cgroup);
+		put("4242\n", "%s/sys/fs/cgroup%s/cgroup.procs", tmp, own_cgroup);
+	}
+}
+
+static void fake_hybrid(struct cg_layout *l, struct fake *f)
+{
+	static const char *const hier[] = {"cpu",     "cpuacct", "cpuset", "memory", "devices",
+					   "freezer", "blkio",	 "pids",   "systemd"};
+
+	detect(mountinfo_hybrid, cgroup_hybrid, l);
+	ck_assert_int_eq(cg_layout_rebase(l, tmp), 0);
+	l->populate = populate;
+	l->populate_arg = f;
+	for (size_t i = 0; i < sizeof(hier) / sizeof(hier[0]); i++)
+		mkdirs("%s/sys/fs/cgroup/%s", tmp, hier[i]);
+	mkdirs("%s/sys/fs/cgroup/memory/process_api/e95e4debe75b", tmp);
+	mkdirs("%s/sys/fs/cgroup/unified", tmp);
+	put("hugetlb\n", "%s/sys/fs/cgroup/unified/cgroup.controllers", tmp);
+	put("", "%s/sys/fs/cgroup/unified/cgroup.subtree_control", tmp);
+	put("0\n", "%s/sys/fs/cgroup/cpuset/cpuset.mems", tmp);
+	put("0-3\n", "%s/sys/fs/cgroup/cpuset/cpuset.cpus", tmp);
+}
+
+static void fake_v1(struct cg_layout *l, struct fake *f)
+{
+	detect(mountinfo_v1, cgroup_v1, l);
+	ck_assert_int_eq(cg_layout_rebase(l, tmp), 0);
+	l->populate = populate;
+	l->populate_arg = f;
+	mkdirs("%s/sys/fs/cgroup/cpu,cpuacct/user.slice", tmp);
+	mkdirs("%s/sys/fs/cgroup/memory/user.slice", tmp);
+	mkdirs("%s/sys/fs/cgroup/pids/user.slice/user-1000.slice/session-2.scope", tmp);
+	mkdirs("%s/sys/fs/cgroup/cpuset", tmp);
+	put("0\n", "%s/sys/fs/cgroup/cpuset/cpuset.mems", tmp);
+}
+
+/* --memory 64m --memory-swap 128m --pids-limit 50 --cpus 0.5 --cpu-shares 1024 */
+static struct spec_resources limits(void)
+{
+	struct spec_resources r = {0};
+
+	r.set = SPEC_RES_MEMORY | SPEC_RES_MEMORY_SWAP | SPEC_RES_PIDS | SPEC_RES_CPUS |
+		SPEC_RES_CPU_SHARES;
+	r.memory = 64ULL << 20;
+	r.memory_swap = 128LL << 20;
+	r.pids = 50;
+	r.cpu_quota_us = 50000;
+	r.cpu_period_us = 100000;
+	r.cpu_shares = 1024;
+	return r;
+}
+
+/* Empty the fake cgroup.procs files so cg_destroy() finds nothing to kill. */
+static void empty_procs(const struct cg_handle *h)
+{
+	for (size_t i = 0; i < h->ndirs; i++)
+		put("", "%s/cgroup.procs", h->dirs[i].path);
+}
+
+START_TEST(test_v2_limits_below_fallback_parent)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+	char suffix[128];
+	const char *d;
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	ck_assert_msg(cg_create(&l, "c1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	d = h.dirs[0].path;
+	snprintf(suffix, sizeof(suffix), "/sys/fs/cgroup/ward/ward-%d-%llu-c1", (int)getpid(),
+		 self_starttime());
+	ck_assert_msg(ends_with(d, suffix), "%s", d);
+	/* ward's own cgroup holds processes: enabled in the root and in /ward instead */
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "+memory +pids +cpu");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/ward/cgroup.subtree_control", tmp),
+			 "+memory +pids +cpu");
+	ck_assert_str_eq(
+	    get("%s/sys/fs/cgroup/system.slice/foo.service/cgroup.subtree_control", tmp), "");
+	ck_assert_str_eq(get("%s/memory.max", d), "67108864");
+	ck_assert_str_eq(get("%s/memory.swap.max", d), "67108864"); /* 128m - 64m */
+	ck_assert_str_eq(get("%s/pids.max", d), "50");
+	ck_assert_str_eq(get("%s/cpu.max", d), "50000 100000");
+	ck_assert_str_eq(get("%s/cpu.weight", d), "39"); /* 1 + (1022 * 9999) / 262142 */
+
+	ck_assert_int_eq(cg_attach(&h, 4321, &err), 0);
+	ck_assert_str_eq(get("%s/cgroup.procs", d), "4321");
+	ck_assert(!cg_oom_killed(&h));
+	put("low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n", "%s/memory.events", d);
+	ck_assert(cg_oom_killed(&h));
+
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 0);
+	/* the shared parent goes with its last container */
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/ward/cgroup.procs", tmp), "<missing>");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0); /* idempotent */
+	cg_handle_release(&h);
+}
+END_TEST
+
+START_TEST(test_v2_no_limits_below_own)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	ck_assert_msg(cg_create(&l, "c2", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/system.slice/foo.service", tmp), 1);
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "");
+	ck_assert(!cg_oom_killed(&h));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/system.slice/foo.service", tmp), 0);
+}
+END_TEST
+
+START_TEST(test_v2_root_cgroup)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/");
+	res.set = SPEC_RES_PIDS | SPEC_RES_CPU_WEIGHT | SPEC_RES_CPUSET_CPUS;
+	res.pids = -1;
+	res.cpu_weight = 500;
+	res.cpuset_cpus = "0-1";
+	ck_assert_msg(cg_create(&l, "c3", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "+pids +cpu +cpuset");
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup", tmp), 1);
+	ck_assert_str_eq(get("%s/pids.max", h.dirs[0].path), "max");
+	ck_assert_str_eq(get("%s/cpu.weight", h.dirs[0].path), "500");
+	ck_assert_str_eq(get("%s/cpuset.cpus", h.dirs[0].path), "0-1");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup", tmp), 0);
+}
+END_TEST
+
+START_TEST(test_v2_missing_controller)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	put("cpuset cpu io memory\n", "%s/sys/fs/cgroup/cgroup.controllers", tmp);
+	ck_assert_int_lt(cg_create(&l, "c4", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg,
+			 "cannot apply --pids-limit: the pids controller is not available");
+	ck_assert_int_eq(err.code, 0);
+	ck_assert_uint_eq(h.ndirs, 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/system.slice/foo.service", tmp), 0);
+
+	/* --ignore-missing-limits: a warning, the rest applied */
+	res.ignore_missing = true;
+	ck_assert_msg(cg_create(&l, "c4", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("%s/pids.max", h.dirs[0].path), ""); /* untouched */
+	ck_assert_str_eq(get("%s/memory.max", h.dirs[0].path), "67108864");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+}
+END_TEST
+
+START_TEST(test_v2_cannot_enable)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	char want[PATH_MAX + 128];
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	/* a subtree_control that cannot be written, as with EBUSY from the kernel */
+	{
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/sys/fs/cgroup/cgroup.subtree_control", tmp);
+		unlink(p);
+		mkdirs("%s", p);
+	}
+	res.set = SPEC_RES_MEMORY;
+	res.memory = 1 << 20;
+	ck_assert_int_lt(cg_create(&l, "c5", &res, &h, &err), 0);
+	snprintf(want, sizeof(want),
+		 "cannot apply --memory: the memory controller cannot be enabled in "
+		 "'%s/sys/fs/cgroup/cgroup.subtree_control'",
+		 tmp);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(err.code, EISDIR);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+}
+END_TEST
+
+START_TEST(test_v2_missing_knobs)
+{
+	struct fake f = {.omit = {"memory.swap.max", "cpu.max"}};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	ck_assert_int_lt(cg_create(&l, "c6", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply --memory-swap: swap accounting is not enabled (no "
+				  "'memory.swap.max'; boot with swapaccount=1)");
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+
+	res.set &= ~(unsigned int)SPEC_RES_MEMORY_SWAP;
+	ck_assert_int_lt(cg_create(&l, "c6", &res, &h, &err), 0);
+	ck_assert_msg(strncmp(err.msg, "cannot apply --cpus: cannot open '", 34) == 0, "%s",
+		      err.msg);
+	ck_assert_msg(ends_with(err.msg, "-c6/cpu.max'"), "%s", err.msg);
+	ck_assert_int_eq(err.code, ENOENT);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+}
+END_TEST
+
+START_TEST(test_hybrid_limits)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+	const char *mem = NULL, *pids = NULL, *cpu = NULL, *cpuset = NULL, *v2 = NULL;
+
+	fake_hybrid(&l, &f);
+	res.set |= SPEC_RES_CPUSET_CPUS;
+	res.cpuset_cpus = "1";
+	ck_assert_msg(cg_create(&l, "h1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 5);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		const char *p = h.dirs[i].path;
+
+		if (h.dirs[i].v2)
+			v2 = p;
+		else if (strstr(p, "/memory/process_api/e95e4debe75b/ward-"))
+			mem = p;
+		else if (strstr(p, "/pids/ward-"))
+			pids = p;
+		else if (strstr(p, "/cpu/ward-"))
+			cpu = p;
+		else if (strstr(p, "/cpuset/ward-"))
+			cpuset = p;
+	}
+	ck_assert(mem && pids && cpu && cpuset && v2);
+	ck_assert_msg(strstr(v2, "/sys/fs/cgroup/unified/ward-"), "%s", v2);
+	ck_assert_str_eq(get("%s/memory.limit_in_bytes", mem), "67108864");
+	ck_assert_str_eq(get("%s/memory.memsw.limit_in_bytes", mem), "134217728");
+	ck_assert_str_eq(get("%s/pids.max", pids), "50");
+	ck_assert_str_eq(get("%s/cpu.cfs_quota_us", cpu), "50000");
+	ck_assert_str_eq(get("%s/cpu.cfs_period_us", cpu), "100000");
+	ck_assert_str_eq(get("%s/cpu.shares", cpu), "1024");
+	ck_assert_str_eq(get("%s/cpuset.mems", cpuset), "0");
+	ck_assert_str_eq(get("%s/cpuset.cpus", cpuset), "1");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/unified/cgroup.subtree_control", tmp), "");
+
+	ck_assert_int_eq(cg_attach(&h, 777, &err), 0);
+	for (size_t i = 0; i < h.ndirs; i++)
+		ck_assert_str_eq(get("%s/cgroup.procs", h.dirs[i].path), "777");
+	ck_assert(!cg_oom_killed(&h));
+	put("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "%s/memory.oom_control", mem);
+	ck_assert(cg_oom_killed(&h));
+	/* before 4.13 there is no oom_kill line: memory.failcnt tells instead */
+	put("oom_kill_disable 0\nunder_oom 0\n", "%s/memory.oom_control", mem);
+	ck_assert(!cg_oom_killed(&h));
+	put("3\n", "%s/memory.failcnt", mem);
+	ck_assert(cg_oom_killed(&h));
+
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/memory/process_api/e95e4debe75b", tmp),
+			 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/pids", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/cpu", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/cpuset", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/unified", tmp), 0);
+}
+END_TEST
+
+START_TEST(test_hybrid_no_limits_and_v2_only_controller)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_hybrid(&l, &f);
+	ck_assert_msg(cg_create(&l, "h2", &res, &h, &err) == 0, "%s", err.msg);
+	/* a pids cgroup for the container, and the cgroup2 one for cgroup.kill */
+	ck_assert_uint_eq(h.ndirs, 2);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/pids", tmp), 1);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/unified", tmp), 1);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* pids not on v1 and not on the cgroup2 mount either */
+	l.v1_mount[CG_PIDS][0] = '\0';
+	res.set = SPEC_RES_PIDS;
+	res.pids = 10;
+	ck_assert_int_lt(cg_create(&l, "h2", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg,
+			 "cannot apply --pids-limit: the pids controller is not available");
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/unified", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/memory/process_api/e95e4debe75b", tmp),
+			 0);
+}
+END_TEST
+
+START_TEST(test_v1_limits_and_errors)
+{
+	struct fake f = {.omit = {"memory.memsw.limit_in_bytes"}};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+
+	fake_v1(&l, &f);
+	ck_assert_int_lt(cg_create(&l, "v1", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply --memory-swap: swap accounting is not enabled (no "
+				  "'memory.memsw.limit_in_bytes'; boot with swapaccount=1)");
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/memory/user.slice", tmp), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/cpu,cpuacct/user.slice", tmp), 0);
+	ck_assert_int_eq(
+	    count_ward_dirs("%s/sys/fs/cgroup/pids/user.slice/user-1000.slice/session-2.scope",
+			    tmp),
+	    0);
+
+	/* swap ignored with --ignore-missing-limits; cpu-weight converted back to shares */
+	res.ignore_missing = true;
+	res.set = (res.set & ~(unsigned int)SPEC_RES_CPU_SHARES) | SPEC_RES_CPU_WEIGHT;
+	res.cpu_weight = 39;
+	ck_assert_msg(cg_create(&l, "v1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 3);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		const char *p = h.dirs[i].path;
+
+		if (strstr(p, "/memory/user.slice/ward-"))
+			ck_assert_str_eq(get("%s/memory.limit_in_bytes", p), "67108864");
+		else if (strstr(p, "/cpu,cpuacct/user.slice/ward-"))
+			ck_assert_str_eq(get("%s/cpu.shares", p), "998");
+		else
+			ck_assert_str_eq(get("%s/pids.max", p), "50");
+	}
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/memory/user.slice", tmp), 0);
+
+	/* no limits: one cgroup, in the pids hierarchy */
+	memset(&res, 0, sizeof(res));
+	ck_assert_msg(cg_create(&l, "v1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	ck_assert_ptr_nonnull(strstr(h.dirs[0].path, "/pids/user.slice/"));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* a controller that is not mounted */
+	l.v1_mount[CG_MEMORY][0] = '\0';
+	res.set = SPEC_RES_MEMORY;
+	res.memory = 1 << 20;
+	ck_assert_int_lt(cg_create(&l, "v1", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply --memory: the memory controller is not available");
+	ck_assert_int_lt(cg_create(&l, "bad/id", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "invalid container id 'bad/id'");
+}
+END_TEST
+
+START_TEST(test_destroy_kills_what_is_left)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	int ws = 0;
+	pid_t pid;
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	ck_assert_int_eq(cg_create(&l, "k", &res, &h, &err), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(cg_attach(&h, pid, &err), 0);
+	/* the fake cgroup.procs never empties: the process is killed, the wait times out */
+	ck_assert_int_lt(cg_destroy(&h, &err), 0);
+	ck_assert_msg(strstr(err.msg, "processes are still in it"), "%s", err.msg);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	ck_assert_uint_eq(h.ndirs, 1); /* kept, so a later call can finish */
+	empty_procs(&h);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert_uint_eq(h.ndirs, 0);
+}
+END_TEST
+
+START_TEST(test_cleanup_stale)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct ward_err err = {0};
+	unsigned long long start = self_starttime();
+	const char *own = "/system.slice/foo.service";
+
+	fake_v2(&l, &f, own);
+	mkdirs("%s/sys/fs/cgroup/ward", tmp);
+	/* ours and alive; our pid with another start time (reused); a pid that cannot exist */
+	mkdirs("%s/sys/fs/cgroup%s/ward-%d-%llu-live", tmp, own, (int)getpid(), start);
+	mkdirs("%s/sys/fs/cgroup%s/ward-%d-%llu-reused", tmp, own, (int)getpid(), start + 1);
+	mkdirs("%s/sys/fs/cgroup/ward/ward-999999999-1-gone", tmp);
+	mkdirs("%s/sys/fs/cgroup/ward/ward-999999999-1-gone/sub", tmp);
+	put("", "%s/sys/fs/cgroup/ward/ward-999999999-1-gone/sub/cgroup.procs", tmp);
+	mkdirs("%s/sys/fs/cgroup%s/other", tmp, own);
+	mkdirs("%s/sys/fs/cgroup%s/ward-notanumber", tmp, own);
+	put("", "%s/sys/fs/cgroup%s/ward-%d-%llu-reused/cgroup.procs", tmp, own, (int)getpid(),
+	    start + 1);
+	ck_assert_msg(cg_cleanup_stale(&l, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup%s", tmp, own), 2);
+	{
+		char p[PATH_MAX];
+		struct stat st;
+
+		snprintf(p, sizeof(p), "%s/sys/fs/cgroup%s/ward-%d-%llu-live", tmp, own,
+			 (int)getpid(), start);
+		ck_assert_int_eq(stat(p, &st), 0);
+		snprintf(p, sizeof(p), "%s/sys/fs/cgroup%s/other", tmp, own);
+		ck_assert_int_eq(stat(p, &st), 0);
+	}
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/ward", tmp), "<missing>"); /* removed, empty */
+}
+END_TEST
+
+START_TEST(test_make_id)
+{
+	char a[16], b[16];
+
+	cg_make_id(a, sizeof(a));
+	cg_make_id(b, sizeof(b));
+	ck_assert_uint_eq(strlen(a), 12);
+	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+/* The real kernel, when we are root: create, attach a child, read back, destroy. */
+START_TEST(test_real_host)
+{
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	char id[16];
+	int ws = 0;
+	pid_t pid;
+
+	if (!unit_is_root())
+		UNIT_SKIP("needs root");
+	ck_assert_msg(cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &l, &err) == 0, "%s",
+		      err.msg);
+	if (l.mode == CG_NONE)
+		UNIT_SKIP("no cgroup filesystem");
+	res.set = SPEC_RES_PIDS | SPEC_RES_MEMORY;
+	res.pids = 50;
+	res.memory = 64ULL << 20;
+	cg_make_id(id, sizeof(id));
+	if (cg_create(&l, id, &res, &h, &err) < 0) {
+		fprintf(stderr, "SKIP %s: %s\n", __func__, err.msg);
+		return;
+	}
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_msg(cg_attach(&h, pid, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		ck_assert_int_eq(atoi(get("%s/cgroup.procs", h.dirs[i].path)), pid);
+		if (h.dirs[i].controllers & (1U << CG_PIDS))
+			ck_assert_str_eq(get("%s/pids.max", h.dirs[i].path), "50");
+		if ((h.dirs[i].controllers & (1U << CG_MEMORY)) && !h.dirs[i].v2)
+			ck_assert_str_eq(get("%s/memory.limit_in_bytes", h.dirs[i].path),
+					 "67108864");
+		if ((h.dirs[i].controllers & (1U << CG_MEMORY)) && h.dirs[i].v2)
+			ck_assert_str_eq(get("%s/memory.max", h.dirs[i].path), "67108864");
+	}
+	ck_assert(!cg_oom_killed(&h));
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	ck_assert_uint_eq(h.ndirs, 0);
+	ck_assert_int_eq(cg_cleanup_stale(&l, &err), 0);
+}
+END_TEST
+
+Suite *cgroup_suite(void)
+{
+	Suite *s = suite_create("cgroup");
+	struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+	    {"detect_v2", test_detect_v2},
+	    {"detect_hybrid", test_detect_hybrid},
+	    {"detect_v1", test_detect_v1},
+	    {"detect_edge_cases", test_detect_edge_cases},
+	    {"v2_limits_below_fallback_parent", test_v2_limits_below_fallback_parent},
+	    {"v2_no_limits_below_own", test_v2_no_limits_below_own},
+	    {"v2_root_cgroup", test_v2_root_cgroup},
+	    {"v2_missing_controller", test_v2_missing_controller},
+	    {"v2_cannot_enable", test_v2_cannot_enable},
+	    {"v2_missing_knobs", test_v2_missing_knobs},
+	    {"hybrid_limits", test_hybrid_limits},
+	    {"hybrid_no_limits_and_v2_only_controller",
+	     test_hybrid_no_limits_and_v2_only_controller},
+	    {"v1_limits_and_errors", test_v1_limits_and_errors},
+	    {"destroy_kills_what_is_left", test_destroy_kills_what_is_left},
+	    {"cleanup_stale", test_cleanup_stale},
+	    {"make_id", test_make_id},
+	    {"real_host", test_real_host},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_set_timeout(tc, UNIT_TIMEOUT);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
