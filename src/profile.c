@@ -326,6 +326,8 @@ static void tree_freep(yajl_val *v)
 
 static const char *type_name(yajl_val v)
 {
+	if (!v)
+		return "null";
 	switch (v->type) {
 	case yajl_t_string:
 		return "a string";
@@ -347,14 +349,27 @@ static const char *type_name(yajl_val v)
 }
 
 /* "a.b", "b" at the top level */
+/* (a path longer than PATH_LEN is cut: it only names a place in messages) */
 static void path_key(char *buf, const char *base, const char *key)
 {
-	(void)snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] ? "." : "", key);
+	if (snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] ? "." : "", key) >= PATH_LEN)
+		buf[PATH_LEN - 1] = '\0';
 }
 
 static void path_index(char *buf, const char *base, size_t i)
 {
-	(void)snprintf(buf, PATH_LEN, "%s[%zu]", base, i);
+	if (snprintf(buf, PATH_LEN, "%s[%zu]", base, i) >= PATH_LEN)
+		buf[PATH_LEN - 1] = '\0';
+}
+
+/* Element @i of array @a; yajl leaves `values` NULL for an empty array. */
+static yajl_val elem(yajl_val a, size_t i)
+{
+	yajl_val *vals = a ? a->u.array.values : NULL;
+
+	if (!vals || i >= a->u.array.len)
+		return NULL;
+	return vals[i];
 }
 
 /*
@@ -446,7 +461,7 @@ static int get_strv(yajl_val obj, const char *base, const char *key, char ***out
 	if (!YAJL_IS_ARRAY(v))
 		return type_error(path, "an array of strings", v, err);
 	for (size_t i = 0; i < v->u.array.len; i++) {
-		yajl_val e = v->u.array.values[i];
+		yajl_val e = elem(v, i);
 
 		if (!YAJL_IS_STRING(e)) {
 			strv_release(&sv);
@@ -699,7 +714,7 @@ static int parse_rule(yajl_val v, size_t idx, bool has_listener, struct prof_rul
 		r->nargs = args->u.array.len;
 		for (size_t i = 0; i < r->nargs; i++) {
 			path_index(epath, apath, i);
-			ret = parse_arg(args->u.array.values[i], epath, &r->args[i], err);
+			ret = parse_arg(elem(args, i), epath, &r->args[i], err);
 			if (ret < 0)
 				return ret;
 		}
@@ -727,7 +742,7 @@ static int parse_arch_map(yajl_val root, struct profile *p, struct ward_err *err
 	p->arch_map = xcalloc(am->u.array.len, sizeof(*p->arch_map));
 	p->narch_map = am->u.array.len;
 	for (size_t i = 0; i < p->narch_map; i++) {
-		yajl_val e = am->u.array.values[i];
+		yajl_val e = elem(am, i);
 		struct prof_arch_map *m = &p->arch_map[i];
 		const char *arch = NULL;
 
@@ -759,7 +774,7 @@ static int parse_flags(yajl_val root, struct profile *p, struct ward_err *err)
 	/* present, even empty: an explicit [] means "no flags", absent means the default */
 	p->has_flags = true;
 	for (size_t i = 0; i < fl->u.array.len; i++) {
-		yajl_val e = fl->u.array.values[i];
+		yajl_val e = elem(fl, i);
 		size_t j;
 
 		path_index(path, "flags", i);
@@ -838,13 +853,34 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 	p->rules = xcalloc(sc->u.array.len, sizeof(*p->rules));
 	p->nrules = sc->u.array.len;
 	for (size_t i = 0; i < p->nrules; i++) {
-		r = parse_rule(sc->u.array.values[i], i, p->listener_path != NULL, &p->rules[i],
+		r = parse_rule(elem(sc, i), i, p->listener_path != NULL, &p->rules[i],
 			       err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
+
+/* deeper nesting than any profile needs; it also bounds yajl_tree_free()'s recursion */
+#define JSON_MAX_DEPTH 64
+
+static int depth_push(void *ctx)
+{
+	return ++*(unsigned int *)ctx <= JSON_MAX_DEPTH;
+}
+
+static int depth_pop(void *ctx)
+{
+	--*(unsigned int *)ctx;
+	return 1;
+}
+
+static const yajl_callbacks depth_callbacks = {
+    .yajl_start_map = depth_push,
+    .yajl_end_map = depth_pop,
+    .yajl_start_array = depth_push,
+    .yajl_end_array = depth_pop,
+};
 
 /*
  * A strict syntax check with yajl's event parser, before the tree parser:
@@ -853,7 +889,8 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
  */
 static int check_syntax(const char *json, size_t len, struct ward_err *err)
 {
-	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	unsigned int depth = 0;
+	yajl_handle h = yajl_alloc(&depth_callbacks, NULL, &depth);
 	yajl_status st;
 	size_t off = len, line = 1, col = 1;
 	unsigned char *msg;
@@ -863,19 +900,23 @@ static int check_syntax(const char *json, size_t len, struct ward_err *err)
 	if (!h)
 		return err_set(err, ENOMEM, "cannot allocate a JSON parser");
 	st = yajl_parse(h, (const unsigned char *)json, len);
-	if (st == yajl_status_ok) {
+	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
-	} else {
+	else
 		off = yajl_get_bytes_consumed(h);
-	}
 	if (st == yajl_status_ok) {
 		yajl_free(h);
 		return 0;
 	}
-	msg = yajl_get_error(h, 0, (const unsigned char *)json, len);
-	(void)snprintf(text, sizeof(text), "%s", msg ? (const char *)msg : "unknown error");
-	if (msg)
-		yajl_free_error(h, msg);
+	if (st == yajl_status_client_canceled) {
+		off = off ? off - 1 : 0; /* point at the bracket, not past it */
+		(void)snprintf(text, sizeof(text), "nested deeper than %d levels", JSON_MAX_DEPTH);
+	} else {
+		msg = yajl_get_error(h, 0, (const unsigned char *)json, len);
+		(void)snprintf(text, sizeof(text), "%s", msg ? (const char *)msg : "unknown error");
+		if (msg)
+			yajl_free_error(h, msg);
+	}
 	yajl_free(h);
 	n = strlen(text);
 	while (n && (isspace((unsigned char)text[n - 1]) || text[n - 1] == '.'))

@@ -1014,6 +1014,11 @@ START_TEST(test_cache)
 	filter_prog_release(&q);
 
 	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0); /* nothing else may be left in the cache dir */
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(rmdir(dir), 0);
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(rmdir(dir), 0);
 	free(opath);
 	free(path);
 	free(dir);
