@@ -27,6 +27,7 @@ enum {
 	OPT_JSON,
 	OPT_FORMAT,
 	OPT_BPF,
+	OPT_REPORT_DENIED,
 };
 
 static const struct option seccomp_options[] = {
@@ -61,6 +62,7 @@ static const struct option run_options[] = {
 	{"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
 	{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
 	{"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
+	{"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -83,8 +85,8 @@ void cli_usage(enum cli_command command)
 		      "      --network none|host      none: loopback only (default); host: the host's network\n"
 		      "      --read-only              mount the root filesystem read-only\n"
 		      "      --security-opt OPT       seccomp=PATH|unconfined|default, no-new-privileges\n"
-		      "                               (the seccomp option is parsed and validated but no\n"
-		      "                               seccomp filter is applied yet)\n"
+		      "      --report-denied          at exit, list every syscall the seccomp filter denied\n"
+		      "                               (the program still gets the profile's errno)\n"
 		      "      --tmpfs DST[:OPTS]       mount a tmpfs (OPTS: ro,size=,mode=,exec,...)\n"
 		      "  -u, --user USER[:GROUP]      name or number, looked up in the rootfs's /etc/passwd\n"
 		      "  -v, --volume SRC:DST[:ro]    bind-mount a host path\n"
@@ -351,6 +353,9 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			break;
 		case OPT_IGNORE_MISSING:
 			spec->resources.ignore_missing = true;
+			break;
+		case OPT_REPORT_DENIED:
+			opts->report_denied = true;
 			break;
 		case OPT_CAP_ADD:
 			strv_push(&opts->cap_add, optarg);

@@ -3,6 +3,7 @@
  * main.c - ward's entry point: parse, dispatch, print the one error, exit.
  * The only place that prints errors and the only caller of exit().
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@ static int fail(const struct ward_err *err)
 static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
+	struct proc_opts popts = PROC_OPTS_INIT;
 	struct proc_result res;
+	int status;
 
 	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &spec->caps,
 		       err) < 0)
@@ -38,11 +41,22 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		err_set(err, 0, "run: ward needs root (rootless containers are not supported yet)");
 		return fail(err);
 	}
-	if (proc_run(spec, &res, err) < 0)
+	popts.report_denied = opts->report_denied;
+	proc_result_init(&res);
+	if (proc_run(spec, &popts, &res, err) < 0) {
+		proc_result_release(&res);
 		return fail(err);
+	}
+	status = res.status;
 	if (res.oom_killed)
 		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
-	return res.status;
+	else if (status == 128 + SIGSYS && spec->seccomp_mode != SPEC_SECCOMP_UNCONFINED)
+		fprintf(stderr, "ward: container killed by SIGSYS: a seccomp rule with a kill or "
+				"trap action (see 'ward seccomp explain')\n");
+	if (opts->report_denied)
+		notify_print(&res.denied, stderr);
+	proc_result_release(&res);
+	return status;
 }
 
 /* ward seccomp TOOL: a problem with the profile exits 1, as linters do */

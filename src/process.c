@@ -52,8 +52,10 @@ static void forward_signal(int sig)
 
 struct plan {
 	const struct container_spec *spec;
+	const struct proc_opts *opts;
 	struct caps_plan caps;
-	struct filter_prog seccomp;
+	struct filter_prog seccomp;	/* what the child loads */
+	struct filter_prog profile_prog; /* with report_denied: the unrewritten program */
 	int sync; /* the child's end of the socket pair */
 };
 
@@ -61,6 +63,7 @@ static void plan_release(struct plan *plan)
 {
 	caps_plan_release(&plan->caps);
 	filter_prog_release(&plan->seccomp);
+	filter_prog_release(&plan->profile_prog);
 }
 
 static ssize_t read_full(int fd, void *buf, size_t len)
@@ -119,14 +122,18 @@ static int switch_user(const struct container_spec *spec, struct ward_err *err)
  * execvpe() with the container's PATH rather than ours. Returns only on failure,
  * with err->status 127 (not found) or 126 (found but not executable).
  */
-static int exec_command(const struct container_spec *spec, struct ward_err *err)
+static int exec_command(const struct container_spec *spec, int exec_fd, struct ward_err *err)
 {
 	const char *cmd = spec->argv.v[0];
 	const char *path = spec_getenv(spec, "PATH");
 	int first_error = ENOENT;
 	char buf[PATH_MAX];
 
-	if (strchr(cmd, '/') || !path) {
+	if (exec_fd >= 0) {
+		/* a program ward opened before pivot_root (the probe): not in the rootfs */
+		syscall(SYS_execveat, exec_fd, "", spec->argv.v, spec->env.v, AT_EMPTY_PATH);
+		first_error = errno;
+	} else if (strchr(cmd, '/') || !path) {
 		execve(cmd, spec->argv.v, spec->env.v);
 		first_error = errno;
 	} else {
@@ -147,6 +154,41 @@ static int exec_command(const struct container_spec *spec, struct ward_err *err)
 	err_set(err, first_error, "exec '%s'", cmd);
 	err->status = first_error == ENOENT ? WARD_EXIT_NOT_FOUND : WARD_EXIT_CANNOT_EXEC;
 	return -first_error;
+}
+
+/* Pass the seccomp listener to ward over the sync socket (SCM_RIGHTS). */
+static int send_listener(int sync, int fd, struct ward_err *err)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char tag = 'L';
+	struct iovec iov = {.iov_base = &tag, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(sync, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return err_set(err, errno, "cannot pass the seccomp listener to ward");
+	close(fd); /* ward holds it now; the container must not */
+	return 0;
+}
+
+static int load_filter(const struct plan *plan, struct ward_err *err)
+{
+	int r = filter_load(&plan->seccomp, err);
+
+	if (r > 0)
+		return send_listener(plan->sync, r, err);
+	return r;
 }
 
 static __attribute__((noreturn)) void child_main(const struct plan *plan)
@@ -181,7 +223,7 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	 * setres[ug]id, close_range, rt_sigprocmask, execve) is what every sane
 	 * profile allows. With no_new_privs it is the last step before execve.
 	 */
-	if (!spec->no_new_privs && filter_load(&plan->seccomp, &err) < 0)
+	if (!spec->no_new_privs && load_filter(plan, &err) < 0)
 		child_fail(plan->sync, &err);
 	if (caps_drop_bounding(&plan->caps, &err) < 0)
 		child_fail(plan->sync, &err);
@@ -202,6 +244,10 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	if (parent_gone(plan->sync))
 		_exit(WARD_EXIT_LAUNCHER);
 	umask(022);
+	if (plan->opts->stdout_fd >= 0 && dup2(plan->opts->stdout_fd, STDOUT_FILENO) < 0) {
+		err_set(&err, errno, "cannot redirect the container's stdout");
+		child_fail(plan->sync, &err);
+	}
 	if (sys_cloexec_from(STDERR_FILENO + 1) < 0) {
 		err_set(&err, errno, "cannot mark descriptors close-on-exec");
 		child_fail(plan->sync, &err);
@@ -211,9 +257,9 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		err_set(&err, errno, "cannot unblock signals");
 		child_fail(plan->sync, &err);
 	}
-	if (spec->no_new_privs && filter_load(&plan->seccomp, &err) < 0)
+	if (spec->no_new_privs && load_filter(plan, &err) < 0)
 		child_fail(plan->sync, &err);
-	exec_command(spec, &err);
+	exec_command(spec, plan->opts->exec_fd, &err);
 	child_fail(plan->sync, &err);
 }
 
@@ -288,21 +334,31 @@ static void cgroup_finish(struct cg_handle *cg)
 	cg_handle_release(cg);
 }
 
-/* Release the child and learn whether it reached execve. */
-static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct ward_err *err)
+/*
+ * One message from the child: its error (a whole struct ward_err), the seccomp
+ * listener (one byte with SCM_RIGHTS), or EOF when execve closed its end.
+ * Return: 1 for the listener (in *fd), 0 for EOF, or a negative errno.
+ */
+static int read_sync(int sync, int *fd, struct ward_err *err)
 {
 	struct ward_err child_err;
-	char go = 'g';
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = &child_err, .iov_len = sizeof(child_err)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
 	ssize_t n;
 
-	/* in its cgroup before it runs a single instruction of the container's */
-	if (cg_attach(cg, pid, err) < 0)
-		return -EINVAL;
-	if (write_full(sync, &go, 1) != 1)
-		return err_set(err, errno, "cannot release the container");
-	n = read_full(sync, &child_err, sizeof(child_err));
+	do
+		n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+		return 1;
+	}
 	if (n == 0)
-		return 0; /* EOF: the close-on-exec socket went away at execve */
+		return 0;
 	if (n != (ssize_t)sizeof(child_err))
 		return err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
 	*err = child_err;
@@ -310,21 +366,117 @@ static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct
 	return -(err->code ? err->code : EINVAL);
 }
 
-int proc_run(const struct container_spec *spec, struct proc_result *res, struct ward_err *err)
+/*
+ * Release the child; learn whether it reached execve; with a seccomp listener,
+ * answer its notifications until it exits (the child may block on one even
+ * during set-up, so both are served together). Return: 0 once the command ran
+ * (*listener set if the child sent one), or a negative errno.
+ */
+static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct notify_log *log,
+			 int *listener, struct ward_err *err)
 {
-	struct plan plan = {.spec = spec, .sync = -1};
+	char go = 'g';
+
+	/* in its cgroup before it runs a single instruction of the container's */
+	if (cg_attach(cg, pid, err) < 0)
+		return -EINVAL;
+	if (write_full(sync, &go, 1) != 1)
+		return err_set(err, errno, "cannot release the container");
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
+					{.fd = *listener, .events = POLLIN}};
+		int r, fd = -1;
+
+		if (poll(pfd, *listener >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(err, errno, "cannot wait for the container");
+		}
+		if (*listener >= 0 && (pfd[1].revents & POLLIN)) {
+			r = notify_handle(log, *listener, err);
+			if (r < 0)
+				return r;
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		r = read_sync(sync, &fd, err);
+		if (r <= 0)
+			return r;
+		if (*listener >= 0)
+			close(*listener);
+		*listener = fd;
+	}
+}
+
+/* Answer seccomp notifications until the container exits. */
+static int serve_until_exit(pid_t pid, int listener, struct notify_log *log, struct ward_err *err)
+{
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (pidfd < 0)
+		return err_set(err, errno, "cannot watch the container (pidfd_open)");
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
+					{.fd = listener, .events = POLLIN}};
+		int r;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(err, errno, "cannot wait for the container");
+		}
+		if (pfd[1].revents & POLLIN) {
+			r = notify_handle(log, listener, err);
+			if (r < 0)
+				return r;
+		}
+		if (pfd[0].revents & POLLIN)
+			return 0;
+	}
+}
+
+void proc_result_init(struct proc_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void proc_result_release(struct proc_result *res)
+{
+	notify_log_release(&res->denied);
+	filter_prog_release(&res->denied_prog);
+	proc_result_init(res);
+}
+
+int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
+	     struct proc_result *res, struct ward_err *err)
+{
+	struct plan plan = {.spec = spec, .opts = opts, .sync = -1};
 	cleanup_close int parent_end = -1;
+	cleanup_close int listener = -1;
 	struct cg_handle cg;
 	struct ward_err werr;
 	sigset_t blocked, old;
 	int sv[2], r, ws = 0;
 	pid_t pid;
 
-	memset(res, 0, sizeof(*res));
 	memset(&cg, 0, sizeof(cg));
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
+	if (opts->report_denied) {
+		plan.profile_prog = plan.seccomp;
+		r = notify_rewrite(&plan.profile_prog, &plan.seccomp, err);
+		if (r < 0) {
+			plan.seccomp = plan.profile_prog;
+			memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
+			filter_prog_release(&plan.seccomp);
+			return r;
+		}
+		/* the log needs the profile's program until the report is printed */
+		res->denied.orig = &res->denied_prog;
+		res->denied_prog = plan.profile_prog;
+		memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
+	}
 	r = caps_prepare(&plan.caps, spec->caps, err);
 	if (r < 0) {
 		filter_prog_release(&plan.seccomp);
@@ -367,7 +519,9 @@ int proc_run(const struct container_spec *spec, struct proc_result *res, struct 
 	forward_to = pid;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 
-	r = release_child(parent_end, pid, &cg, err);
+	r = release_child(parent_end, pid, &cg, &res->denied, &listener, err);
+	if (r == 0 && listener >= 0)
+		r = serve_until_exit(pid, listener, &res->denied, err);
 	if (r < 0)
 		(void)kill(pid, SIGKILL); /* it failed, or must not go on without its cgroup */
 	if (wait_child(pid, &ws, &werr) < 0 && r == 0) {

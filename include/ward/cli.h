@@ -25,6 +25,7 @@ struct cli_opts {
 	char *user;	     /* -u, resolved against the rootfs by spec_finalize() */
 	struct strv cap_add; /* --cap-add, in order */
 	struct strv cap_drop;
+	bool report_denied; /* run --report-denied */
 	/* ward seccomp */
 	char *tool;	   /* check, explain, export, bench, dump */
 	char *target;	   /* the profile path (NULL: built-in), or the pid for dump */

@@ -11,12 +11,28 @@
 #include <stdbool.h>
 
 #include "ward/error.h"
+#include "ward/notify.h"
 #include "ward/spec.h"
 
-struct proc_result {
-	int status;	/* as Docker reports it: its own, or 128+N for signal N */
-	bool oom_killed; /* the kernel's OOM killer ended it (the --memory limit) */
+/* How to run it, beyond what the spec says about the container itself. */
+struct proc_opts {
+	int exec_fd;	    /* >= 0: execute this file (execveat) instead of argv[0] */
+	int stdout_fd;	    /* >= 0: the container's stdout instead of ward's */
+	bool report_denied; /* record every syscall the filter denies (notify.h) */
 };
+
+#define PROC_OPTS_INIT {.exec_fd = -1, .stdout_fd = -1}
+
+struct proc_result {
+	int status;	  /* as Docker reports it: its own, or 128+N for signal N */
+	bool oom_killed;  /* the kernel's OOM killer ended it (the --memory limit) */
+	struct notify_log denied; /* with report_denied */
+	struct filter_prog denied_prog; /* the profile's program the log refers to */
+};
+
+/** proc_result_init() - an empty result; proc_result_release() frees what it holds. */
+void proc_result_init(struct proc_result *res) __attribute__((nonnull));
+void proc_result_release(struct proc_result *res) __attribute__((nonnull));
 
 /**
  * proc_run() - run the container in the foreground.
@@ -27,5 +43,5 @@ struct proc_result {
  * (cannot execute) or 127 (not found). Nothing is left behind either way: no
  * process, mount, namespace or cgroup.
  */
-int proc_run(const struct container_spec *spec, struct proc_result *res, struct ward_err *err)
-	__attribute__((nonnull));
+int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
+	     struct proc_result *res, struct ward_err *err) __attribute__((nonnull));
