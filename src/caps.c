@@ -39,6 +39,16 @@ uint64_t caps_all(void)
 	return last >= 63 ? UINT64_MAX : BIT(last + 1) - 1;
 }
 
+uint64_t caps_bounding(void)
+{
+	uint64_t m = 0;
+
+	for (int i = 0; i <= last_cap(); i++)
+		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) == 1)
+			m |= BIT(i);
+	return m;
+}
+
 int caps_from_name(const char *name)
 {
 	char canon[64];
@@ -122,7 +132,7 @@ int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *o
 	if (r < 0)
 		return r;
 	if (has_all(adds))
-		*out = caps_all() & ~drop;
+		*out = caps_bounding() & ~drop; /* every one ward can hand on */
 	else if (has_all(drops))
 		*out = add;
 	else
@@ -132,9 +142,19 @@ int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *o
 
 int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
 {
-	cap_t c = cap_init();
+	uint64_t missing = keep & ~caps_bounding();
+	cap_t c = NULL;
 	int last = last_cap();
 
+	if (missing) {
+		int i = __builtin_ctzll(missing);
+
+		return err_set(err, 0,
+			       "cannot give the container '%s': ward itself does not have it (it is "
+			       "not in ward's capability bounding set)",
+			       caps_name(i));
+	}
+	c = cap_init();
 	if (!c)
 		return err_set(err, errno, "cannot allocate a capability set");
 	for (int i = 0; i <= last; i++) {

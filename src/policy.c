@@ -31,8 +31,11 @@ int policy_read(const char *path, struct policy_source *src, struct ward_err *er
 		src->name = "built-in profile";
 		return 0;
 	}
-	if (read_file(path, POLICY_MAX_BYTES, &src->bytes, &src->len, err) < 0)
+	if (read_file(path, POLICY_MAX_BYTES, &src->bytes, &src->len, err) < 0) {
+		if (err->code > 0) /* the system's reason says the rest */
+			return err_set(err, err->code, "cannot read seccomp profile '%s'", path);
 		return err_prefix(err, "seccomp profile '%s'", path);
+	}
 	if (src->len == 0) {
 		policy_source_release(src);
 		return err_set(err, 0, "seccomp profile '%s': the file is empty", path);

@@ -21,6 +21,9 @@ uint64_t caps_docker_default(void);
 /** caps_all() - every capability the running kernel knows. */
 uint64_t caps_all(void);
 
+/** caps_bounding() - the capabilities in ward's own bounding set: all it can hand on. */
+uint64_t caps_bounding(void);
+
 /**
  * caps_from_name() - a capability number from a name as Docker accepts it:
  * with or without the CAP_ prefix, any case ("sys_admin", "CAP_SYS_ADMIN").
@@ -36,8 +39,8 @@ const char *caps_name(int cap);
 
 /**
  * caps_tweak() - Docker's TweakCapabilities: start from @base, apply @adds and
- * @drops (names; "ALL" allowed in either). ALL in adds gives every capability but
- * the dropped ones; ALL in drops gives exactly the added ones; otherwise base
+ * @drops (names; "ALL" allowed in either). ALL in adds gives every capability in
+ * ward's own bounding set but the dropped ones; ALL in drops gives exactly the added ones; otherwise base
  * minus drops plus adds (an add wins over a drop of the same name).
  *
  * Return: 0 with *@out set, or -EINVAL naming the unknown capability.

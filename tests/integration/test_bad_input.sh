@@ -33,6 +33,16 @@ bad "unknown capability (--cap-add)" "ward: unknown capability 'FOO'" \
 	run --cap-add FOO "$ROOTFS" "$H" true
 bad "unknown capability (--cap-drop, as typed)" "ward: unknown capability 'cap_bogus'" \
 	run --cap-drop cap_bogus "$ROOTFS" "$H" true
+# a capability the host withholds from ward itself (this project's CI machine has no
+# CAP_SYS_RESOURCE in its bounding set): refused before anything starts
+bnd=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
+if [ $((bnd & (1 << 24))) -eq 0 ]; then
+	bad "a capability ward does not have" \
+		"ward: cannot give the container 'CAP_SYS_RESOURCE': ward itself does not have it (it is not in ward's capability bounding set)" \
+		run --cap-add SYS_RESOURCE "$ROOTFS" "$H" true
+else
+	skip "a capability ward does not have" "CAP_SYS_RESOURCE is in this host's bounding set"
+fi
 bad "-v without a colon" "ward: invalid volume specification 'nocolon'" \
 	run -v nocolon "$ROOTFS" "$H" true
 bad "-v relative source" "ward: invalid volume specification 'relative:/x'" \
