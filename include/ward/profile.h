@@ -69,7 +69,7 @@ struct prof_rule {
 	size_t nnames;
 	enum prof_action action;
 	bool has_errno_ret;
-	uint32_t errno_ret; /* errnoRet, or Podman's `errno` name resolved */
+	uint32_t errno_ret; /* errnoRet, or Podman's `errno` name; EPERM if neither */
 	struct prof_arg *args;
 	size_t nargs;
 	char *comment; /* or NULL */
@@ -88,7 +88,7 @@ struct profile {
 	bool has_default_action;
 	enum prof_action default_action;
 	bool has_default_errno;
-	uint32_t default_errno; /* defaultErrnoRet, or Podman's defaultErrno name */
+	uint32_t default_errno; /* defaultErrnoRet or defaultErrno; EPERM if neither */
 	char **architectures;	/* SCMP_ARCH_*, flat form */
 	size_t narchitectures;
 	struct prof_arch_map *arch_map;

@@ -356,6 +356,22 @@ START_TEST(test_parse_not_nul_terminated)
 			   "not valid JSON: line 1, column 37: parse error: trailing garbage");
 	ck_assert_int_eq(profile_parse(NULL, 0, &p, &err), -EINVAL);
 	ck_assert_str_eq(err.msg, "not valid JSON: empty input");
+	/* nesting is bounded (yajl frees trees recursively) */
+	{
+		char deep[256];
+
+		memset(deep, '[', 65);
+		memset(deep + 65, ']', 65);
+		deep[130] = '\0';
+		expect_parse_error(
+		    deep, "not valid JSON: line 1, column 65: nested deeper than 64 levels");
+		deep[0] = '{';
+		strcpy(deep + 1, "\"x\": ");
+		memset(deep + 6, '[', 63);
+		memset(deep + 69, ']', 63);
+		strcpy(deep + 132, "}");
+		profile_free(parse_ok(deep)); /* exactly 64 levels, an unknown key */
+	}
 	/* a NUL inside the text is not JSON, and not the end of it either */
 	ck_assert_int_eq(profile_parse("{}\0{}", 5, &p, &err), -EINVAL);
 	ck_assert(str_has_prefix(err.msg, "not valid JSON: line 1, column "));
