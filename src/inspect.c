@@ -239,13 +239,16 @@ static bool gated_rule(const struct profile *p, const struct rule_set *rs, const
 	return false;
 }
 
-static uint32_t run_prog(const struct filter_prog *p, int nr, size_t *executed)
+static uint32_t run_prog(const struct filter_prog *p, int nr, const uint64_t *args,
+			 size_t *executed)
 {
 	struct seccomp_data d;
 	struct bpf_interp_result res = {0};
 
 	memset(&d, 0, sizeof(d));
 	d.nr = nr;
+	if (args)
+		memcpy(d.args, args, sizeof(d.args));
 	d.arch = filter_native_arch();
 	if (!p->enabled) {
 		*executed = 0;
@@ -284,6 +287,97 @@ static void gen_flush(yajl_gen g, FILE *out)
 	yajl_gen_clear(g);
 }
 
+/* The decision for syscall @nr of the native ABI with @args, and why, in words. */
+static void judge(const struct compiled *c, int nr, const uint64_t args[6], const char *name,
+		  const char *dflt, struct inspect_verdict *v)
+{
+	char conds[256];
+	struct reason why;
+	size_t executed;
+
+	memset(v, 0, sizeof(*v));
+	v->ret = run_prog(&c->prog, nr, args, &executed);
+	describe_ret(v->ret, v->decision, sizeof(v->decision));
+	find_reason(&c->rs, name, &why);
+	v->rule = why.rule;
+	if (!c->prog.enabled) {
+		(void)snprintf(v->by, sizeof(v->by), "no filter");
+	} else if (why.rule) {
+		(void)snprintf(v->by, sizeof(v->by), "rule %zu%s%s", why.rule->position,
+			       why.rule->comment ? ": " : "", why.rule->comment ? why.rule->comment : "");
+	} else if (why.nconds) {
+		size_t used = 0;
+
+		if (!args)
+			(void)snprintf(v->decision, sizeof(v->decision), "conditional");
+		for (size_t i = 0; i < why.nconds && used < sizeof(v->by); i++) {
+			int w;
+
+			describe_conds(why.conds[i], conds, sizeof(conds));
+			w = snprintf(v->by + used, sizeof(v->by) - used, "%srule %zu: %s if %s",
+				     i ? "; " : "", why.conds[i]->position,
+				     prof_action_name(why.conds[i]->action), conds);
+			if (w < 0)
+				break;
+			used += (size_t)w;
+		}
+		if (used < sizeof(v->by))
+			(void)snprintf(v->by + used, sizeof(v->by) - used, "; otherwise %s", dflt);
+	} else if ((v->ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
+		   (v->ret & SECCOMP_RET_DATA) == ENOSYS && strcmp(v->decision, dflt) != 0) {
+		(void)snprintf(v->by, sizeof(v->by),
+			       "newer than every syscall the profile names: ENOSYS so libc falls back");
+	} else if (!why.same && gated_rule(c->prof, &c->rs, name, conds, sizeof(conds))) {
+		(void)snprintf(v->by, sizeof(v->by), "default action; %s", conds);
+	} else if (why.same) {
+		(void)snprintf(v->by, sizeof(v->by), "default action; rule %zu%s%s",
+			       why.same->position, why.same->comment ? ": " : "",
+			       why.same->comment ? why.same->comment : "");
+	} else {
+		(void)snprintf(v->by, sizeof(v->by), "default action");
+	}
+}
+
+static void describe_default(const struct compiled *c, char *buf, size_t len)
+{
+	describe_ret(c->rs.enabled ? action_ret(c->rs.default_action, c->rs.default_errno)
+				   : SECCOMP_RET_ALLOW,
+		     buf, len);
+}
+
+struct inspect_ctx {
+	struct compiled c;
+	char dflt[64];
+};
+
+int inspect_open(const struct inspect_opts *o, struct inspect_ctx **out, struct ward_err *err)
+{
+	struct inspect_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	int r = compile(o, &ctx->c, err);
+
+	if (r < 0) {
+		free(ctx);
+		return r;
+	}
+	describe_default(&ctx->c, ctx->dflt, sizeof(ctx->dflt));
+	*out = ctx;
+	return 0;
+}
+
+void inspect_close(struct inspect_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	compiled_release(&ctx->c);
+	free(ctx);
+}
+
+void inspect_judge(const struct inspect_ctx *ctx, int nr, const uint64_t args[6], const char *name,
+		   struct inspect_verdict *v)
+{
+	judge(&ctx->c, nr, args, name, ctx->dflt, v);
+}
+
 int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 {
 	struct compiled c;
@@ -314,9 +408,7 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 
 	if (r < 0)
 		return r;
-	describe_ret(c.rs.enabled ? action_ret(c.rs.default_action, c.rs.default_errno)
-				  : SECCOMP_RET_ALLOW,
-		     dflt, sizeof(dflt));
+	describe_default(&c, dflt, sizeof(dflt));
 	if (o->json) {
 		g = yajl_gen_alloc(NULL);
 		if (!g) {
@@ -336,72 +428,27 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 	}
 	for (int nr = 0; nr < INSPECT_MAX_NR; nr++) {
 		cleanup_free char *name = filter_syscall_name(nr);
-		char decision[64], by[512], conds[256];
-		struct reason why;
-		size_t executed;
-		uint32_t ret;
+		struct inspect_verdict v;
 
 		if (!name)
 			continue;
-		ret = run_prog(&c.prog, nr, &executed);
-		describe_ret(ret, decision, sizeof(decision));
-		find_reason(&c.rs, name, &why);
-		if (!c.prog.enabled) {
-			(void)snprintf(by, sizeof(by), "no filter");
-		} else if (why.rule) {
-			(void)snprintf(by, sizeof(by), "rule %zu%s%s", why.rule->position,
-				       why.rule->comment ? ": " : "",
-				       why.rule->comment ? why.rule->comment : "");
-		} else if (why.nconds) {
-			size_t used = 0;
-
-			(void)snprintf(decision, sizeof(decision), "conditional");
-			by[0] = '\0';
-			for (size_t i = 0; i < why.nconds && used < sizeof(by); i++) {
-				char act[64];
-				int w;
-
-				describe_conds(why.conds[i], conds, sizeof(conds));
-				(void)snprintf(act, sizeof(act), "%s",
-					       prof_action_name(why.conds[i]->action));
-				w = snprintf(by + used, sizeof(by) - used, "%srule %zu: %s if %s",
-					     i ? "; " : "", why.conds[i]->position, act, conds);
-				if (w < 0)
-					break;
-				used += (size_t)w;
-			}
-			if (used < sizeof(by))
-				(void)snprintf(by + used, sizeof(by) - used, "; otherwise %s", dflt);
-		} else if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
-			   (ret & SECCOMP_RET_DATA) == ENOSYS && strcmp(decision, dflt) != 0) {
-			(void)snprintf(by, sizeof(by),
-				       "newer than every syscall the profile names: ENOSYS so "
-				       "libc falls back");
-		} else if (!why.same && gated_rule(c.prof, &c.rs, name, conds, sizeof(conds))) {
-			(void)snprintf(by, sizeof(by), "default action; %s", conds);
-		} else if (why.same) {
-			(void)snprintf(by, sizeof(by), "default action; rule %zu%s%s", why.same->position,
-				       why.same->comment ? ": " : "",
-				       why.same->comment ? why.same->comment : "");
-		} else {
-			(void)snprintf(by, sizeof(by), "default action");
-		}
+		judge(&c, nr, NULL, name, dflt, &v);
 		if (o->json) {
 			yajl_gen_map_open(g);
 			gen_str(g, "nr");
 			yajl_gen_integer(g, nr);
 			gen_kv(g, "name", name);
-			gen_kv(g, "decision", decision);
-			gen_kv(g, "decided_by", by);
+			gen_kv(g, "decision", v.decision);
+			gen_kv(g, "decided_by", v.by);
 			gen_str(g, "rule");
-			if (why.rule)
-				yajl_gen_integer(g, (long long)why.rule->position);
+			if (v.rule)
+				yajl_gen_integer(g, (long long)v.rule->position);
 			else
 				yajl_gen_null(g);
-			gen_kv(g, "comment", why.rule ? why.rule->comment : NULL);
+			gen_kv(g, "comment", v.rule ? v.rule->comment : NULL);
 			yajl_gen_map_close(g);
 		} else {
-			fprintf(out, "%-4d %-24s %-18s %s\n", nr, name, decision, by);
+			fprintf(out, "%-4d %-24s %-18s %s\n", nr, name, v.decision, v.by);
 		}
 	}
 	if (o->json) {
@@ -557,7 +604,7 @@ int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 
 		if (!sys)
 			continue;
-		ret = run_prog(prog, nr, &executed);
+		ret = run_prog(prog, nr, NULL, &executed);
 		n_all++;
 		sum_all += (double)executed;
 		if (executed > worst_all)

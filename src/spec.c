@@ -48,6 +48,45 @@ void spec_release(struct container_spec *spec)
 	spec_init(spec);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void copy_strv(struct strv *dst, const struct strv *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		strv_push(dst, src->v[i]);
+}
+
+void spec_copy(struct container_spec *dst, const struct container_spec *src)
+{
+	*dst = *src; /* the scalars; every pointer is replaced below */
+	dst->rootfs = dup_or_null(src->rootfs);
+	copy_strv(&dst->argv, &src->argv);
+	copy_strv(&dst->env, &src->env);
+	dst->cwd = dup_or_null(src->cwd);
+	dst->hostname = dup_or_null(src->hostname);
+	dst->groups = NULL;
+	if (src->ngroups) {
+		dst->groups = xcalloc(src->ngroups, sizeof(gid_t));
+		memcpy(dst->groups, src->groups, src->ngroups * sizeof(gid_t));
+	}
+	dst->mounts = NULL;
+	if (src->nmounts) {
+		dst->mounts = xcalloc(src->nmounts, sizeof(*dst->mounts));
+		for (size_t i = 0; i < src->nmounts; i++) {
+			dst->mounts[i] = src->mounts[i];
+			dst->mounts[i].source = dup_or_null(src->mounts[i].source);
+			dst->mounts[i].destination = dup_or_null(src->mounts[i].destination);
+			dst->mounts[i].data = dup_or_null(src->mounts[i].data);
+		}
+	}
+	dst->seccomp_path = dup_or_null(src->seccomp_path);
+	dst->resources.cpuset_cpus = dup_or_null(src->resources.cpuset_cpus);
+}
+
 static struct spec_mount *add_mount(struct container_spec *spec)
 {
 	spec->mounts = xrealloc(spec->mounts, (spec->nmounts + 1) * sizeof(*spec->mounts));

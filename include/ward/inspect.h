@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/profile.h"
 
 struct inspect_opts {
 	const char *profile; /* path, or NULL for the built-in profile */
@@ -21,6 +22,28 @@ struct inspect_opts {
 	bool json;
 	const char *bpf_file; /* bench: a raw BPF program instead of a profile */
 };
+
+/* What a profile decides for one call, and why. */
+struct inspect_verdict {
+	uint32_t ret;	   /* SECCOMP_RET_* | data, as the kernel will see it */
+	char decision[64]; /* "allow", "errno 1 (EPERM)", "kill-thread", ... */
+	char by[1024];	   /* "rule 36: <comment>", "default action; rule 40 needs CAP_X", ... */
+	const struct prof_rule *rule; /* the deciding rule, or NULL */
+};
+
+struct inspect_ctx;
+
+/** inspect_open() - read, resolve and compile a profile for repeated inspect_judge() calls. */
+int inspect_open(const struct inspect_opts *o, struct inspect_ctx **out, struct ward_err *err)
+	__attribute__((nonnull));
+void inspect_close(struct inspect_ctx *ctx);
+
+/**
+ * inspect_judge() - what the compiled filter does with native syscall @nr called
+ * with @args (NULL: all zero, and conditional rules are reported as such).
+ */
+void inspect_judge(const struct inspect_ctx *ctx, int nr, const uint64_t args[6], const char *name,
+		   struct inspect_verdict *v) __attribute__((nonnull(1, 4, 5)));
 
 /** inspect_check() - parse, resolve and compile; "ok" and a summary when clean. */
 int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)

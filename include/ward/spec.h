@@ -64,6 +64,7 @@ struct spec_resources {
 	bool ignore_missing;	/* --ignore-missing-limits: warn instead of failing */
 };
 
+/* Every pointer here is owned: spec_release() frees it and spec_copy() copies it. */
 struct container_spec {
 	char *rootfs;		 /* absolute, canonical host path of the root filesystem */
 	struct strv argv;	 /* the command; never empty once validated */
@@ -87,6 +88,10 @@ struct container_spec {
 
 /** spec_init() - an empty spec with Docker's defaults (caps, network, root user). */
 void spec_init(struct container_spec *spec) __attribute__((nonnull));
+/** spec_copy() - a deep copy of @src into @dst (release both). */
+void spec_copy(struct container_spec *dst, const struct container_spec *src)
+	__attribute__((nonnull));
+
 /** spec_release() - free everything the spec owns; it is left empty. */
 void spec_release(struct container_spec *spec) __attribute__((nonnull));
 
