@@ -28,6 +28,8 @@ enum {
 	OPT_FORMAT,
 	OPT_BPF,
 	OPT_REPORT_DENIED,
+	OPT_AGAINST,
+	OPT_ALL,
 };
 
 static const struct option seccomp_options[] = {
@@ -63,6 +65,10 @@ static const struct option run_options[] = {
 	{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
 	{"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
 	{"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
+	/* ward compare only */
+	{"against", required_argument, NULL, OPT_AGAINST},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"all", no_argument, NULL, OPT_ALL},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -108,6 +114,24 @@ void cli_usage(enum cli_command command)
 		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n",
 		      stdout);
 		break;
+	case CLI_COMPARE:
+		fputs("Usage: ward compare [RUN OPTIONS] [--against OPT]... [--json] [--all] ROOTFS\n"
+		      "                    [COMMAND [ARG...]]\n"
+		      "\n"
+		      "Run ward's probe (which calls every security-relevant syscall with harmless\n"
+		      "arguments) and, when given, COMMAND in two configurations of the container:\n"
+		      "A, as the RUN OPTIONS (see 'ward run --help') say, and B, the same with the\n"
+		      "--against security options (default: seccomp=unconfined). Prints what differs,\n"
+		      "each difference with its cause: the seccomp rule (and its comment), a missing\n"
+		      "capability, or the kernel; for COMMAND, both exit statuses and every syscall\n"
+		      "seccomp denied it.\n"
+		      "\n"
+		      "  --against OPT   a --security-opt value for B (seccomp=FILE|unconfined|default,\n"
+		      "                  no-new-privileges); repeatable\n"
+		      "  --json          the same, as JSON\n"
+		      "  --all           list the calls that do not differ too\n",
+		      stdout);
+		break;
 	case CLI_SECCOMP:
 		fputs("Usage: ward seccomp TOOL [OPTIONS] [PROFILE]\n"
 		      "\n"
@@ -134,6 +158,7 @@ void cli_usage(enum cli_command command)
 		      "Commands:\n"
 		      "  run         run a command in a root filesystem\n"
 		      "  seccomp     check, explain, export and measure seccomp profiles\n"
+		      "  compare     what a configuration blocks, against unconfined or another one\n"
 		      "\n"
 		      "Global options:\n"
 		      "  --help      this text (ward COMMAND --help for a command)\n"
@@ -143,7 +168,7 @@ void cli_usage(enum cli_command command)
 	}
 }
 
-static int parse_security_opt(struct container_spec *spec, const char *arg, struct ward_err *err)
+int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_err *err)
 {
 	const char *v;
 
@@ -336,6 +361,7 @@ static int parse_resource(struct spec_resources *res, int opt, const char *arg,
 static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
+	const char *verb = opts->command == CLI_COMPARE ? "compare" : "run";
 	int c, r = 0;
 
 	optind = 1;
@@ -357,6 +383,18 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_REPORT_DENIED:
 			opts->report_denied = true;
 			break;
+		case OPT_AGAINST:
+		case OPT_JSON:
+		case OPT_ALL:
+			if (opts->command != CLI_COMPARE)
+				return err_set(err, 0, "run: unknown option '%s'", argv[optind - 1]);
+			if (c == OPT_AGAINST)
+				strv_push(&opts->against, optarg);
+			else if (c == OPT_JSON)
+				opts->json = true;
+			else
+				opts->all = true;
+			break;
 		case OPT_CAP_ADD:
 			strv_push(&opts->cap_add, optarg);
 			break;
@@ -364,7 +402,7 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			strv_push(&opts->cap_drop, optarg);
 			break;
 		case OPT_SECURITY_OPT:
-			r = parse_security_opt(spec, optarg, err);
+			r = cli_security_opt(spec, optarg, err);
 			break;
 		case 'u':
 			free(opts->user);
@@ -406,12 +444,12 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			opts->help = true;
 			return 0;
 		case ':':
-			return err_set(err, 0, "run: option '%s' needs an argument",
+			return err_set(err, 0, "%s: option '%s' needs an argument", verb,
 				       argv[optind - 1]);
 		default:
 			if (optopt)
-				return err_set(err, 0, "run: unknown option '-%c'", optopt);
-			return err_set(err, 0, "run: unknown option '%s'", argv[optind - 1]);
+				return err_set(err, 0, "%s: unknown option '-%c'", verb, optopt);
+			return err_set(err, 0, "%s: unknown option '%s'", verb, argv[optind - 1]);
 		}
 		if (r < 0)
 			return r;
@@ -421,7 +459,7 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	     (uint64_t)spec->resources.memory_swap < spec->resources.memory))
 		return err_set(err, 0, "invalid --memory-swap: it must be -1 or at least --memory");
 	if (optind >= argc)
-		return err_set(err, 0, "run: no rootfs given (see 'ward run --help')");
+		return err_set(err, 0, "%s: no rootfs given (see 'ward %s --help')", verb, verb);
 	spec->rootfs = xstrdup(argv[optind++]);
 	for (; optind < argc; optind++)
 		strv_push(&spec->argv, argv[optind]);
@@ -514,6 +552,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 		opts->command = CLI_RUN;
 		return parse_run(argc - 1, argv + 1, opts, err);
 	}
+	if (strcmp(cmd, "compare") == 0) {
+		opts->command = CLI_COMPARE;
+		return parse_run(argc - 1, argv + 1, opts, err);
+	}
 	if (strcmp(cmd, "seccomp") == 0) {
 		opts->command = CLI_SECCOMP;
 		return parse_seccomp(argc - 1, argv + 1, opts, err);
@@ -530,6 +572,7 @@ void cli_opts_release(struct cli_opts *opts)
 	opts->user = NULL;
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
+	strv_release(&opts->against);
 	free(opts->tool);
 	free(opts->target);
 	free(opts->format);

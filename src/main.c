@@ -11,6 +11,7 @@
 
 #include "ward/caps.h"
 #include "ward/cli.h"
+#include "ward/compare.h"
 #include "ward/error.h"
 #include "ward/inspect.h"
 #include "ward/process.h"
@@ -57,6 +58,42 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		notify_print(&res.denied, stderr);
 	proc_result_release(&res);
 	return status;
+}
+
+/* ward compare: configuration A as the options say, B with --against applied */
+static int cmd_compare(struct cli_opts *opts, struct ward_err *err)
+{
+	struct compare_opts co = {.json = opts->json, .all = opts->all};
+	struct container_spec *a = &opts->spec, b;
+	struct strv command = {0};
+	int r = 0;
+
+	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &a->caps, err) < 0)
+		return fail(err);
+	for (size_t i = 0; i < a->argv.n; i++)
+		strv_push(&command, a->argv.v[i]);
+	if (spec_finalize(a, opts->user, err) < 0) {
+		strv_release(&command);
+		return fail(err);
+	}
+	if (geteuid() != 0) {
+		strv_release(&command);
+		err_set(err, 0, "compare: ward needs root (rootless containers are not supported yet)");
+		return fail(err);
+	}
+	spec_copy(&b, a);
+	if (!opts->against.n)
+		r = cli_security_opt(&b, "seccomp=unconfined", err);
+	for (size_t i = 0; r == 0 && i < opts->against.n; i++)
+		r = cli_security_opt(&b, opts->against.v[i], err);
+	co.a = a;
+	co.b = &b;
+	co.command = &command;
+	if (r == 0)
+		r = compare_run(&co, stdout, err);
+	spec_release(&b);
+	strv_release(&command);
+	return r < 0 ? fail(err) : 0;
 }
 
 /* ward seccomp TOOL: a problem with the profile exits 1, as linters do */
@@ -113,6 +150,8 @@ int main(int argc, char **argv)
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);
+	} else if (opts.command == CLI_COMPARE) {
+		status = cmd_compare(&opts, &err);
 	} else {
 		status = cmd_run(&opts, &err);
 	}

@@ -16,6 +16,7 @@ enum cli_command {
 	CLI_VERSION,
 	CLI_RUN,
 	CLI_SECCOMP, /* ward seccomp check|explain|export|bench|dump */
+	CLI_COMPARE, /* ward compare [RUN OPTIONS] [--against OPT] ROOTFS [COMMAND] */
 };
 
 struct cli_opts {
@@ -26,6 +27,9 @@ struct cli_opts {
 	struct strv cap_add; /* --cap-add, in order */
 	struct strv cap_drop;
 	bool report_denied; /* run --report-denied */
+	/* ward compare: the run options, plus */
+	struct strv against; /* --against: security options of configuration B */
+	bool all;	     /* --all: rows that do not differ too */
 	/* ward seccomp */
 	char *tool;	   /* check, explain, export, bench, dump */
 	char *target;	   /* the profile path (NULL: built-in), or the pid for dump */
@@ -44,6 +48,13 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 	__attribute__((nonnull));
 
 void cli_opts_release(struct cli_opts *opts) __attribute__((nonnull));
+
+/**
+ * cli_security_opt() - apply one --security-opt value (seccomp=..., no-new-privileges)
+ * to @spec. Return: 0, or -EINVAL with @err naming the option.
+ */
+int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_err *err)
+	__attribute__((nonnull));
 
 /** cli_usage() - the help text for @command, on stdout. */
 void cli_usage(enum cli_command command);
