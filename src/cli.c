@@ -114,6 +114,14 @@ void cli_usage(enum cli_command command)
 		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n",
 		      stdout);
 		break;
+	case CLI_CLEANUP:
+		fputs("Usage: ward cleanup\n"
+		      "\n"
+		      "Remove the cgroups of containers whose ward was killed (SIGKILL) before it\n"
+		      "could clean up, killing anything still in them. Every ward run does this\n"
+		      "too. Cgroups of running wards are left alone.\n",
+		      stdout);
+		break;
 	case CLI_COMPARE:
 		fputs("Usage: ward compare [RUN OPTIONS] [--against OPT]... [--json] [--all] ROOTFS\n"
 		      "                    [COMMAND [ARG...]]\n"
@@ -159,6 +167,7 @@ void cli_usage(enum cli_command command)
 		      "  run         run a command in a root filesystem\n"
 		      "  seccomp     check, explain, export and measure seccomp profiles\n"
 		      "  compare     what a configuration blocks, against unconfined or another one\n"
+		      "  cleanup     remove cgroups left behind by a ward that was killed\n"
 		      "\n"
 		      "Global options:\n"
 		      "  --help      this text (ward COMMAND --help for a command)\n"
@@ -551,6 +560,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 	if (strcmp(cmd, "run") == 0) {
 		opts->command = CLI_RUN;
 		return parse_run(argc - 1, argv + 1, opts, err);
+	}
+	if (strcmp(cmd, "cleanup") == 0) {
+		opts->command = CLI_CLEANUP;
+		if (argc > 2 && strcmp(argv[2], "--help") == 0)
+			opts->help = true;
+		else if (argc > 2)
+			return err_set(err, 0, "cleanup: unexpected argument '%s'", argv[2]);
+		return 0;
 	}
 	if (strcmp(cmd, "compare") == 0) {
 		opts->command = CLI_COMPARE;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ward/caps.h"
+#include "ward/cgroup.h"
 #include "ward/cli.h"
 #include "ward/compare.h"
 #include "ward/error.h"
@@ -58,6 +59,16 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		notify_print(&res.denied, stderr);
 	proc_result_release(&res);
 	return status;
+}
+
+static int cmd_cleanup(struct ward_err *err)
+{
+	struct cg_layout layout;
+
+	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err) < 0 ||
+	    cg_cleanup_stale(&layout, err) < 0)
+		return fail(err);
+	return 0;
 }
 
 /* ward compare: configuration A as the options say, B with --against applied */
@@ -150,6 +161,8 @@ int main(int argc, char **argv)
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);
+	} else if (opts.command == CLI_CLEANUP) {
+		status = cmd_cleanup(&err);
 	} else if (opts.command == CLI_COMPARE) {
 		status = cmd_compare(&opts, &err);
 	} else {

@@ -186,6 +186,9 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 {
 	int r = filter_load(&plan->seccomp, err);
 
+	if (r == -EINVAL && plan->opts->report_denied)
+		return err_prefix(err, "--report-denied needs seccomp user notification, which this "
+				       "kernel lacks (Linux 5.0 or later)");
 	if (r > 0)
 		return send_listener(plan->sync, r, err);
 	return r;

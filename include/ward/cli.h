@@ -17,6 +17,7 @@ enum cli_command {
 	CLI_RUN,
 	CLI_SECCOMP, /* ward seccomp check|explain|export|bench|dump */
 	CLI_COMPARE, /* ward compare [RUN OPTIONS] [--against OPT] ROOTFS [COMMAND] */
+	CLI_CLEANUP, /* ward cleanup: remove cgroups left by a SIGKILLed ward */
 };
 
 struct cli_opts {

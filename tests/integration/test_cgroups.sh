@@ -163,5 +163,27 @@ else
 	fail "SIGKILL of ward: the container got a cgroup" "stderr: $(cat "$BG_ERR")"
 fi
 
+# ---- ward SIGKILLed: `ward cleanup` removes the stale cgroup, runs nothing ------------------
+
+start_ward run --pids-limit 50 "$ROOTFS" "$H" sleep 30
+if wait_for_cgroup; then
+	kill -KILL "$BG_PID"
+	wait_bg 5
+	for _ in $(seq 1 50); do
+		[ -z "$(host_pids_of "$H sleep 30")" ] && break
+		sleep 0.1
+	done
+	assert_ne "after SIGKILL of ward its cgroup is still there" "" "$(new_cgroups)"
+	run_ward cleanup
+	assert_status "ward cleanup: exit 0" 0
+	assert_no_cgroup_left "ward cleanup removed the stale cgroup"
+else
+	wait_bg 1
+	fail "ward cleanup: the container got a cgroup" "stderr: $(cat "$BG_ERR")"
+fi
+run_ward cleanup extra
+assert_status "ward cleanup with an argument: 125" 125
+assert_eq "ward cleanup with an argument: the message" "ward: cleanup: unexpected argument 'extra'" "$ERR"
+
 assert_nothing_left "nothing left behind (processes, mounts, cgroups)"
 finish
