@@ -390,8 +390,9 @@ int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 	fprintf(out, "%s: ok: %zu rules, %zu apply here (capabilities: %s)\n", c.src.name,
 		c.prof->nrules, c.rs.nrules, caps[0] ? caps : "none");
 	if (c.prog.enabled)
-		fprintf(out, "%s: compiled to %zu BPF instructions for %zu architectures\n",
-			c.src.name, c.prog.len, c.rs.narches ? c.rs.narches : 1);
+		fprintf(out, "%s: compiled to %zu BPF instructions for %zu architecture%s\n",
+			c.src.name, c.prog.len, c.rs.narches ? c.rs.narches : 1,
+			c.rs.narches > 1 ? "s" : "");
 	else
 		fprintf(out, "%s: no filter: the profile has no default action and no rules\n",
 			c.src.name);
