@@ -10,6 +10,10 @@
  * (so libc falls back, as it does for clone3), and system calls libseccomp
  * 2.5.4 cannot name (mseal, statmount, ...; see syscalls_extra.h) are matched
  * by number. libseccomp's jumps are relative, so prepending leaves it intact.
+ * In front of that goes a fast path derived from the program itself: a binary
+ * search on the syscall number returning the decisions that depend on nothing
+ * else, and the residue of the argument checks for those that do; what it
+ * does not cover it hands to the full program, so the decisions are the same.
  *
  * Only filter.c includes <seccomp.h>.
  */
@@ -28,6 +32,10 @@
 
 enum filter_build_flags {
 	FILTER_STRICT = 1 << 0, /* unknown syscall names are errors, not warnings */
+	/* no fast path: only the stub and libseccomp's program, as before ward 0.2;
+	 * the decisions are the same, for tests and comparisons
+	 */
+	FILTER_STUB_FIRST = 1 << 1,
 };
 
 enum filter_export_format {
@@ -150,4 +158,3 @@ uint32_t filter_native_arch(void);
  * Return: a string to free(), or NULL when nobody knows the number.
  */
 char *filter_syscall_name(int nr);
-

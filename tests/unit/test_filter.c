@@ -26,8 +26,10 @@
 
 #include "unit.h"
 #include "ward/bpf_interp.h"
+#include "ward/caps.h"
 #include "ward/filter.h"
 #include "ward/log.h"
+#include "ward/profile.h"
 #include "ward/syscalls_extra.h"
 #include "ward/util.h"
 
@@ -1027,6 +1029,260 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* ---- the fast path decides as the plain program does ------------------------------ */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: reproducible from run to run */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+#define NVEC 16
+
+/*
+ * Argument vectors that cross the conditions of Docker's profile (personality,
+ * clone, clone3, socket, socketcall) and of the random rule sets, plus noise.
+ */
+static void arg_vectors(uint64_t v[NVEC][6])
+{
+	static const uint64_t fixed[][6] = {
+	    {0, 0, 0, 0, 0, 0},
+	    {~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL},
+	    {8, 8, 8, 8, 8, 8},
+	    {0x20000, 1, 2, 3, 4, 5},
+	    {0x20008, 0, 0, 0, 0, 0},
+	    {0xffffffffULL, 0, 0, 0, 0, 0},
+	    {0x7e020000, 0x7e020000, 0, 0, 0, 0},
+	    {40, 40, 40, 0, 0, 0},
+	    {1, 0x100000000ULL, 7, 0, 0, 0},
+	    {5, 5, 0, 0, 0, 0},
+	    {0x100000000ULL, 1, 2, 3, 4, 5},
+	};
+	size_t i, j;
+
+	memcpy(v, fixed, sizeof(fixed));
+	for (i = sizeof(fixed) / sizeof(fixed[0]); i < NVEC; i++)
+		for (j = 0; j < 6; j++)
+			v[i][j] = rng() >> (rng() % 64);
+}
+
+/*
+ * Every number 0..1023 on x86_64, x86 and x32 (and an arch not in the filter,
+ * and numbers far out), each with NVEC argument vectors: the program with the
+ * fast path in front must return what the plain stub + libseccomp program
+ * returns. A rule set libseccomp refuses must fail the same way in both.
+ * Return: 1 when a program was built and compared, else 0.
+ */
+static int same_decisions(const struct rule_set *rs, const char *what)
+{
+	static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, 0x4000003eU,
+					  AUDIT_ARCH_AARCH64};
+	static const uint32_t far[] = {0x3fffffffU, 0x7fffffffU, 0x80000000U, 0xbfffffffU,
+				       0xc0000000U, 0xfffffff0U, 0xffffff93U, 0xffffd8f4U,
+				       0xffffffffU, 4096,	 65535};
+	uint64_t vec[NVEC][6];
+	struct filter_prog fast, plain;
+	struct ward_err err = {0};
+	size_t a, v, i;
+	uint32_t nr;
+
+	int rc_fast = filter_build(rs, 0, &fast, &err);
+	int rc_plain = filter_build(rs, FILTER_STUB_FIRST, &plain, &err);
+
+	ck_assert_msg(rc_fast == rc_plain, "%s: %d vs %d: %s", what, rc_fast, rc_plain, err.msg);
+	if (rc_fast < 0)
+		return 0;
+	ck_assert_int_eq(fast.enabled, plain.enabled);
+	if (!fast.enabled)
+		return 0;
+	ck_assert_uint_ge(fast.len, plain.len);
+	arg_vectors(vec);
+	for (a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
+		/* the x32 entry is x86_64's audit value with the x32 bit in nr */
+		uint32_t arch = a == 2 ? AUDIT_ARCH_X86_64 : arches[a];
+		uint32_t bit = a == 2 ? X32_BIT : 0;
+
+		for (i = 0; i < 1024 + sizeof(far) / sizeof(far[0]); i++) {
+			nr = i < 1024 ? (uint32_t)i | bit : far[i - 1024];
+			for (v = 0; v < NVEC; v++) {
+				/* no ck_assert per call: each one is a write to Check's pipe */
+				struct bpf_interp_result want, got;
+				struct seccomp_data d = {.nr = (int)nr, .arch = arch};
+				int rc1, rc2;
+
+				memcpy(d.args, vec[v], sizeof(d.args));
+				rc1 = bpf_interp_run(plain.insns, plain.len, &d, &want);
+				rc2 = bpf_interp_run(fast.insns, fast.len, &d, &got);
+				if (rc1 == 0 && rc2 == 0 && got.ret == want.ret)
+					continue;
+				ck_abort_msg("%s: arch %#x nr %#x args[%zu]: fast %#x (%d), plain "
+					     "%#x (%d)",
+					     what, arch, nr, v, got.ret, rc2, want.ret, rc1);
+			}
+		}
+	}
+	filter_prog_release(&fast);
+	filter_prog_release(&plain);
+	return 1;
+}
+
+/* Docker's default profile, resolved for several capability sets and kernels. */
+START_TEST(test_fast_path_docker_profile)
+{
+	const uint64_t docker = caps_docker_default();
+	const struct {
+		uint64_t caps;
+		unsigned int maj, min;
+	} t[] = {
+	    {docker, 6, 1},
+	    {0, 6, 1},
+	    {docker | 1ULL << 21 /* SYS_ADMIN */, 6, 1},
+	    {docker | 1ULL << 19 /* SYS_PTRACE */ | 1ULL << 34 /* SYSLOG */, 6, 1},
+	    {caps_all(), 6, 8},
+	    {docker, 4, 14},
+	};
+	struct profile *prof = NULL;
+	struct ward_err err = {0};
+	size_t i;
+
+	ck_assert_msg(profile_load_default(&prof, &err) == 0, "%s", err.msg);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct resolve_ctx c = {.native_arch = "amd64",
+					.native_scmp = "SCMP_ARCH_X86_64",
+					.caps = t[i].caps,
+					.kernel_major = t[i].maj,
+					.kernel_minor = t[i].min};
+		struct rule_set rs;
+		char what[64];
+
+		ck_assert_msg(profile_resolve(prof, &c, &rs, &err) == 0, "%s", err.msg);
+		(void)snprintf(what, sizeof(what), "default profile, set %zu", i);
+		same_decisions(&rs, what);
+		rule_set_release(&rs);
+	}
+	profile_free(prof);
+}
+END_TEST
+
+/* The fast path is what makes allowed calls cheap: check it is there and pays. */
+START_TEST(test_fast_path_cost)
+{
+	struct profile *prof = NULL;
+	struct ward_err err = {0};
+	struct resolve_ctx c = {.native_arch = "amd64",
+				.native_scmp = "SCMP_ARCH_X86_64",
+				.caps = caps_docker_default(),
+				.kernel_major = 6,
+				.kernel_minor = 1};
+	struct rule_set rs;
+	struct filter_prog fast, plain;
+	size_t n = 0, sum_fast = 0, sum_plain = 0, worst = 0, e1, e2;
+	uint32_t nr;
+
+	ck_assert_msg(profile_load_default(&prof, &err) == 0, "%s", err.msg);
+	ck_assert_msg(profile_resolve(prof, &c, &rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(filter_build(&rs, 0, &fast, &err), 0);
+	ck_assert_int_eq(filter_build(&rs, FILTER_STUB_FIRST, &plain, &err), 0);
+	for (nr = 0; nr < 512; nr++) {
+		if (interp(&plain, AUDIT_ARCH_X86_64, nr, NULL, &e1) != SECCOMP_RET_ALLOW)
+			continue;
+		(void)interp(&fast, AUDIT_ARCH_X86_64, nr, NULL, &e2);
+		n++;
+		sum_plain += e1;
+		sum_fast += e2;
+		worst = e2 > worst ? e2 : worst;
+	}
+	ck_assert_uint_gt(n, 200);
+	/* generous bounds: this guards the layout, not the exact numbers */
+	ck_assert_msg(sum_fast * 3 < sum_plain * 2, "fast %zu, plain %zu", sum_fast, sum_plain);
+	ck_assert_uint_le(worst, 40);
+	filter_prog_release(&fast);
+	filter_prog_release(&plain);
+	rule_set_release(&rs);
+	profile_free(prof);
+}
+END_TEST
+
+/* Random rule sets: names libseccomp knows and ones it does not, every action and operator. */
+START_TEST(test_fast_path_random_rule_sets)
+{
+	static const char *const names[] = {"read",
+					    "write",
+					    "openat",
+					    "close",
+					    "mmap",
+					    "personality",
+					    "clone",
+					    "socket",
+					    "ioctl",
+					    "futex",
+					    "getpid",
+					    "accept",
+					    "shmget",
+					    "mseal",
+					    "statmount",
+					    "listmount",
+					    "fchmodat2",
+					    "futex_wake",
+					    "uretprobe",
+					    "clone3",
+					    "chown32",
+					    "_llseek",
+					    "arch_prctl",
+					    "io_uring_setup",
+					    "socketcall",
+					    "ipc",
+					    "set_mempolicy_home_node",
+					    "process_mrelease",
+					    "exit_group",
+					    "removexattrat"};
+	static const enum prof_action acts[] = {
+	    PROF_ACT_ALLOW, PROF_ACT_ERRNO, PROF_ACT_KILL_THREAD, PROF_ACT_KILL_PROCESS,
+	    PROF_ACT_TRAP,  PROF_ACT_TRACE, PROF_ACT_LOG};
+	static const char *const arch_sets[][2] = {{"SCMP_ARCH_X86", "SCMP_ARCH_X32"},
+						   {"SCMP_ARCH_X32", NULL},
+						   {"SCMP_ARCH_X86", NULL},
+						   {NULL, NULL}};
+	int round, built = 0;
+
+	log_set_level(LOG_QUIET); /* quiet about rules on calls an arch lacks */
+	for (round = 0; round < 60; round++) {
+		struct tset t;
+		char what[32];
+		size_t nrules = 1 + rng() % 12, r, k;
+
+		ts_init(&t, acts[rng() % 7], rng() % 2 ? EPERM : ENOSYS);
+		for (k = 0; k < 2 && arch_sets[round % 4][k]; k++)
+			ts_arch(&t, arch_sets[round % 4][k]);
+		for (r = 0; r < nrules; r++) {
+			char list[128] = "";
+			size_t nn = 1 + rng() % 3, j;
+			struct prof_rule *pr;
+
+			for (j = 0; j < nn; j++) {
+				strcat(list, names[rng() % (sizeof(names) / sizeof(names[0]))]);
+				strcat(list, " ");
+			}
+			pr = ts_rule(&t, acts[rng() % 7], rng() % 3 ? (int)(1 + rng() % 100) : -1,
+				     list);
+			for (j = rng() % 4 ? 0 : 1 + rng() % 3; j > 0; j--)
+				ts_arg(pr, (unsigned int)(rng() % 3), (enum prof_op)(rng() % 7),
+				       rng() % 3 ? rng() % 10 : rng(), rng() % 2 ? 0xff : ~0ULL);
+		}
+		(void)snprintf(what, sizeof(what), "random set %d", round);
+		built += same_decisions(&t.rs, what);
+		ts_free(&t);
+	}
+	log_set_level(LOG_WARN);
+	ck_assert_int_ge(built, 40);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -1055,6 +1311,9 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_interp_repeated_index_or);
 	tcase_add_test(tc, test_interp_long_stub);
 	tcase_add_test(tc, test_interp_rejects_bad_programs);
+	tcase_add_test(tc, test_fast_path_docker_profile);
+	tcase_add_test(tc, test_fast_path_cost);
+	tcase_add_test(tc, test_fast_path_random_rule_sets);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("build");

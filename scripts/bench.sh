@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Measures ward against runc and crun, as ratios from one run (DESIGN.md,
+# "Performance targets"), prints the results and writes them to
+# docs/benchmarks.md (between the bench:begin/bench:end markers).
+#
+#   scripts/bench.sh [--quick] [--ward PATH] [--helper PATH] [--no-write]
+#
+#  (a) BPF instructions executed per allowed syscall for Docker's default
+#      profile: ward's compiled filter, and the filters runc and crun really
+#      load (dumped from a running container with `ward seccomp dump`);
+#  (b) start-up time with hyperfine: ward (warm and cold filter cache), runc,
+#      crun and the floor (unshare + chroot + exec);
+#  (c) peak RSS of each launcher (GNU time).
+# Needs root. Installs runc, crun, hyperfine and time from Debian when missing
+# (apt-get); a tool that cannot be had is skipped and the report says so.
+# Not part of the test suite: timings are not tests.
+set -euo pipefail
+
+prog=${0##*/}
+root=$(cd "$(dirname "$0")/.." && pwd)
+die() {
+	echo "$prog: $*" >&2
+	exit 1
+}
+note() { echo "$prog: $*" >&2; }
+
+quick=0
+write=1
+ward=""
+helper=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--no-write) write=0 ;;
+	--ward)
+		[ $# -ge 2 ] || die "--ward needs a path"
+		ward=$2
+		shift
+		;;
+	--helper)
+		[ $# -ge 2 ] || die "--helper needs a path"
+		helper=$2
+		shift
+		;;
+	-h | --help)
+		sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*) die "unknown argument '$1'" ;;
+	esac
+	shift
+done
+
+[ "$(id -u)" -eq 0 ] || die "needs root (namespaces, runc, crun, ptrace)"
+for d in build-perf build-rel build; do
+	[ -n "$ward" ] || [ ! -x "$root/$d/ward" ] || ward=$root/$d/ward
+	[ -n "$helper" ] || [ ! -x "$root/$d/ward-testhelper" ] || helper=$root/$d/ward-testhelper
+done
+[ -x "${ward:-/nonexistent}" ] || die "no ward binary: build first or pass --ward PATH"
+[ -x "${helper:-/nonexistent}" ] || die "no ward-testhelper: build first or pass --helper PATH"
+ward=$(realpath "$ward")
+helper=$(realpath "$helper")
+
+if [ "$quick" -eq 1 ]; then
+	runs=10
+	warmup=2
+else
+	runs=40
+	warmup=5
+fi
+
+skipped=()
+have() { command -v "$1" >/dev/null 2>&1; }
+apt_updated=0
+need() { # need PACKAGE COMMAND: install from Debian when missing
+	have "$2" && return 0
+	if have apt-get; then
+		if [ "$apt_updated" -eq 0 ]; then
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+			apt_updated=1
+		fi
+		note "installing $1"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null 2>&1 || true
+	fi
+	have "$2"
+}
+need jq jq || die "jq is required"
+have_runc=0
+have_crun=0
+have_hyperfine=0
+have_time=0
+if need runc runc; then have_runc=1; else skipped+=("runc: not installable (apt-get install runc failed)"); fi
+if need crun crun; then have_crun=1; else skipped+=("crun: not installable (apt-get install crun failed)"); fi
+if need hyperfine hyperfine; then
+	have_hyperfine=1
+else
+	skipped+=("start-up times: hyperfine not installable")
+fi
+if [ -x /usr/bin/time ] || need time /usr/bin/time; then
+	have_time=1
+else
+	skipped+=("peak RSS: GNU time not installable")
+fi
+
+work=$(mktemp -d /tmp/ward-bench.XXXXXX)
+runc_root=$work/runc-state
+crun_root=$work/crun-state
+id_runc=ward-bench-runc-$$
+id_crun=ward-bench-crun-$$
+cleanup() {
+	if [ "$have_runc" -eq 1 ]; then
+		runc --root "$runc_root" kill "$id_runc" KILL >/dev/null 2>&1 || true
+		runc --root "$runc_root" delete -f "$id_runc" >/dev/null 2>&1 || true
+	fi
+	if [ "$have_crun" -eq 1 ]; then
+		crun_ns crun --root "$crun_root" --cgroup-manager=disabled kill "$id_crun" KILL \
+			>/dev/null 2>&1 || true
+		crun_ns crun --root "$crun_root" --cgroup-manager=disabled delete -f "$id_crun" \
+			>/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# crun refuses a hybrid cgroup layout (v1 controllers plus /sys/fs/cgroup/unified).
+# There it runs in a private mount namespace where the v2 hierarchy is mounted
+# over /sys/fs/cgroup, with its cgroup manager disabled.
+crun_hybrid=0
+if [ -d /sys/fs/cgroup/unified ] && [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+	crun_hybrid=1
+fi
+crun_wrap=()
+if [ "$crun_hybrid" -eq 1 ]; then
+	# shellcheck disable=SC2016 # "$@" is for the inner sh
+	crun_wrap=(unshare -m sh -c 'mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup && exec "$@"' sh)
+fi
+crun_ns() { "${crun_wrap[@]}" "$@"; }
+crun_flags=()
+if [ "$crun_hybrid" -eq 1 ]; then
+	crun_flags=(--cgroup-manager=disabled)
+fi
+
+# ---- inputs ---------------------------------------------------------------------------
+
+profile_arg=()
+profile_name="ward's built-in default (profiles/default.json)"
+ref=/work/shared/reference/docker-default-seccomp.json
+if [ -f "$ref" ]; then
+	profile_arg=("$ref")
+	profile_name="Docker's default ($ref)"
+fi
+rootfs=$work/rootfs
+"$root/scripts/mkrootfs.sh" "$rootfs" --helper "$helper" >/dev/null
+"$ward" seccomp export --format json "${profile_arg[@]}" >"$work/seccomp.json"
+
+# A bundle per command; same namespaces as ward run (mount, pid, uts, ipc, net, cgroup).
+make_bundle() { # DIR ARGS_JSON
+	mkdir -p "$1"
+	local tool=runc
+	[ "$have_runc" -eq 1 ] || tool=crun
+	(cd "$1" && "$tool" spec)
+	jq --arg rootfs "$rootfs" --argjson args "$2" --slurpfile sc "$work/seccomp.json" \
+		'.process.terminal = false | .process.args = $args | .root.path = $rootfs
+		| .root.readonly = true | .linux.seccomp = $sc[0]' \
+		"$1/config.json" >"$1/config.json.new"
+	mv "$1/config.json.new" "$1/config.json"
+}
+if [ "$have_runc" -eq 1 ] || [ "$have_crun" -eq 1 ]; then
+	make_bundle "$work/b-sleep" '["/usr/bin/ward-testhelper","sleep","30"]'
+	make_bundle "$work/b-true" '["/usr/bin/ward-testhelper","true"]'
+fi
+
+# ---- (a) filter cost ---------------------------------------------------------------------
+
+declare -A mean worst len
+bench_json() { # NAME JSON
+	mean[$1]=$(jq -r .mean_allowed <<<"$2")
+	worst[$1]=$(jq -r .worst_allowed <<<"$2")
+	len[$1]=$(jq -r .instructions <<<"$2")
+}
+bench_json ward "$("$ward" seccomp bench --json "${profile_arg[@]}")"
+bench_json ward-builtin "$("$ward" seccomp bench --json)"
+
+wait_pid() { # STATE_COMMAND...: the container's pid once it runs
+	local pid
+	for _ in $(seq 50); do
+		pid=$("$@" 2>/dev/null | jq -r '.pid // 0') || pid=0
+		[ "${pid:-0}" -gt 0 ] && {
+			echo "$pid"
+			return 0
+		}
+		sleep 0.1
+	done
+	return 1
+}
+
+dump_filter() { # NAME PID
+	"$ward" seccomp dump "$2" >"$work/$1.bpf"
+	bench_json "$1" "$("$ward" seccomp bench --json --bpf "$work/$1.bpf")"
+}
+
+if [ "$have_runc" -eq 1 ]; then
+	runc --root "$runc_root" run -d --bundle "$work/b-sleep" "$id_runc" \
+		</dev/null >/dev/null 2>"$work/runc.err" || die "runc run failed: $(cat "$work/runc.err")"
+	pid=$(wait_pid runc --root "$runc_root" state "$id_runc") || die "runc container did not start"
+	dump_filter runc "$pid"
+	runc --root "$runc_root" kill "$id_runc" KILL >/dev/null 2>&1 || true
+	runc --root "$runc_root" delete -f "$id_runc" >/dev/null 2>&1 || true
+fi
+if [ "$have_crun" -eq 1 ]; then
+	[ "$crun_hybrid" -eq 0 ] || note "hybrid cgroup host: crun runs under unshare -m with" \
+		"/sys/fs/cgroup/unified bind-mounted over /sys/fs/cgroup and --cgroup-manager=disabled"
+	crun_ns crun --root "$crun_root" "${crun_flags[@]}" run -d --bundle "$work/b-sleep" \
+		"$id_crun" </dev/null >/dev/null 2>"$work/crun.err" ||
+		die "crun run failed: $(cat "$work/crun.err")"
+	pid=$(wait_pid crun --root "$crun_root" state "$id_crun") || die "crun container did not start"
+	dump_filter crun "$pid"
+	crun_ns crun --root "$crun_root" "${crun_flags[@]}" kill "$id_crun" KILL >/dev/null 2>&1 || true
+	sleep 0.2
+	crun_ns crun --root "$crun_root" "${crun_flags[@]}" delete -f "$id_crun" >/dev/null 2>&1 || true
+fi
+
+ratio() { # A B: A/B with 2 decimals, or n/a
+	if [ -z "${1:-}" ] || [ -z "${2:-}" ] || [ "$2" = 0 ]; then
+		echo n/a
+	else
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
+	fi
+}
+
+# ---- (b) start-up time ----------------------------------------------------------------------
+
+declare -A median
+warm=$work/cache-warm
+cold=$work/cache-cold
+ward_cmd="$ward run $rootfs /usr/bin/ward-testhelper true"
+floor_cmd="unshare --mount --pid --uts --ipc --net --cgroup --fork chroot $rootfs /usr/bin/ward-testhelper true"
+runc_cmd="runc --root $runc_root run --bundle $work/b-true $id_runc-t"
+crun_cmd="crun --root $crun_root ${crun_flags[*]} run --bundle $work/b-true $id_crun-t"
+if [ "$have_hyperfine" -eq 1 ]; then
+	# -N: no intermediate shell, whose start-up would blur the differences
+	hf=(hyperfine --style none -N --runs "$runs" --warmup "$warmup")
+	WARD_CACHE_DIR=$warm "${hf[@]}" --export-json "$work/hf-warm.json" \
+		-n floor "$floor_cmd" -n ward "$ward_cmd" >/dev/null
+	# cold: an empty cache directory before every run
+	WARD_CACHE_DIR=$cold "${hf[@]}" --export-json "$work/hf-cold.json" \
+		--prepare "rm -rf $cold" -n ward-cold "$ward_cmd" >/dev/null
+	if [ "$have_runc" -eq 1 ]; then
+		"${hf[@]}" --export-json "$work/hf-runc.json" -n runc "$runc_cmd" >/dev/null
+	fi
+	if [ "$have_crun" -eq 1 ]; then
+		# hyperfine itself runs in crun's namespace: the bind mount costs nothing per run
+		crun_ns "${hf[@]}" --export-json "$work/hf-crun.json" -n crun "$crun_cmd" >/dev/null
+	fi
+	for f in "$work"/hf-*.json; do
+		while read -r name med; do
+			median[$name]=$(awk -v s="$med" 'BEGIN { printf "%.2f", s * 1000 }')
+		done < <(jq -r '.results[] | "\(.command) \(.median)"' "$f")
+	done
+fi
+
+# ---- (c) peak RSS -----------------------------------------------------------------------------
+
+declare -A rss
+max_rss() { # NAME COMMAND...: the largest of 3 runs, in KiB
+	local name=$1 r best=0
+	shift
+	for _ in 1 2 3; do
+		r=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null </dev/null | tail -n1)
+		if [ "$r" -gt "$best" ]; then best=$r; fi
+	done
+	rss[$name]=$best
+}
+if [ "$have_time" -eq 1 ]; then
+	# shellcheck disable=SC2086 # the commands are word lists on purpose
+	WARD_CACHE_DIR=$warm max_rss ward $ward_cmd
+	# shellcheck disable=SC2086
+	[ "$have_runc" -eq 0 ] || max_rss runc $runc_cmd
+	if [ "$have_crun" -eq 1 ]; then
+		# shellcheck disable=SC2086
+		max_rss crun "${crun_wrap[@]}" $crun_cmd
+	fi
+fi
+
+# ---- report ---------------------------------------------------------------------------------
+
+v() { echo "${1:-n/a}"; }
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+report() {
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`scripts/bench.sh$([ "$quick" -eq 0 ] || echo ' --quick')\`"
+	echo "on $(nproc) CPUs ($cpu), kernel $(uname -r);"
+	echo "$("$ward" --version 2>/dev/null | head -n1) (\`$ward\`), $(runc --version 2>/dev/null | head -n1 || echo 'no runc'),"
+	echo "$(crun --version 2>/dev/null | head -n1 || echo 'no crun'), $(hyperfine --version 2>/dev/null || echo 'no hyperfine')."
+	echo
+	echo "### Seccomp filter: BPF instructions executed per allowed syscall"
+	echo
+	echo "Profile: $profile_name, x86_64, Docker's default capabilities; every named"
+	echo "x86_64 syscall with zero arguments, run through ward's BPF interpreter."
+	echo "runc and crun: the filter their container really had, read back with \`ward seccomp dump\`."
+	echo
+	echo "| filter | mean | worst | program length | ward/this (mean) | ward/this (worst) |"
+	echo "|---|---|---|---|---|---|"
+	local n
+	for n in ward ward-builtin runc crun; do
+		[ -n "${mean[$n]:-}" ] || continue
+		echo "| $n | ${mean[$n]} | ${worst[$n]} | ${len[$n]} | $(ratio "${mean[ward]}" "${mean[$n]}") | $(ratio "${worst[ward]}" "${worst[$n]}") |"
+	done
+	echo
+	echo "### Start-up: \`ward-testhelper true\` in the same rootfs, default seccomp profile"
+	echo
+	echo "hyperfine, $runs runs after $warmup warm-up runs, median wall time."
+	echo
+	echo "| command | median (ms) | ward (warm)/this |"
+	echo "|---|---|---|"
+	for n in floor ward ward-cold runc crun; do
+		[ -n "${median[$n]:-}" ] || continue
+		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
+	done
+	echo
+	echo "- floor: \`unshare --mount --pid --uts --ipc --net --cgroup --fork chroot ROOTFS ...\`"
+	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory removed before each run"
+	echo "- runc, crun: \`run\` of a bundle on the same rootfs with the same namespaces and profile, in the foreground"
+	[ "$crun_hybrid" -eq 0 ] || echo "- crun: hybrid cgroup host, so crun ran under \`unshare -m\` with /sys/fs/cgroup/unified bind-mounted over /sys/fs/cgroup and \`--cgroup-manager=disabled\` (no cgroup set-up: this flatters crun)"
+	echo
+	echo "### Peak RSS of the launcher (GNU time %M, largest of 3 runs, KiB)"
+	echo
+	echo "| launcher | peak RSS (KiB) | ward/this |"
+	echo "|---|---|---|"
+	for n in ward runc crun; do
+		[ -n "${rss[$n]:-}" ] || continue
+		echo "| $n | ${rss[$n]} | $(ratio "${rss[ward]:-}" "${rss[$n]}") |"
+	done
+	echo
+	if [ "${#skipped[@]}" -gt 0 ]; then
+		echo "Skipped:"
+		for n in "${skipped[@]}"; do echo "- $n"; done
+	else
+		echo "Nothing was skipped."
+	fi
+}
+
+out=$(report)
+echo "$out"
+if [ "$write" -eq 1 ]; then
+	doc=$root/docs/benchmarks.md
+	begin='<!-- bench:begin (written by scripts/bench.sh; edit outside the markers) -->'
+	end='<!-- bench:end -->'
+	if [ ! -f "$doc" ] || ! grep -qF "$begin" "$doc"; then
+		# shellcheck disable=SC2016 # the backquotes are Markdown
+		printf '# Benchmarks\n\nRun `scripts/bench.sh` (as root; `--quick` for fewer runs) to refresh the\nsection below.\n\n%s\n%s\n' \
+			"$begin" "$end" >"$doc"
+	fi
+	printf '%s\n' "$out" >"$work/report.md"
+	awk -v b="$begin" -v e="$end" -v f="$work/report.md" '
+		$0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
+		$0 == e { skip = 0 }
+		!skip { print }' "$doc" >"$work/doc.new"
+	cat "$work/doc.new" >"$doc"
+	note "wrote $doc"
+fi
