@@ -96,6 +96,13 @@ assert_match "custom profile: kcmp is killed (SIGSYS)" "^signal 31 \|" "$r"
 r=$(result mount)
 assert_match "custom profile: mount is allowed" "^errno 14 EFAULT \| errno 14 EFAULT \| the kernel \| the kernel$" "$r"
 
+# a non-root container user, with no_new_privs: the probe runs as uid 1000
+run_ward compare --json -u 1000 --security-opt no-new-privileges "$ROOTFS"
+assert_status "uid 1000: exit 0" 0
+agree "uid 1000: the probe agrees with the filter on every call"
+uid=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print([p["a"] for p in d["process"] if p["key"]=="id uid"][0])' "$OUT")
+assert_eq "uid 1000: the probe ran as uid 1000" 1000 "$uid"
+
 # two filtered configurations: --against
 run_ward compare --json --against "seccomp=$tmp/custom.json" "$ROOTFS"
 assert_status "--against a profile: exit 0" 0
