@@ -23,3 +23,6 @@ show "$ward" run -u 1000:1000 -e FOO=bar -w /tmp "$rootfs" env
 show "$ward" run --cap-drop ALL --cap-add NET_BIND_SERVICE "$rootfs" grep Cap /proc/self/status
 show "$ward" run --read-only --tmpfs /scratch "$rootfs" /bin/sh -c 'touch /etc/x; touch /scratch/ok && echo scratch is writable'
 show "$ward" run "$rootfs" /bin/sh -c 'exit 3'
+show "$ward" run --report-denied "$rootfs" /bin/sh -c 'mount -t tmpfs x /mnt || echo "mount refused"'
+show "$ward" run --cap-add SYS_ADMIN "$rootfs" /bin/sh -c 'mount -t tmpfs x /mnt && echo "with CAP_SYS_ADMIN the profile allows mount"'
+show "$ward" seccomp explain --cap-add SYS_ADMIN | grep -E '^165 '
