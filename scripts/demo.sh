@@ -18,6 +18,7 @@ show() {
 	printf '\n$ %s\n' "$*"
 	"$@" || printf '(exit status %d)\n' "$?"
 }
+# shellcheck disable=SC2016 # expanded by the container's shell, on purpose
 show "$ward" run --hostname demo "$rootfs" /bin/sh -c 'echo hello from $(hostname); id; ps'
 show "$ward" run -u 1000:1000 -e FOO=bar -w /tmp "$rootfs" env
 show "$ward" run --cap-drop ALL --cap-add NET_BIND_SERVICE "$rootfs" grep Cap /proc/self/status
