@@ -20,8 +20,8 @@ uint64_t caps_docker_default(void)
 {
 	return BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) |
 	       BIT(CAP_KILL) | BIT(CAP_SETGID) | BIT(CAP_SETUID) | BIT(CAP_SETPCAP) |
-	       BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_NET_RAW) | BIT(CAP_SYS_CHROOT) |
-	       BIT(CAP_MKNOD) | BIT(CAP_AUDIT_WRITE) | BIT(CAP_SETFCAP);
+	       BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_NET_RAW) | BIT(CAP_SYS_CHROOT) | BIT(CAP_MKNOD) |
+	       BIT(CAP_AUDIT_WRITE) | BIT(CAP_SETFCAP);
 }
 
 static int last_cap(void)
@@ -149,10 +149,11 @@ int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
 	if (missing) {
 		int i = __builtin_ctzll(missing);
 
-		return err_set(err, 0,
-			       "cannot give the container '%s': ward itself does not have it (it is "
-			       "not in ward's capability bounding set)",
-			       caps_name(i));
+		return err_set(
+		    err, 0,
+		    "cannot give the container '%s': ward itself does not have it (it is "
+		    "not in ward's capability bounding set)",
+		    caps_name(i));
 	}
 	c = cap_init();
 	if (!c)

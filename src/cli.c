@@ -33,86 +33,101 @@ enum {
 };
 
 static const struct option seccomp_options[] = {
-	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"strict", no_argument, NULL, OPT_STRICT},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"bpf", required_argument, NULL, OPT_BPF},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"bpf", required_argument, NULL, OPT_BPF},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static const struct option run_options[] = {
-	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
-	{"user", required_argument, NULL, 'u'},
-	{"env", required_argument, NULL, 'e'},
-	{"workdir", required_argument, NULL, 'w'},
-	{"hostname", required_argument, NULL, 'h'},
-	{"volume", required_argument, NULL, 'v'},
-	{"tmpfs", required_argument, NULL, OPT_TMPFS},
-	{"read-only", no_argument, NULL, OPT_READ_ONLY},
-	{"network", required_argument, NULL, OPT_NETWORK},
-	{"net", required_argument, NULL, OPT_NETWORK},
-	{"memory", required_argument, NULL, 'm'},
-	{"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
-	{"cpus", required_argument, NULL, OPT_CPUS},
-	{"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
-	{"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
-	{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
-	{"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
-	{"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
-	/* ward compare only */
-	{"against", required_argument, NULL, OPT_AGAINST},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"all", no_argument, NULL, OPT_ALL},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+    {"user", required_argument, NULL, 'u'},
+    {"env", required_argument, NULL, 'e'},
+    {"workdir", required_argument, NULL, 'w'},
+    {"hostname", required_argument, NULL, 'h'},
+    {"volume", required_argument, NULL, 'v'},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"network", required_argument, NULL, OPT_NETWORK},
+    {"net", required_argument, NULL, OPT_NETWORK},
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+    {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+    {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+    {"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
+    {"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
+    /* ward compare only */
+    {"against", required_argument, NULL, OPT_AGAINST},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 void cli_usage(enum cli_command command)
 {
 	switch (command) {
 	case CLI_RUN:
-		fputs("Usage: ward run [OPTIONS] ROOTFS [COMMAND [ARG...]]\n"
-		      "\n"
-		      "Run COMMAND (default /bin/sh) in ROOTFS with Docker's isolation: new mount,\n"
-		      "pid, uts, ipc, network (loopback only) and cgroup namespaces, Docker's default\n"
-		      "capabilities, masked and read-only paths.\n"
-		      "\n"
-		      "Options:\n"
-		      "      --cap-add CAP            add a capability (CAP_ prefix optional, any case, ALL)\n"
-		      "      --cap-drop CAP           drop a capability (ALL drops every one)\n"
-		      "  -e, --env KEY[=VALUE]        set an environment variable (KEY alone: the host's value)\n"
-		      "  -h, --hostname NAME          container hostname (default: 12 random hex digits)\n"
-		      "      --network none|host      none: loopback only (default); host: the host's network\n"
-		      "      --read-only              mount the root filesystem read-only\n"
-		      "      --security-opt OPT       seccomp=PATH|unconfined|default, no-new-privileges\n"
-		      "      --report-denied          at exit, list every syscall the seccomp filter denied\n"
-		      "                               (the program still gets the profile's errno)\n"
-		      "      --tmpfs DST[:OPTS]       mount a tmpfs (OPTS: ro,size=,mode=,exec,...)\n"
-		      "  -u, --user USER[:GROUP]      name or number, looked up in the rootfs's /etc/passwd\n"
-		      "  -v, --volume SRC:DST[:ro]    bind-mount a host path\n"
-		      "  -w, --workdir DIR            working directory inside the container (absolute)\n"
-		      "\n"
-		      "Resource limits (cgroup v2, v1 or hybrid hosts):\n"
-		      "  -m, --memory BYTES           memory limit (suffix b, k, m or g; at least 6m)\n"
-		      "      --memory-swap BYTES      memory plus swap limit (-1: unlimited swap)\n"
-		      "      --pids-limit N           maximum number of processes (-1: unlimited)\n"
-		      "      --cpus N                 CPUs the container may use (e.g. 0.5)\n"
-		      "      --cpu-shares N           relative CPU weight, cgroup v1 scale (2-262144)\n"
-		      "      --cpu-weight N           relative CPU weight, cgroup v2 scale (1-10000)\n"
-		      "      --cpuset-cpus LIST       CPUs the container may run on (e.g. 0-2,4)\n"
-		      "      --ignore-missing-limits  warn instead of failing when the host cannot limit\n"
-		      "\n"
-		      "      --help                   this text\n"
-		      "\n"
-		      "Exit status: the command's own; 128+N if it was killed by signal N; 125 if ward\n"
-		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n",
-		      stdout);
+		fputs(
+		    "Usage: ward run [OPTIONS] ROOTFS [COMMAND [ARG...]]\n"
+		    "\n"
+		    "Run COMMAND (default /bin/sh) in ROOTFS with Docker's isolation: new mount,\n"
+		    "pid, uts, ipc, network (loopback only) and cgroup namespaces, Docker's "
+		    "default\n"
+		    "capabilities, masked and read-only paths.\n"
+		    "\n"
+		    "Options:\n"
+		    "      --cap-add CAP            add a capability (CAP_ prefix optional, any "
+		    "case, ALL)\n"
+		    "      --cap-drop CAP           drop a capability (ALL drops every one)\n"
+		    "  -e, --env KEY[=VALUE]        set an environment variable (KEY alone: the "
+		    "host's value)\n"
+		    "  -h, --hostname NAME          container hostname (default: 12 random hex "
+		    "digits)\n"
+		    "      --network none|host      none: loopback only (default); host: the "
+		    "host's network\n"
+		    "      --read-only              mount the root filesystem read-only\n"
+		    "      --security-opt OPT       seccomp=PATH|unconfined|default, "
+		    "no-new-privileges\n"
+		    "      --report-denied          at exit, list every syscall the seccomp filter "
+		    "denied\n"
+		    "                               (the program still gets the profile's errno)\n"
+		    "      --tmpfs DST[:OPTS]       mount a tmpfs (OPTS: ro,size=,mode=,exec,...)\n"
+		    "  -u, --user USER[:GROUP]      name or number, looked up in the rootfs's "
+		    "/etc/passwd\n"
+		    "  -v, --volume SRC:DST[:ro]    bind-mount a host path\n"
+		    "  -w, --workdir DIR            working directory inside the container "
+		    "(absolute)\n"
+		    "\n"
+		    "Resource limits (cgroup v2, v1 or hybrid hosts):\n"
+		    "  -m, --memory BYTES           memory limit (suffix b, k, m or g; at least "
+		    "6m)\n"
+		    "      --memory-swap BYTES      memory plus swap limit (-1: unlimited swap)\n"
+		    "      --pids-limit N           maximum number of processes (-1: unlimited)\n"
+		    "      --cpus N                 CPUs the container may use (e.g. 0.5)\n"
+		    "      --cpu-shares N           relative CPU weight, cgroup v1 scale "
+		    "(2-262144)\n"
+		    "      --cpu-weight N           relative CPU weight, cgroup v2 scale "
+		    "(1-10000)\n"
+		    "      --cpuset-cpus LIST       CPUs the container may run on (e.g. 0-2,4)\n"
+		    "      --ignore-missing-limits  warn instead of failing when the host cannot "
+		    "limit\n"
+		    "\n"
+		    "      --help                   this text\n"
+		    "\n"
+		    "Exit status: the command's own; 128+N if it was killed by signal N; 125 if "
+		    "ward\n"
+		    "failed; 126 if the command cannot be executed; 127 if it was not found.\n",
+		    stdout);
 		break;
 	case CLI_CLEANUP:
 		fputs("Usage: ward cleanup\n"
@@ -123,56 +138,68 @@ void cli_usage(enum cli_command command)
 		      stdout);
 		break;
 	case CLI_COMPARE:
-		fputs("Usage: ward compare [RUN OPTIONS] [--against OPT]... [--json] [--all] ROOTFS\n"
-		      "                    [COMMAND [ARG...]]\n"
-		      "\n"
-		      "Run ward's probe (which calls every security-relevant syscall with harmless\n"
-		      "arguments) and, when given, COMMAND in two configurations of the container:\n"
-		      "A, as the RUN OPTIONS (see 'ward run --help') say, and B, the same with the\n"
-		      "--against security options (default: seccomp=unconfined). Prints what differs,\n"
-		      "each difference with its cause: the seccomp rule (and its comment), a missing\n"
-		      "capability, or the kernel; for COMMAND, both exit statuses and every syscall\n"
-		      "seccomp denied it.\n"
-		      "\n"
-		      "  --against OPT   a --security-opt value for B (seccomp=FILE|unconfined|default,\n"
-		      "                  no-new-privileges); repeatable\n"
-		      "  --json          the same, as JSON\n"
-		      "  --all           list the calls that do not differ too\n",
-		      stdout);
+		fputs(
+		    "Usage: ward compare [RUN OPTIONS] [--against OPT]... [--json] [--all] ROOTFS\n"
+		    "                    [COMMAND [ARG...]]\n"
+		    "\n"
+		    "Run ward's probe (which calls every security-relevant syscall with harmless\n"
+		    "arguments) and, when given, COMMAND in two configurations of the container:\n"
+		    "A, as the RUN OPTIONS (see 'ward run --help') say, and B, the same with the\n"
+		    "--against security options (default: seccomp=unconfined). Prints what "
+		    "differs,\n"
+		    "each difference with its cause: the seccomp rule (and its comment), a "
+		    "missing\n"
+		    "capability, or the kernel; for COMMAND, both exit statuses and every syscall\n"
+		    "seccomp denied it.\n"
+		    "\n"
+		    "  --against OPT   a --security-opt value for B "
+		    "(seccomp=FILE|unconfined|default,\n"
+		    "                  no-new-privileges); repeatable\n"
+		    "  --json          the same, as JSON\n"
+		    "  --all           list the calls that do not differ too\n",
+		    stdout);
 		break;
 	case CLI_SECCOMP:
-		fputs("Usage: ward seccomp TOOL [OPTIONS] [PROFILE]\n"
-		      "\n"
-		      "PROFILE is a Docker- or OCI-format seccomp profile; without it, the built-in\n"
-		      "default. Profiles are resolved for Docker's default capabilities, changed with\n"
-		      "--cap-add/--cap-drop, on this machine's architecture and kernel.\n"
-		      "\n"
-		      "Tools:\n"
-		      "  check [--strict] [PROFILE]          validate; exit 1 with the first error\n"
-		      "  explain [--json] [PROFILE]          every syscall: decision and the rule behind it\n"
-		      "  export --format bpf|pfc|json [PROFILE]  the compiled filter, or the resolved rules\n"
-		      "  bench [--json] [--bpf FILE] [PROFILE]   BPF instructions executed per syscall\n"
-		      "  dump PID                            the seccomp filter of a running process, as BPF\n"
-		      "\n"
-		      "Options: --cap-add CAP, --cap-drop CAP, --strict (unknown syscall names are errors)\n",
-		      stdout);
+		fputs(
+		    "Usage: ward seccomp TOOL [OPTIONS] [PROFILE]\n"
+		    "\n"
+		    "PROFILE is a Docker- or OCI-format seccomp profile; without it, the built-in\n"
+		    "default. Profiles are resolved for Docker's default capabilities, changed "
+		    "with\n"
+		    "--cap-add/--cap-drop, on this machine's architecture and kernel.\n"
+		    "\n"
+		    "Tools:\n"
+		    "  check [--strict] [PROFILE]          validate; exit 1 with the first error\n"
+		    "  explain [--json] [PROFILE]          every syscall: decision and the rule "
+		    "behind it\n"
+		    "  export --format bpf|pfc|json [PROFILE]  the compiled filter, or the "
+		    "resolved rules\n"
+		    "  bench [--json] [--bpf FILE] [PROFILE]   BPF instructions executed per "
+		    "syscall\n"
+		    "  dump PID                            the seccomp filter of a running "
+		    "process, as BPF\n"
+		    "\n"
+		    "Options: --cap-add CAP, --cap-drop CAP, --strict (unknown syscall names are "
+		    "errors)\n",
+		    stdout);
 		break;
 	case CLI_HELP:
 	case CLI_VERSION:
-		fputs("Usage: ward COMMAND [OPTIONS]\n"
-		      "\n"
-		      "A minimal container launcher with a seccomp profile engine.\n"
-		      "\n"
-		      "Commands:\n"
-		      "  run         run a command in a root filesystem\n"
-		      "  seccomp     check, explain, export and measure seccomp profiles\n"
-		      "  compare     what a configuration blocks, against unconfined or another one\n"
-		      "  cleanup     remove cgroups left behind by a ward that was killed\n"
-		      "\n"
-		      "Global options:\n"
-		      "  --help      this text (ward COMMAND --help for a command)\n"
-		      "  --version   print the version\n",
-		      stdout);
+		fputs(
+		    "Usage: ward COMMAND [OPTIONS]\n"
+		    "\n"
+		    "A minimal container launcher with a seccomp profile engine.\n"
+		    "\n"
+		    "Commands:\n"
+		    "  run         run a command in a root filesystem\n"
+		    "  seccomp     check, explain, export and measure seccomp profiles\n"
+		    "  compare     what a configuration blocks, against unconfined or another one\n"
+		    "  cleanup     remove cgroups left behind by a ward that was killed\n"
+		    "\n"
+		    "Global options:\n"
+		    "  --help      this text (ward COMMAND --help for a command)\n"
+		    "  --version   print the version\n",
+		    stdout);
 		break;
 	}
 }
@@ -396,7 +423,8 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_JSON:
 		case OPT_ALL:
 			if (opts->command != CLI_COMPARE)
-				return err_set(err, 0, "run: unknown option '%s'", argv[optind - 1]);
+				return err_set(err, 0, "run: unknown option '%s'",
+					       argv[optind - 1]);
 			if (c == OPT_AGAINST)
 				strv_push(&opts->against, optarg);
 			else if (c == OPT_JSON)

@@ -23,7 +23,7 @@
 
 /* What one probe run printed: "call" results by table index, and status lines. */
 struct probe_out {
-	char *result[256]; /* probe_calls[i] -> "ok", "errno 1 EPERM", "signal 31" */
+	char *result[256];  /* probe_calls[i] -> "ok", "errno 1 EPERM", "signal 31" */
 	struct strv status; /* "Seccomp\t2", "CapEff\t...", "mnt\tmnt:[...]" */
 	int exit_status;
 };
@@ -122,18 +122,19 @@ static int run_probe(struct container_spec *spec, struct probe_out *out, struct 
 void compare_label(const struct container_spec *spec, char *buf, size_t len)
 {
 	const char *sec = spec->seccomp_mode == SPEC_SECCOMP_UNCONFINED ? "unconfined"
-			  : spec->seccomp_mode == SPEC_SECCOMP_FILE	   ? spec->seccomp_path
-									   : "default";
+			  : spec->seccomp_mode == SPEC_SECCOMP_FILE	? spec->seccomp_path
+									: "default";
 
-	(void)snprintf(buf, len, "seccomp=%s%s", sec, spec->no_new_privs ? ",no-new-privileges" : "");
+	(void)snprintf(buf, len, "seccomp=%s%s", sec,
+		       spec->no_new_privs ? ",no-new-privileges" : "");
 }
 
 static int open_filter(const struct container_spec *spec, struct inspect_ctx **ctx,
 		       struct ward_err *err)
 {
 	struct inspect_opts o = {
-		.profile = spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL,
-		.caps = spec->caps,
+	    .profile = spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL,
+	    .caps = spec->caps,
 	};
 
 	*ctx = NULL;
@@ -246,7 +247,7 @@ static int run_command(struct container_spec *spec, const struct strv *command,
 			const char *en = errno_name((int)d->err);
 
 			strv_push_owned(&cr->denied, xasprintf("%s\t%lu\t%s", name ? name : "?",
-								d->count, en ? en : "?"));
+							       d->count, en ? en : "?"));
 		}
 	}
 	proc_result_release(&res);
@@ -258,9 +259,16 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 			const struct inspect_ctx *ca, const struct inspect_ctx *cb,
 			const struct cmd_result *ra, const struct cmd_result *rb, FILE *out)
 {
-	static const char *const keys[] = {"status Seccomp", "status Seccomp_filters",
-					   "status NoNewPrivs", "cap CapEff", "cap CapPrm",
-					   "cap CapBnd", "cap CapInh", "cap CapAmb", "id uid", "id gid"};
+	static const char *const keys[] = {"status Seccomp",
+					   "status Seccomp_filters",
+					   "status NoNewPrivs",
+					   "cap CapEff",
+					   "cap CapPrm",
+					   "cap CapBnd",
+					   "cap CapInh",
+					   "cap CapAmb",
+					   "id uid",
+					   "id gid"};
 	size_t differ = 0, same = 0;
 	char why[1200];
 
@@ -299,7 +307,8 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 		const struct cmd_result *r = k ? rb : ra;
 
 		if (!r->denied.n) {
-			bool unconfined = (k ? o->b : o->a)->seccomp_mode == SPEC_SECCOMP_UNCONFINED;
+			bool unconfined =
+			    (k ? o->b : o->a)->seccomp_mode == SPEC_SECCOMP_UNCONFINED;
 
 			fprintf(out, "  %c: %s\n", k ? 'B' : 'A',
 				unconfined ? "no seccomp filter" : "seccomp denied nothing");
@@ -309,8 +318,8 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 			char *copy = xstrdup(r->denied.v[i]), *p = copy;
 			char *name = strsep(&p, "\t"), *count = strsep(&p, "\t");
 
-			fprintf(out, "  %c: seccomp denied %s %s time%s (%s)\n", k ? 'B' : 'A', name,
-				count, strcmp(count, "1") ? "s" : "", p ? p : "?");
+			fprintf(out, "  %c: seccomp denied %s %s time%s (%s)\n", k ? 'B' : 'A',
+				name, count, strcmp(count, "1") ? "s" : "", p ? p : "?");
 			free(copy);
 		}
 	}

@@ -150,8 +150,8 @@ static bool rule_is_default(const struct rule_set *rs, const struct prof_rule *r
 static void describe_conds(const struct prof_rule *r, char *buf, size_t len)
 {
 	static const char *const ops[] = {
-		[PROF_OP_NE] = "!=", [PROF_OP_LT] = "<",  [PROF_OP_LE] = "<=",
-		[PROF_OP_EQ] = "==", [PROF_OP_GE] = ">=", [PROF_OP_GT] = ">",
+	    [PROF_OP_NE] = "!=", [PROF_OP_LT] = "<",  [PROF_OP_LE] = "<=",
+	    [PROF_OP_EQ] = "==", [PROF_OP_GE] = ">=", [PROF_OP_GT] = ">",
 	};
 	size_t used = 0;
 
@@ -304,7 +304,8 @@ static void judge(const struct compiled *c, int nr, const uint64_t args[6], cons
 		(void)snprintf(v->by, sizeof(v->by), "no filter");
 	} else if (why.rule) {
 		(void)snprintf(v->by, sizeof(v->by), "rule %zu%s%s", why.rule->position,
-			       why.rule->comment ? ": " : "", why.rule->comment ? why.rule->comment : "");
+			       why.rule->comment ? ": " : "",
+			       why.rule->comment ? why.rule->comment : "");
 	} else if (why.nconds) {
 		size_t used = 0;
 
@@ -325,8 +326,9 @@ static void judge(const struct compiled *c, int nr, const uint64_t args[6], cons
 			(void)snprintf(v->by + used, sizeof(v->by) - used, "; otherwise %s", dflt);
 	} else if ((v->ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
 		   (v->ret & SECCOMP_RET_DATA) == ENOSYS && strcmp(v->decision, dflt) != 0) {
-		(void)snprintf(v->by, sizeof(v->by),
-			       "newer than every syscall the profile names: ENOSYS so libc falls back");
+		(void)snprintf(
+		    v->by, sizeof(v->by),
+		    "newer than every syscall the profile names: ENOSYS so libc falls back");
 	} else if (!why.same && gated_rule(c->prof, &c->rs, name, conds, sizeof(conds))) {
 		(void)snprintf(v->by, sizeof(v->by), "default action; %s", conds);
 	} else if (why.same) {
@@ -424,7 +426,8 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 		yajl_gen_array_open(g);
 	} else {
 		fprintf(out, "# %s, %s; unmatched syscalls: %s\n", c.src.name,
-			c.prog.enabled ? "seccomp on" : "no filter", c.prog.enabled ? dflt : "allow");
+			c.prog.enabled ? "seccomp on" : "no filter",
+			c.prog.enabled ? dflt : "allow");
 		fprintf(out, "%-4s %-24s %-18s %s\n", "NR", "SYSCALL", "DECISION", "DECIDED BY");
 	}
 	for (int nr = 0; nr < INSPECT_MAX_NR; nr++) {
@@ -502,7 +505,8 @@ static void gen_rule_set_json(yajl_gen g, const struct rule_set *rs)
 				yajl_gen_map_open(g);
 				gen_str(g, "index");
 				yajl_gen_integer(g, r->args[a].index);
-				/* uint64 values do not fit yajl's long long: write them as numbers */
+				/* uint64 values do not fit yajl's long long: write them as numbers
+				 */
 				gen_str(g, "value");
 				(void)snprintf(num, sizeof(num), "%llu",
 					       (unsigned long long)r->args[a].value);
@@ -528,8 +532,7 @@ int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
 	struct compiled c;
 	int r;
 
-	if (strcmp(format, "bpf") != 0 && strcmp(format, "pfc") != 0 &&
-	    strcmp(format, "json") != 0)
+	if (strcmp(format, "bpf") != 0 && strcmp(format, "pfc") != 0 && strcmp(format, "json") != 0)
 		return err_set(err, 0, "unknown export format '%s' (use bpf, pfc or json)", format);
 	r = compile(o, &c, err);
 	if (r < 0)
@@ -622,15 +625,17 @@ int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 			"{\"program\":\"%s\",\"instructions\":%zu,\"syscalls\":%zu,\"allowed\":%zu,"
 			"\"mean_allowed\":%.2f,\"worst_allowed\":%zu,\"mean_all\":%.2f,"
 			"\"worst_all\":%zu}\n",
-			name, prog->len, n_all, n_allowed, n_allowed ? sum_allowed / n_allowed : 0.0,
-			worst_allowed, n_all ? sum_all / n_all : 0.0, worst_all);
+			name, prog->len, n_all, n_allowed,
+			n_allowed ? sum_allowed / n_allowed : 0.0, worst_allowed,
+			n_all ? sum_all / n_all : 0.0, worst_all);
 	} else {
 		fprintf(out, "%s: %zu BPF instructions\n", name, prog->len);
-		fprintf(out, "  allowed syscalls: %zu of %zu; instructions executed per allowed "
-			     "syscall: mean %.1f, worst %zu\n",
+		fprintf(out,
+			"  allowed syscalls: %zu of %zu; instructions executed per allowed "
+			"syscall: mean %.1f, worst %zu\n",
 			n_allowed, n_all, n_allowed ? sum_allowed / n_allowed : 0.0, worst_allowed);
-		fprintf(out, "  all syscalls: mean %.1f, worst %zu\n", n_all ? sum_all / n_all : 0.0,
-			worst_all);
+		fprintf(out, "  all syscalls: mean %.1f, worst %zu\n",
+			n_all ? sum_all / n_all : 0.0, worst_all);
 	}
 	compiled_release(&c);
 	return 0;

@@ -18,7 +18,7 @@ enum log_level log_get_level(void)
 }
 
 static __attribute__((format(printf, 3, 0))) void vlog(enum log_level level, const char *tag,
-							const char *fmt, va_list ap)
+						       const char *fmt, va_list ap)
 {
 	char line[1024];
 

@@ -34,8 +34,8 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 	struct proc_result res;
 	int status;
 
-	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &spec->caps,
-		       err) < 0)
+	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &spec->caps, err) <
+	    0)
 		return fail(err);
 	if (spec_finalize(spec, opts->user, err) < 0)
 		return fail(err);
@@ -89,7 +89,8 @@ static int cmd_compare(struct cli_opts *opts, struct ward_err *err)
 	}
 	if (geteuid() != 0) {
 		strv_release(&command);
-		err_set(err, 0, "compare: ward needs root (rootless containers are not supported yet)");
+		err_set(err, 0,
+			"compare: ward needs root (rootless containers are not supported yet)");
 		return fail(err);
 	}
 	spec_copy(&b, a);
@@ -111,10 +112,10 @@ static int cmd_compare(struct cli_opts *opts, struct ward_err *err)
 static int cmd_seccomp(struct cli_opts *opts, struct ward_err *err)
 {
 	struct inspect_opts o = {
-		.profile = opts->target,
-		.strict = opts->strict,
-		.json = opts->json,
-		.bpf_file = opts->bpf_file,
+	    .profile = opts->target,
+	    .strict = opts->strict,
+	    .json = opts->json,
+	    .bpf_file = opts->bpf_file,
 	};
 	const char *tool = opts->tool;
 	int r;

@@ -20,15 +20,23 @@
 #include "ward/sys.h"
 
 const char *const mnt_masked_paths[] = {
-	"/proc/asound",	      "/proc/acpi",	   "/proc/interrupts",
-	"/proc/kcore",	      "/proc/keys",	   "/proc/latency_stats",
-	"/proc/timer_list",   "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	      "/sys/firmware",	   "/sys/devices/virtual/powercap",
-	NULL,
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/interrupts",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+    NULL,
 };
 
 const char *const mnt_readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
 struct fdpath {
@@ -135,15 +143,15 @@ static int setup_dev(int rootfd, struct ward_err *err)
 		const char *name;
 		unsigned int major, minor;
 	} nodes[] = {
-		{"null", 1, 3}, {"zero", 1, 5},	  {"full", 1, 7},
-		{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+	    {"null", 1, 3},   {"zero", 1, 5},	 {"full", 1, 7},
+	    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 	};
 	static const struct {
 		const char *target, *name;
 	} links[] = {
-		{"pts/ptmx", "ptmx"},	     {"/proc/self/fd", "fd"},
-		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
-		{"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+	    {"pts/ptmx", "ptmx"},	   {"/proc/self/fd", "fd"},
+	    {"/proc/self/fd/0", "stdin"},  {"/proc/self/fd/1", "stdout"},
+	    {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
 	};
 	cleanup_close int devfd = -1;
 	struct fdpath p;
@@ -225,8 +233,8 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec, stru
 
 			if (stat(m->source, &st) < 0)
 				return err_set(err, errno, "volume source '%s'", m->source);
-			r = mount_in_root(rootfd, m->source, m->destination, NULL,
-					  MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode), err);
+			r = mount_in_root(rootfd, m->source, m->destination, NULL, MS_BIND | MS_REC,
+					  NULL, S_ISDIR(st.st_mode), err);
 			if (r == 0 && (m->flags & MS_RDONLY))
 				r = remount_ro(rootfd, m->destination, err);
 		}

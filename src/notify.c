@@ -43,8 +43,7 @@ int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct
 	return 0;
 }
 
-static struct notify_denied *find_or_add(struct notify_log *log, uint32_t arch, int nr,
-					 uint32_t e)
+static struct notify_denied *find_or_add(struct notify_log *log, uint32_t arch, int nr, uint32_t e)
 {
 	struct notify_denied *d;
 
@@ -134,7 +133,8 @@ void notify_print(const struct notify_log *log, FILE *out)
 		const char *en = errno_name((int)d->err);
 		char label[64];
 
-		(void)snprintf(label, sizeof(label), "%s%s", name ? name : "?", arch_label(d->arch));
+		(void)snprintf(label, sizeof(label), "%s%s", name ? name : "?",
+			       arch_label(d->arch));
 		if (!name)
 			(void)snprintf(label, sizeof(label), "nr %d%s", d->nr, arch_label(d->arch));
 		fprintf(out, "  %-22s %6lu  %-9s pid %d: (0x%llx, 0x%llx, 0x%llx, 0x%llx, ...)\n",

@@ -97,10 +97,18 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 		*cache_hit = false;
 	if (spec->seccomp_mode == SPEC_SECCOMP_UNCONFINED)
 		return 0;
-	r = policy_read(spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL, &src,
-			err);
-	if (r < 0)
-		return r;
+	if (spec->seccomp_mode == SPEC_SECCOMP_INLINE) {
+		/* config.json's linux.seccomp: borrowed bytes, then the same path as a file */
+		memset(&src, 0, sizeof(src));
+		src.data = spec->seccomp_json;
+		src.len = spec->seccomp_json_len;
+		src.name = "config.json linux.seccomp";
+	} else {
+		r = policy_read(spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL,
+				&src, err);
+		if (r < 0)
+			return r;
+	}
 	r = resolve_ctx_host(&ctx, spec->caps, err);
 	if (r < 0) {
 		policy_source_release(&src);

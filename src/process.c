@@ -54,9 +54,9 @@ struct plan {
 	const struct container_spec *spec;
 	const struct proc_opts *opts;
 	struct caps_plan caps;
-	struct filter_prog seccomp;	/* what the child loads */
+	struct filter_prog seccomp;	 /* what the child loads */
 	struct filter_prog profile_prog; /* with report_denied: the unrewritten program */
-	int sync; /* the child's end of the socket pair */
+	int sync;			 /* the child's end of the socket pair */
 };
 
 static void plan_release(struct plan *plan)
@@ -162,8 +162,8 @@ static int send_listener(int sync, int fd, struct ward_err *err)
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	char tag = 'L';
 	struct iovec iov = {.iov_base = &tag, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c;
 	ssize_t n;
 
@@ -187,8 +187,9 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 	int r = filter_load(&plan->seccomp, err);
 
 	if (r == -EINVAL && plan->opts->report_denied)
-		return err_prefix(err, "--report-denied needs seccomp user notification, which this "
-				       "kernel lacks (Linux 5.0 or later)");
+		return err_prefix(err,
+				  "--report-denied needs seccomp user notification, which this "
+				  "kernel lacks (Linux 5.0 or later)");
 	if (r > 0)
 		return send_listener(plan->sync, r, err);
 	return r;
@@ -347,8 +348,8 @@ static int read_sync(int sync, int *fd, struct ward_err *err)
 	struct ward_err child_err;
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = &child_err, .iov_len = sizeof(child_err)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c;
 	ssize_t n;
 

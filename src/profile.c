@@ -853,8 +853,7 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 	p->rules = xcalloc(sc->u.array.len, sizeof(*p->rules));
 	p->nrules = sc->u.array.len;
 	for (size_t i = 0; i < p->nrules; i++) {
-		r = parse_rule(elem(sc, i), i, p->listener_path != NULL, &p->rules[i],
-			       err);
+		r = parse_rule(elem(sc, i), i, p->listener_path != NULL, &p->rules[i], err);
 		if (r < 0)
 			return r;
 	}

@@ -29,6 +29,29 @@ void spec_init(struct container_spec *spec)
 	spec->seccomp_mode = SPEC_SECCOMP_DEFAULT;
 }
 
+static void spec_oci_release(struct spec_oci *o)
+{
+	free(o->rlimits);
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		free(o->namespaces[i].path);
+	free(o->namespaces);
+	free(o->uid_mappings);
+	free(o->gid_mappings);
+	strv_release(&o->sysctl);
+	strv_release(&o->masked_paths);
+	strv_release(&o->readonly_paths);
+	free(o->cgroups_path);
+	for (int k = 0; k < SPEC_NR_HOOKS; k++) {
+		for (size_t i = 0; i < o->nhooks[k]; i++) {
+			free(o->hooks[k][i].path);
+			strv_release(&o->hooks[k][i].args);
+			strv_release(&o->hooks[k][i].env);
+		}
+		free(o->hooks[k]);
+	}
+	strv_release(&o->annotations);
+}
+
 void spec_release(struct container_spec *spec)
 {
 	free(spec->rootfs);
@@ -44,7 +67,9 @@ void spec_release(struct container_spec *spec)
 	}
 	free(spec->mounts);
 	free(spec->seccomp_path);
+	free(spec->seccomp_json);
 	free(spec->resources.cpuset_cpus);
+	spec_oci_release(&spec->oci);
 	spec_init(spec);
 }
 
@@ -58,6 +83,42 @@ static void copy_strv(struct strv *dst, const struct strv *src)
 	memset(dst, 0, sizeof(*dst));
 	for (size_t i = 0; i < src->n; i++)
 		strv_push(dst, src->v[i]);
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	if (!src)
+		return NULL;
+	p = xcalloc(n + 1, size);
+	memcpy(p, src, n * size);
+	return p;
+}
+
+static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
+{
+	dst->rlimits = dup_array(src->rlimits, src->nrlimits, sizeof(*src->rlimits));
+	dst->namespaces = dup_array(src->namespaces, src->nnamespaces, sizeof(*src->namespaces));
+	for (size_t i = 0; i < src->nnamespaces; i++)
+		dst->namespaces[i].path = dup_or_null(src->namespaces[i].path);
+	dst->uid_mappings =
+		dup_array(src->uid_mappings, src->nuid_mappings, sizeof(*src->uid_mappings));
+	dst->gid_mappings =
+		dup_array(src->gid_mappings, src->ngid_mappings, sizeof(*src->gid_mappings));
+	copy_strv(&dst->sysctl, &src->sysctl);
+	copy_strv(&dst->masked_paths, &src->masked_paths);
+	copy_strv(&dst->readonly_paths, &src->readonly_paths);
+	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	for (int k = 0; k < SPEC_NR_HOOKS; k++) {
+		dst->hooks[k] = dup_array(src->hooks[k], src->nhooks[k], sizeof(struct spec_hook));
+		for (size_t i = 0; i < src->nhooks[k]; i++) {
+			dst->hooks[k][i].path = dup_or_null(src->hooks[k][i].path);
+			copy_strv(&dst->hooks[k][i].args, &src->hooks[k][i].args);
+			copy_strv(&dst->hooks[k][i].env, &src->hooks[k][i].env);
+		}
+	}
+	copy_strv(&dst->annotations, &src->annotations);
 }
 
 void spec_copy(struct container_spec *dst, const struct container_spec *src)
@@ -84,7 +145,13 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 		}
 	}
 	dst->seccomp_path = dup_or_null(src->seccomp_path);
+	dst->seccomp_json = NULL;
+	if (src->seccomp_json) {
+		dst->seccomp_json = xmalloc(src->seccomp_json_len + 1);
+		memcpy(dst->seccomp_json, src->seccomp_json, src->seccomp_json_len + 1);
+	}
 	dst->resources.cpuset_cpus = dup_or_null(src->resources.cpuset_cpus);
+	copy_oci(&dst->oci, &src->oci);
 }
 
 static struct spec_mount *add_mount(struct container_spec *spec)
@@ -131,9 +198,9 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
 		const char *name;
 		unsigned long set, clear;
 	} words[] = {
-		{"ro", MS_RDONLY, 0},	 {"rw", 0, MS_RDONLY},	   {"nosuid", MS_NOSUID, 0},
-		{"suid", 0, MS_NOSUID},	 {"nodev", MS_NODEV, 0},   {"dev", 0, MS_NODEV},
-		{"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC},
+	    {"ro", MS_RDONLY, 0},     {"rw", 0, MS_RDONLY},   {"nosuid", MS_NOSUID, 0},
+	    {"suid", 0, MS_NOSUID},   {"nodev", MS_NODEV, 0}, {"dev", 0, MS_NODEV},
+	    {"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC},
 	};
 	cleanup_free char *copy = xstrdup(arg);
 	char *dst = copy, *opts = strchr(copy, ':'), *tok, *save = NULL;
@@ -145,7 +212,8 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
 		*opts++ = '\0';
 	if (dst[0] != '/' || strcmp(dst, "/") == 0)
 		return err_set(err, 0, "invalid tmpfs specification '%s'", arg);
-	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		size_t i, n = sizeof(words) / sizeof(words[0]);
 
 		for (i = 0; i < n; i++)
@@ -261,7 +329,8 @@ static bool lookup_passwd(const char *rootfs, const char *name, uid_t uid, struc
 		u->gid = gid;
 		u->found = true;
 		(void)snprintf(u->name, sizeof(u->name), "%s", fields[0]);
-		(void)snprintf(u->home, sizeof(u->home), "%s", n > 5 && fields[5][0] ? fields[5] : "/");
+		(void)snprintf(u->home, sizeof(u->home), "%s",
+			       n > 5 && fields[5][0] ? fields[5] : "/");
 		return true;
 	}
 	return false;
@@ -298,8 +367,8 @@ static bool scan_groups(const char *rootfs, const char *group_name, gid_t *gid, 
 			while ((tok = strsep(&m, ","))) {
 				if (strcmp(tok, user) != 0)
 					continue;
-				spec->groups = xrealloc(spec->groups,
-							(spec->ngroups + 1) * sizeof(gid_t));
+				spec->groups =
+				    xrealloc(spec->groups, (spec->ngroups + 1) * sizeof(gid_t));
 				spec->groups[spec->ngroups++] = id;
 				break;
 			}
@@ -330,8 +399,8 @@ static int resolve_user(struct container_spec *spec, const char *arg, struct use
 	} else if (user[0] >= '0' && user[0] <= '9') {
 		return err_set(err, 0, "invalid user '%s'", arg);
 	} else if (!lookup_passwd(spec->rootfs, user, 0, u)) {
-		return err_set(err, 0, "unable to find user '%s': no matching entries in passwd file",
-			       user);
+		return err_set(
+		    err, 0, "unable to find user '%s': no matching entries in passwd file", user);
 	}
 	spec->ngroups = 0;
 	if (group) {
@@ -343,9 +412,10 @@ static int resolve_user(struct container_spec *spec, const char *arg, struct use
 			return err_set(err, 0, "invalid user '%s'", arg);
 		} else {
 			if (!scan_groups(spec->rootfs, group, &gid, NULL, spec))
-				return err_set(err, 0,
-					       "unable to find group '%s': no matching entries in group file",
-					       group);
+				return err_set(
+				    err, 0,
+				    "unable to find group '%s': no matching entries in group file",
+				    group);
 			u->gid = gid;
 		}
 	}
@@ -392,7 +462,8 @@ int spec_finalize(struct container_spec *spec, const char *user, struct ward_err
 	if (!realpath(spec->rootfs, real))
 		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
 	if (strcmp(real, "/") == 0)
-		return err_set(err, 0, "cannot use rootfs '%s': it is the host's root", spec->rootfs);
+		return err_set(err, 0, "cannot use rootfs '%s': it is the host's root",
+			       spec->rootfs);
 	free(spec->rootfs);
 	spec->rootfs = xstrdup(real);
 

@@ -121,11 +121,25 @@ bool parse_size(const char *s, uint64_t *out)
 		return false;
 	memcpy(num, s, len + 1);
 	switch (num[len - 1]) {
-	case 'b': case 'B': mult = 1; break;
-	case 'k': case 'K': mult = 1ULL << 10; break;
-	case 'm': case 'M': mult = 1ULL << 20; break;
-	case 'g': case 'G': mult = 1ULL << 30; break;
-	default: len++; break;
+	case 'b':
+	case 'B':
+		mult = 1;
+		break;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		break;
+	default:
+		len++;
+		break;
 	}
 	num[len - 1] = num[len - 1] >= '0' && num[len - 1] <= '9' ? num[len - 1] : '\0';
 	if (!parse_u64(num, UINT64_MAX / mult, &v))
@@ -164,8 +178,9 @@ int read_file(const char *path, size_t max, char **out, size_t *len, struct ward
 
 		if (used + 1 >= cap) {
 			if (cap > max + 1)
-				return err_set(err, EFBIG, "cannot read '%s' (larger than %zu bytes)",
-					       path, max);
+				return err_set(err, EFBIG,
+					       "cannot read '%s' (larger than %zu bytes)", path,
+					       max);
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}

@@ -40,8 +40,8 @@ const char *caps_name(int cap);
 /**
  * caps_tweak() - Docker's TweakCapabilities: start from @base, apply @adds and
  * @drops (names; "ALL" allowed in either). ALL in adds gives every capability in
- * ward's own bounding set but the dropped ones; ALL in drops gives exactly the added ones; otherwise base
- * minus drops plus adds (an add wins over a drop of the same name).
+ * ward's own bounding set but the dropped ones; ALL in drops gives exactly the added ones;
+ * otherwise base minus drops plus adds (an add wins over a drop of the same name).
  *
  * Return: 0 with *@out set, or -EINVAL naming the unknown capability.
  */
@@ -50,21 +50,20 @@ int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *o
 
 /* What the child applies, prepared by caps_prepare() in the parent. */
 struct caps_plan {
-	uint64_t keep;	/* bounding, permitted and effective */
-	void *state;	/* a prepared libcap cap_t, so the child does not allocate */
-	int last_cap;	/* highest capability number the kernel knows */
+	uint64_t keep; /* bounding, permitted and effective */
+	void *state;   /* a prepared libcap cap_t, so the child does not allocate */
+	int last_cap;  /* highest capability number the kernel knows */
 };
 
 /** caps_prepare() - build the plan for @keep before clone. Return: 0 or -errno. */
 int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * caps_drop_bounding() - in the child: drop every capability not kept from the
  * bounding set. Needs CAP_SETPCAP, so it runs before the user switch.
  */
-int caps_drop_bounding(const struct caps_plan *plan, struct ward_err *err)
-	__attribute__((nonnull));
+int caps_drop_bounding(const struct caps_plan *plan, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * caps_apply() - in the child, after the user switch (with PR_SET_KEEPCAPS):

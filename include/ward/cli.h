@@ -32,10 +32,10 @@ struct cli_opts {
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */
 	/* ward seccomp */
-	char *tool;	   /* check, explain, export, bench, dump */
-	char *target;	   /* the profile path (NULL: built-in), or the pid for dump */
-	char *format;	   /* export: bpf, pfc, json */
-	char *bpf_file;	   /* bench: a raw BPF program */
+	char *tool;	/* check, explain, export, bench, dump */
+	char *target;	/* the profile path (NULL: built-in), or the pid for dump */
+	char *format;	/* export: bpf, pfc, json */
+	char *bpf_file; /* bench: a raw BPF program */
 	bool strict;
 	bool json;
 };
@@ -46,7 +46,7 @@ struct cli_opts {
  * Return: 0, or -EINVAL with @err naming the argument at fault (exit 125).
  */
 int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 void cli_opts_release(struct cli_opts *opts) __attribute__((nonnull));
 
@@ -55,7 +55,7 @@ void cli_opts_release(struct cli_opts *opts) __attribute__((nonnull));
  * to @spec. Return: 0, or -EINVAL with @err naming the option.
  */
 int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /** cli_usage() - the help text for @command, on stdout. */
 void cli_usage(enum cli_command command);

@@ -28,8 +28,8 @@ struct compare_opts {
  * Return: 0, or a negative errno with @err set (nothing is left running).
  */
 int compare_run(const struct compare_opts *o, FILE *out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /** compare_label() - "seccomp=default", "seccomp=unconfined,no-new-privileges", ... */
 void compare_label(const struct container_spec *spec, char *buf, size_t len)
-	__attribute__((nonnull));
+    __attribute__((nonnull));

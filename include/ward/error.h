@@ -21,10 +21,10 @@
  */
 enum ward_exit {
 	WARD_EXIT_OK = 0,
-	WARD_EXIT_FAIL = 1,	   /* a seccomp subcommand found a problem */
-	WARD_EXIT_LAUNCHER = 125,  /* ward itself failed before exec */
+	WARD_EXIT_FAIL = 1,	     /* a seccomp subcommand found a problem */
+	WARD_EXIT_LAUNCHER = 125,    /* ward itself failed before exec */
 	WARD_EXIT_CANNOT_EXEC = 126, /* the command exists but cannot be executed */
-	WARD_EXIT_NOT_FOUND = 127, /* the command was not found */
+	WARD_EXIT_NOT_FOUND = 127,   /* the command was not found */
 };
 
 struct ward_err {
@@ -42,7 +42,7 @@ struct ward_err {
  * Return: -@code, or -EINVAL when @code is 0, so callers can `return err_set(...)`.
  */
 int err_set(struct ward_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), nonnull(1, 3)));
+    __attribute__((format(printf, 3, 4), nonnull(1, 3)));
 
 /**
  * err_prefix() - put context in front of an error already recorded.
@@ -50,7 +50,7 @@ int err_set(struct ward_err *err, int code, const char *fmt, ...)
  * Return: -err->code, or -EINVAL when the code is 0.
  */
 int err_prefix(struct ward_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), nonnull(1, 2)));
+    __attribute__((format(printf, 2, 3), nonnull(1, 2)));
 
 /** err_clear() - forget a recorded error. */
 void err_clear(struct ward_err *err) __attribute__((nonnull));

@@ -35,7 +35,7 @@ struct inspect_ctx;
 
 /** inspect_open() - read, resolve and compile a profile for repeated inspect_judge() calls. */
 int inspect_open(const struct inspect_opts *o, struct inspect_ctx **out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 void inspect_close(struct inspect_ctx *ctx);
 
 /**
@@ -47,7 +47,7 @@ void inspect_judge(const struct inspect_ctx *ctx, int nr, const uint64_t args[6]
 
 /** inspect_check() - parse, resolve and compile; "ok" and a summary when clean. */
 int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * inspect_explain() - for every syscall of the native architecture: allowed,
@@ -55,7 +55,7 @@ int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
  * decided it, with the rule's comment.
  */
 int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /** inspect_export() - @format "bpf" (raw program), "pfc" or "json" (resolved OCI rules). */
 int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
@@ -67,7 +67,7 @@ int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
  * mean and worst, and over all syscalls.
  */
 int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * inspect_dump() - write the (first) seccomp filter of process @pid as raw BPF

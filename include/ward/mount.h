@@ -26,4 +26,4 @@ extern const char *const mnt_readonly_paths[];
  * Return: 0, or a negative errno with @err naming the mount that failed.
  */
 int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));

@@ -39,14 +39,14 @@ struct notify_log {
  * Return: 0, or a negative errno with @err set (no filter, or nothing to rewrite).
  */
 int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * notify_handle() - receive one notification from @listener, record it in @log
  * and answer it. Return: 0, or a negative errno with @err set.
  */
 int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /** notify_print() - the report: one line per denied syscall, counted. */
 void notify_print(const struct notify_log *log, FILE *out) __attribute__((nonnull));

@@ -34,7 +34,7 @@ struct policy_source {
  * Return: 0, or a negative errno with @err naming the file.
  */
 int policy_read(const char *path, struct policy_source *src, struct ward_err *err)
-	__attribute__((nonnull(2, 3)));
+    __attribute__((nonnull(2, 3)));
 
 void policy_source_release(struct policy_source *src) __attribute__((nonnull));
 
@@ -57,4 +57,4 @@ int policy_resolve(const struct policy_source *src, uint64_t caps, struct profil
  */
 int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 		   struct filter_prog *out, bool *cache_hit, struct ward_err *err)
-	__attribute__((nonnull(1, 3, 5)));
+    __attribute__((nonnull(1, 3, 5)));

@@ -21,12 +21,15 @@ struct proc_opts {
 	bool report_denied; /* record every syscall the filter denies (notify.h) */
 };
 
-#define PROC_OPTS_INIT {.exec_fd = -1, .stdout_fd = -1}
+#define PROC_OPTS_INIT                                                                             \
+	{                                                                                          \
+		.exec_fd = -1, .stdout_fd = -1                                                     \
+	}
 
 struct proc_result {
-	int status;	  /* as Docker reports it: its own, or 128+N for signal N */
-	bool oom_killed;  /* the kernel's OOM killer ended it (the --memory limit) */
-	struct notify_log denied; /* with report_denied */
+	int status;			/* as Docker reports it: its own, or 128+N for signal N */
+	bool oom_killed;		/* the kernel's OOM killer ended it (the --memory limit) */
+	struct notify_log denied;	/* with report_denied */
 	struct filter_prog denied_prog; /* the profile's program the log refers to */
 };
 

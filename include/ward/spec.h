@@ -17,22 +17,23 @@
 #define SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum spec_mount_kind {
-	SPEC_MOUNT_BIND,  /* -v SRC:DST[:ro] */
+	SPEC_MOUNT_BIND,  /* -v SRC:DST[:ro]; config.json bind/rbind */
 	SPEC_MOUNT_TMPFS, /* --tmpfs DST[:opts] */
 };
 
 struct spec_mount {
 	enum spec_mount_kind kind;
-	char *source;	      /* host path (bind) or NULL */
-	char *destination;    /* absolute path inside the container */
-	unsigned long flags;  /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
-	char *data;	      /* tmpfs options (size=, mode=) or NULL */
+	char *source;	     /* host path (bind) or NULL */
+	char *destination;   /* absolute path inside the container */
+	unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	char *data;	     /* tmpfs options (size=, mode=) or NULL */
 };
 
 enum spec_seccomp_mode {
 	SPEC_SECCOMP_DEFAULT,	 /* the built-in profile */
 	SPEC_SECCOMP_UNCONFINED, /* no filter */
 	SPEC_SECCOMP_FILE,	 /* seccomp_path */
+	SPEC_SECCOMP_INLINE,	 /* seccomp_json: config.json's linux.seccomp, re-serialised */
 };
 
 enum spec_network {
@@ -64,18 +65,88 @@ struct spec_resources {
 	bool ignore_missing;	/* --ignore-missing-limits: warn instead of failing */
 };
 
+/* process.rlimits[] of config.json */
+struct spec_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+/* A namespace from linux.namespaces: a new one, or joined through @path. */
+struct spec_namespace {
+	int type;   /* CLONE_NEW* */
+	char *path; /* NULL: create a new one */
+};
+
+/* One line of linux.uidMappings / gidMappings. */
+struct spec_idmap {
+	uint32_t container_id, host_id, size;
+};
+
+/* A hook of config.json (hooks.prestart, createRuntime, ...). */
+struct spec_hook {
+	char *path;
+	struct strv args;
+	struct strv env;
+	int timeout; /* seconds; 0: none */
+};
+
+enum spec_hook_kind {
+	SPEC_HOOK_PRESTART,
+	SPEC_HOOK_CREATE_RUNTIME,
+	SPEC_HOOK_CREATE_CONTAINER,
+	SPEC_HOOK_START_CONTAINER,
+	SPEC_HOOK_POSTSTART,
+	SPEC_HOOK_POSTSTOP,
+	SPEC_NR_HOOKS,
+};
+
+/*
+ * What only an OCI bundle can say. Flags-built specs leave it zeroed and
+ * get Docker's behaviour; `oci` tells the launcher these fields are in force.
+ */
+struct spec_oci {
+	bool oci;		 /* the spec came from config.json */
+	uint64_t caps_effective; /* container_spec.caps is the bounding set */
+	uint64_t caps_permitted;
+	uint64_t caps_inheritable;
+	uint64_t caps_ambient;
+	struct spec_rlimit *rlimits;
+	size_t nrlimits;
+	bool oom_score_adj_set;
+	int oom_score_adj;
+	bool umask_set;
+	mode_t umask;
+	bool terminal;
+	struct spec_namespace *namespaces; /* linux.namespaces, as given */
+	size_t nnamespaces;
+	struct spec_idmap *uid_mappings;
+	size_t nuid_mappings;
+	struct spec_idmap *gid_mappings;
+	size_t ngid_mappings;
+	struct strv sysctl; /* "key=value" */
+	bool masked_set;    /* maskedPaths given: replaces Docker's list */
+	struct strv masked_paths;
+	bool readonly_set; /* readonlyPaths given: replaces Docker's list */
+	struct strv readonly_paths;
+	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, ... or 0 */
+	char *cgroups_path;
+	struct spec_hook *hooks[SPEC_NR_HOOKS];
+	size_t nhooks[SPEC_NR_HOOKS];
+	struct strv annotations; /* key, value, key, value, ... */
+};
+
 /* Every pointer here is owned: spec_release() frees it and spec_copy() copies it. */
 struct container_spec {
-	char *rootfs;		 /* absolute, canonical host path of the root filesystem */
-	struct strv argv;	 /* the command; never empty once validated */
-	struct strv env;	 /* KEY=VALUE, PATH and HOSTNAME always present */
-	char *cwd;		 /* absolute path inside the container */
+	char *rootfs;	  /* absolute, canonical host path of the root filesystem */
+	struct strv argv; /* the command; never empty once validated */
+	struct strv env;  /* KEY=VALUE, PATH and HOSTNAME always present */
+	char *cwd;	  /* absolute path inside the container */
 	char *hostname;
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups; /* supplementary groups */
 	size_t ngroups;
-	uint64_t caps;	 /* bit N set: capability N is kept (bounding, permitted, effective) */
+	uint64_t caps; /* bit N set: capability N is kept (bounding, permitted, effective) */
 	bool no_new_privs;
 	bool readonly_root;
 	enum spec_network network;
@@ -83,14 +154,17 @@ struct container_spec {
 	size_t nmounts;
 	enum spec_seccomp_mode seccomp_mode;
 	char *seccomp_path;
+	char *seccomp_json; /* SPEC_SECCOMP_INLINE: the profile's JSON text */
+	size_t seccomp_json_len;
 	struct spec_resources resources;
+	struct spec_oci oci;
 };
 
 /** spec_init() - an empty spec with Docker's defaults (caps, network, root user). */
 void spec_init(struct container_spec *spec) __attribute__((nonnull));
 /** spec_copy() - a deep copy of @src into @dst (release both). */
 void spec_copy(struct container_spec *dst, const struct container_spec *src)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /** spec_release() - free everything the spec owns; it is left empty. */
 void spec_release(struct container_spec *spec) __attribute__((nonnull));
@@ -102,7 +176,7 @@ void spec_release(struct container_spec *spec) __attribute__((nonnull));
  * Return: 0, or -EINVAL with @err naming the spec.
  */
 int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * spec_parse_tmpfs() - add a tmpfs from Docker's --tmpfs syntax DST[:OPTIONS].
@@ -112,7 +186,7 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
  * Return: 0, or -EINVAL with @err naming the argument.
  */
 int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_err *err)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * spec_finalize() - validate the whole spec against the rootfs and fill in what
@@ -124,13 +198,13 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
  * Return: 0, or a negative errno with @err naming the input at fault.
  */
 int spec_finalize(struct container_spec *spec, const char *user, struct ward_err *err)
-	__attribute__((nonnull(1, 3)));
+    __attribute__((nonnull(1, 3)));
 
 /**
  * spec_getenv() - the value of @key in the container's environment, or NULL.
  */
 const char *spec_getenv(const struct container_spec *spec, const char *key)
-	__attribute__((nonnull));
+    __attribute__((nonnull));
 
 /**
  * spec_setenv() - set KEY=VALUE in the container's environment, replacing an

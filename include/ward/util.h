@@ -17,7 +17,7 @@ void *xcalloc(size_t n, size_t size) __attribute__((malloc, returns_nonnull));
 void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
 char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull, nonnull));
 char *xasprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), malloc, returns_nonnull, nonnull(1)));
+    __attribute__((format(printf, 1, 2), malloc, returns_nonnull, nonnull(1)));
 
 /* A NULL-terminated vector of owned strings. */
 struct strv {
@@ -58,7 +58,7 @@ bool str_has_prefix(const char *s, const char *prefix) __attribute__((nonnull));
  * Return: 0, or a negative errno with @err naming the file.
  */
 int read_file(const char *path, size_t max, char **out, size_t *len, struct ward_err *err)
-	__attribute__((nonnull(1, 3, 5)));
+    __attribute__((nonnull(1, 3, 5)));
 
 /**
  * write_file() - write @data to an existing file (a /proc or cgroup knob).

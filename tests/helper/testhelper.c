@@ -314,41 +314,41 @@ static long p_raw(long nr)
 }
 
 static const struct probe probes[] = {
-	{"mount", p_mount, {EFAULT}},
-	{"umount2", p_umount2, {EINVAL}},
-	{"unshare", p_unshare, {EINVAL, EUSERS, ENOSPC}},
-	{"keyctl", p_keyctl, {EOPNOTSUPP, EINVAL}},
-	{"add_key", p_add_key, {EFAULT, EINVAL}},
-	{"request_key", p_request_key, {EFAULT, EINVAL}},
-	{"kexec_load", p_kexec_load, {EINVAL}},
-	{"reboot", p_reboot, {EINVAL}},
-	{"bpf", p_bpf, {EINVAL}},
-	{"perf_event_open", p_perf_event_open, {EFAULT, EINVAL}},
-	{"userfaultfd", p_userfaultfd, {EINVAL}},
-	{"ptrace", p_ptrace, {ESRCH}},
-	{"personality", p_personality, {0}},
-	{"clone3", p_clone3, {EINVAL}},
-	{"setns", p_setns, {EBADF}},
-	{"chroot", p_chroot, {ENOENT}},
-	{"pivot_root", p_pivot_root, {EFAULT, EINVAL}},
-	{"sethostname", p_sethostname, {EINVAL}},
-	{"syslog", p_syslog, {EINVAL}},
-	{"acct", p_acct, {EFAULT}},
-	{"open_by_handle_at", p_open_by_handle_at, {EBADF, EFAULT, EINVAL}},
-	{"swapon", p_swapon, {EINVAL}},
-	{"init_module", p_init_module, {EFAULT, EINVAL, ENOEXEC}},
-	{"iopl", p_iopl, {EINVAL}},
-	{"getpid", p_getpid, {0}},
-	{"io_uring_setup", p_io_uring_setup, {EFAULT, EINVAL}},
+    {"mount", p_mount, {EFAULT}},
+    {"umount2", p_umount2, {EINVAL}},
+    {"unshare", p_unshare, {EINVAL, EUSERS, ENOSPC}},
+    {"keyctl", p_keyctl, {EOPNOTSUPP, EINVAL}},
+    {"add_key", p_add_key, {EFAULT, EINVAL}},
+    {"request_key", p_request_key, {EFAULT, EINVAL}},
+    {"kexec_load", p_kexec_load, {EINVAL}},
+    {"reboot", p_reboot, {EINVAL}},
+    {"bpf", p_bpf, {EINVAL}},
+    {"perf_event_open", p_perf_event_open, {EFAULT, EINVAL}},
+    {"userfaultfd", p_userfaultfd, {EINVAL}},
+    {"ptrace", p_ptrace, {ESRCH}},
+    {"personality", p_personality, {0}},
+    {"clone3", p_clone3, {EINVAL}},
+    {"setns", p_setns, {EBADF}},
+    {"chroot", p_chroot, {ENOENT}},
+    {"pivot_root", p_pivot_root, {EFAULT, EINVAL}},
+    {"sethostname", p_sethostname, {EINVAL}},
+    {"syslog", p_syslog, {EINVAL}},
+    {"acct", p_acct, {EFAULT}},
+    {"open_by_handle_at", p_open_by_handle_at, {EBADF, EFAULT, EINVAL}},
+    {"swapon", p_swapon, {EINVAL}},
+    {"init_module", p_init_module, {EFAULT, EINVAL, ENOEXEC}},
+    {"iopl", p_iopl, {EINVAL}},
+    {"getpid", p_getpid, {0}},
+    {"io_uring_setup", p_io_uring_setup, {EFAULT, EINVAL}},
 };
 
 static const struct {
 	const char *name;
 	long family;
 } socket_families[] = {
-	{"alg", AF_ALG},
-	{"vsock", AF_VSOCK},
-	{"unix", AF_UNIX},
+    {"alg", AF_ALG},
+    {"vsock", AF_VSOCK},
+    {"unix", AF_UNIX},
 };
 
 static const int socket_harmless[] = {EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EINVAL, 0};
@@ -445,7 +445,8 @@ static int cmd_syscall(int argc, char **argv)
 			fn = p_socket;
 			harmless = socket_harmless;
 			arg = -1;
-			for (size_t k = 0; k < sizeof(socket_families) / sizeof(socket_families[0]); k++)
+			for (size_t k = 0; k < sizeof(socket_families) / sizeof(socket_families[0]);
+			     k++)
 				if (strcmp(fam, socket_families[k].name) == 0)
 					arg = socket_families[k].family;
 			if (arg < 0 && parse_long(fam, &arg) < 0) {
@@ -488,10 +489,9 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-	{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},
-	{"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
-	{"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
-	{"TTOU", SIGTTOU}, {"URG", SIGURG},   {"WINCH", SIGWINCH},
+    {"HUP", SIGHUP},   {"INT", SIGINT},	  {"QUIT", SIGQUIT}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},
+    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"URG", SIGURG},	{"WINCH", SIGWINCH},
 };
 
 static volatile sig_atomic_t got_signal;
@@ -726,8 +726,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "cat") == 0)
 		return nargs == 1 ? print_file(args[0]) : usage();
 	if (strcmp(cmd, "write") == 0)
-		return nargs == 1 || nargs == 2 ? cmd_write(args[0], nargs == 2 ? args[1] : "ward\n")
-						: usage();
+		return nargs == 1 || nargs == 2
+			   ? cmd_write(args[0], nargs == 2 ? args[1] : "ward\n")
+			   : usage();
 	if (strcmp(cmd, "ls") == 0)
 		return nargs == 1 ? cmd_ls(args[0]) : usage();
 	if (strcmp(cmd, "fds") == 0)

@@ -11,11 +11,34 @@
 
 START_TEST(test_run_options)
 {
-	char *argv[] = {"ward", "run", "--cap-add", "sys_admin", "--cap-drop", "ALL", "-u", "1000:1000",
-			"-e", "FOO=bar", "-w", "/tmp", "-h", "box", "--read-only", "--network", "host",
-			"--security-opt", "no-new-privileges", "--security-opt",
-			"seccomp=unconfined", "--tmpfs", "/scratch:size=1m,exec", "/rootfs", "ls",
-			"-l", "--cap-add", NULL};
+	char *argv[] = {"ward",
+			"run",
+			"--cap-add",
+			"sys_admin",
+			"--cap-drop",
+			"ALL",
+			"-u",
+			"1000:1000",
+			"-e",
+			"FOO=bar",
+			"-w",
+			"/tmp",
+			"-h",
+			"box",
+			"--read-only",
+			"--network",
+			"host",
+			"--security-opt",
+			"no-new-privileges",
+			"--security-opt",
+			"seccomp=unconfined",
+			"--tmpfs",
+			"/scratch:size=1m,exec",
+			"/rootfs",
+			"ls",
+			"-l",
+			"--cap-add",
+			NULL};
 	struct ward_err err = {0};
 	struct cli_opts o;
 
@@ -90,8 +113,20 @@ END_TEST
 
 START_TEST(test_seccomp_modes_and_env_passthrough)
 {
-	char *argv[] = {"ward", "run", "--security-opt", "seccomp=/p.json", "-e", "WARD_UNIT_X",
-			"-e", "WARD_UNIT_UNSET", "-e", "A=1", "-e", "A=2", "/r", NULL};
+	char *argv[] = {"ward",
+			"run",
+			"--security-opt",
+			"seccomp=/p.json",
+			"-e",
+			"WARD_UNIT_X",
+			"-e",
+			"WARD_UNIT_UNSET",
+			"-e",
+			"A=1",
+			"-e",
+			"A=2",
+			"/r",
+			NULL};
 	struct ward_err err = {0};
 	struct cli_opts o;
 
@@ -134,9 +169,23 @@ END_TEST
 
 START_TEST(test_resources)
 {
-	char *argv[] = {"ward", "run", "-m", "64m", "--memory-swap", "-1", "--pids-limit", "50",
-			"--cpus", "0.5", "--cpu-shares", "1024", "--cpuset-cpus", "0-1,3",
-			"--ignore-missing-limits", "/r", NULL};
+	char *argv[] = {"ward",
+			"run",
+			"-m",
+			"64m",
+			"--memory-swap",
+			"-1",
+			"--pids-limit",
+			"50",
+			"--cpus",
+			"0.5",
+			"--cpu-shares",
+			"1024",
+			"--cpuset-cpus",
+			"0-1,3",
+			"--ignore-missing-limits",
+			"/r",
+			NULL};
 	struct ward_err err = {0};
 	struct cli_opts o;
 	struct spec_resources *res = &o.spec.resources;
@@ -151,8 +200,7 @@ START_TEST(test_resources)
 	ck_assert_str_eq(res->cpuset_cpus, "0-1,3");
 	ck_assert(res->ignore_missing);
 	ck_assert_uint_eq(res->set, SPEC_RES_MEMORY | SPEC_RES_MEMORY_SWAP | SPEC_RES_PIDS |
-					    SPEC_RES_CPUS | SPEC_RES_CPU_SHARES |
-					    SPEC_RES_CPUSET_CPUS);
+					SPEC_RES_CPUS | SPEC_RES_CPU_SHARES | SPEC_RES_CPUSET_CPUS);
 	cli_opts_release(&o);
 }
 END_TEST
@@ -162,23 +210,24 @@ START_TEST(test_resource_errors)
 	static const struct {
 		const char *opt, *val, *msg;
 	} cases[] = {
-		{"--memory", "12x", "invalid --memory '12x'"},
-		{"-m", "1k", "invalid --memory '1k': the minimum is 6m"},
-		{"--cpus", "-1", "invalid --cpus '-1'"},
-		{"--cpus", "0", "invalid --cpus '0'"},
-		{"--cpus", "0.001", "invalid --cpus '0.001'"},
-		{"--cpus", "1.", "invalid --cpus '1.'"},
-		{"--pids-limit", "0", "invalid --pids-limit '0'"},
-		{"--pids-limit", "-2", "invalid --pids-limit '-2'"},
-		{"--cpu-shares", "1", "invalid --cpu-shares '1' (2 to 262144)"},
-		{"--cpu-weight", "10001", "invalid --cpu-weight '10001' (1 to 10000)"},
-		{"--cpuset-cpus", "3-1", "invalid --cpuset-cpus '3-1'"},
-		{"--cpuset-cpus", "0,", "invalid --cpuset-cpus '0,'"},
-		{"--memory-swap", "10m", "invalid --memory-swap: it must be -1 or at least --memory"},
+	    {"--memory", "12x", "invalid --memory '12x'"},
+	    {"-m", "1k", "invalid --memory '1k': the minimum is 6m"},
+	    {"--cpus", "-1", "invalid --cpus '-1'"},
+	    {"--cpus", "0", "invalid --cpus '0'"},
+	    {"--cpus", "0.001", "invalid --cpus '0.001'"},
+	    {"--cpus", "1.", "invalid --cpus '1.'"},
+	    {"--pids-limit", "0", "invalid --pids-limit '0'"},
+	    {"--pids-limit", "-2", "invalid --pids-limit '-2'"},
+	    {"--cpu-shares", "1", "invalid --cpu-shares '1' (2 to 262144)"},
+	    {"--cpu-weight", "10001", "invalid --cpu-weight '10001' (1 to 10000)"},
+	    {"--cpuset-cpus", "3-1", "invalid --cpuset-cpus '3-1'"},
+	    {"--cpuset-cpus", "0,", "invalid --cpuset-cpus '0,'"},
+	    {"--memory-swap", "10m", "invalid --memory-swap: it must be -1 or at least --memory"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *argv[] = {"ward", "run", (char *)cases[i].opt, (char *)cases[i].val, "/r", NULL};
+		char *argv[] = {"ward", "run", (char *)cases[i].opt, (char *)cases[i].val,
+				"/r",	NULL};
 
 		ck_assert_str_eq(parse_error(ARGC(argv), argv), cases[i].msg);
 	}

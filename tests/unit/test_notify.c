@@ -8,19 +8,18 @@
 #include "unit.h"
 #include "ward/notify.h"
 
-#define RET(k) {BPF_RET | BPF_K, 0, 0, (k)}
+#define RET(k)                                                                                     \
+	{                                                                                          \
+		BPF_RET | BPF_K, 0, 0, (k)                                                         \
+	}
 
 START_TEST(test_rewrite_errno_only)
 {
 	struct sock_filter insns[] = {
-		{BPF_LD | BPF_W | BPF_ABS, 0, 0, 0},
-		{BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 165},
-		RET(SECCOMP_RET_ERRNO | 1),
-		{BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 435},
-		RET(SECCOMP_RET_ERRNO | 38),
-		{BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 250},
-		RET(SECCOMP_RET_KILL_PROCESS),
-		RET(SECCOMP_RET_ALLOW),
+	    {BPF_LD | BPF_W | BPF_ABS, 0, 0, 0}, {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 165},
+	    RET(SECCOMP_RET_ERRNO | 1),		 {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 435},
+	    RET(SECCOMP_RET_ERRNO | 38),	 {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 250},
+	    RET(SECCOMP_RET_KILL_PROCESS),	 RET(SECCOMP_RET_ALLOW),
 	};
 	struct filter_prog in = {.insns = insns, .len = 8, .enabled = true, .flags = 0};
 	struct filter_prog out;
@@ -60,7 +59,7 @@ END_TEST
 START_TEST(test_print)
 {
 	struct notify_denied d[] = {
-		{.arch = 0, .nr = 165, .err = 1, .count = 3, .first_pid = 42},
+	    {.arch = 0, .nr = 165, .err = 1, .count = 3, .first_pid = 42},
 	};
 	struct notify_log log = {.v = d, .n = 1, .cap = 1};
 	char *buf = NULL;

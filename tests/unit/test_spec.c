@@ -35,7 +35,8 @@ static void make_rootfs(void)
 				 "app:x:1000:1000::/home/app:/bin/sh\n"
 				 "broken line\n"
 				 "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
-	write_text("etc/group", "root:x:0:root\napp:x:1000:\nextra:x:2000:app\nmore:x:3000:x,app\n");
+	write_text("etc/group",
+		   "root:x:0:root\napp:x:1000:\nextra:x:2000:app\nmore:x:3000:x,app\n");
 }
 
 static void remove_rootfs(void)
@@ -190,8 +191,9 @@ START_TEST(test_volumes)
 	ck_assert_str_eq(spec.mounts[1].source, "/tmp");
 	ck_assert_str_eq(spec.mounts[1].destination, "/ro");
 
-	static const char *const bad[] = {"nocolon", "relative:/x", "/tmp:relative", "/tmp:/",
-					  "/tmp:/d:bogus", "/tmp:/d:ro:extra", ":/x", NULL};
+	static const char *const bad[] = {
+	    "nocolon",	     "relative:/x",	 "/tmp:relative", "/tmp:/",
+	    "/tmp:/d:bogus", "/tmp:/d:ro:extra", ":/x",		  NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		char want[128];
 
