@@ -1032,6 +1032,36 @@ static bool valid_id(const char *id)
 	return true;
 }
 
+static int create_named(const struct cg_layout *l, const char *name,
+			const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
+{
+	int r = create_all(l, name, res, h, err);
+
+	if (r < 0) {
+		struct ward_err ignored;
+
+		/* the error that matters is the first; a cgroup that stays is logged */
+		if (cg_destroy(h, &ignored) < 0)
+			log_warn("%s", ignored.msg);
+		cg_handle_release(h);
+	}
+	return r;
+}
+
+int cg_create_detached(const struct cg_layout *l, const char *id, const struct spec_resources *res,
+		       struct cg_handle *h, struct ward_err *err)
+{
+	char name[CG_ID_MAX + 64];
+
+	memset(h, 0, sizeof(*h));
+	h->fake = l->fake;
+	if (!valid_id(id))
+		return err_set(err, 0, "invalid container id '%s'", id);
+	/* no owner pid in the name: cg_cleanup_stale() leaves it to `ward delete` */
+	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "oci-%s", id);
+	return create_named(l, name, res, h, err);
+}
+
 int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
 	      struct cg_handle *h, struct ward_err *err)
 {
@@ -1047,16 +1077,7 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 	if (r < 0)
 		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
 	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
-	r = create_all(l, name, res, h, err);
-	if (r < 0) {
-		struct ward_err ignored;
-
-		/* the error that matters is the first; a cgroup that stays is logged */
-		if (cg_destroy(h, &ignored) < 0)
-			log_warn("%s", ignored.msg);
-		cg_handle_release(h);
-	}
-	return r;
+	return create_named(l, name, res, h, err);
 }
 
 /* ------------------------------------------------------------------ use */

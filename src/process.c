@@ -91,7 +91,8 @@ static __attribute__((noreturn)) void child_fail(int sync, struct ward_err *err)
 {
 	int status = err_exit_status(err);
 
-	(void)write_full(sync, err, sizeof(*err));
+	/* MSG_NOSIGNAL: in create mode ward may be gone, and SIGPIPE would hide the status */
+	(void)send(sync, err, sizeof(*err), MSG_NOSIGNAL);
 	_exit(status);
 }
 
@@ -195,15 +196,43 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 	return r;
 }
 
+/*
+ * ward create: tell ward the set-up is done (one byte), then block opening the
+ * exec fifo for writing until `ward start` opens it for reading. The fifo is
+ * held as an O_PATH descriptor from before pivot_root, reopened through the
+ * container's /proc.
+ */
+static int wait_for_start(const struct plan *plan, struct ward_err *err)
+{
+	char path[64], ready = 'r';
+	int fd;
+
+	if (send(plan->sync, &ready, 1, MSG_NOSIGNAL) != 1)
+		return err_set(err, errno, "cannot tell ward the container is ready");
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", plan->opts->exec_fifo);
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open the exec fifo");
+	if (write_full(fd, "0", 1) != 1) {
+		close(fd);
+		return err_set(err, errno, "cannot write the exec fifo");
+	}
+	close(fd);
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
+	bool detached = plan->opts->exec_fifo >= 0; /* ward create: ward exits, we stay */
 	struct ward_err err = {0};
 	sigset_t none;
 	char go;
 
 	/* die with ward; re-armed below because a credential change clears it */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
 		child_fail(plan->sync, &err);
 	}
@@ -239,13 +268,13 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		err_set(&err, errno, "cannot set no_new_privs");
 		child_fail(plan->sync, &err);
 	}
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
 		child_fail(plan->sync, &err);
 	}
 	/* ward may have died while the signal was cleared: its end of the socket
 	 * is then closed (getppid() says 0 across the pid namespace either way) */
-	if (parent_gone(plan->sync))
+	if (!detached && parent_gone(plan->sync))
 		_exit(WARD_EXIT_LAUNCHER);
 	umask(022);
 	if (plan->opts->stdout_fd >= 0 && dup2(plan->opts->stdout_fd, STDOUT_FILENO) < 0) {
@@ -261,6 +290,8 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		err_set(&err, errno, "cannot unblock signals");
 		child_fail(plan->sync, &err);
 	}
+	if (detached && wait_for_start(plan, &err) < 0)
+		child_fail(plan->sync, &err);
 	if (spec->no_new_privs && load_filter(plan, &err) < 0)
 		child_fail(plan->sync, &err);
 	exec_command(spec, plan->opts->exec_fd, &err);
@@ -312,8 +343,8 @@ static int install_forwarding(sigset_t *blocked, sigset_t *old, struct ward_err 
  * The container's cgroup: detected, stale ones from a SIGKILLed ward removed,
  * created with the limits, before clone so a failure leaves nothing started.
  */
-static int cgroup_prepare(const struct container_spec *spec, struct cg_handle *cg,
-			  struct ward_err *err)
+static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
+			  struct cg_handle *cg, struct ward_err *err)
 {
 	struct cg_layout layout;
 	struct ward_err e;
@@ -325,6 +356,8 @@ static int cgroup_prepare(const struct container_spec *spec, struct cg_handle *c
 		return r;
 	if (cg_cleanup_stale(&layout, &e) < 0)
 		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
+	if (oci_id)
+		return cg_create_detached(&layout, oci_id, &spec->resources, cg, err);
 	cg_make_id(id, sizeof(id));
 	return cg_create(&layout, id, &spec->resources, cg, err);
 }
@@ -486,7 +519,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		filter_prog_release(&plan.seccomp);
 		return r;
 	}
-	r = cgroup_prepare(spec, &cg, err);
+	r = cgroup_prepare(spec, NULL, &cg, err);
 	if (r < 0) {
 		plan_release(&plan);
 		return r;
@@ -537,4 +570,84 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	res->oom_killed = r == 0 && cg_oom_killed(&cg);
 	cgroup_finish(&cg);
 	return r;
+}
+
+/* ward create: the child's first message is one byte when it is ready, or its error. */
+static int wait_ready(int sync, struct ward_err *err)
+{
+	struct ward_err child_err;
+	ssize_t n;
+
+	do
+		n = recv(sync, &child_err, sizeof(child_err), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		return 0;
+	if (n != (ssize_t)sizeof(child_err))
+		return err_set(err, n < 0 ? errno : EPROTO, "the container died during set-up");
+	*err = child_err;
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	return -(err->code ? err->code : EINVAL);
+}
+
+int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
+		struct cg_handle *cg, struct ward_err *err)
+{
+	struct plan plan = {.spec = spec, .opts = opts, .sync = -1};
+	cleanup_close int parent_end = -1;
+	int sv[2], r;
+	char go = 'g';
+	pid_t pid;
+
+	memset(cg, 0, sizeof(*cg));
+	*pid_out = 0;
+	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
+		return err_set(err, EINVAL, "create: no exec fifo or id");
+	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
+	if (r < 0)
+		return r;
+	r = caps_prepare(&plan.caps, spec->caps, err);
+	if (r < 0) {
+		filter_prog_release(&plan.seccomp);
+		return r;
+	}
+	r = cgroup_prepare(spec, opts->id, cg, err);
+	if (r < 0) {
+		plan_release(&plan);
+		return r;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = err_set(err, errno, "cannot create the sync socket");
+		plan_release(&plan);
+		cgroup_finish(cg);
+		return r;
+	}
+	parent_end = sv[0];
+	plan.sync = sv[1];
+	(void)fflush(NULL); /* buffered output must not be written twice */
+	pid = (pid_t)syscall(SYS_clone, ns_clone_flags(spec) | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(parent_end);
+		child_main(&plan);
+	}
+	r = pid < 0 ? -errno : 0;
+	close(plan.sync);
+	plan_release(&plan);
+	if (r < 0) {
+		cgroup_finish(cg);
+		return err_set(err, -r, "cannot create the container's namespaces");
+	}
+	r = cg_attach(cg, pid, err);
+	if (r == 0 && write_full(parent_end, &go, 1) != 1)
+		r = err_set(err, errno, "cannot release the container");
+	if (r == 0)
+		r = wait_ready(parent_end, err);
+	if (r < 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		cgroup_finish(cg);
+		return r;
+	}
+	*pid_out = pid;
+	return 0;
 }

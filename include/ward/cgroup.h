@@ -137,6 +137,19 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 	      struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_create_detached() - cg_create() for a container that outlives the ward
+ * that created it (`ward create`): named ward-oci-<id>, with no owner pid, so
+ * cg_cleanup_stale() never takes it for stale. `ward delete` removes it with
+ * cg_destroy() on a handle rebuilt from the paths it stored (the fields of
+ * struct cg_handle are the whole handle).
+ *
+ * Return: 0, or a negative errno with @err set; -EEXIST when a container of
+ * that id already has a cgroup.
+ */
+int cg_create_detached(const struct cg_layout *l, const char *id, const struct spec_resources *res,
+		       struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
+
+/**
  * cg_attach() - move @pid into every cgroup of @h (the parent, after clone and
  * before releasing the child).
  *

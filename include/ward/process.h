@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "ward/cgroup.h"
 #include "ward/error.h"
 #include "ward/notify.h"
 #include "ward/spec.h"
@@ -19,11 +20,14 @@ struct proc_opts {
 	int exec_fd;	    /* >= 0: execute this file (execveat) instead of argv[0] */
 	int stdout_fd;	    /* >= 0: the container's stdout instead of ward's */
 	bool report_denied; /* record every syscall the filter denies (notify.h) */
+	/* proc_create() only */
+	int exec_fifo;	/* the fifo the container opens for writing just before execve */
+	const char *id; /* the container id: its cgroup is ward-oci-<id> */
 };
 
 #define PROC_OPTS_INIT                                                                             \
 	{                                                                                          \
-		.exec_fd = -1, .stdout_fd = -1                                                     \
+		.exec_fd = -1, .stdout_fd = -1, .exec_fifo = -1                                    \
 	}
 
 struct proc_result {
@@ -48,3 +52,19 @@ void proc_result_release(struct proc_result *res) __attribute__((nonnull));
  */
 int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	     struct proc_result *res, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * proc_create() - `ward create`: set the container up exactly as proc_run()
+ * does, but leave it blocked just before execve, opening @opts->exec_fifo
+ * for writing, until `ward start` opens the fifo for reading. The container's
+ * cgroup is cg_create_detached()'s, there is no parent-death signal and no
+ * signal forwarding: ward is expected to exit, and the container to be
+ * reparented (to the engine's subreaper, or init).
+ * @pid: the container init's host pid
+ * @cg:  its cgroups, for `ward delete`
+ *
+ * Return: 0 once the container is waiting, or a negative errno with @err
+ * set; nothing is left behind then.
+ */
+int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid,
+		struct cg_handle *cg, struct ward_err *err) __attribute__((nonnull));
