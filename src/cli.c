@@ -183,6 +183,29 @@ void cli_usage(enum cli_command command)
 		    "errors)\n",
 		    stdout);
 		break;
+	case CLI_OCI:
+		fputs("Usage: ward [GLOBAL OPTIONS] VERB [OPTIONS] ID\n"
+		      "\n"
+		      "The OCI runtime command line, with runc's flags, for bundles (a directory\n"
+		      "with config.json and the rootfs it names):\n"
+		      "\n"
+		      "  create [--bundle DIR] [--pid-file F] [--config F] ID\n"
+		      "                       set the container up; it waits for start\n"
+		      "  start ID             run the created container's process\n"
+		      "  state ID             the container's state, as JSON\n"
+		      "  kill ID [SIGNAL]     signal the container's process (default TERM)\n"
+		      "  delete [--force] ID  remove a stopped (or, with --force, running) "
+		      "container\n"
+		      "  run --bundle DIR ID  create, start, wait and delete, in the foreground\n"
+		      "  list [-q] [--format table|json]   the containers under --root\n"
+		      "  spec [--bundle DIR]  write a default config.json\n"
+		      "  features             what this runtime supports, as JSON\n"
+		      "\n"
+		      "Global options: --root DIR (default " STATE_DEFAULT_ROOT "), --log FILE,\n"
+		      "--log-format text|json, --debug; --systemd-cgroup, --cgroup-manager X and\n"
+		      "--rootless X are accepted and ignored.\n",
+		      stdout);
+		break;
 	case CLI_HELP:
 	case CLI_VERSION:
 		fputs(
@@ -195,10 +218,13 @@ void cli_usage(enum cli_command command)
 		    "  seccomp     check, explain, export and measure seccomp profiles\n"
 		    "  compare     what a configuration blocks, against unconfined or another one\n"
 		    "  cleanup     remove cgroups left behind by a ward that was killed\n"
+		    "  create, start, state, kill, delete, list, spec, features, run --bundle\n"
+		    "              the OCI runtime verbs (ward create --help)\n"
 		    "\n"
 		    "Global options:\n"
 		    "  --help      this text (ward COMMAND --help for a command)\n"
-		    "  --version   print the version\n",
+		    "  --version   print the version\n"
+		    "  --root DIR, --log FILE, --log-format json   for the OCI verbs\n",
 		    stdout);
 		break;
 	}
@@ -569,16 +595,211 @@ static int parse_seccomp(int argc, char **argv, struct cli_opts *opts, struct wa
 	return 0;
 }
 
+/* ---- the OCI runtime verbs ---------------------------------------------------- */
+
+enum {
+	OPT_OCI_BUNDLE = 0x200,
+	OPT_OCI_PID_FILE,
+	OPT_OCI_CONSOLE,
+	OPT_OCI_NO_PIVOT,
+	OPT_OCI_CONFIG,
+	OPT_OCI_FORCE,
+	OPT_OCI_ALL,
+	OPT_OCI_FORMAT,
+	OPT_OCI_QUIET,
+	OPT_OCI_IGNORED,
+	OPT_OCI_IGNORED_ARG,
+	OPT_OCI_ROOTLESS,
+	OPT_OCI_HELP,
+};
+
+static const struct option oci_options[] = {
+    {"bundle", required_argument, NULL, OPT_OCI_BUNDLE},
+    {"pid-file", required_argument, NULL, OPT_OCI_PID_FILE},
+    {"console-socket", required_argument, NULL, OPT_OCI_CONSOLE},
+    {"no-pivot", no_argument, NULL, OPT_OCI_NO_PIVOT},
+    {"config", required_argument, NULL, OPT_OCI_CONFIG},
+    {"force", no_argument, NULL, OPT_OCI_FORCE},
+    {"all", no_argument, NULL, OPT_OCI_ALL},
+    {"format", required_argument, NULL, OPT_OCI_FORMAT},
+    {"quiet", no_argument, NULL, OPT_OCI_QUIET},
+    {"rootless", no_argument, NULL, OPT_OCI_ROOTLESS},
+    /* runc's flags ward has no use for: accepted, so engines can pass them */
+    {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
+    {"detach", no_argument, NULL, OPT_OCI_IGNORED},
+    {"keep", no_argument, NULL, OPT_OCI_IGNORED},
+    {"preserve-fds", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
+    {"help", no_argument, NULL, OPT_OCI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
+					"list",	  "spec",  "features", NULL};
+
+/* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
+static bool oci_run(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--bundle") == 0 ||
+		    str_has_prefix(argv[i], "--bundle=") || strcmp(argv[i], "--config") == 0 ||
+		    str_has_prefix(argv[i], "--config="))
+			return true;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return false;
+}
+
+static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+{
+	struct state_opts *o = &opts->oci;
+	const char *verb = argv[0];
+	int c, npos;
+
+	opts->command = CLI_OCI;
+	opts->verb = verb;
+	o->bundle = ".";
+	optind = 1;
+	opterr = 0;
+	/* -f: list's --format, delete's --force */
+	const char *shorts = strcmp(verb, "list") == 0 ? "+:f:q" : "+:b:fa";
+
+	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+		case OPT_OCI_BUNDLE:
+			o->bundle = optarg;
+			break;
+		case OPT_OCI_PID_FILE:
+			o->pid_file = optarg;
+			break;
+		case OPT_OCI_CONSOLE:
+			o->console_socket = optarg;
+			break;
+		case OPT_OCI_NO_PIVOT:
+			o->no_pivot = true;
+			break;
+		case OPT_OCI_CONFIG:
+			o->config = optarg;
+			break;
+		case 'f':
+			if (strcmp(verb, "list") != 0) {
+				o->force = true;
+				break;
+			}
+			__attribute__((fallthrough));
+		case OPT_OCI_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o->json = true;
+			else if (strcmp(optarg, "table") != 0)
+				return err_set(err, 0, "%s: unknown format '%s' (table or json)",
+					       verb, optarg);
+			break;
+		case OPT_OCI_FORCE:
+		case OPT_OCI_ALL:
+		case 'a':
+			o->force = true;
+			break;
+		case 'q':
+		case OPT_OCI_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_OCI_ROOTLESS:
+		case OPT_OCI_IGNORED:
+		case OPT_OCI_IGNORED_ARG:
+			break;
+		case OPT_OCI_HELP:
+			opts->help = true;
+			return 0;
+		case ':':
+			return err_set(err, 0, "%s: option '%s' needs an argument", verb,
+				       argv[optind - 1]);
+		default:
+			return err_set(err, 0, "%s: unknown option '%s'", verb, argv[optind - 1]);
+		}
+	}
+	npos = argc - optind;
+	if (strcmp(verb, "list") == 0 || strcmp(verb, "spec") == 0 ||
+	    strcmp(verb, "features") == 0) {
+		if (npos > 0)
+			return err_set(err, 0, "%s: unexpected argument '%s'", verb, argv[optind]);
+		return 0;
+	}
+	if (npos < 1)
+		return err_set(err, 0, "%s: no container id given", verb);
+	o->id = argv[optind++];
+	if (strcmp(verb, "kill") == 0 && optind < argc)
+		o->signal = argv[optind++];
+	if (optind < argc)
+		return err_set(err, 0, "%s: unexpected argument '%s'", verb, argv[optind]);
+	return 0;
+}
+
+/* ward's global options (runc's and crun's): the number of arguments they took. */
+static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+{
+	int i;
+
+	opts->oci.root = STATE_DEFAULT_ROOT;
+	for (i = 1; i < argc && str_has_prefix(argv[i], "--"); i++) {
+		static const char *const with_arg[] = {
+		    "--root", "--log", "--log-format", "--cgroup-manager", "--rootless", NULL};
+		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		size_t k;
+
+		if (strcmp(a, "--debug") == 0 || strcmp(a, "--systemd-cgroup") == 0)
+			continue;
+		for (k = 0; with_arg[k]; k++)
+			if (strlen(with_arg[k]) == nlen && strncmp(a, with_arg[k], nlen) == 0)
+				break;
+		if (!with_arg[k])
+			break; /* --help, --version, or a command's */
+		if (eq) {
+			val = eq + 1;
+		} else if (i + 1 < argc) {
+			val = argv[++i];
+		} else {
+			return err_set(err, 0, "option '%s' needs an argument", a);
+		}
+		if (k == 0) {
+			if (!*val)
+				return err_set(err, 0, "--root: empty directory");
+			opts->oci.root = val;
+		} else if (k == 1) {
+			opts->log_file = val;
+		} else if (k == 2) {
+			if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0)
+				return err_set(err, 0, "--log-format: unknown format '%s'", val);
+			opts->log_json = strcmp(val, "json") == 0;
+		}
+	}
+	return i - 1;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	const char *cmd;
+	int skip;
 
 	memset(opts, 0, sizeof(*opts));
 	spec_init(&opts->spec);
 	opts->command = CLI_HELP;
+	skip = parse_globals(argc, argv, opts, err);
+	if (skip < 0)
+		return skip;
+	/* the global options are gone: argv[1] is the command, as without them */
+	argc -= skip;
+	argv += skip;
 	if (argc < 2)
 		return 0;
 	cmd = argv[1];
+	for (size_t i = 0; oci_verbs[i]; i++)
+		if (strcmp(cmd, oci_verbs[i]) == 0)
+			return parse_oci(argc - 1, argv + 1, opts, err);
+	if (strcmp(cmd, "run") == 0 && oci_run(argc - 1, argv + 1))
+		return parse_oci(argc - 1, argv + 1, opts, err);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0)
 		return 0;
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {

@@ -3,10 +3,13 @@
  * main.c - ward's entry point: parse, dispatch, print the one error, exit.
  * The only place that prints errors and the only caller of exit().
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ward/caps.h"
@@ -15,8 +18,41 @@
 #include "ward/compare.h"
 #include "ward/error.h"
 #include "ward/inspect.h"
+#include "ward/oci.h"
 #include "ward/process.h"
+#include "ward/state.h"
 #include "ward/util.h"
+
+/* --log FILE and --log-format json: where engines read a runtime's errors */
+static const char *log_file;
+static bool log_json;
+
+static void log_to_file(const char *line)
+{
+	FILE *f = fopen(log_file, "ae");
+	char stamp[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!f)
+		return; /* stderr has the message already */
+	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	if (log_json) {
+		fputs("{\"level\":\"error\",\"msg\":\"", f);
+		for (const char *p = line; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				fputc('\\', f);
+			if ((unsigned char)*p < 0x20)
+				fprintf(f, "\\u%04x", (unsigned char)*p);
+			else
+				fputc(*p, f);
+		}
+		fprintf(f, "\",\"time\":\"%s\"}\n", stamp);
+	} else {
+		fprintf(f, "%s ward: %s\n", stamp, line);
+	}
+	(void)fclose(f);
+}
 
 static int fail(const struct ward_err *err)
 {
@@ -24,7 +60,82 @@ static int fail(const struct ward_err *err)
 
 	err_format(err, line, sizeof(line));
 	fprintf(stderr, "ward: %s\n", line);
+	if (log_file)
+		log_to_file(line);
 	return err_exit_status(err);
+}
+
+/* ward spec: a default config.json in the bundle directory, never over one */
+/* runc's convention for the OCI verbs: a failure exits 1 */
+static int fail_verb(struct ward_err *err)
+{
+	if (err->status == 0)
+		err->status = WARD_EXIT_FAIL;
+	return fail(err);
+}
+
+static int cmd_spec(const struct state_opts *o, struct ward_err *err)
+{
+	char *path = xasprintf("%s/config.json", o->bundle);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	FILE *f;
+	int r;
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			err_set(err, 0, "spec: '%s' exists already: not overwriting it", path);
+		else
+			err_set(err, errno, "spec: cannot create '%s'", path);
+		free(path);
+		return fail_verb(err);
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		free(path);
+		err_set(err, errno, "spec: cannot write");
+		return fail_verb(err);
+	}
+	r = oci_write_default(f, err);
+	if (fclose(f) != 0 && r == 0)
+		r = err_set(err, errno, "spec: cannot write '%s'", path);
+	if (r < 0)
+		(void)unlink(path);
+	free(path);
+	return r < 0 ? fail_verb(err) : 0;
+}
+
+static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
+{
+	const struct state_opts *o = &opts->oci;
+	const char *verb = opts->verb;
+	int r, status = 0;
+
+	if (strcmp(verb, "spec") == 0)
+		return cmd_spec(o, err);
+	if (strcmp(verb, "features") == 0)
+		r = oci_features(stdout, err);
+	else if (strcmp(verb, "list") == 0)
+		r = state_list(o, stdout, err);
+	else if (strcmp(verb, "state") == 0)
+		r = state_print(o, stdout, err);
+	else if (geteuid() != 0)
+		r = err_set(err, 0,
+			    "%s: ward needs root (rootless containers are not supported yet)",
+			    verb);
+	else if (strcmp(verb, "create") == 0)
+		r = state_create(o, err);
+	else if (strcmp(verb, "start") == 0)
+		r = state_start(o, err);
+	else if (strcmp(verb, "kill") == 0)
+		r = state_kill(o, err);
+	else if (strcmp(verb, "delete") == 0)
+		r = state_delete(o, err);
+	else
+		r = state_run(o, &status, err);
+	if (r < 0) /* ward run --bundle keeps Docker's 125 */
+		return strcmp(verb, "run") == 0 ? fail(err) : fail_verb(err);
+	return status;
 }
 
 static int cmd_run(struct cli_opts *opts, struct ward_err *err)
@@ -152,18 +263,24 @@ int main(int argc, char **argv)
 	struct cli_opts opts;
 	int status;
 
-	if (cli_parse(argc, argv, &opts, &err) < 0) {
+	int pr = cli_parse(argc, argv, &opts, &err);
+
+	log_file = opts.log_file;
+	log_json = opts.log_json;
+	if (pr < 0) {
 		status = fail(&err);
 	} else if (opts.help || opts.command == CLI_HELP) {
 		cli_usage(opts.command);
 		status = 0;
 	} else if (opts.command == CLI_VERSION) {
-		printf("ward version %s\n", WARD_VERSION);
+		printf("ward version %s\nspec: %s\n", WARD_VERSION, OCI_VERSION);
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);
 	} else if (opts.command == CLI_CLEANUP) {
 		status = cmd_cleanup(&err);
+	} else if (opts.command == CLI_OCI) {
+		status = cmd_oci(&opts, &err);
 	} else if (opts.command == CLI_COMPARE) {
 		status = cmd_compare(&opts, &err);
 	} else {

@@ -103,9 +103,9 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	for (size_t i = 0; i < src->nnamespaces; i++)
 		dst->namespaces[i].path = dup_or_null(src->namespaces[i].path);
 	dst->uid_mappings =
-		dup_array(src->uid_mappings, src->nuid_mappings, sizeof(*src->uid_mappings));
+	    dup_array(src->uid_mappings, src->nuid_mappings, sizeof(*src->uid_mappings));
 	dst->gid_mappings =
-		dup_array(src->gid_mappings, src->ngid_mappings, sizeof(*src->gid_mappings));
+	    dup_array(src->gid_mappings, src->ngid_mappings, sizeof(*src->gid_mappings));
 	copy_strv(&dst->sysctl, &src->sysctl);
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);

@@ -9,6 +9,7 @@
 
 #include "ward/error.h"
 #include "ward/spec.h"
+#include "ward/state.h"
 #include "ward/util.h"
 
 enum cli_command {
@@ -18,6 +19,8 @@ enum cli_command {
 	CLI_SECCOMP, /* ward seccomp check|explain|export|bench|dump */
 	CLI_COMPARE, /* ward compare [RUN OPTIONS] [--against OPT] ROOTFS [COMMAND] */
 	CLI_CLEANUP, /* ward cleanup: remove cgroups left by a SIGKILLed ward */
+	CLI_OCI,     /* the OCI runtime verbs: create, start, state, kill, delete, list, spec,
+			features, run --bundle (cli_opts.verb) */
 };
 
 struct cli_opts {
@@ -38,6 +41,11 @@ struct cli_opts {
 	char *bpf_file; /* bench: a raw BPF program */
 	bool strict;
 	bool json;
+	/* the OCI runtime verbs; the global options --root, --log, --log-format */
+	const char *verb;      /* "create", "start", ... */
+	struct state_opts oci; /* strings point into argv */
+	const char *log_file;  /* --log: errors are appended there too */
+	bool log_json;	       /* --log-format json */
 };
 
 /**

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * oci.h - OCI bundles: config.json (runtime-spec 1.x) -> the same struct
+ * container_spec that ward run's flags produce, and the default config.json
+ * that `ward spec` writes. Parsing is pure apart from checking the host paths
+ * the config names (root.path, bind sources, namespace paths, hook paths).
+ *
+ * Errors name the file and the field: "config.json: process.args: must be a
+ * non-empty array of strings".
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ward/error.h"
+#include "ward/spec.h"
+
+/* A config.json larger than this is not a config. */
+#define OCI_CONFIG_MAX (8u << 20)
+
+/* The runtime-spec version ward writes and reports. */
+#define OCI_VERSION "1.0.2"
+
+/**
+ * oci_parse() - parse config.json text into @spec.
+ * @json:   the text (need not be NUL-terminated)
+ * @bundle: the bundle directory; root.path and relative bind sources are
+ *          resolved against it
+ * @spec:   an initialised spec (spec_init()); filled in, Docker's defaults
+ *          replaced by what the config says (no capabilities, no seccomp
+ *          filter, the host's network unless linux.namespaces has "network"
+ *          when the config says nothing)
+ *
+ * Return: 0, or -EINVAL (or the errno of a failed path check) with @err
+ * naming the field: "process.cwd: must be an absolute path".
+ */
+int oci_parse(const char *json, size_t len, const char *bundle, struct container_spec *spec,
+	      struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * oci_load() - read @config (NULL: <bundle>/config.json) and oci_parse() it.
+ * Errors are prefixed with the config file's name as given ("config.json" for
+ * the default).
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int oci_load(const char *bundle, const char *config, struct container_spec *spec,
+	     struct ward_err *err) __attribute__((nonnull(1, 3, 4)));
+
+/**
+ * oci_check_supported() - refuse what the config asks for and the launcher
+ * cannot do yet (rather than silently running the container with less
+ * isolation than asked). Kept apart from parsing so the list shrinks as the
+ * launcher grows.
+ *
+ * Return: 0, or -ENOTSUP with @err naming the field.
+ */
+int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * oci_write_default() - the default config.json `ward spec` writes: Docker's
+ * default capabilities, masked and read-only paths, the standard mounts and
+ * namespaces, args ["sh"], root "rootfs".
+ *
+ * Return: 0, or -EIO with @err set.
+ */
+int oci_write_default(FILE *out, struct ward_err *err) __attribute__((nonnull));
+
+/** oci_features() - `ward features`: the runtime-spec features document. */
+int oci_features(FILE *out, struct ward_err *err) __attribute__((nonnull));
+
+/** oci_hook_name() - "prestart", "createRuntime", ... for enum spec_hook_kind. */
+const char *oci_hook_name(enum spec_hook_kind kind);

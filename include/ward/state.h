@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state.h - the OCI runtime command line's containers, across separate ward
+ * invocations: create, start, state, kill, delete, list, and run --bundle.
+ *
+ * Each container has a directory <root>/<id> (root: --root, default
+ * STATE_DEFAULT_ROOT), made with mkdir so that two creates of one id cannot
+ * both win. It holds:
+ *   state.json   ward's record (pid and its start time, bundle, cgroup paths,
+ *                annotations, creation time), replaced atomically by rename
+ *   config.json  the bundle's config as it was at create (for the hooks)
+ *   exec.fifo    while the container waits to be started: the container
+ *                blocks opening it for writing just before execve; `start`
+ *                opens it for reading, which releases it, and removes it
+ * The status is derived, never stored: no state.json yet is "creating"; a
+ * live init (same pid, same start time) is "created" while exec.fifo exists
+ * and "running" after; anything else is "stopped".
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "ward/error.h"
+
+#define STATE_DEFAULT_ROOT "/run/ward"
+#define STATE_ID_MAX	   64
+
+enum state_status {
+	STATE_CREATING,
+	STATE_CREATED,
+	STATE_RUNNING,
+	STATE_STOPPED,
+};
+
+/* The options of the OCI verbs, as the command line gives them. */
+struct state_opts {
+	const char *root; /* --root */
+	const char *id;
+	const char *bundle;   /* create/run: --bundle (default ".") */
+	const char *config;   /* run/create --config (crun): instead of <bundle>/config.json */
+	const char *pid_file; /* --pid-file */
+	const char *console_socket; /* --console-socket */
+	bool no_pivot;		    /* --no-pivot: accepted, ignored (ward always pivots) */
+	bool force;		    /* delete --force, kill --all */
+	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
+	bool json;		    /* list --format json */
+	bool quiet;		    /* list -q */
+};
+
+/** state_status_name() - "creating", "created", "running", "stopped". */
+const char *state_status_name(enum state_status s);
+
+/**
+ * state_valid_id() - whether @id may name a container: 1 to STATE_ID_MAX
+ * characters from [A-Za-z0-9_.-], not starting with '.' or '-'.
+ */
+bool state_valid_id(const char *id) __attribute__((nonnull));
+
+/**
+ * state_parse_signal() - "TERM", "SIGTERM", "sigterm" or "15".
+ * Return: the signal number, or -1.
+ */
+int state_parse_signal(const char *s) __attribute__((nonnull));
+
+/**
+ * state_create() - `ward create`: load the bundle, set the container up and
+ * leave it waiting for `ward start`; write the state and the pid file. ward
+ * then exits; the container is no child it waits for.
+ *
+ * On failure nothing is left: no state directory, process, mount or cgroup.
+ * Return: 0, or a negative errno with @err set.
+ */
+int state_create(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/** state_start() - `ward start`: release a created container; runs poststart hooks. */
+int state_start(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/** state_print() - `ward state`: the runtime-spec state JSON on @out. */
+int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** state_kill() - `ward kill ID [SIG]`: an error unless created or running. */
+int state_kill(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * state_delete() - `ward delete [--force]`: a running container needs
+ * --force (it is then killed); a created one is killed. Removes the
+ * cgroups and the state, then runs the poststop hooks.
+ */
+int state_delete(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/** state_list() - `ward list`: a table (runc's columns), ids only, or JSON. */
+int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * state_run() - `ward run --bundle DIR ID`: create, start and wait in the
+ * foreground, then delete.
+ * @status: the container's exit status (128+N for signal N)
+ */
+int state_run(const struct state_opts *o, int *status, struct ward_err *err)
+    __attribute__((nonnull));

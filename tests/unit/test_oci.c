@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_oci.c - config.json -> container_spec: every field of a full config,
+ * the defaults of a minimal one, and the exact message for each bad bundle in
+ * tests/data/oci/invalid.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+#include "ward/caps.h"
+#include "ward/oci.h"
+#include "ward/state.h"
+#include "ward/util.h"
+
+#define OCI_DATA UNIT_DATA_DIR "/oci"
+
+static char bundle[64];
+
+static void make_bundle(void)
+{
+	char path[128];
+
+	strcpy(bundle, "/tmp/ward-unit-oci-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(bundle));
+	snprintf(path, sizeof(path), "%s/rootfs", bundle);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+static void remove_bundle(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bundle);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Parse tests/data/oci/<rel> against the temporary bundle. */
+static int parse_fixture(const char *rel, struct container_spec *spec, struct ward_err *err)
+{
+	char path[512];
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	snprintf(path, sizeof(path), OCI_DATA "/%s", rel);
+	ck_assert_int_eq(read_file(path, 1 << 20, &text, &len, err), 0);
+	spec_init(spec);
+	r = oci_parse(text, len, bundle, spec, err);
+	free(text);
+	return r;
+}
+
+static bool has(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static uint64_t cap(const char *name)
+{
+	return 1ULL << caps_from_name(name);
+}
+
+START_TEST(test_minimal)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+	char root[PATH_MAX];
+
+	ck_assert_int_eq(parse_fixture("valid/minimal.json", &spec, &err), 0);
+	ck_assert(spec.oci.oci);
+	snprintf(root, sizeof(root), "%s/rootfs", bundle);
+	ck_assert_str_eq(spec.rootfs, root);
+	ck_assert_uint_eq(spec.argv.n, 1);
+	ck_assert_str_eq(spec.argv.v[0], "/bin/true");
+	ck_assert_uint_eq(spec.env.n, 0); /* OCI adds nothing */
+	ck_assert_str_eq(spec.cwd, "/");
+	ck_assert_uint_eq(spec.caps, 0); /* no capabilities unless listed */
+	ck_assert_int_eq(spec.seccomp_mode, SPEC_SECCOMP_UNCONFINED);
+	ck_assert_int_eq(spec.network, SPEC_NET_HOST); /* no network namespace asked for */
+	ck_assert_ptr_nonnull(spec.hostname);	       /* the host's, kept */
+	ck_assert(!spec.no_new_privs);
+	ck_assert(!spec.readonly_root);
+	ck_assert_uint_eq(spec.nmounts, 0);
+	ck_assert_int_eq(oci_check_supported(&spec, &err), 0);
+	spec_release(&spec);
+}
+END_TEST
+
+START_TEST(test_full)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+	const struct spec_oci *o;
+
+	ck_assert_msg(parse_fixture("valid/full.json", &spec, &err) == 0, "%s", err.msg);
+	o = &spec.oci;
+	ck_assert_uint_eq(spec.argv.n, 3);
+	ck_assert_str_eq(spec.argv.v[2], "echo hi");
+	ck_assert(has(&spec.env, "A=b=c"));
+	ck_assert_uint_eq(spec.uid, 1000);
+	ck_assert_uint_eq(spec.gid, 1001);
+	ck_assert_uint_eq(spec.ngroups, 2);
+	ck_assert_uint_eq(spec.groups[1], 6);
+	ck_assert(o->umask_set);
+	ck_assert_uint_eq(o->umask, 022);
+	ck_assert_uint_eq(spec.caps, cap("CAP_CHOWN") | cap("CAP_KILL") | cap("CAP_NET_RAW"));
+	ck_assert_uint_eq(o->caps_effective, cap("CAP_KILL"));
+	ck_assert_uint_eq(o->caps_permitted, cap("CAP_KILL") | cap("CAP_CHOWN"));
+	ck_assert_uint_eq(o->caps_inheritable, 0);
+	ck_assert_uint_eq(o->caps_ambient, cap("CAP_KILL"));
+	ck_assert_uint_eq(o->nrlimits, 2);
+	ck_assert_int_eq(o->rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(o->rlimits[0].soft, 1024);
+	ck_assert_uint_eq(o->rlimits[0].hard, 4096);
+	ck_assert_int_eq(o->rlimits[1].resource, RLIMIT_CORE);
+	ck_assert_uint_eq(o->rlimits[1].hard, UINT64_MAX);
+	ck_assert(spec.no_new_privs);
+	ck_assert(o->oom_score_adj_set);
+	ck_assert_int_eq(o->oom_score_adj, -500);
+	ck_assert(spec.readonly_root);
+	ck_assert_str_eq(spec.hostname, "box");
+
+	/* /proc, /dev and /sys/fs/cgroup are ward's own: not mounted twice */
+	ck_assert_uint_eq(spec.nmounts, 3);
+	ck_assert_int_eq(spec.mounts[0].kind, SPEC_MOUNT_BIND);
+	ck_assert_str_eq(spec.mounts[0].source, "/etc");
+	ck_assert_str_eq(spec.mounts[0].destination, "/data");
+	ck_assert_uint_eq(spec.mounts[0].flags, MS_RDONLY | MS_NOSUID);
+	ck_assert_int_eq(spec.mounts[1].kind, SPEC_MOUNT_BIND);	  /* no type, "bind" option */
+	ck_assert(str_has_prefix(spec.mounts[1].source, bundle)); /* relative to the bundle */
+	ck_assert_int_eq(spec.mounts[2].kind, SPEC_MOUNT_TMPFS);
+	ck_assert_str_eq(spec.mounts[2].data, "size=1m,mode=1777");
+	ck_assert_uint_eq(spec.mounts[2].flags, MS_NODEV);
+
+	ck_assert_uint_eq(o->nnamespaces, 6);
+	ck_assert_int_eq(o->namespaces[0].type, CLONE_NEWPID);
+	ck_assert_ptr_null(o->namespaces[0].path);
+	ck_assert_int_eq(spec.network, SPEC_NET_NONE);
+	ck_assert(o->masked_set);
+	ck_assert_uint_eq(o->masked_paths.n, 1);
+	ck_assert(o->readonly_set);
+	ck_assert_uint_eq(o->readonly_paths.n, 0);
+	ck_assert_uint_eq(o->rootfs_propagation, MS_SLAVE | MS_REC);
+	ck_assert_str_eq(o->cgroups_path, "/ward/test");
+	ck_assert(has(&o->sysctl, "net.ipv4.ip_forward=1"));
+
+	ck_assert_uint_eq(spec.resources.memory, 64 << 20);
+	ck_assert_int_eq(spec.resources.memory_swap, 128 << 20);
+	ck_assert_int_eq(spec.resources.pids, 100);
+	ck_assert_uint_eq(spec.resources.cpu_shares, 512);
+	ck_assert_uint_eq(spec.resources.cpu_quota_us, 50000);
+	ck_assert_uint_eq(spec.resources.cpu_period_us, 100000);
+	ck_assert_str_eq(spec.resources.cpuset_cpus, "0");
+
+	/* the seccomp object, as JSON text again, for the profile engine */
+	ck_assert_int_eq(spec.seccomp_mode, SPEC_SECCOMP_INLINE);
+	ck_assert_ptr_nonnull(strstr(spec.seccomp_json, "\"defaultAction\":\"SCMP_ACT_ERRNO\""));
+	ck_assert_uint_eq(strlen(spec.seccomp_json), spec.seccomp_json_len);
+
+	ck_assert_uint_eq(o->nhooks[SPEC_HOOK_POSTSTART], 1);
+	ck_assert_str_eq(o->hooks[SPEC_HOOK_POSTSTART][0].path, "/bin/true");
+	ck_assert_str_eq(o->hooks[SPEC_HOOK_POSTSTART][0].args.v[1], "x");
+	ck_assert_int_eq(o->hooks[SPEC_HOOK_POSTSTART][0].timeout, 5);
+	ck_assert_uint_eq(o->nhooks[SPEC_HOOK_POSTSTOP], 1);
+	/* args default to the path, as argv[0] */
+	ck_assert_str_eq(o->hooks[SPEC_HOOK_POSTSTOP][0].args.v[0], "/bin/true");
+	ck_assert_uint_eq(o->annotations.n, 4);
+	ck_assert_str_eq(o->annotations.v[0], "org.example.key");
+	ck_assert_str_eq(o->annotations.v[1], "value");
+
+	/* sysctl is parsed, but the launcher cannot apply it yet */
+	ck_assert_int_lt(oci_check_supported(&spec, &err), 0);
+	ck_assert_str_eq(err.msg, "config.json: linux.sysctl");
+	spec_release(&spec);
+}
+END_TEST
+
+static const struct {
+	const char *file;
+	const char *msg; /* exact; "%B" stands for the bundle directory */
+} invalid[] = {
+    {"version-missing", "ociVersion: is required"},
+    {"version-2", "ociVersion: unsupported version '2.0.0' (ward speaks 1.x)"},
+    {"process-missing", "process: is required"},
+    {"args-missing", "process.args: must be a non-empty array of strings"},
+    {"args-empty", "process.args: must be a non-empty array of strings"},
+    {"args-type", "process.args: must be a non-empty array of strings"},
+    {"env-type", "process.env: must be an array of strings"},
+    {"env-no-equals", "process.env: 'FOO' is not KEY=VALUE"},
+    {"cwd-missing", "process.cwd: must be an absolute path"},
+    {"cwd-relative", "process.cwd: must be an absolute path"},
+    {"user-missing", "process.user: must be an object with uid and gid"},
+    {"uid-negative", "process.user.uid: must be an integer from 0 to 4294967294"},
+    {"cap-unknown", "process.capabilities.bounding: unknown capability 'CAP_FOO'"},
+    {"cap-lowercase", "process.capabilities.effective: unknown capability 'cap_kill'"},
+    {"rlimit-unknown", "process.rlimits[0].type: unknown rlimit 'RLIMIT_FOO'"},
+    {"rlimit-soft-above-hard", "process.rlimits[0]: soft limit above the hard limit"},
+    {"oom-range", "process.oomScoreAdj: must be an integer from -1000 to 1000"},
+    {"root-missing", "root: is required (an object with a path)"},
+    {"root-nonexistent", "root.path: '/nonexistent-ward-rootfs' does not exist"},
+    {"root-path-type", "root.path: must be a string"},
+    {"ns-unknown", "linux.namespaces[0].type: unknown namespace type 'foo'"},
+    {"ns-twice", "linux.namespaces[1].type: namespace 'pid' given twice"},
+    {"ns-path-relative", "linux.namespaces[0].path: must be an absolute path"},
+    {"mount-relative", "mounts[0].destination: must be an absolute path"},
+    {"mount-type", "mounts[0].type: mount type 'nfs' on '/mnt' is not supported (bind and "
+		   "tmpfs are, and the standard /proc, /dev and /sys mounts)"},
+    {"mount-bind-missing", "mounts[0].source: '/nonexistent-ward-src' does not exist"},
+    {"sysctl-type", "linux.sysctl: 'kernel.x' must be a string"},
+    {"hook-relative", "hooks.prestart[0].path: must be an absolute path"},
+    {"annotations-type", "annotations: 'a' must be a string"},
+    {"propagation", "linux.rootfsPropagation: unknown propagation 'sideways'"},
+    {"top-array", "the document must be a JSON object"},
+};
+
+START_TEST(test_invalid)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "invalid/%s.json", invalid[_i].file);
+	ck_assert_int_lt(parse_fixture(rel, &spec, &err), 0);
+	ck_assert_msg(strcmp(err.msg, invalid[_i].msg) == 0, "%s:\n  expected: %s\n  actual:   %s",
+		      invalid[_i].file, invalid[_i].msg, err.msg);
+	spec_release(&spec);
+}
+END_TEST
+
+START_TEST(test_invalid_json)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+
+	ck_assert_int_lt(parse_fixture("invalid/not-json.json", &spec, &err), 0);
+	ck_assert(str_has_prefix(err.msg, "invalid JSON: "));
+	spec_release(&spec);
+	/* through the profile engine, the profile's own path in the message */
+	ck_assert_int_lt(parse_fixture("invalid/seccomp-action.json", &spec, &err), 0);
+	ck_assert_msg(str_has_prefix(err.msg, "linux.seccomp: "), "%s", err.msg);
+	ck_assert_ptr_nonnull(strstr(err.msg, "SCMP_ACT_NOPE"));
+	spec_release(&spec);
+}
+END_TEST
+
+/* oci_load(): the file name in front, and a missing config.json. */
+START_TEST(test_load)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+	char path[256], msg[512];
+	FILE *f;
+
+	spec_init(&spec);
+	ck_assert_int_lt(oci_load(bundle, NULL, &spec, &err), 0);
+	snprintf(msg, sizeof(msg), "config.json: '%s/config.json' does not exist", bundle);
+	ck_assert_str_eq(err.msg, msg);
+	spec_release(&spec);
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+	      "\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"args\":{}}}",
+	      f);
+	fclose(f);
+	spec_init(&spec);
+	ck_assert_int_lt(oci_load(bundle, NULL, &spec, &err), 0);
+	ck_assert_str_eq(err.msg,
+			 "config.json: process.args: must be a non-empty array of strings");
+	spec_release(&spec);
+
+	spec_init(&spec);
+	ck_assert_int_lt(oci_load("/nonexistent-ward-bundle", NULL, &spec, &err), 0);
+	ck_assert_str_eq(err.msg, "bundle '/nonexistent-ward-bundle' does not exist");
+	spec_release(&spec);
+}
+END_TEST
+
+/* What `ward spec` writes parses back into Docker's defaults. */
+START_TEST(test_default_roundtrip)
+{
+	struct container_spec spec;
+	struct ward_err err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(oci_write_default(f, &err), 0);
+	fclose(f);
+	spec_init(&spec);
+	ck_assert_msg(oci_parse(buf, len, bundle, &spec, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(spec.caps, caps_docker_default());
+	ck_assert_uint_eq(spec.oci.caps_effective, caps_docker_default());
+	ck_assert(spec.no_new_privs);
+	ck_assert(spec.readonly_root);
+	ck_assert_str_eq(spec.argv.v[0], "sh");
+	ck_assert_uint_eq(spec.nmounts, 0); /* all standard */
+	ck_assert(has(&spec.oci.masked_paths, "/proc/kcore"));
+	ck_assert(has(&spec.oci.readonly_paths, "/proc/sys"));
+	ck_assert_int_eq(spec.network, SPEC_NET_NONE);
+	ck_assert_int_eq(oci_check_supported(&spec, &err), 0);
+	spec_release(&spec);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_ids_and_signals)
+{
+	ck_assert(state_valid_id("abc"));
+	ck_assert(state_valid_id("a-b_c.d9"));
+	ck_assert(!state_valid_id(""));
+	ck_assert(!state_valid_id("a/b"));
+	ck_assert(!state_valid_id(".."));
+	ck_assert(!state_valid_id("-x"));
+	ck_assert(!state_valid_id("a b"));
+	ck_assert(
+	    !state_valid_id("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	ck_assert_int_eq(state_parse_signal("TERM"), 15);
+	ck_assert_int_eq(state_parse_signal("SIGKILL"), 9);
+	ck_assert_int_eq(state_parse_signal("sigusr1"), 10);
+	ck_assert_int_eq(state_parse_signal("9"), 9);
+	ck_assert_int_eq(state_parse_signal("0"), -1);
+	ck_assert_int_eq(state_parse_signal("NOPE"), -1);
+	ck_assert_int_eq(state_parse_signal("99"), -1);
+}
+END_TEST
+
+Suite *oci_suite(void)
+{
+	Suite *s = suite_create("oci");
+	TCase *tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, make_bundle, remove_bundle);
+	tcase_set_timeout(tc, UNIT_TIMEOUT);
+	tcase_add_test(tc, test_minimal);
+	tcase_add_test(tc, test_full);
+	tcase_add_loop_test(tc, test_invalid, 0, (int)(sizeof(invalid) / sizeof(invalid[0])));
+	tcase_add_test(tc, test_invalid_json);
+	tcase_add_test(tc, test_load);
+	tcase_add_test(tc, test_default_roundtrip);
+	tcase_add_test(tc, test_ids_and_signals);
+	suite_add_tcase(s, tc);
+	return s;
+}
