@@ -9,11 +9,13 @@
 #  (a) BPF instructions executed per allowed syscall for Docker's default
 #      profile: ward's compiled filter, and the filters runc and crun really
 #      load (dumped from a running container with `ward seccomp dump`);
-#  (b) start-up time with hyperfine: ward (warm and cold filter cache), runc,
-#      crun and the floor (unshare + chroot + exec);
-#  (c) peak RSS of each launcher (GNU time).
-# Needs root. Installs runc, crun, hyperfine and time from Debian when missing
-# (apt-get); a tool that cannot be had is skipped and the report says so.
+#  (b) start-up time with hyperfine: ward (warm and cold filter cache, and warm
+#      with cgroup limits), runc, crun and the floor (unshare + chroot + exec);
+#  (c) peak RSS of each launcher (GNU time);
+#  (d) docs/benchmarks.png, a chart of (a) and (b), with gnuplot (docs/plot.gp).
+# Needs root. Installs runc, crun, hyperfine, time and gnuplot-nox from Debian
+# when missing (apt-get); a tool that cannot be had is skipped and the report
+# says so.
 # Not part of the test suite: timings are not tests.
 set -euo pipefail
 
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	-h | --help)
-		sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) die "unknown argument '$1'" ;;
@@ -101,6 +103,15 @@ if [ -x /usr/bin/time ] || need time /usr/bin/time; then
 	have_time=1
 else
 	skipped+=("peak RSS: GNU time not installable")
+fi
+have_gnuplot=0
+if [ "$write" -eq 1 ]; then
+	if need gnuplot-nox gnuplot; then
+		have_gnuplot=1
+	else
+		note "WARNING: gnuplot not installable (apt-get install gnuplot-nox failed): no chart"
+		skipped+=("chart: gnuplot not installable, docs/benchmarks.png NOT refreshed")
+	fi
 fi
 
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
@@ -235,14 +246,23 @@ declare -A median
 warm=$work/cache-warm
 cold=$work/cache-cold
 ward_cmd="$ward run $rootfs /usr/bin/ward-testhelper true"
+limits="--memory 256m --pids-limit 100 --cpus 1"
+ward_limits_cmd="$ward run $limits $rootfs /usr/bin/ward-testhelper true"
 floor_cmd="unshare --mount --pid --uts --ipc --net --cgroup --fork chroot $rootfs /usr/bin/ward-testhelper true"
 runc_cmd="runc --root $runc_root run --bundle $work/b-true $id_runc-t"
 crun_cmd="crun --root $crun_root ${crun_flags[*]} run --bundle $work/b-true $id_crun-t"
 if [ "$have_hyperfine" -eq 1 ]; then
 	# -N: no intermediate shell, whose start-up would blur the differences
 	hf=(hyperfine --style none -N --runs "$runs" --warmup "$warmup")
+	limits_run=()
+	# shellcheck disable=SC2086 # the command is a word list on purpose
+	if WARD_CACHE_DIR=$warm $ward_limits_cmd >/dev/null 2>"$work/limits.err"; then
+		limits_run=(-n ward-limits "$ward_limits_cmd")
+	else
+		skipped+=("ward with cgroup limits: failed on this host ($(head -n1 "$work/limits.err"))")
+	fi
 	WARD_CACHE_DIR=$warm "${hf[@]}" --export-json "$work/hf-warm.json" \
-		-n floor "$floor_cmd" -n ward "$ward_cmd" >/dev/null
+		-n floor "$floor_cmd" -n ward "$ward_cmd" "${limits_run[@]}" >/dev/null
 	# cold: an empty cache directory before every run
 	WARD_CACHE_DIR=$cold "${hf[@]}" --export-json "$work/hf-cold.json" \
 		--prepare "rm -rf $cold" -n ward-cold "$ward_cmd" >/dev/null
@@ -313,14 +333,15 @@ report() {
 	echo
 	echo "| command | median (ms) | ward (warm)/this |"
 	echo "|---|---|---|"
-	for n in floor ward ward-cold runc crun; do
+	for n in floor ward ward-limits ward-cold runc crun; do
 		[ -n "${median[$n]:-}" ] || continue
 		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
 	done
 	echo
 	echo "- floor: \`unshare --mount --pid --uts --ipc --net --cgroup --fork chroot ROOTFS ...\`"
 	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory removed before each run"
-	echo "- runc, crun: \`run\` of a bundle on the same rootfs with the same namespaces and profile, in the foreground"
+	echo "- ward-limits: warm cache, with cgroup limits \`$limits\` (cgroup$([ "$crun_hybrid" -eq 0 ] || echo ' hybrid: v1 controllers plus the v2 hierarchy'))"
+	echo "- runc, crun (no limits): \`run\` of a bundle on the same rootfs with the same namespaces and profile, in the foreground"
 	[ "$crun_hybrid" -eq 0 ] || echo "- crun: hybrid cgroup host, so crun ran under \`unshare -m\` with /sys/fs/cgroup/unified bind-mounted over /sys/fs/cgroup and \`--cgroup-manager=disabled\` (no cgroup set-up: this flatters crun)"
 	echo
 	echo "### Peak RSS of the launcher (GNU time %M, largest of 3 runs, KiB)"
@@ -332,6 +353,10 @@ report() {
 		echo "| $n | ${rss[$n]} | $(ratio "${rss[ward]:-}" "${rss[$n]}") |"
 	done
 	echo
+	if [ "$chart" -eq 1 ]; then
+		echo "![Start-up medians and BPF instructions per allowed syscall](benchmarks.png)"
+		echo
+	fi
 	if [ "${#skipped[@]}" -gt 0 ]; then
 		echo "Skipped:"
 		for n in "${skipped[@]}"; do echo "- $n"; done
@@ -339,6 +364,31 @@ report() {
 		echo "Nothing was skipped."
 	fi
 }
+
+# ---- (d) chart ---------------------------------------------------------------------------------
+
+chart=0
+if [ "$have_gnuplot" -eq 1 ]; then
+	: >"$work/startup.dat"
+	for n in floor ward ward-limits ward-cold crun runc; do
+		[ -z "${median[$n]:-}" ] || echo "$n ${median[$n]}" >>"$work/startup.dat"
+	done
+	: >"$work/bpf.dat"
+	for n in ward runc crun; do
+		[ -z "${mean[$n]:-}" ] || echo "$n ${mean[$n]} ${worst[$n]}" >>"$work/bpf.dat"
+	done
+	sub="$(date -u '+%Y-%m-%d'), $(nproc) CPUs, kernel $(uname -r)"
+	if [ ! -s "$work/startup.dat" ]; then
+		note "WARNING: no start-up figures: no chart"
+		skipped+=("chart: no start-up figures, docs/benchmarks.png NOT refreshed")
+	elif gnuplot -e "startup='$work/startup.dat'; bpf='$work/bpf.dat'; out='$work/chart.png'; subtitle='$sub'" \
+		"$root/docs/plot.gp" 2>"$work/gnuplot.err"; then
+		chart=1
+	else
+		note "WARNING: gnuplot failed: $(head -n3 "$work/gnuplot.err")"
+		skipped+=("chart: gnuplot failed, docs/benchmarks.png NOT refreshed")
+	fi
+fi
 
 out=$(report)
 echo "$out"
@@ -358,4 +408,8 @@ if [ "$write" -eq 1 ]; then
 		!skip { print }' "$doc" >"$work/doc.new"
 	cat "$work/doc.new" >"$doc"
 	note "wrote $doc"
+	if [ "$chart" -eq 1 ]; then
+		cp "$work/chart.png" "$root/docs/benchmarks.png"
+		note "wrote $root/docs/benchmarks.png"
+	fi
 fi
