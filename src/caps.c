@@ -49,6 +49,19 @@ uint64_t caps_bounding(void)
 	return m;
 }
 
+bool caps_have(int cap)
+{
+	cap_t c = cap_get_proc();
+	cap_flag_value_t v = CAP_CLEAR;
+
+	if (!c)
+		return false;
+	if (cap_get_flag(c, (cap_value_t)cap, CAP_EFFECTIVE, &v) < 0)
+		v = CAP_CLEAR;
+	cap_free(c);
+	return v == CAP_SET;
+}
+
 int caps_from_name(const char *name)
 {
 	char canon[64];
@@ -142,7 +155,25 @@ int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *o
 
 int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
 {
-	uint64_t missing = keep & ~caps_bounding();
+	struct caps_sets sets = {
+	    .bounding = keep, .effective = keep, .permitted = keep, .inheritable = 0, .ambient = 0};
+
+	return caps_prepare_sets(plan, &sets, err);
+}
+
+int caps_prepare_sets(struct caps_plan *plan, const struct caps_sets *sets, struct ward_err *err)
+{
+	uint64_t all =
+	    sets->bounding | sets->effective | sets->permitted | sets->inheritable | sets->ambient;
+	uint64_t missing = all & ~caps_bounding();
+	const struct {
+		cap_flag_t flag;
+		uint64_t set;
+	} flags[] = {
+	    {CAP_PERMITTED, sets->permitted},
+	    {CAP_EFFECTIVE, sets->effective},
+	    {CAP_INHERITABLE, sets->inheritable},
+	};
 	cap_t c = NULL;
 	int last = last_cap();
 
@@ -161,17 +192,20 @@ int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
 	for (int i = 0; i <= last; i++) {
 		cap_value_t v = i;
 
-		if (!(keep & BIT(i)))
-			continue;
-		if (cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-		    cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0) {
-			int e = errno;
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+			if (!(flags[k].set & BIT(i)))
+				continue;
+			if (cap_set_flag(c, flags[k].flag, 1, &v, CAP_SET) < 0) {
+				int e = errno;
 
-			cap_free(c);
-			return err_set(err, e, "cannot prepare capability '%s'", caps_name(i));
+				cap_free(c);
+				return err_set(err, e, "cannot prepare capability '%s'",
+					       caps_name(i));
+			}
 		}
 	}
-	plan->keep = keep;
+	plan->keep = sets->bounding;
+	plan->ambient = sets->ambient;
 	plan->state = c;
 	plan->last_cap = last;
 	return 0;
@@ -196,6 +230,14 @@ int caps_apply(const struct caps_plan *plan, struct ward_err *err)
 	/* Docker gives no ambient capabilities; clear any we inherited */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return err_set(err, errno, "cannot clear the ambient capabilities");
+	/* an OCI config's ambient set: each one is already permitted and inheritable */
+	for (int i = 0; i <= plan->last_cap; i++) {
+		if (!(plan->ambient & BIT(i)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)i, 0, 0) < 0)
+			return err_set(err, errno, "cannot raise ambient capability '%s'",
+				       caps_name(i));
+	}
 	return 0;
 }
 

@@ -124,6 +124,20 @@ static int remount_ro(int rootfd, const char *path, struct ward_err *err)
 	return 0;
 }
 
+/* config.json's propagation option for the mount now at @path (inside the root). */
+static int set_propagation(int rootfd, const char *path, unsigned long propagation,
+			   struct ward_err *err)
+{
+	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH, 0);
+	struct fdpath p;
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", path);
+	if (mount(NULL, fdpath(&p, fd), NULL, propagation, NULL) < 0)
+		return err_set(err, errno, "cannot set the propagation of '%s'", path);
+	return 0;
+}
+
 static int mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
 			 unsigned long flags, const char *data, bool dir, struct ward_err *err)
 {
@@ -238,21 +252,37 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec, stru
 			if (r == 0 && (m->flags & MS_RDONLY))
 				r = remount_ro(rootfd, m->destination, err);
 		}
+		if (r == 0 && m->propagation)
+			r = set_propagation(rootfd, m->destination, m->propagation, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int mask_paths(int rootfd, struct ward_err *err)
+/* config.json's list when it gives one (maybe empty), else Docker's. */
+static const char *const *path_list(bool set, const struct strv *sv, const char *const *docker)
+{
+	static const char *const none[] = {NULL};
+
+	if (!set)
+		return docker;
+	return sv->n ? (const char *const *)sv->v : none;
+}
+
+static int mask_paths(int rootfd, const struct container_spec *spec, struct ward_err *err)
 {
 	cleanup_close int null = sys_open_in_root(rootfd, "/dev/null", O_PATH, 0);
+	const char *const *masked =
+	    path_list(spec->oci.masked_set, &spec->oci.masked_paths, mnt_masked_paths);
+	const char *const *readonly =
+	    path_list(spec->oci.readonly_set, &spec->oci.readonly_paths, mnt_readonly_paths);
 	struct fdpath src, dst;
 
 	if (null < 0)
 		return err_set(err, errno, "cannot open '/dev/null'");
-	for (size_t i = 0; mnt_masked_paths[i]; i++) {
-		const char *path = mnt_masked_paths[i];
+	for (size_t i = 0; masked[i]; i++) {
+		const char *path = masked[i];
 		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
 		struct stat st;
 		int r;
@@ -268,8 +298,8 @@ static int mask_paths(int rootfd, struct ward_err *err)
 		if (r < 0)
 			return err_set(err, errno, "cannot mask '%s'", path);
 	}
-	for (size_t i = 0; mnt_readonly_paths[i]; i++) {
-		const char *path = mnt_readonly_paths[i];
+	for (size_t i = 0; readonly[i]; i++) {
+		const char *path = readonly[i];
 		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
 		int r;
 
@@ -282,6 +312,39 @@ static int mask_paths(int rootfd, struct ward_err *err)
 		r = remount_ro(rootfd, path, err);
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+/*
+ * linux.sysctl, "key=value" each, checked in the parent (namespaced keys only,
+ * no '/' and no empty component): the key's dots become /proc/sys/ slashes.
+ */
+static int set_sysctls(int rootfd, const struct strv *sysctl, struct ward_err *err)
+{
+	for (size_t i = 0; i < sysctl->n; i++) {
+		const char *kv = sysctl->v[i], *eq = strchr(kv, '=');
+		char path[PATH_MAX];
+		cleanup_close int fd = -1;
+		size_t klen, vlen;
+		int n;
+
+		if (!eq)
+			continue; /* spec_oci says "key=value"; the parser made it so */
+		klen = (size_t)(eq - kv);
+		n = snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)klen, kv);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return err_set(err, ENAMETOOLONG, "sysctl '%.*s'", (int)klen, kv);
+		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = sys_open_in_root(rootfd, path, O_WRONLY | O_NOFOLLOW, 0);
+		if (fd < 0)
+			return err_set(err, errno, "cannot open sysctl '%.*s'", (int)klen, kv);
+		vlen = strlen(eq + 1);
+		if (write(fd, eq + 1, vlen) != (ssize_t)vlen)
+			return err_set(err, errno, "cannot set sysctl '%.*s' to '%s'", (int)klen,
+				       kv, eq + 1);
 	}
 	return 0;
 }
@@ -318,6 +381,10 @@ int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
 	/* nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_set(err, errno, "cannot make '/' a slave mount");
+	/* linux.rootfsPropagation: only ever less propagation than that (shared is refused) */
+	if (spec->oci.rootfs_propagation &&
+	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)
+		return err_set(err, errno, "cannot set the propagation of '/' (rootfsPropagation)");
 	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);
 	rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -326,6 +393,10 @@ int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
 
 	r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
 			  true, err);
+	if (r < 0)
+		return r;
+	/* through the container's own /proc, before /proc/sys is made read-only */
+	r = set_sysctls(rootfd, &spec->oci.sysctl, err);
 	if (r < 0)
 		return r;
 	r = setup_dev(rootfd, err);
@@ -337,7 +408,7 @@ int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
 	r = setup_user_mounts(rootfd, spec, err);
 	if (r < 0)
 		return r;
-	r = mask_paths(rootfd, err);
+	r = mask_paths(rootfd, spec, err);
 	if (r < 0)
 		return r;
 	/* Docker creates a missing working directory */

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ns.c - namespace flags, hostname, and the loopback interface. */
+/*
+ * ns.c - namespace flags, joining namespaces by path, hostname, and the
+ * loopback interface.
+ */
 #include "ward/ns.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
@@ -12,14 +17,152 @@
 
 #include "ward/cleanup.h"
 
+/* The namespaces a config may join by path, and their names for messages. */
+static const struct {
+	int type;
+	const char *name;
+} joinable[] = {
+    {CLONE_NEWPID, "pid"}, {CLONE_NEWNET, "network"},	{CLONE_NEWIPC, "ipc"},
+    {CLONE_NEWUTS, "uts"}, {CLONE_NEWCGROUP, "cgroup"},
+};
+
+static const char *joinable_name(int type)
+{
+	for (size_t i = 0; i < sizeof(joinable) / sizeof(joinable[0]); i++)
+		if (joinable[i].type == type)
+			return joinable[i].name;
+	return NULL;
+}
+
+static const struct spec_namespace *listed(const struct container_spec *spec, int type)
+{
+	for (size_t i = 0; i < spec->oci.nnamespaces; i++)
+		if (spec->oci.namespaces[i].type == type)
+			return &spec->oci.namespaces[i];
+	return NULL;
+}
+
+bool ns_is_new(const struct container_spec *spec, int type)
+{
+	const struct spec_namespace *ns;
+
+	if (!spec->oci.oci) {
+		if (type == CLONE_NEWNET)
+			return spec->network == SPEC_NET_NONE;
+		return type == CLONE_NEWNS || type == CLONE_NEWPID || type == CLONE_NEWUTS ||
+		       type == CLONE_NEWIPC || type == CLONE_NEWCGROUP;
+	}
+	/* ward builds the container's mount tree in a mount namespace of its own, always */
+	if (type == CLONE_NEWNS)
+		return true;
+	ns = listed(spec, type);
+	return ns && !ns->path;
+}
+
+bool ns_is_joined(const struct container_spec *spec, int type)
+{
+	const struct spec_namespace *ns = spec->oci.oci ? listed(spec, type) : NULL;
+
+	return ns && ns->path;
+}
+
 unsigned long ns_clone_flags(const struct container_spec *spec)
 {
 	/* not CLONE_NEWCGROUP: see ns_enter_cgroup() */
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	static const int types[] = {CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS, CLONE_NEWIPC,
+				    CLONE_NEWNET};
+	unsigned long flags = 0;
 
-	if (spec->network == SPEC_NET_NONE)
-		flags |= CLONE_NEWNET;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (ns_is_new(spec, types[i]))
+			flags |= (unsigned long)types[i];
 	return flags;
+}
+
+void ns_plan_init(struct ns_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->pid_fd = -1;
+	plan->self_pid_fd = -1;
+}
+
+int ns_prepare(struct ns_plan *plan, const struct container_spec *spec, struct ward_err *err)
+{
+	ns_plan_init(plan);
+	for (size_t i = 0; spec->oci.oci && i < spec->oci.nnamespaces; i++) {
+		const struct spec_namespace *ns = &spec->oci.namespaces[i];
+		const char *name = joinable_name(ns->type);
+		int fd, type;
+
+		if (!ns->path)
+			continue;
+		if (!name)
+			return err_set(err, ENOTSUP,
+				       "joining a namespace of this type ('%s') is not supported "
+				       "(ward joins pid, network, ipc, uts and cgroup namespaces)",
+				       ns->path);
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(err, errno, "cannot open the %s namespace '%s'", name,
+				       ns->path);
+		/* the kernel would only say EINVAL at setns time, in the child */
+		type = ioctl(fd, NS_GET_NSTYPE);
+		if (type != ns->type) {
+			int e = type < 0 ? errno : 0;
+
+			close(fd);
+			return err_set(err, e, "'%s' is not a %s namespace", ns->path, name);
+		}
+		if (ns->type == CLONE_NEWPID) {
+			plan->pid_fd = fd;
+			continue;
+		}
+		plan->fd[plan->n] = fd;
+		plan->type[plan->n] = ns->type;
+		plan->n++;
+	}
+	if (plan->pid_fd >= 0) {
+		plan->self_pid_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (plan->self_pid_fd < 0)
+			return err_set(err, errno, "cannot open ward's own pid namespace");
+	}
+	return 0;
+}
+
+void ns_plan_release(struct ns_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		close(plan->fd[i]);
+	if (plan->pid_fd >= 0)
+		close(plan->pid_fd);
+	if (plan->self_pid_fd >= 0)
+		close(plan->self_pid_fd);
+	ns_plan_init(plan);
+}
+
+int ns_pid_enter(const struct ns_plan *plan, struct ward_err *err)
+{
+	if (plan->pid_fd >= 0 && setns(plan->pid_fd, CLONE_NEWPID) < 0)
+		return err_set(err, errno, "cannot join the pid namespace");
+	return 0;
+}
+
+int ns_pid_leave(const struct ns_plan *plan, struct ward_err *err)
+{
+	if (plan->self_pid_fd >= 0 && setns(plan->self_pid_fd, CLONE_NEWPID) < 0)
+		return err_set(err, errno, "cannot return to ward's own pid namespace");
+	return 0;
+}
+
+int ns_join(const struct ns_plan *plan, struct ward_err *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		if (setns(plan->fd[i], plan->type[i]) < 0)
+			return err_set(err, errno, "cannot join the %s namespace",
+				       joinable_name(plan->type[i]));
+		close(plan->fd[i]); /* nothing after this needs it; CLOEXEC anyway */
+	}
+	return 0;
 }
 
 int ns_set_hostname(const char *hostname, struct ward_err *err)

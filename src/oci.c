@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -199,6 +200,14 @@ static const struct {
     {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
+const char *oci_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "RLIMIT_?";
+}
+
 static int parse_rlimits(yajl_val process, struct spec_oci *o, struct ward_err *err)
 {
 	yajl_val v = get(process, "rlimits");
@@ -269,6 +278,28 @@ static int parse_capset(yajl_val caps, const char *key, uint64_t *out, struct wa
 			return err_set(err, 0, "%s: unknown capability '%s'", field, name);
 		*out |= 1ULL << c;
 	}
+	return 0;
+}
+
+/*
+ * The kernel's rules between the sets, checked here so a bad config names its
+ * field (capset would refuse them). An ambient capability that is not both
+ * permitted and inheritable is left to the launcher, which skips it as runc
+ * and crun do.
+ */
+static int check_capsets(const struct container_spec *spec, struct ward_err *err)
+{
+	const struct spec_oci *o = &spec->oci;
+	static const char *const base = "process.capabilities";
+	uint64_t bad_eff = o->caps_effective & ~o->caps_permitted;
+	uint64_t bad_inh = o->caps_inheritable & ~spec->caps;
+
+	if (bad_eff)
+		return err_set(err, 0, "%s.effective: '%s' is not in the permitted set", base,
+			       caps_name(__builtin_ctzll(bad_eff)));
+	if (bad_inh)
+		return err_set(err, 0, "%s.inheritable: '%s' is not in the bounding set", base,
+			       caps_name(__builtin_ctzll(bad_inh)));
 	return 0;
 }
 
@@ -364,7 +395,7 @@ static int parse_process(yajl_val process, struct container_spec *spec, struct w
 	    parse_capset(caps, "inheritable", &spec->oci.caps_inheritable, err) < 0 ||
 	    parse_capset(caps, "ambient", &spec->oci.caps_ambient, err) < 0)
 		return -EINVAL;
-	return 0;
+	return check_capsets(spec, err);
 }
 
 /* ---- root, mounts ------------------------------------------------------------ */
@@ -469,12 +500,14 @@ static bool is_standard_mount(const char *dst, const char *type)
 	return false;
 }
 
+#define MS_PROPAGATION (MS_PRIVATE | MS_SHARED | MS_SLAVE | MS_UNBINDABLE)
+
 static int parse_mount(yajl_val m, size_t i, const char *bundle, struct container_spec *spec,
 		       struct ward_err *err)
 {
 	const char *dst = NULL, *type = NULL, *src = NULL;
 	char field[FIELD_MAX], data[1024] = "";
-	unsigned long flags = 0;
+	unsigned long flags = 0, propagation = 0;
 	struct strv opts = {0};
 	struct spec_mount *sm;
 	struct stat st;
@@ -502,7 +535,9 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 		for (j = 0; j < n; j++)
 			if (strcmp(opts.v[k], mount_flags[j].name) == 0)
 				break;
-		if (j < n) {
+		if (j < n && (mount_flags[j].set & MS_PROPAGATION)) {
+			propagation = mount_flags[j].set; /* the last one wins */
+		} else if (j < n) {
 			flags = (flags | mount_flags[j].set) & ~mount_flags[j].clear;
 		} else {
 			size_t used = strlen(data);
@@ -543,6 +578,7 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 		sm->destination = xstrdup(dst);
 		/* the mount module binds recursively and applies ro; other flags are kept */
 		sm->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+		sm->propagation = propagation;
 		return 0;
 	}
 	if (strcmp(type, "tmpfs") == 0) {
@@ -555,6 +591,7 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 		sm->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 				     MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME);
 		sm->data = data[0] ? xstrdup(data) : NULL;
+		sm->propagation = propagation;
 		return 0;
 	}
 	return err_set(err, 0,
@@ -1021,6 +1058,7 @@ int oci_parse(const char *json, size_t len, const char *bundle, struct container
 		return -EINVAL;
 	if (hostname && strlen(hostname) > HOST_NAME_MAX)
 		return bad(err, "hostname", "is longer than 64 bytes");
+	spec->oci.hostname_set = hostname && *hostname;
 	if (!hostname || !*hostname) {
 		/* no hostname: the new UTS namespace keeps the host's */
 		if (gethostname(host, sizeof(host)) < 0)
@@ -1056,27 +1094,129 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	return 0;
 }
 
+/* linux.sysctl keys that belong to a namespace, and the one they need */
+static const struct {
+	const char *prefix; /* a whole key, or a prefix when it ends in '.' or '*' */
+	int ns;
+} namespaced_sysctls[] = {
+    {"net.", CLONE_NEWNET},	  {"kernel.shm*", CLONE_NEWIPC}, {"kernel.msg*", CLONE_NEWIPC},
+    {"kernel.sem", CLONE_NEWIPC}, {"fs.mqueue.", CLONE_NEWIPC},
+};
+
+static bool has_ns(const struct spec_oci *o, int type)
+{
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		if (o->namespaces[i].type == type)
+			return true;
+	return false;
+}
+
+/* dot-separated, no empty component and no '/': it becomes a path under /proc/sys */
+static bool valid_sysctl_name(const char *key, size_t len)
+{
+	if (!len || key[0] == '.' || key[len - 1] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (key[i] == '/' || (key[i] == '.' && key[i + 1] == '.'))
+			return false;
+	return true;
+}
+
+static int check_sysctl(const struct spec_oci *o, const char *kv, struct ward_err *err)
+{
+	size_t klen = strcspn(kv, "="),
+	       n = sizeof(namespaced_sysctls) / sizeof(namespaced_sysctls[0]);
+	size_t k;
+
+	if (!valid_sysctl_name(kv, klen))
+		return err_set(err, 0, "config.json: linux.sysctl: '%.*s' is not a sysctl name",
+			       (int)klen, kv);
+	for (k = 0; k < n; k++) {
+		const char *p = namespaced_sysctls[k].prefix;
+		size_t plen = strlen(p);
+
+		if (p[plen - 1] == '*'	 ? strncmp(kv, p, plen - 1) == 0
+		    : p[plen - 1] == '.' ? strncmp(kv, p, plen) == 0
+					 : klen == plen && strncmp(kv, p, plen) == 0)
+			break;
+	}
+	if (k == n)
+		return err_set(
+		    err, 0,
+		    "config.json: linux.sysctl: '%.*s' is not namespaced (ward sets only "
+		    "net.*, kernel.shm*, kernel.msg*, kernel.sem and fs.mqueue.*)",
+		    (int)klen, kv);
+	if (!has_ns(o, namespaced_sysctls[k].ns))
+		return err_set(err, 0,
+			       "config.json: linux.sysctl: '%.*s' needs a %s namespace of the "
+			       "container's own (it would change the host's)",
+			       (int)klen, kv, ns_name(namespaced_sysctls[k].ns));
+	return 0;
+}
+
+/* Raising a hard limit needs CAP_SYS_RESOURCE, which ward may lack even as root. */
+static int check_rlimits(const struct spec_oci *o, struct ward_err *err)
+{
+	bool can_raise = caps_have(CAP_SYS_RESOURCE);
+
+	for (size_t i = 0; i < o->nrlimits; i++) {
+		const struct spec_rlimit *rl = &o->rlimits[i];
+		struct rlimit cur;
+
+		if (getrlimit(rl->resource, &cur) < 0)
+			return err_set(err, errno, "config.json: process.rlimits: cannot read %s",
+				       oci_rlimit_name(rl->resource));
+		if (rl->hard > cur.rlim_max && !can_raise)
+			return err_set(err, 0,
+				       "config.json: process.rlimits: %s: the hard limit %llu is "
+				       "above ward's own (%llu), and raising it needs "
+				       "CAP_SYS_RESOURCE",
+				       oci_rlimit_name(rl->resource), (unsigned long long)rl->hard,
+				       (unsigned long long)cur.rlim_max);
+	}
+	return 0;
+}
+
 int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 {
+	static const int joinable =
+	    CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	const struct spec_oci *o = &spec->oci;
+	int r;
 
 	for (size_t i = 0; i < o->nnamespaces; i++) {
 		const struct spec_namespace *ns = &o->namespaces[i];
 
-		if (ns->path)
-			return err_set(err, ENOTSUP,
-				       "config.json: linux.namespaces: joining the %s namespace "
-				       "'%s' by path",
-				       ns_name(ns->type), ns->path);
 		if (ns->type == CLONE_NEWUSER || ns->type == CLONE_NEWTIME)
-			return err_set(err, ENOTSUP,
-				       "config.json: linux.namespaces: a %s namespace",
+			return err_set(err, 0,
+				       "config.json: linux.namespaces: a %s namespace (ward runs "
+				       "containers as root, without one)",
 				       ns_name(ns->type));
+		if (ns->path && !(ns->type & joinable))
+			return err_set(err, 0,
+				       "config.json: linux.namespaces: joining the %s namespace "
+				       "'%s' by path (ward joins pid, network, ipc, uts and cgroup "
+				       "namespaces)",
+				       ns_name(ns->type), ns->path);
 	}
 	if (o->nuid_mappings || o->ngid_mappings)
 		return err_set(err, ENOTSUP, "config.json: linux.uidMappings/gidMappings");
-	if (o->sysctl.n)
-		return err_set(err, ENOTSUP, "config.json: linux.sysctl");
+	if (o->hostname_set && !has_ns(o, CLONE_NEWUTS))
+		return err_set(err, 0,
+			       "config.json: hostname: setting it needs a uts namespace (it would "
+			       "change the host's)");
+	for (size_t i = 0; i < o->sysctl.n; i++) {
+		r = check_sysctl(o, o->sysctl.v[i], err);
+		if (r < 0)
+			return r;
+	}
+	if (o->rootfs_propagation & MS_SHARED)
+		return err_set(err, 0,
+			       "config.json: linux.rootfsPropagation: shared (the container's "
+			       "mounts would propagate to the host)");
+	r = check_rlimits(o, err);
+	if (r < 0)
+		return r;
 	for (int k = 0; k < SPEC_NR_HOOKS; k++)
 		if (o->nhooks[k] &&
 		    (k == SPEC_HOOK_CREATE_CONTAINER || k == SPEC_HOOK_START_CONTAINER))

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +34,7 @@
 #include "ward/log.h"
 #include "ward/mount.h"
 #include "ward/ns.h"
+#include "ward/oci.h"
 #include "ward/policy.h"
 #include "ward/sys.h"
 
@@ -54,14 +56,17 @@ struct plan {
 	const struct container_spec *spec;
 	const struct proc_opts *opts;
 	struct caps_plan caps;
+	struct ns_plan ns;		 /* namespaces joined by path */
 	struct filter_prog seccomp;	 /* what the child loads */
 	struct filter_prog profile_prog; /* with report_denied: the unrewritten program */
 	int sync;			 /* the child's end of the socket pair */
+	int parent_end;			 /* ward's end: the child closes it first */
 };
 
 static void plan_release(struct plan *plan)
 {
 	caps_plan_release(&plan->caps);
+	ns_plan_release(&plan->ns);
 	filter_prog_release(&plan->seccomp);
 	filter_prog_release(&plan->profile_prog);
 }
@@ -223,6 +228,45 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 	return 0;
 }
 
+/* process.oomScoreAdj, while the child is still root with its capabilities */
+static int set_oom_score_adj(int value, struct ward_err *err)
+{
+	char buf[16];
+	int fd, n = snprintf(buf, sizeof(buf), "%d", value);
+	ssize_t w;
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return err_set(err, EINVAL, "process.oomScoreAdj: %d", value);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "process.oomScoreAdj: cannot open oom_score_adj");
+	w = write_full(fd, buf, (size_t)n);
+	if (w != n) {
+		int e = w < 0 ? errno : EIO;
+
+		close(fd);
+		/* lowering it below ward's own needs CAP_SYS_RESOURCE */
+		return err_set(err, e, "process.oomScoreAdj: cannot set it to %d", value);
+	}
+	close(fd);
+	return 0;
+}
+
+/* process.rlimits: checked against ward's own hard limits in the parent */
+static int set_rlimits(const struct container_spec *spec, struct ward_err *err)
+{
+	for (size_t i = 0; i < spec->oci.nrlimits; i++) {
+		const struct spec_rlimit *rl = &spec->oci.rlimits[i];
+		struct rlimit lim = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
+
+		if (setrlimit(rl->resource, &lim) < 0)
+			return err_set(err, errno, "process.rlimits: cannot set %s to %llu:%llu",
+				       oci_rlimit_name(rl->resource), (unsigned long long)rl->soft,
+				       (unsigned long long)rl->hard);
+	}
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
@@ -231,6 +275,8 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	sigset_t none;
 	char go;
 
+	if (plan->parent_end >= 0)
+		close(plan->parent_end);
 	/* die with ward; re-armed below because a credential change clears it */
 	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
@@ -239,16 +285,25 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* wait for the parent; EOF means it died before releasing us */
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
-	if (ns_enter_cgroup(&err) < 0)
+	/* namespaces joined by path, then a new cgroup namespace rooted at our cgroup */
+	if (ns_join(&plan->ns, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (ns_is_new(spec, CLONE_NEWCGROUP) && ns_enter_cgroup(&err) < 0)
 		child_fail(plan->sync, &err);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
 	umask(0);
-	if (ns_set_hostname(spec->hostname, &err) < 0)
+	/* a config.json without a hostname keeps the one its UTS namespace has */
+	if ((!spec->oci.oci || spec->oci.hostname_set) && ns_set_hostname(spec->hostname, &err) < 0)
 		child_fail(plan->sync, &err);
-	if (spec->network == SPEC_NET_NONE && ns_loopback_up(&err) < 0)
+	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
+		child_fail(plan->sync, &err);
+	if (spec->oci.oom_score_adj_set && set_oom_score_adj(spec->oci.oom_score_adj, &err) < 0)
 		child_fail(plan->sync, &err);
 	if (mnt_setup_rootfs(spec, &err) < 0)
+		child_fail(plan->sync, &err);
+	/* after the mounts (a low RLIMIT_NOFILE must not break them), before the filter */
+	if (set_rlimits(spec, &err) < 0)
 		child_fail(plan->sync, &err);
 	/*
 	 * Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, so it goes in
@@ -276,7 +331,7 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	 * is then closed (getppid() says 0 across the pid namespace either way) */
 	if (!detached && parent_gone(plan->sync))
 		_exit(WARD_EXIT_LAUNCHER);
-	umask(022);
+	umask(spec->oci.umask_set ? spec->oci.umask : 022);
 	if (plan->opts->stdout_fd >= 0 && dup2(plan->opts->stdout_fd, STDOUT_FILENO) < 0) {
 		err_set(&err, errno, "cannot redirect the container's stdout");
 		child_fail(plan->sync, &err);
@@ -472,6 +527,72 @@ static int serve_until_exit(pid_t pid, int listener, struct notify_log *log, str
 	}
 }
 
+/*
+ * The capabilities (Docker's rules from flags; the five sets of a config.json)
+ * and the namespaces to join. On failure the caller releases the plan.
+ */
+static int plan_prepare(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
+{
+	const struct spec_oci *o = &spec->oci;
+	int r;
+
+	ns_plan_init(&plan->ns);
+	if (o->oci) {
+		struct caps_sets sets = {.bounding = spec->caps,
+					 .effective = o->caps_effective,
+					 .permitted = o->caps_permitted,
+					 .inheritable = o->caps_inheritable,
+					 .ambient = o->caps_ambient};
+		/* the kernel raises an ambient capability only if permitted and inheritable */
+		uint64_t skipped = sets.ambient & ~(sets.permitted & sets.inheritable);
+
+		if (skipped) {
+			char names[512];
+
+			caps_format(skipped, names, sizeof(names));
+			log_warn("process.capabilities.ambient: %s not both permitted and "
+				 "inheritable: not raised",
+				 names);
+			sets.ambient &= ~skipped;
+		}
+		r = caps_prepare_sets(&plan->caps, &sets, err);
+	} else {
+		r = caps_prepare(&plan->caps, spec->caps, err);
+	}
+	if (r < 0)
+		return r;
+	return ns_prepare(&plan->ns, spec, err);
+}
+
+/* clone the child into its namespaces (a joined pid namespace is entered around it) */
+static pid_t spawn(const struct plan *plan, struct ward_err *err)
+{
+	struct ward_err e;
+	pid_t pid;
+	int saved;
+
+	if (ns_pid_enter(&plan->ns, err) < 0)
+		return -1;
+	(void)fflush(NULL); /* buffered output must not be written twice */
+	pid =
+	    (pid_t)syscall(SYS_clone, ns_clone_flags(plan->spec) | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		child_main(plan);
+	saved = errno;
+	if (ns_pid_leave(&plan->ns, &e) < 0) {
+		/* ward's own later children (hooks) must not land in the container */
+		if (pid > 0) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+		}
+		*err = e;
+		return -1;
+	}
+	if (pid < 0)
+		err_set(err, saved, "cannot create the container's namespaces");
+	return pid;
+}
+
 void proc_result_init(struct proc_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -487,7 +608,7 @@ void proc_result_release(struct proc_result *res)
 int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	     struct proc_result *res, struct ward_err *err)
 {
-	struct plan plan = {.spec = spec, .opts = opts, .sync = -1};
+	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_close int parent_end = -1;
 	cleanup_close int listener = -1;
 	struct cg_handle cg;
@@ -497,6 +618,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	pid_t pid;
 
 	memset(&cg, 0, sizeof(cg));
+	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
@@ -514,9 +636,9 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		res->denied_prog = plan.profile_prog;
 		memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
 	}
-	r = caps_prepare(&plan.caps, spec->caps, err);
+	r = plan_prepare(&plan, spec, err);
 	if (r < 0) {
-		filter_prog_release(&plan.seccomp);
+		plan_release(&plan);
 		return r;
 	}
 	r = cgroup_prepare(spec, NULL, &cg, err);
@@ -539,19 +661,15 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		cgroup_finish(&cg);
 		return r;
 	}
-	(void)fflush(NULL); /* buffered output must not be written twice */
-	pid = (pid_t)syscall(SYS_clone, ns_clone_flags(spec) | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		close(parent_end);
-		child_main(&plan);
-	}
-	r = pid < 0 ? -errno : 0;
+	plan.parent_end = parent_end;
+	pid = spawn(&plan, err);
+	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
 	close(plan.sync);
 	plan_release(&plan);
 	if (r < 0) {
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 		cgroup_finish(&cg);
-		return err_set(err, -r, "cannot create the container's namespaces");
+		return r;
 	}
 	forward_to = pid;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
@@ -593,22 +711,29 @@ static int wait_ready(int sync, struct ward_err *err)
 int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
 		struct cg_handle *cg, struct ward_err *err)
 {
-	struct plan plan = {.spec = spec, .opts = opts, .sync = -1};
+	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_close int parent_end = -1;
 	int sv[2], r;
 	char go = 'g';
 	pid_t pid;
 
 	memset(cg, 0, sizeof(*cg));
+	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
 	*pid_out = 0;
 	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
 		return err_set(err, EINVAL, "create: no exec fifo or id");
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
-	r = caps_prepare(&plan.caps, spec->caps, err);
+	r = plan_prepare(&plan, spec, err);
 	if (r < 0) {
-		filter_prog_release(&plan.seccomp);
+		plan_release(&plan);
+		return r;
+	}
+	/* the child opens the fifo after it became the container's user (runc chowns it too) */
+	if (fchownat(opts->exec_fifo, "", spec->uid, spec->gid, AT_EMPTY_PATH) < 0) {
+		r = err_set(err, errno, "cannot hand the exec fifo to uid %u", (unsigned)spec->uid);
+		plan_release(&plan);
 		return r;
 	}
 	r = cgroup_prepare(spec, opts->id, cg, err);
@@ -624,18 +749,14 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	}
 	parent_end = sv[0];
 	plan.sync = sv[1];
-	(void)fflush(NULL); /* buffered output must not be written twice */
-	pid = (pid_t)syscall(SYS_clone, ns_clone_flags(spec) | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		close(parent_end);
-		child_main(&plan);
-	}
-	r = pid < 0 ? -errno : 0;
+	plan.parent_end = parent_end;
+	pid = spawn(&plan, err);
+	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
 	close(plan.sync);
 	plan_release(&plan);
 	if (r < 0) {
 		cgroup_finish(cg);
-		return err_set(err, -r, "cannot create the container's namespaces");
+		return r;
 	}
 	r = cg_attach(cg, pid, err);
 	if (r == 0 && write_full(parent_end, &go, 1) != 1)

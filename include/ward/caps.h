@@ -24,6 +24,9 @@ uint64_t caps_all(void);
 /** caps_bounding() - the capabilities in ward's own bounding set: all it can hand on. */
 uint64_t caps_bounding(void);
 
+/** caps_have() - whether ward itself has @cap in its effective set. */
+bool caps_have(int cap);
+
 /**
  * caps_from_name() - a capability number from a name as Docker accepts it:
  * with or without the CAP_ prefix, any case ("sys_admin", "CAP_SYS_ADMIN").
@@ -48,15 +51,30 @@ const char *caps_name(int cap);
 int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *out,
 	       struct ward_err *err) __attribute__((nonnull(4, 5)));
 
+/* The five sets of an OCI process.capabilities, one mask each. */
+struct caps_sets {
+	uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+
 /* What the child applies, prepared by caps_prepare() in the parent. */
 struct caps_plan {
-	uint64_t keep; /* bounding, permitted and effective */
-	void *state;   /* a prepared libcap cap_t, so the child does not allocate */
-	int last_cap;  /* highest capability number the kernel knows */
+	uint64_t keep;	  /* the bounding set (flags mode: also permitted and effective) */
+	uint64_t ambient; /* raised after the user switch; empty in flags mode */
+	void *state;	  /* a prepared libcap cap_t, so the child does not allocate */
+	int last_cap;	  /* highest capability number the kernel knows */
 };
 
 /** caps_prepare() - build the plan for @keep before clone. Return: 0 or -errno. */
 int caps_prepare(struct caps_plan *plan, uint64_t keep, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * caps_prepare_sets() - the plan for an OCI config's five sets. The caller has
+ * checked that effective is within permitted, inheritable within bounding and
+ * ambient within permitted and inheritable (the kernel's rules).
+ * Return: 0 or -errno, naming a capability ward itself lacks.
+ */
+int caps_prepare_sets(struct caps_plan *plan, const struct caps_sets *sets, struct ward_err *err)
     __attribute__((nonnull));
 
 /**
@@ -67,8 +85,10 @@ int caps_drop_bounding(const struct caps_plan *plan, struct ward_err *err) __att
 
 /**
  * caps_apply() - in the child, after the user switch (with PR_SET_KEEPCAPS):
- * permitted = effective = kept, inheritable and ambient empty, as Docker does.
- * A non-root user loses permitted and effective at execve, as in Docker.
+ * permitted, effective and inheritable as planned (flags mode: the kept set,
+ * inheritable empty, as Docker does); then the ambient set is cleared and the
+ * planned ambient capabilities raised. A non-root user keeps at execve only
+ * its ambient capabilities (none in flags mode, as in Docker).
  */
 int caps_apply(const struct caps_plan *plan, struct ward_err *err) __attribute__((nonnull));
 

@@ -1,15 +1,63 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ns.h - namespaces: which ones a container gets (parent) and what is set up
+ * ns.h - namespaces: which ones a container gets (parent), the ones it joins
+ * by path (opened in the parent, entered in the child), and what is set up
  * inside the new UTS and network namespaces (child).
  */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "ward/error.h"
 #include "ward/spec.h"
 
-/** ns_clone_flags() - the CLONE_NEW* flags for @spec (Docker's set). */
+/**
+ * ns_clone_flags() - the CLONE_NEW* flags for @spec: Docker's set in flags
+ * mode; for a config.json, the namespaces it lists without a path, plus a
+ * mount namespace always (ward builds the rootfs in one).
+ */
 unsigned long ns_clone_flags(const struct container_spec *spec) __attribute__((nonnull));
+
+/** ns_is_new() - whether the container gets a new namespace of @type (CLONE_NEW*). */
+bool ns_is_new(const struct container_spec *spec, int type) __attribute__((nonnull));
+
+/** ns_is_joined() - whether the config joins a namespace of @type by path. */
+bool ns_is_joined(const struct container_spec *spec, int type) __attribute__((nonnull));
+
+#define NS_MAX_JOIN 8
+
+/* The namespaces to join, opened in the parent (all fds close-on-exec). */
+struct ns_plan {
+	int fd[NS_MAX_JOIN]; /* entered by the child, in order */
+	int type[NS_MAX_JOIN];
+	size_t n;
+	int pid_fd;	 /* a pid namespace: entered by the parent around clone, or -1 */
+	int self_pid_fd; /* ward's own, to go back to, or -1 */
+};
+
+void ns_plan_init(struct ns_plan *plan) __attribute__((nonnull));
+
+/**
+ * ns_prepare() - open the namespaces @spec joins by path and check each is of
+ * the type the config says. Only pid, network, ipc, uts and cgroup namespaces
+ * can be joined. Return: 0, or a negative errno with @err naming the path.
+ */
+int ns_prepare(struct ns_plan *plan, const struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull));
+
+void ns_plan_release(struct ns_plan *plan) __attribute__((nonnull));
+
+/**
+ * ns_pid_enter() / ns_pid_leave() - in the parent, around clone: a joined pid
+ * namespace only applies to children, so ward enters it for the clone and
+ * goes back to its own right after. No-ops without a pid namespace to join.
+ */
+int ns_pid_enter(const struct ns_plan *plan, struct ward_err *err) __attribute__((nonnull));
+int ns_pid_leave(const struct ns_plan *plan, struct ward_err *err) __attribute__((nonnull));
+
+/** ns_join() - in the child, first thing: setns() into each planned namespace. */
+int ns_join(const struct ns_plan *plan, struct ward_err *err) __attribute__((nonnull));
 
 /** ns_set_hostname() - in the child's UTS namespace. Return: 0 or -errno. */
 int ns_set_hostname(const char *hostname, struct ward_err *err) __attribute__((nonnull));

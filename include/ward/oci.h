@@ -48,6 +48,9 @@ int oci_parse(const char *json, size_t len, const char *bundle, struct container
 int oci_load(const char *bundle, const char *config, struct container_spec *spec,
 	     struct ward_err *err) __attribute__((nonnull(1, 3, 4)));
 
+/** oci_rlimit_name() - "RLIMIT_NOFILE" for RLIMIT_NOFILE (for messages; no allocation). */
+const char *oci_rlimit_name(int resource);
+
 /**
  * oci_check_supported() - refuse what the config asks for and the launcher
  * cannot do yet (rather than silently running the container with less

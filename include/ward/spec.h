@@ -23,10 +23,11 @@ enum spec_mount_kind {
 
 struct spec_mount {
 	enum spec_mount_kind kind;
-	char *source;	     /* host path (bind) or NULL */
-	char *destination;   /* absolute path inside the container */
-	unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
-	char *data;	     /* tmpfs options (size=, mode=) or NULL */
+	char *source;		   /* host path (bind) or NULL */
+	char *destination;	   /* absolute path inside the container */
+	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	char *data;		   /* tmpfs options (size=, mode=) or NULL */
+	unsigned long propagation; /* config.json: MS_PRIVATE, MS_SLAVE, ... (| MS_REC) or 0 */
 };
 
 enum spec_seccomp_mode {
@@ -117,6 +118,7 @@ struct spec_oci {
 	bool umask_set;
 	mode_t umask;
 	bool terminal;
+	bool hostname_set; /* config.json names a hostname (else the host's is kept) */
 	struct spec_namespace *namespaces; /* linux.namespaces, as given */
 	size_t nnamespaces;
 	struct spec_idmap *uid_mappings;

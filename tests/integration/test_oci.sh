@@ -229,4 +229,205 @@ OUT=$(cat "$T/poststop.json" 2>/dev/null)
 assert_eq "poststop: the state on stdin, stopped" "stopped" "$(json_field status)"
 assert_nothing_left "hooks: nothing left"
 
+
+# ---- config.json fields that take effect in the container ---------------------------------
+
+# st FIELD: the value of FIELD in the /proc/self/status text in $OUT
+st() {
+	sed -n "s/^$1:[[:space:]]*//p" <<<"$OUT" | sed 's/[[:space:]]*$//'
+}
+
+# capabilities, root: bounding, inheritable and permitted as given, ambient raised (with
+# no_new_privs, execve adds nothing to permitted; as root it makes all of it effective)
+make_bundle "$T/caps" '["/bin/cat", "/proc/self/status"]' '
+c["process"]["capabilities"] = {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW"],
+  "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"],
+  "inheritable": ["CAP_KILL", "CAP_NET_BIND_SERVICE"], "ambient": ["CAP_KILL"]}'
+wo run --bundle "$T/caps" caps1
+assert_status "capabilities, root: exit 0" 0
+assert_eq "capabilities, root: bounding" "0000000000002421" "$(st CapBnd)"
+assert_eq "capabilities, root: inheritable" "0000000000000420" "$(st CapInh)"
+assert_eq "capabilities, root: ambient" "0000000000000020" "$(st CapAmb)"
+assert_eq "capabilities, root: permitted" "0000000000000021" "$(st CapPrm)"
+assert_eq "capabilities, root: effective (all permitted, as root)" "0000000000000021" "$(st CapEff)"
+
+# capabilities, uid 1000: only the ambient set survives execve into permitted and effective;
+# the user's groups are process.user.additionalGids
+make_bundle "$T/capsu" '["/bin/cat", "/proc/self/status"]' '
+c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [2000, 3000]}
+c["process"]["capabilities"] = {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETUID", "CAP_SETGID"],
+  "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHOWN"],
+  "inheritable": ["CAP_KILL", "CAP_NET_BIND_SERVICE"], "ambient": ["CAP_NET_BIND_SERVICE"]}'
+wo run --bundle "$T/capsu" caps2
+assert_status "capabilities, uid 1000: exit 0" 0
+assert_eq "capabilities, uid 1000: bounding" "00000000000024e1" "$(st CapBnd)"
+assert_eq "capabilities, uid 1000: inheritable" "0000000000000420" "$(st CapInh)"
+assert_eq "capabilities, uid 1000: ambient" "0000000000000400" "$(st CapAmb)"
+assert_eq "capabilities, uid 1000: permitted is the ambient set" "0000000000000400" "$(st CapPrm)"
+assert_eq "capabilities, uid 1000: effective is the ambient set" "0000000000000400" "$(st CapEff)"
+assert_eq "process.user: uid" "1000	1000	1000	1000" "$(st Uid)"
+assert_eq "process.user.additionalGids" "2000 3000" "$(st Groups)"
+
+# an ambient capability that is not inheritable is skipped with a warning, as runc does
+make_bundle "$T/capsw" '["/bin/cat", "/proc/self/status"]' '
+c["process"]["capabilities"] = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+  "permitted": ["CAP_KILL"], "ambient": ["CAP_KILL"]}'
+wo run --bundle "$T/capsw" caps3
+assert_status "ambient, not inheritable: still runs" 0
+assert_eq "ambient, not inheritable: not raised" "0000000000000000" "$(st CapAmb)"
+assert_eq "ambient, not inheritable: the warning" \
+	"ward: warning: process.capabilities.ambient: CAP_KILL not both permitted and inheritable: not raised" "$ERR"
+
+# rlimits, oomScoreAdj, umask, noNewPrivileges
+make_bundle "$T/proc" '["/bin/sh", "-c", "cat /proc/self/limits; echo oom=$(cat /proc/self/oom_score_adj); echo umask=$(umask); grep NoNewPrivs /proc/self/status"]' '
+c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 100, "hard": 200},
+                           {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]
+c["process"]["oomScoreAdj"] = 500
+c["process"]["user"]["umask"] = 0o077
+c["process"]["noNewPrivileges"] = True'
+wo run --bundle "$T/proc" p1
+assert_status "process fields: exit 0" 0
+assert_match "process.rlimits: RLIMIT_NOFILE 100:200" $'(^|\n)Max open files +100 +200 +files' "$OUT"
+assert_match "process.rlimits: RLIMIT_CORE 0:0" $'(^|\n)Max core file size +0 +0 +bytes' "$OUT"
+assert_line "process.oomScoreAdj" "oom=500" "$OUT"
+assert_line "process.user.umask" "umask=0077" "$OUT"
+assert_line "process.noNewPrivileges: true" "NoNewPrivs:	1" "$OUT"
+make_bundle "$T/proc2" '["/bin/sh", "-c", "echo umask=$(umask); grep NoNewPrivs /proc/self/status"]' '
+c["process"]["noNewPrivileges"] = False'
+wo run --bundle "$T/proc2" p2
+assert_line "umask: 0022 by default" "umask=0022" "$OUT"
+assert_line "process.noNewPrivileges: false" "NoNewPrivs:	0" "$OUT"
+
+# a hard limit above ward's own: refused before anything exists, naming the rlimit
+hard=$(ulimit -Hn)
+caps_eff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+if [ "$hard" = unlimited ] || (((16#$caps_eff >> 24) & 1)); then
+	skip "rlimit above the hard limit" "ward may raise it here (CAP_SYS_RESOURCE, or no limit)"
+else
+	make_bundle "$T/rlhard" '["/bin/true"]' "
+c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': $hard, 'hard': $((hard + 1))}]"
+	bad "rlimit above the hard limit" \
+		"ward: config.json: process.rlimits: RLIMIT_NOFILE: the hard limit $((hard + 1)) is above ward's own ($hard), and raising it needs CAP_SYS_RESOURCE" \
+		create --bundle "$T/rlhard" c1
+fi
+
+# maskedPaths and readonlyPaths replace Docker's lists
+make_bundle "$T/masks" '["/usr/bin/ward-testhelper", "mounts"]' '
+c["linux"]["maskedPaths"] = ["/proc/version"]
+c["linux"]["readonlyPaths"] = ["/proc/driver"]'
+wo run --bundle "$T/masks" m1
+assert_status "masked paths: exit 0" 0
+assert_match "linux.maskedPaths: /proc/version masked" ' /proc/version ' "$OUT"
+assert_not_contains "linux.maskedPaths: Docker's /proc/kcore not masked" "$OUT" " /proc/kcore "
+assert_match "linux.readonlyPaths: /proc/driver read-only" ' /proc/driver ro[, ]' "$OUT"
+assert_not_contains "linux.readonlyPaths: Docker's /proc/bus not" "$OUT" " /proc/bus "
+make_bundle "$T/masks2" '["/bin/cat", "/proc/version"]' 'c["linux"]["maskedPaths"] = ["/proc/version"]'
+wo run --bundle "$T/masks2" m2
+assert_eq "linux.maskedPaths: reads as empty" "" "$OUT"
+
+# linux.namespaces: only the listed ones are created (a mount namespace always is)
+ns_links='for n in pid net ipc uts cgroup mnt; do echo $n=$(readlink /proc/self/ns/$n); done; echo pid=$$'
+host_ns() {
+	local n
+	for n in pid net ipc uts cgroup mnt; do echo "$n=$(readlink "/proc/$1/ns/$n")"; done
+}
+make_bundle "$T/nsnone" "$(python3 -c 'import json,sys; print(json.dumps(["/bin/sh", "-c", sys.argv[1]]))' "$ns_links")" '
+c["linux"]["namespaces"] = [{"type": "mount"}]
+del c["hostname"]'
+wo run --bundle "$T/nsnone" n1
+assert_status "no namespaces listed: exit 0" 0
+hostns=$(host_ns $$)
+for n in pid net ipc uts cgroup; do
+	assert_line "no $n namespace listed: the host's" "$(grep "^$n=" <<<"$hostns")" "$OUT"
+done
+assert_not_contains "a mount namespace all the same" "$OUT" "$(grep "^mnt=" <<<"$hostns")"
+if grep -qx 'pid=1' <<<"$OUT"; then
+	fail "no pid namespace: not pid 1" "$OUT"
+else
+	pass "no pid namespace: not pid 1"
+fi
+make_bundle "$T/nsuts" '["/bin/true"]' 'c["linux"]["namespaces"] = [{"type": "mount"}]'
+bad "hostname without a uts namespace" \
+	"ward: config.json: hostname: setting it needs a uts namespace (it would change the host's)" \
+	create --bundle "$T/nsuts" c1
+
+# joining the namespaces of a running container by path
+wo create --bundle "$T/ok" target
+wo start target
+wo state target
+tpid=$(json_field pid)
+make_bundle "$T/nsjoin" "$(python3 -c 'import json,sys; print(json.dumps(["/bin/sh", "-c", sys.argv[1]]))' "$ns_links")" "
+c['linux']['namespaces'] = [{'type': 'mount'}] + [{'type': t, 'path': '/proc/$tpid/ns/' + f}
+  for t, f in [('pid', 'pid'), ('network', 'net'), ('ipc', 'ipc'), ('uts', 'uts'), ('cgroup', 'cgroup')]]
+del c['hostname']"
+wo run --bundle "$T/nsjoin" j1
+assert_status "join by path: exit 0" 0
+targetns=$(host_ns "$tpid")
+for n in pid net ipc uts cgroup; do
+	assert_line "join by path: the target's $n namespace" "$(grep "^$n=" <<<"$targetns")" "$OUT"
+done
+assert_not_contains "join by path: a mount namespace of its own" "$OUT" "$(grep "^mnt=" <<<"$targetns")"
+assert_not_contains "join a pid namespace: not its init" "$OUT" "pid=1"
+wo delete --force target
+make_bundle "$T/nsmnt" '["/bin/true"]' 'c["linux"]["namespaces"][4]["path"] = "/proc/self/ns/mnt"'
+bad "join a mount namespace" \
+	"ward: config.json: linux.namespaces: joining the mount namespace '/proc/self/ns/mnt' by path (ward joins pid, network, ipc, uts and cgroup namespaces)" \
+	create --bundle "$T/nsmnt" c1
+make_bundle "$T/nsuser" '["/bin/true"]' 'c["linux"]["namespaces"].append({"type": "user"})'
+bad "a user namespace" \
+	"ward: config.json: linux.namespaces: a user namespace (ward runs containers as root, without one)" \
+	create --bundle "$T/nsuser" c1
+make_bundle "$T/nswrong" '["/bin/true"]' 'c["linux"]["namespaces"][0]["path"] = "/proc/self/ns/net"'
+bad "join: a path of the wrong type" "ward: '/proc/self/ns/net' is not a pid namespace" \
+	create --bundle "$T/nswrong" c1
+assert_nothing_left "namespaces: nothing left"
+
+# linux.sysctl: namespaced ones set in the container, the host's untouched
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+host_shm=$(cat /proc/sys/kernel/shmmni)
+make_bundle "$T/sysctl" '["/bin/cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmni"]' "
+c['linux']['sysctl'] = {'net.ipv4.ip_forward': '$((1 - host_fwd))', 'kernel.shmmni': '1234'}"
+wo run --bundle "$T/sysctl" s1
+assert_status "linux.sysctl: exit 0" 0
+assert_eq "linux.sysctl: set in the container" "$((1 - host_fwd))"$'\n'"1234" "$OUT"
+assert_eq "linux.sysctl: the host's untouched" "$host_fwd $host_shm" \
+	"$(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/kernel/shmmni)"
+make_bundle "$T/sysctlbad" '["/bin/true"]' 'c["linux"]["sysctl"] = {"kernel.panic": "1"}'
+bad "sysctl: not namespaced" \
+	"ward: config.json: linux.sysctl: 'kernel.panic' is not namespaced (ward sets only net.*, kernel.shm*, kernel.msg*, kernel.sem and fs.mqueue.*)" \
+	create --bundle "$T/sysctlbad" c1
+make_bundle "$T/sysctlnet" '["/bin/true"]' '
+c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]'
+bad "sysctl: net.* without a network namespace" \
+	"ward: config.json: linux.sysctl: 'net.ipv4.ip_forward' needs a network namespace of the container's own (it would change the host's)" \
+	create --bundle "$T/sysctlnet" c1
+
+# rootfsPropagation and a mount's propagation option, seen on a bind of a shared mount
+mkdir -p "$T/shared"
+if mount -t tmpfs ward-shared "$T/shared" && mount --make-shared "$T/shared"; then
+	prop_of_mnt() { grep ' /mnt ' <<<"$OUT" | grep -o 'shared:[0-9]*\|master:[0-9]*' | tr '\n' ' '; }
+	make_bundle "$T/prop1" '["/usr/bin/ward-testhelper", "mounts"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/shared', 'options': ['rbind']})"
+	wo run --bundle "$T/prop1" pr1
+	assert_match "propagation: by default a slave of the host's mount" '^master:[0-9]+ $' "$(prop_of_mnt)"
+	make_bundle "$T/prop2" '["/usr/bin/ward-testhelper", "mounts"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/shared', 'options': ['rbind', 'rprivate']})"
+	wo run --bundle "$T/prop2" pr2
+	assert_eq "mounts[].options rprivate: private" "" "$(prop_of_mnt)"
+	make_bundle "$T/prop3" '["/usr/bin/ward-testhelper", "mounts"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/shared', 'options': ['rbind']})
+c['linux']['rootfsPropagation'] = 'rprivate'"
+	wo run --bundle "$T/prop3" pr3
+	assert_eq "linux.rootfsPropagation rprivate: private" "" "$(prop_of_mnt)"
+	umount "$T/shared"
+else
+	skip "propagation" "cannot mount a shared tmpfs here"
+fi
+make_bundle "$T/prop4" '["/bin/true"]' 'c["linux"]["rootfsPropagation"] = "rshared"'
+bad "rootfsPropagation shared: refused" \
+	"ward: config.json: linux.rootfsPropagation: shared (the container's mounts would propagate to the host)" \
+	create --bundle "$T/prop4" c1
+assert_nothing_left "config.json fields: nothing left"
+
 finish

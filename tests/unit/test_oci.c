@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,10 +179,98 @@ START_TEST(test_full)
 	ck_assert_str_eq(o->annotations.v[0], "org.example.key");
 	ck_assert_str_eq(o->annotations.v[1], "value");
 
-	/* sysctl is parsed, but the launcher cannot apply it yet */
-	ck_assert_int_lt(oci_check_supported(&spec, &err), 0);
-	ck_assert_str_eq(err.msg, "config.json: linux.sysctl");
+	/* every field of it takes effect now; rlimits depend on ward's own hard limits */
+	spec.oci.nrlimits = 0;
+	ck_assert_msg(oci_check_supported(&spec, &err) == 0, "%s", err.msg);
 	spec_release(&spec);
+}
+END_TEST
+
+/* What the launcher still refuses, each from full.json with one field changed. */
+START_TEST(test_refused)
+{
+	static const struct {
+		const char *what;
+		const char *msg;
+	} cases[] = {
+	    {"user ns", "config.json: linux.namespaces: a user namespace (ward runs containers "
+			"as root, without one)"},
+	    {"mount join", "config.json: linux.namespaces: joining the mount namespace "
+			   "'/proc/self/ns/mnt' by path (ward joins pid, network, ipc, uts and "
+			   "cgroup namespaces)"},
+	    {"sysctl host",
+	     "config.json: linux.sysctl: 'kernel.panic' is not namespaced (ward sets "
+	     "only net.*, kernel.shm*, kernel.msg*, kernel.sem and fs.mqueue.*)"},
+	    {"sysctl no netns", "config.json: linux.sysctl: 'net.ipv4.ip_forward' needs a network "
+				"namespace of the container's own (it would change the host's)"},
+	    {"sysctl name", "config.json: linux.sysctl: 'net..x' is not a sysctl name"},
+	    {"hostname no uts", "config.json: hostname: setting it needs a uts namespace (it would "
+				"change the host's)"},
+	    {"rootfs shared",
+	     "config.json: linux.rootfsPropagation: shared (the container's mounts "
+	     "would propagate to the host)"},
+	    {"rlimit", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct container_spec spec;
+		struct ward_err err = {0};
+		struct spec_oci *o = &spec.oci;
+		struct rlimit own;
+		char msg[256] = "";
+		size_t k;
+
+		ck_assert_int_eq(parse_fixture("valid/full.json", &spec, &err), 0);
+		o->nrlimits = 0;
+		switch (i) {
+		case 0:
+			o->namespaces[0].type = CLONE_NEWUSER;
+			break;
+		case 1:
+			o->namespaces[2].path = xstrdup("/proc/self/ns/mnt"); /* [2] is mount */
+			break;
+		case 2:
+			strv_push(&o->sysctl, "kernel.panic=1");
+			break;
+		case 3:
+		case 5:
+			/* drop the network (3) or uts (5) namespace from the list */
+			for (k = 0; k < o->nnamespaces; k++)
+				if (o->namespaces[k].type == (i == 3 ? CLONE_NEWNET : CLONE_NEWUTS))
+					break;
+			ck_assert_uint_lt(k, o->nnamespaces);
+			o->namespaces[k] = o->namespaces[--o->nnamespaces];
+			if (i == 5)
+				o->sysctl.n = 0;
+			break;
+		case 4:
+			strv_push(&o->sysctl, "net..x=1");
+			break;
+		case 6:
+			o->rootfs_propagation = MS_SHARED | MS_REC;
+			break;
+		default:
+			/* a hard limit above ward's own: refused unless it has CAP_SYS_RESOURCE */
+			ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &own), 0);
+			if (caps_have(CAP_SYS_RESOURCE) || own.rlim_max == RLIM_INFINITY) {
+				spec_release(&spec);
+				continue;
+			}
+			o->nrlimits = 1;
+			o->rlimits[0].resource = RLIMIT_NOFILE;
+			o->rlimits[0].soft = own.rlim_max;
+			o->rlimits[0].hard = own.rlim_max + 1;
+			snprintf(
+			    msg, sizeof(msg),
+			    "config.json: process.rlimits: RLIMIT_NOFILE: the hard limit %llu "
+			    "is above ward's own (%llu), and raising it needs CAP_SYS_RESOURCE",
+			    (unsigned long long)own.rlim_max + 1, (unsigned long long)own.rlim_max);
+			break;
+		}
+		ck_assert_msg(oci_check_supported(&spec, &err) < 0, "%s: accepted", cases[i].what);
+		ck_assert_str_eq(err.msg, cases[i].msg ? cases[i].msg : msg);
+		spec_release(&spec);
+	}
 }
 END_TEST
 
@@ -203,6 +292,10 @@ static const struct {
     {"uid-negative", "process.user.uid: must be an integer from 0 to 4294967294"},
     {"cap-unknown", "process.capabilities.bounding: unknown capability 'CAP_FOO'"},
     {"cap-lowercase", "process.capabilities.effective: unknown capability 'cap_kill'"},
+    {"cap-effective-not-permitted",
+     "process.capabilities.effective: 'CAP_CHOWN' is not in the permitted set"},
+    {"cap-inheritable-not-bounding",
+     "process.capabilities.inheritable: 'CAP_CHOWN' is not in the bounding set"},
     {"rlimit-unknown", "process.rlimits[0].type: unknown rlimit 'RLIMIT_FOO'"},
     {"rlimit-soft-above-hard", "process.rlimits[0]: soft limit above the hard limit"},
     {"oom-range", "process.oomScoreAdj: must be an integer from -1000 to 1000"},
@@ -346,6 +439,7 @@ Suite *oci_suite(void)
 	tcase_set_timeout(tc, UNIT_TIMEOUT);
 	tcase_add_test(tc, test_minimal);
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_refused);
 	tcase_add_loop_test(tc, test_invalid, 0, (int)(sizeof(invalid) / sizeof(invalid[0])));
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_load);
