@@ -241,7 +241,7 @@ START_TEST(test_refused)
 			ck_assert_uint_lt(k, o->nnamespaces);
 			o->namespaces[k] = o->namespaces[--o->nnamespaces];
 			if (i == 5)
-				o->sysctl.n = 0;
+				strv_release(&o->sysctl);
 			break;
 		case 4:
 			strv_push(&o->sysctl, "net..x=1");
