@@ -428,7 +428,7 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:u:e:w:h:v:m:", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:u:e:w:h:v:m:ti", run_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 		case OPT_MEMORY_SWAP:
@@ -445,6 +445,11 @@ static int parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_REPORT_DENIED:
 			opts->report_denied = true;
 			break;
+		case 't':
+			opts->tty = true;
+			break;
+		case 'i':
+			break; /* Docker's -i: ward's stdin is always the container's */
 		case OPT_AGAINST:
 		case OPT_JSON:
 		case OPT_ALL:

@@ -155,6 +155,9 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		return fail(err);
 	}
 	popts.report_denied = opts->report_denied;
+	popts.terminal = opts->tty;
+	if (opts->tty && !spec_getenv(spec, "TERM"))
+		spec_setenv(spec, "TERM=xterm"); /* as docker run -t */
 	proc_result_init(&res);
 	if (proc_run(spec, &popts, &res, err) < 0) {
 		proc_result_release(&res);

@@ -37,6 +37,7 @@
 #include "ward/oci.h"
 #include "ward/policy.h"
 #include "ward/sys.h"
+#include "ward/tty.h"
 
 /* Signals ward passes on to the container, as docker run's sig-proxy does. */
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
@@ -162,11 +163,13 @@ static int exec_command(const struct container_spec *spec, int exec_fd, struct w
 	return -first_error;
 }
 
-/* Pass the seccomp listener to ward over the sync socket (SCM_RIGHTS). */
-static int send_listener(int sync, int fd, struct ward_err *err)
+/*
+ * Pass a descriptor to ward over the sync socket (SCM_RIGHTS) with a one-byte
+ * tag: 'L' the seccomp listener, 'T' the terminal's master. The child keeps no copy.
+ */
+static int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	char tag = 'L';
 	struct iovec iov = {.iov_base = &tag, .iov_len = 1};
 	struct msghdr msg = {
 	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
@@ -175,6 +178,8 @@ static int send_listener(int sync, int fd, struct ward_err *err)
 
 	memset(cbuf, 0, sizeof(cbuf));
 	c = CMSG_FIRSTHDR(&msg);
+	if (!c)
+		return err_set(err, EINVAL, "cannot pass %s to ward", what);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
@@ -183,8 +188,8 @@ static int send_listener(int sync, int fd, struct ward_err *err)
 		n = sendmsg(sync, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
-		return err_set(err, errno, "cannot pass the seccomp listener to ward");
-	close(fd); /* ward holds it now; the container must not */
+		return err_set(err, errno, "cannot pass %s to ward", what);
+	close(fd);
 	return 0;
 }
 
@@ -197,7 +202,7 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 				  "--report-denied needs seccomp user notification, which this "
 				  "kernel lacks (Linux 5.0 or later)");
 	if (r > 0)
-		return send_listener(plan->sync, r, err);
+		return send_fd(plan->sync, 'L', r, "the seccomp listener", err);
 	return r;
 }
 
@@ -302,6 +307,13 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan->sync, &err);
 	if (mnt_setup_rootfs(spec, &err) < 0)
 		child_fail(plan->sync, &err);
+	if (plan->opts->terminal) {
+		/* after pivot_root: /dev/ptmx is the container's own devpts instance */
+		int master = tty_setup_child(&err);
+
+		if (master < 0 || send_fd(plan->sync, 'T', master, "the terminal", &err) < 0)
+			child_fail(plan->sync, &err);
+	}
 	/* after the mounts (a low RLIMIT_NOFILE must not break them), before the filter */
 	if (set_rlimits(spec, &err) < 0)
 		child_fail(plan->sync, &err);
@@ -427,11 +439,13 @@ static void cgroup_finish(struct cg_handle *cg)
 }
 
 /*
- * One message from the child: its error (a whole struct ward_err), the seccomp
- * listener (one byte with SCM_RIGHTS), or EOF when execve closed its end.
- * Return: 1 for the listener (in *fd), 0 for EOF, or a negative errno.
+ * One message from the child: its error (a whole struct ward_err), a descriptor
+ * (a tag byte with SCM_RIGHTS: 'L' listener, 'T' terminal), a plain byte (ready,
+ * in create mode), or EOF when execve closed its end.
+ * Return: 1 for a descriptor (*fd, *tag), 2 for a plain byte, 0 for EOF, or a
+ * negative errno.
  */
-static int read_sync(int sync, int *fd, struct ward_err *err)
+static int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
 {
 	struct ward_err child_err;
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -447,10 +461,15 @@ static int read_sync(int sync, int *fd, struct ward_err *err)
 	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 		memcpy(fd, CMSG_DATA(c), sizeof(int));
+		memcpy(tag, &child_err, 1);
 		return 1;
 	}
 	if (n == 0)
 		return 0;
+	if (n == 1) {
+		memcpy(tag, &child_err, 1); /* a plain byte: create mode's "ready" */
+		return 2;
+	}
 	if (n != (ssize_t)sizeof(child_err))
 		return err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
 	*err = child_err;
@@ -465,7 +484,7 @@ static int read_sync(int sync, int *fd, struct ward_err *err)
  * (*listener set if the child sent one), or a negative errno.
  */
 static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct notify_log *log,
-			 int *listener, struct ward_err *err)
+			 int *listener, int *master, struct ward_err *err)
 {
 	char go = 'g';
 
@@ -478,6 +497,7 @@ static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct
 		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
 					{.fd = *listener, .events = POLLIN}};
 		int r, fd = -1;
+		char tag = 0;
 
 		if (poll(pfd, *listener >= 0 ? 2 : 1, -1) < 0) {
 			if (errno == EINTR)
@@ -491,40 +511,87 @@ static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		r = read_sync(sync, &fd, err);
+		r = read_sync(sync, &fd, &tag, err);
 		if (r <= 0)
 			return r;
+		if (r == 2)
+			continue;
+		if (tag == 'T') {
+			if (*master >= 0)
+				close(*master);
+			*master = fd;
+			continue;
+		}
 		if (*listener >= 0)
 			close(*listener);
 		*listener = fd;
 	}
 }
 
-/* Answer seccomp notifications until the container exits. */
-static int serve_until_exit(pid_t pid, int listener, struct notify_log *log, struct ward_err *err)
+static volatile sig_atomic_t winch;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch = 1;
+}
+
+/*
+ * Until the container exits: answer seccomp notifications (with a listener) and
+ * copy the terminal both ways (with a master), resizing it on SIGWINCH.
+ */
+static int serve_until_exit(pid_t pid, int listener, int master, struct notify_log *log,
+			    struct ward_err *err)
 {
 	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct tty_proxy tp;
+	int r = 0;
 
 	if (pidfd < 0)
 		return err_set(err, errno, "cannot watch the container (pidfd_open)");
-	for (;;) {
-		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
-					{.fd = listener, .events = POLLIN}};
-		int r;
+	if (master >= 0) {
+		struct sigaction sa = {.sa_handler = on_winch};
 
-		if (poll(pfd, 2, -1) < 0) {
+		r = tty_proxy_start(&tp, master, err);
+		if (r < 0)
+			return r;
+		if (sigaction(SIGWINCH, &sa, NULL) < 0) {
+			tty_proxy_stop(&tp);
+			return err_set(err, errno, "cannot watch the window size");
+		}
+	}
+	for (;;) {
+		struct pollfd pfd[4] = {
+		    {.fd = pidfd, .events = POLLIN},
+		    {.fd = listener, .events = POLLIN},
+		    {.fd = master, .events = POLLIN},
+		    {.fd = master >= 0 && tp.stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
+
+		if (winch && master >= 0) {
+			winch = 0;
+			tty_proxy_winch(&tp);
+		}
+		if (poll(pfd, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return err_set(err, errno, "cannot wait for the container");
+			r = err_set(err, errno, "cannot wait for the container");
+			break;
 		}
-		if (pfd[1].revents & POLLIN) {
+		if (listener >= 0 && (pfd[1].revents & POLLIN)) {
 			r = notify_handle(log, listener, err);
 			if (r < 0)
-				return r;
+				break;
 		}
+		if (master >= 0 && (pfd[2].revents || pfd[3].revents))
+			(void)tty_proxy_pump(&tp, pfd[2].revents != 0, pfd[3].revents != 0);
 		if (pfd[0].revents & POLLIN)
-			return 0;
+			break;
 	}
+	if (master >= 0) {
+		tty_proxy_stop(&tp);
+		(void)signal(SIGWINCH, SIG_DFL);
+	}
+	return r;
 }
 
 /*
@@ -611,6 +678,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_close int parent_end = -1;
 	cleanup_close int listener = -1;
+	cleanup_close int master = -1;
 	struct cg_handle cg;
 	struct ward_err werr;
 	sigset_t blocked, old;
@@ -674,9 +742,13 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	forward_to = pid;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 
-	r = release_child(parent_end, pid, &cg, &res->denied, &listener, err);
-	if (r == 0 && listener >= 0)
-		r = serve_until_exit(pid, listener, &res->denied, err);
+	r = release_child(parent_end, pid, &cg, &res->denied, &listener, &master, err);
+	if (r == 0 && master >= 0 && opts->console_socket) {
+		r = tty_send_console(opts->console_socket, master, err);
+		close(steal_fd(&master));
+	}
+	if (r == 0 && (listener >= 0 || master >= 0))
+		r = serve_until_exit(pid, listener, master, &res->denied, err);
 	if (r < 0)
 		(void)kill(pid, SIGKILL); /* it failed, or must not go on without its cgroup */
 	if (wait_child(pid, &ws, &werr) < 0 && r == 0) {
@@ -690,22 +762,27 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	return r;
 }
 
-/* ward create: the child's first message is one byte when it is ready, or its error. */
-static int wait_ready(int sync, struct ward_err *err)
+/*
+ * ward create: wait for the child's "ready" byte (or its error), taking the
+ * terminal's master on the way when it sends one.
+ */
+static int wait_ready(int sync, int *master, struct ward_err *err)
 {
-	struct ward_err child_err;
-	ssize_t n;
+	for (;;) {
+		char tag = 0;
+		int fd = -1;
+		int r = read_sync(sync, &fd, &tag, err);
 
-	do
-		n = recv(sync, &child_err, sizeof(child_err), 0);
-	while (n < 0 && errno == EINTR);
-	if (n == 1)
-		return 0;
-	if (n != (ssize_t)sizeof(child_err))
-		return err_set(err, n < 0 ? errno : EPROTO, "the container died during set-up");
-	*err = child_err;
-	err->msg[sizeof(err->msg) - 1] = '\0';
-	return -(err->code ? err->code : EINVAL);
+		if (r == 2)
+			return 0;
+		if (r == 0)
+			return err_set(err, EPROTO, "the container died during set-up");
+		if (r < 0)
+			return r;
+		if (*master >= 0)
+			close(*master);
+		*master = fd;
+	}
 }
 
 int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
@@ -713,6 +790,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 {
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_close int parent_end = -1;
+	cleanup_close int master = -1;
 	int sv[2], r;
 	char go = 'g';
 	pid_t pid;
@@ -762,7 +840,10 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	if (r == 0 && write_full(parent_end, &go, 1) != 1)
 		r = err_set(err, errno, "cannot release the container");
 	if (r == 0)
-		r = wait_ready(parent_end, err);
+		r = wait_ready(parent_end, &master, err);
+	/* the engine gets the terminal; ward create keeps no copy */
+	if (r == 0 && master >= 0 && opts->console_socket)
+		r = tty_send_console(opts->console_socket, master, err);
 	if (r < 0) {
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);

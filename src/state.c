@@ -593,6 +593,8 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 		return err_set(err, errno, "cannot open '%s'", fifo);
 	popts.exec_fifo = fifo_fd;
 	popts.id = o->id;
+	popts.terminal = spec->oci.terminal;
+	popts.console_socket = o->console_socket;
 	r = proc_create(spec, &popts, &rec->pid, &rec->cg, err);
 	if (r < 0)
 		return r;
@@ -619,16 +621,17 @@ static int do_create(const struct state_opts *o, struct record *rec, struct ward
 	r = check_id(o, err);
 	if (r < 0)
 		return r;
-	if (o->console_socket)
-		return err_set(err, ENOTSUP, "--console-socket is not supported yet");
 	spec_init(&spec);
 	r = oci_load(o->bundle, o->config, &spec, err);
 	if (r == 0)
 		r = oci_check_supported(&spec, err);
-	if (r == 0 && spec.oci.terminal)
-		r = err_set(err, ENOTSUP,
-			    "config.json: process.terminal: a terminal needs --console-socket, "
-			    "which is not supported yet");
+	/* as runc: the engine that asks for a terminal says where its master goes */
+	if (r == 0 && spec.oci.terminal && !o->console_socket)
+		r = err_set(err, 0,
+			    "config.json: process.terminal is true: --console-socket is needed");
+	if (r == 0 && !spec.oci.terminal && o->console_socket)
+		r = err_set(err, 0,
+			    "--console-socket given, but config.json's process.terminal is false");
 	if (r < 0) {
 		spec_release(&spec);
 		return r;

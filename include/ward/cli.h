@@ -31,6 +31,7 @@ struct cli_opts {
 	struct strv cap_add; /* --cap-add, in order */
 	struct strv cap_drop;
 	bool report_denied; /* run --report-denied */
+	bool tty;	    /* run -t */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */

@@ -17,9 +17,11 @@
 
 /* How to run it, beyond what the spec says about the container itself. */
 struct proc_opts {
-	int exec_fd;	    /* >= 0: execute this file (execveat) instead of argv[0] */
-	int stdout_fd;	    /* >= 0: the container's stdout instead of ward's */
-	bool report_denied; /* record every syscall the filter denies (notify.h) */
+	int exec_fd;		    /* >= 0: execute this file (execveat) instead of argv[0] */
+	int stdout_fd;		    /* >= 0: the container's stdout instead of ward's */
+	bool report_denied;	    /* record every syscall the filter denies (notify.h) */
+	bool terminal;		    /* a pty from the container's devpts as its stdio (tty.h) */
+	const char *console_socket; /* with terminal: send the master there, else proxy it */
 	/* proc_create() only */
 	int exec_fifo;	/* the fifo the container opens for writing just before execve */
 	const char *id; /* the container id: its cgroup is ward-oci-<id> */
