@@ -5,7 +5,7 @@
 set -euo pipefail
 
 need_pkgs=(build-essential cmake pkg-config libseccomp-dev libcap-dev libyajl-dev check
-	busybox-static "$@")
+	busybox-static podman "$@") # podman: tests/integration/test_podman.sh (~10 s)
 missing=()
 for p in "${need_pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1094,6 +1094,23 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	return 0;
 }
 
+int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_err *err)
+{
+	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
+	cleanup_free char *text = NULL;
+	char errbuf[256] = "";
+	size_t len = 0;
+
+	if (read_file(path, OCI_CONFIG_MAX, &text, &len, err) < 0)
+		return -EIO;
+	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	if (!root || !YAJL_IS_OBJECT(root))
+		return err_set(err, 0, "%s: invalid JSON", path);
+	if (parse_hooks(get(root, "hooks"), &spec->oci, err) < 0)
+		return err_prefix(err, "%s", path);
+	return 0;
+}
+
 /* linux.sysctl keys that belong to a namespace, and the one they need */
 static const struct {
 	const char *prefix; /* a whole key, or a prefix when it ends in '.' or '*' */

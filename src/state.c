@@ -464,14 +464,13 @@ static int run_hooks(const struct container_spec *spec, enum spec_hook_kind kind
 	return 0;
 }
 
-/* The config as it was at create, for the hooks of start and delete. */
-static int load_saved_config(const char *dir, const struct record *r, struct container_spec *spec,
-			     struct ward_err *err)
+/* The hooks of the config as it was at create, for start and delete. */
+static int load_saved_config(const char *dir, struct container_spec *spec, struct ward_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, CONFIG_COPY);
 
 	spec_init(spec);
-	return oci_load(r->bundle, path, spec, err);
+	return oci_load_hooks(path, spec, err);
 }
 
 /* ---- create ----------------------------------------------------------------------- */
@@ -716,7 +715,7 @@ int state_start(const struct state_opts *o, struct ward_err *err)
 		return r;
 	}
 	r = release_fifo(dir, o->id, err);
-	if (r == 0 && load_saved_config(dir, &rec, &spec, &herr) == 0) {
+	if (r == 0 && load_saved_config(dir, &spec, &herr) == 0) {
 		/* poststart: after the process started; a failure is only a warning */
 		if (run_hooks(&spec, SPEC_HOOK_POSTSTART, &rec, STATE_RUNNING, &herr) < 0)
 			log_warn("%s", herr.msg);
@@ -833,7 +832,7 @@ static int do_delete(const struct state_opts *o, bool force, struct ward_err *er
 		(void)kill(rec.pid, SIGKILL);
 		wait_gone(&rec);
 	}
-	hooks = st != STATE_CREATING && load_saved_config(dir, &rec, &spec, &herr) == 0;
+	hooks = st != STATE_CREATING && load_saved_config(dir, &spec, &herr) == 0;
 	if (st != STATE_CREATING && !hooks)
 		log_warn("no poststop hooks: %s", herr.msg);
 	destroy_cgroups(&rec.cg);

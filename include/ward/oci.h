@@ -48,6 +48,16 @@ int oci_parse(const char *json, size_t len, const char *bundle, struct container
 int oci_load(const char *bundle, const char *config, struct container_spec *spec,
 	     struct ward_err *err) __attribute__((nonnull(1, 3, 4)));
 
+/**
+ * oci_load_hooks() - only the hooks of the config at @path (the copy saved at
+ * create), for start and delete: by then what the rest names may be gone (a
+ * namespace path the engine removed, a bind source), and only hooks are needed.
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull));
+
 /** oci_rlimit_name() - "RLIMIT_NOFILE" for RLIMIT_NOFILE (for messages; no allocation). */
 const char *oci_rlimit_name(int resource);
 

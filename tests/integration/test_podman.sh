@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Podman drives ward as its OCI runtime: run --rm, the exit status passed through,
+# run -d + stop + rm, kill, a seccomp profile's denial, --cap-add, --memory, -t; and
+# nothing left behind (ward state, processes, mounts, cgroups). Podman's own storage
+# is kept in a temporary directory. Skipped when podman is not installed.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+if ! command -v podman >/dev/null 2>&1; then
+	echo "1..0 # SKIP podman is not installed (apt-get install podman)"
+	exit 77
+fi
+setup_rootfs
+new_tmpdir T
+fresh_rootfs RFS # podman creates mount points (/run/.containerenv, ...) in it
+WROOT=/run/ward  # podman runs the runtime with its default --root
+
+# On this machine podman needs cgroupfs, and rlimits it does not raise.
+P=(podman --root "$T/storage" --runroot "$T/run" --runtime "$WARD"
+	--cgroup-manager cgroupfs --events-backend file)
+U=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+
+# pm ARGS...: run podman, bounded; OUT, ERR and STATUS as run_ward sets them
+pm() {
+	local o e
+	o=$(mktemp -p "$T") e=$(mktemp -p "$T")
+	timeout 60 "${P[@]}" "$@" >"$o" 2>"$e"
+	STATUS=$?
+	OUT=$(cat "$o") ERR=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+# ok_if NAME CMD...: pass when CMD succeeds
+ok_if() {
+	local name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "$(_last_run)" "stdout: $OUT" "stderr: $ERR"; fi
+}
+
+# net_admin HEX: CAP_NET_ADMIN (bit 12) is in the capability mask HEX
+# shellcheck disable=SC2317 # called through ok_if
+net_admin() {
+	[ -n "$1" ] && (((0x$1 >> 12) & 1))
+}
+
+# shellcheck disable=SC2317 # called through ok_if
+no_net_admin() {
+	[ -n "$1" ] && ! net_admin "$1"
+}
+
+# ward_cgroups ID: the container's cgroups, wherever ward made them
+ward_cgroups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name "ward-oci-$1*" 2>/dev/null
+}
+
+# Is podman itself usable here? `podman create` builds the container (storage,
+# spec, network config) without calling any runtime: if that fails, the machine's
+# podman is broken, which is not ward's doing. (Its default runtime is no help:
+# crun refuses this project's hybrid cgroup host.)
+if ! own_err=$(timeout 60 "${P[@]}" create --name ward-pm-probe "${U[@]}" --rootfs "$RFS" /bin/true 2>&1); then
+	skip "podman drives ward" "podman cannot even create a container here: $(tail -1 <<<"$own_err")"
+	finish
+fi
+timeout 60 "${P[@]}" rm ward-pm-probe >/dev/null 2>&1 || true # a stored container only
+
+# podman's first run sets up its storage, network and cgroups (its own, kept)
+pm run --rm "${U[@]}" --rootfs "$RFS" /bin/echo hi
+assert_status "run --rm echo: status 0" 0
+assert_eq "run --rm echo: output" "hi" "$OUT"
+snapshot_state
+
+pm run --rm "${U[@]}" --rootfs "$RFS" /bin/sh -c 'exit 7'
+assert_status "exit status passes through" 7
+
+pm run -d --name ward-pm-d "${U[@]}" --rootfs "$RFS" /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+assert_status "run -d" 0
+id=$OUT
+pm inspect -f '{{.State.Running}}' ward-pm-d
+assert_eq "run -d: running" "true" "$OUT"
+ok_if "run -d: ward's state exists" test -d "$WROOT/$id"
+pm stop -t 5 ward-pm-d
+assert_status "stop" 0
+# podman removes the network namespace before it runs ward delete
+assert_not_contains "stop: no warning from ward's delete" "$ERR" "ward:"
+pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' ward-pm-d
+assert_eq "stop: exited 0 (the TERM trap)" "exited 0" "$OUT"
+pm rm ward-pm-d
+assert_status "rm" 0
+assert_not_contains "rm: no warning from ward" "$ERR" "ward:"
+ok_if "rm: ward's state removed" test ! -e "$WROOT/$id"
+assert_eq "rm: no cgroup left" "" "$(ward_cgroups "$id")"
+
+pm run -d --name ward-pm-k "${U[@]}" --rootfs "$RFS" /bin/sleep 100
+id=$OUT
+pm kill ward-pm-k
+assert_status "kill" 0
+pm wait ward-pm-k
+assert_eq "kill: status 137" "137" "$OUT"
+pm rm ward-pm-k
+assert_status "rm after kill" 0
+ok_if "kill + rm: ward's state removed" test ! -e "$WROOT/$id"
+
+cat >"$T/deny-mkdir.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+pm run --rm --security-opt seccomp="$T/deny-mkdir.json" "${U[@]}" --rootfs "$RFS" /bin/mkdir /tmp/d
+assert_status "seccomp=PROFILE: mkdir denied" 1
+assert_contains "seccomp=PROFILE: EPERM" "$ERR" "Operation not permitted"
+pm run --rm "${U[@]}" --rootfs "$RFS" /bin/mkdir /tmp/d
+assert_status "default profile: mkdir allowed" 0
+
+# CAP_NET_ADMIN is bit 12
+pm run --rm --cap-add NET_ADMIN "${U[@]}" --rootfs "$RFS" /bin/sh -c 'grep CapEff /proc/self/status'
+eff=$(awk '{print $2}' <<<"$OUT")
+ok_if "--cap-add NET_ADMIN: in CapEff" net_admin "$eff"
+pm run --rm "${U[@]}" --rootfs "$RFS" /bin/sh -c 'grep CapEff /proc/self/status'
+eff=$(awk '{print $2}' <<<"$OUT")
+ok_if "no --cap-add: no NET_ADMIN" no_net_admin "$eff"
+
+# --memory: the limit on the container's cgroup, read from the host
+pm run -d --name ward-pm-m --memory 64m "${U[@]}" --rootfs "$RFS" /bin/sleep 100
+id=$OUT
+pm inspect -f '{{.State.Pid}}' ward-pm-m
+pid=$OUT
+limit=""
+if [ -n "$pid" ] && [ -r "/proc/$pid/cgroup" ]; then
+	cg=$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")
+	if [ -n "$cg" ]; then
+		limit=$(cat "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes" 2>/dev/null)
+	else
+		cg=$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")
+		limit=$(cat "/sys/fs/cgroup$cg/memory.max" /sys/fs/cgroup/unified"$cg"/memory.max 2>/dev/null | head -1)
+	fi
+fi
+assert_eq "--memory 64m: the cgroup's limit" "67108864" "$limit"
+pm rm -f -t 0 ward-pm-m
+assert_status "rm -f a running container" 0
+ok_if "rm -f: ward's state removed" test ! -e "$WROOT/$id"
+assert_eq "rm -f: no cgroup left" "" "$(ward_cgroups "$id")"
+
+# -t: a terminal inside, through script(1)'s pty
+if command -v script >/dev/null 2>&1; then
+	cmd=$(printf '%q ' "${P[@]}" run --rm -t "${U[@]}" --rootfs "$RFS" /bin/sh -c 'tty')
+	OUT=$(timeout 60 script -qec "$cmd" /dev/null </dev/null 2>&1)
+	assert_contains "-t: a pty inside" "$OUT" "/dev/pts/"
+else
+	skip "-t: a pty inside" "script(1) is not installed"
+fi
+
+pm ps -aq
+assert_eq "no container left in podman" "" "$OUT"
+assert_nothing_left "nothing left behind"
+rm -rf "$T/storage" 2>/dev/null || true
+finish
