@@ -214,6 +214,50 @@ static int setup_dev(int rootfd, struct ward_err *err)
 	return 0;
 }
 
+/*
+ * config.json's linux.devices: each node made in the container's /dev with its
+ * type, numbers, mode and owner; where mknod is refused (no CAP_MKNOD), the host's
+ * node at the same path is bound instead, as runc does.
+ */
+static int make_devices(int rootfd, const struct container_spec *spec, struct ward_err *err)
+{
+	for (size_t i = 0; i < spec->oci.ndevices; i++) {
+		const struct spec_device *d = &spec->oci.devices[i];
+		char dir[PATH_MAX];
+		const char *name;
+		cleanup_close int dfd = -1;
+		int n = snprintf(dir, sizeof(dir), "%s", d->path);
+		char *slash;
+
+		if (n < 0 || (size_t)n >= sizeof(dir))
+			return err_set(err, ENAMETOOLONG, "cannot create device '%s'", d->path);
+		slash = strrchr(dir, '/');
+		*slash = '\0';
+		name = d->path + (slash - dir) + 1;
+		dfd = sys_mkdir_p_in_root(rootfd, dir, 0755);
+		if (dfd < 0)
+			return err_set(err, errno, "cannot create the directory of device '%s'",
+				       d->path);
+		if (mknodat(dfd, name, d->type | (d->mode & 07777), makedev(d->major, d->minor)) <
+		    0) {
+			int r;
+
+			if (errno != EPERM || d->type == S_IFIFO)
+				return err_set(err, errno, "cannot create device '%s'", d->path);
+			r = mount_in_root(rootfd, d->path, d->path, NULL, MS_BIND, NULL, false,
+					  err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (fchownat(dfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(dfd, name, d->mode & 07777, 0) < 0)
+			return err_set(err, errno, "cannot set the owner and mode of device '%s'",
+				       d->path);
+	}
+	return 0;
+}
+
 static int setup_sys(int rootfd, struct ward_err *err)
 {
 	cleanup_close int fd = make_target(rootfd, "/sys", true, err);
@@ -400,6 +444,9 @@ int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
 	if (r < 0)
 		return r;
 	r = setup_dev(rootfd, err);
+	if (r < 0)
+		return r;
+	r = make_devices(rootfd, spec, err);
 	if (r < 0)
 		return r;
 	r = setup_sys(rootfd, err);

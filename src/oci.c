@@ -892,6 +892,62 @@ static int parse_propagation(yajl_val lx, struct spec_oci *o, struct ward_err *e
 	return err_set(err, 0, "linux.rootfsPropagation: unknown propagation '%s'", p);
 }
 
+/* linux.devices[]: {path, type c|b|u|p, major, minor, fileMode, uid, gid} */
+static int parse_devices(yajl_val devices, struct spec_oci *o, struct ward_err *err)
+{
+	char field[FIELD_MAX];
+
+	if (!devices || !alen(devices))
+		return 0;
+	o->devices = xcalloc(alen(devices), sizeof(*o->devices));
+	for (size_t i = 0; i < alen(devices); i++) {
+		yajl_val d = elem(devices, i);
+		struct spec_device *dev = &o->devices[o->ndevices];
+		const char *path = NULL, *type = NULL;
+		long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
+		bool has_major, has_minor, set;
+
+		if (!YAJL_IS_OBJECT(d))
+			return bad(err, field_at(field, "linux.devices", i, NULL),
+				   "must be an object");
+		if (get_string(d, "path", field_at(field, "linux.devices", i, "path"), &path, err) <
+			0 ||
+		    get_string(d, "type", field_at(field, "linux.devices", i, "type"), &type, err) <
+			0 ||
+		    get_int(d, "major", field_at(field, "linux.devices", i, "major"), 0, 4095,
+			    &major, &has_major, err) < 0 ||
+		    get_int(d, "minor", field_at(field, "linux.devices", i, "minor"), 0, 1048575,
+			    &minor, &has_minor, err) < 0 ||
+		    get_int(d, "fileMode", field_at(field, "linux.devices", i, "fileMode"), 0,
+			    0177777, &mode, &set, err) < 0 ||
+		    get_int(d, "uid", field_at(field, "linux.devices", i, "uid"), 0, UINT32_MAX - 1,
+			    &uid, &set, err) < 0 ||
+		    get_int(d, "gid", field_at(field, "linux.devices", i, "gid"), 0, UINT32_MAX - 1,
+			    &gid, &set, err) < 0)
+			return -EINVAL;
+		if (!path || strncmp(path, "/dev/", 5) != 0 || strstr(path, "/../") ||
+		    !strcmp(path + strlen(path) - 3, "/.."))
+			return bad(err, field_at(field, "linux.devices", i, "path"),
+				   "must be a path below /dev");
+		if (!type || (strcmp(type, "c") && strcmp(type, "u") && strcmp(type, "b") &&
+			      strcmp(type, "p")))
+			return bad(err, field_at(field, "linux.devices", i, "type"),
+				   "must be c, u, b or p");
+		if (type[0] != 'p' && (!has_major || !has_minor))
+			return bad(err, field_at(field, "linux.devices", i, NULL),
+				   "a character or block device needs major and minor");
+		dev->path = xstrdup(path);
+		dev->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
+		dev->major = (unsigned int)major;
+		dev->minor = (unsigned int)minor;
+		dev->mode = (mode_t)mode & 07777; /* engines may pass the type bits too */
+		dev->uid = (uid_t)uid;
+		dev->gid = (gid_t)gid;
+		o->ndevices++;
+	}
+	return 0;
+}
+
 static int parse_linux(yajl_val lx, struct container_spec *spec, struct ward_err *err)
 {
 	struct spec_oci *o = &spec->oci;
@@ -931,11 +987,7 @@ static int parse_linux(yajl_val lx, struct container_spec *spec, struct ward_err
 	devices = get(lx, "devices");
 	if (devices && !YAJL_IS_ARRAY(devices))
 		return bad(err, "linux.devices", "must be an array");
-	if (devices && alen(devices))
-		return bad(err, "linux.devices",
-			   "extra device nodes are not supported yet (ward creates the standard "
-			   "ones)");
-	return 0;
+	return parse_devices(devices, o, err);
 }
 
 /* ---- hooks, annotations ------------------------------------------------------------ */

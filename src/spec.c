@@ -41,6 +41,9 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->masked_paths);
 	strv_release(&o->readonly_paths);
 	free(o->cgroups_path);
+	for (size_t i = 0; i < o->ndevices; i++)
+		free(o->devices[i].path);
+	free(o->devices);
 	for (int k = 0; k < SPEC_NR_HOOKS; k++) {
 		for (size_t i = 0; i < o->nhooks[k]; i++) {
 			free(o->hooks[k][i].path);
@@ -110,6 +113,9 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);
 	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	dst->devices = dup_array(src->devices, src->ndevices, sizeof(*src->devices));
+	for (size_t i = 0; i < src->ndevices; i++)
+		dst->devices[i].path = dup_or_null(src->devices[i].path);
 	for (int k = 0; k < SPEC_NR_HOOKS; k++) {
 		dst->hooks[k] = dup_array(src->hooks[k], src->nhooks[k], sizeof(struct spec_hook));
 		for (size_t i = 0; i < src->nhooks[k]; i++) {

@@ -105,6 +105,16 @@ enum spec_hook_kind {
  * What only an OCI bundle can say. Flags-built specs leave it zeroed and
  * get Docker's behaviour; `oci` tells the launcher these fields are in force.
  */
+/* linux.devices: a node made in the container's /dev */
+struct spec_device {
+	char *path;  /* absolute, below /dev */
+	mode_t type; /* S_IFCHR, S_IFBLK or S_IFIFO */
+	unsigned int major, minor;
+	mode_t mode; /* permission bits; 0666 when the config gives none */
+	uid_t uid;
+	gid_t gid;
+};
+
 struct spec_oci {
 	bool oci;		 /* the spec came from config.json */
 	uint64_t caps_effective; /* container_spec.caps is the bounding set */
@@ -132,6 +142,8 @@ struct spec_oci {
 	struct strv readonly_paths;
 	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, ... or 0 */
 	char *cgroups_path;
+	struct spec_device *devices;
+	size_t ndevices;
 	struct spec_hook *hooks[SPEC_NR_HOOKS];
 	size_t nhooks[SPEC_NR_HOOKS];
 	struct strv annotations; /* key, value, key, value, ... */

@@ -430,4 +430,25 @@ bad "rootfsPropagation shared: refused" \
 	create --bundle "$T/prop4" c1
 assert_nothing_left "config.json fields: nothing left"
 
+# ---- linux.devices ------------------------------------------------------------------
+
+make_bundle "$T/dev" '["/bin/sh", "-c", "stat -c \"%F %t,%T %a %u:%g\" /dev/ward-null; stat -c \"%F %a\" /dev/sub/ward-fifo; echo x >/dev/ward-null && echo wrote"]' \
+	'c["linux"]["devices"] = [{"path": "/dev/ward-null", "type": "c", "major": 1, "minor": 3, "fileMode": 384, "uid": 1000, "gid": 1000}, {"path": "/dev/sub/ward-fifo", "type": "p", "fileMode": 420}]'
+wo run --bundle "$T/dev" d1
+assert_status "linux.devices: the container runs" 0
+assert_line "linux.devices: a character device with its numbers, mode and owner" \
+	"character special file 1,3 600 1000:1000" "$OUT"
+assert_line "linux.devices: a fifo in a new directory" "fifo 644" "$OUT"
+assert_line "linux.devices: the node works" "wrote" "$OUT"
+make_bundle "$T/dev2" '["/bin/true"]' 'c["linux"]["devices"] = [{"path": "/etc/evil", "type": "c", "major": 1, "minor": 3}]'
+bad "a device outside /dev" "ward: config.json: linux.devices[0].path: must be a path below /dev" \
+	create --bundle "$T/dev2" d2
+make_bundle "$T/dev3" '["/bin/true"]' 'c["linux"]["devices"] = [{"path": "/dev/x", "type": "c"}]'
+bad "a device without numbers" "ward: config.json: linux.devices[0]: a character or block device needs major and minor" \
+	create --bundle "$T/dev3" d3
+make_bundle "$T/dev4" '["/bin/true"]' 'c["linux"]["devices"] = [{"path": "/dev/x", "type": "q", "major": 1, "minor": 1}]'
+bad "a device of an unknown type" "ward: config.json: linux.devices[0].type: must be c, u, b or p" \
+	create --bundle "$T/dev4" d4
+assert_nothing_left "linux.devices: nothing left"
+
 finish
