@@ -18,6 +18,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/sys.h"
+#include "ward/util.h"
 
 const char *const mnt_masked_paths[] = {
     "/proc/asound",
@@ -393,15 +394,78 @@ static int set_sysctls(int rootfd, const struct strv *sysctl, struct ward_err *e
 	return 0;
 }
 
-static int enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+/* Whether mount point @mnt is @root, above it or below it (all absolute, canonical). */
+static bool on_root_path(const char *mnt, const char *root)
 {
+	size_t m = strlen(mnt), r = strlen(root);
+
+	if (strcmp(mnt, "/") == 0)
+		return true;
+	if (m <= r)
+		return strncmp(root, mnt, m) == 0 && (root[m] == '/' || root[m] == '\0');
+	return strncmp(mnt, root, r) == 0 && mnt[r] == '/';
+}
+
+/*
+ * --no-pivot (runc's, for a root filesystem where pivot_root is refused, as on
+ * an initramfs): detach every mount that is neither the rootfs, one of its
+ * ancestors nor below it, so that a process that gets out of the chroot finds
+ * none of the host's mounts; then move the rootfs onto / and chroot into it.
+ */
+static int move_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
+	cleanup_free char *text = NULL;
+	struct strv mnts = {0};
+	char *line, *save = NULL;
+	size_t len;
+	int r = 0;
+
+	if (read_file("/proc/self/mountinfo", 16U << 20, &text, &len, err) < 0)
+		return -EIO;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mnt[PATH_MAX];
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		str_unescape_octal(mnt);
+		if (!on_root_path(mnt, spec->rootfs))
+			strv_push(&mnts, mnt);
+	}
+	/* deepest first; one already gone with a detached parent is EINVAL or ENOENT */
+	for (size_t i = mnts.n; i-- > 0 && r == 0;)
+		if (umount2(mnts.v[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			r = err_set(err, errno, "--no-pivot: cannot detach the host's '%s'",
+				    mnts.v[i]);
+	strv_release(&mnts);
+	if (r < 0)
+		return r;
 	if (fchdir(rootfd) < 0)
 		return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
-	/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
-	if (sys_pivot_root(".", ".") < 0)
-		return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
-	if (umount2(".", MNT_DETACH) < 0)
-		return err_set(err, errno, "cannot detach the old root");
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return err_set(err, errno, "--no-pivot: cannot move rootfs '%s' onto '/'",
+			       spec->rootfs);
+	if (chroot(".") < 0)
+		return err_set(err, errno, "--no-pivot: cannot chroot into '%s'", spec->rootfs);
+	return 0;
+}
+
+static int enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
+	if (spec->oci.no_pivot) {
+		int r = move_root(spec, rootfd, err);
+
+		if (r < 0)
+			return r;
+	} else {
+		if (fchdir(rootfd) < 0)
+			return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
+		/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
+		if (sys_pivot_root(".", ".") < 0)
+			return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
+		if (umount2(".", MNT_DETACH) < 0)
+			return err_set(err, errno, "cannot detach the old root");
+	}
 	if (chdir("/") < 0)
 		return err_set(err, errno, "cannot chdir to '/'");
 	if (spec->readonly_root) {
@@ -416,7 +480,7 @@ static int enter_root(const struct container_spec *spec, int rootfd, struct ward
 	return 0;
 }
 
-int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
+int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int cwdfd = -1;
@@ -462,5 +526,10 @@ int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
 	cwdfd = sys_mkdir_p_in_root(rootfd, spec->cwd, 0755);
 	if (cwdfd < 0)
 		return err_set(err, errno, "cannot create working directory '%s'", spec->cwd);
+	return steal_fd(&rootfd);
+}
+
+int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
 	return enter_root(spec, rootfd, err);
 }

@@ -1286,10 +1286,6 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 	r = check_rlimits(o, err);
 	if (r < 0)
 		return r;
-	for (int k = 0; k < SPEC_NR_HOOKS; k++)
-		if (o->nhooks[k] &&
-		    (k == SPEC_HOOK_CREATE_CONTAINER || k == SPEC_HOOK_START_CONTAINER))
-			return err_set(err, ENOTSUP, "config.json: hooks.%s", hook_names[k]);
 	return 0;
 }
 
@@ -1427,7 +1423,12 @@ int oci_write_default(FILE *out, struct ward_err *err)
 
 int oci_features(FILE *out, struct ward_err *err)
 {
-	static const char *const hooks[] = {"prestart", "createRuntime", "poststart", "poststop",
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
 					    NULL};
 	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
 	__attribute__((cleanup(gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);

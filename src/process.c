@@ -31,6 +31,7 @@
 #include "ward/caps.h"
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/hooks.h"
 #include "ward/log.h"
 #include "ward/mount.h"
 #include "ward/ns.h"
@@ -272,12 +273,70 @@ static int set_rlimits(const struct container_spec *spec, struct ward_err *err)
 	return 0;
 }
 
+/* Whether ward create has hooks to run during set-up (ward and the init then talk). */
+static bool setup_hooks_wanted(const struct container_spec *spec)
+{
+	return hooks_any(spec, SPEC_HOOK_PRESTART) || hooks_any(spec, SPEC_HOOK_CREATE_RUNTIME) ||
+	       hooks_any(spec, SPEC_HOOK_CREATE_CONTAINER) ||
+	       hooks_any(spec, SPEC_HOOK_START_CONTAINER);
+}
+
+/* One whole message from ward, NUL-terminated; EOF means ward is gone. */
+static char *recv_text(int sync, struct ward_err *err)
+{
+	char *buf;
+	ssize_t n, got;
+
+	do
+		n = recv(sync, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		_exit(WARD_EXIT_LAUNCHER);
+	if (n < 0) {
+		err_set(err, errno, "cannot read the state from ward");
+		return NULL;
+	}
+	buf = xmalloc((size_t)n + 1);
+	got = recv(sync, buf, (size_t)n, 0);
+	if (got != n) {
+		err_set(err, got < 0 ? errno : EPROTO, "cannot read the state from ward");
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * ward create, mounts done and before pivot_root: ward runs prestart and
+ * createRuntime and answers with the state JSON for our own hooks; then
+ * createContainer runs here, in the container's namespaces. *@start_json gets
+ * the state for startContainer.
+ */
+static int child_setup_hooks(const struct plan *plan, char **start_json, struct ward_err *err)
+{
+	cleanup_free char *creating = NULL;
+	char tag = 'H';
+
+	if (send(plan->sync, &tag, 1, MSG_NOSIGNAL) != 1)
+		return err_set(err, errno, "cannot ask ward to run the hooks");
+	creating = recv_text(plan->sync, err);
+	if (!creating)
+		return -EPROTO;
+	*start_json = recv_text(plan->sync, err);
+	if (!*start_json)
+		return -EPROTO;
+	return hooks_run(plan->spec, SPEC_HOOK_CREATE_CONTAINER, creating, err);
+}
+
 static __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
 	bool detached = plan->opts->exec_fifo >= 0; /* ward create: ward exits, we stay */
 	struct ward_err err = {0};
+	char *start_json = NULL; /* kept until execve */
 	sigset_t none;
+	int rootfd;
 	char go;
 
 	if (plan->parent_end >= 0)
@@ -305,8 +364,14 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan->sync, &err);
 	if (spec->oci.oom_score_adj_set && set_oom_score_adj(spec->oci.oom_score_adj, &err) < 0)
 		child_fail(plan->sync, &err);
-	if (mnt_setup_rootfs(spec, &err) < 0)
+	rootfd = mnt_prepare_rootfs(spec, &err);
+	if (rootfd < 0)
 		child_fail(plan->sync, &err);
+	if (detached && setup_hooks_wanted(spec) && child_setup_hooks(plan, &start_json, &err) < 0)
+		child_fail(plan->sync, &err);
+	if (mnt_enter_root(spec, rootfd, &err) < 0)
+		child_fail(plan->sync, &err);
+	close(rootfd);
 	if (plan->opts->terminal) {
 		/* after pivot_root: /dev/ptmx is the container's own devpts instance */
 		int master = tty_setup_child(&err);
@@ -359,6 +424,11 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	}
 	if (detached && wait_for_start(plan, &err) < 0)
 		child_fail(plan->sync, &err);
+	/* ward create has exited by now: the engine reads the failure on our stderr */
+	if (start_json && hooks_run(spec, SPEC_HOOK_START_CONTAINER, start_json, &err) < 0) {
+		(void)dprintf(STDERR_FILENO, "ward: %s\n", err.msg);
+		child_fail(plan->sync, &err);
+	}
 	if (spec->no_new_privs && load_filter(plan, &err) < 0)
 		child_fail(plan->sync, &err);
 	exec_command(spec, plan->opts->exec_fd, &err);
@@ -762,17 +832,58 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	return r;
 }
 
+static int send_text(int sync, const char *text, struct ward_err *err)
+{
+	size_t len = strlen(text);
+	ssize_t n = send(sync, text, len, MSG_NOSIGNAL);
+
+	if (n != (ssize_t)len)
+		return err_set(err, n < 0 ? errno : EMSGSIZE,
+			       "cannot send the state to the container");
+	return 0;
+}
+
+/* The init asked (before pivot_root): prestart, createRuntime, then its state JSONs. */
+static int parent_setup_hooks(const struct plan *plan, int sync, pid_t pid, struct ward_err *err)
+{
+	const struct proc_opts *opts = plan->opts;
+	cleanup_free char *creating = NULL;
+	cleanup_free char *created = NULL;
+	int r;
+
+	if (!opts->state_json)
+		return err_set(err, EINVAL, "create: the config has hooks, but no state for them");
+	creating = opts->state_json(opts->state_arg, pid, "creating");
+	created = opts->state_json(opts->state_arg, pid, "created");
+	r = hooks_run(plan->spec, SPEC_HOOK_PRESTART, creating, err);
+	if (r == 0)
+		r = hooks_run(plan->spec, SPEC_HOOK_CREATE_RUNTIME, creating, err);
+	if (r == 0)
+		r = send_text(sync, creating, err);
+	if (r == 0)
+		r = send_text(sync, created, err);
+	return r;
+}
+
 /*
  * ward create: wait for the child's "ready" byte (or its error), taking the
- * terminal's master on the way when it sends one.
+ * terminal's master on the way when it sends one, and running the set-up
+ * hooks when it asks.
  */
-static int wait_ready(int sync, int *master, struct ward_err *err)
+static int wait_ready(const struct plan *plan, int sync, pid_t pid, int *master,
+		      struct ward_err *err)
 {
 	for (;;) {
 		char tag = 0;
 		int fd = -1;
 		int r = read_sync(sync, &fd, &tag, err);
 
+		if (r == 2 && tag == 'H') {
+			r = parent_setup_hooks(plan, sync, pid, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (r == 2)
 			return 0;
 		if (r == 0)
@@ -840,7 +951,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	if (r == 0 && write_full(parent_end, &go, 1) != 1)
 		r = err_set(err, errno, "cannot release the container");
 	if (r == 0)
-		r = wait_ready(parent_end, &master, err);
+		r = wait_ready(&plan, parent_end, pid, &master, err);
 	/* the engine gets the terminal; ward create keeps no copy */
 	if (r == 0 && master >= 0 && opts->console_socket)
 		r = tty_send_console(opts->console_socket, master, err);

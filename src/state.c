@@ -27,6 +27,7 @@
 
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/hooks.h"
 #include "ward/log.h"
 #include "ward/oci.h"
 #include "ward/process.h"
@@ -356,7 +357,7 @@ static int load(const struct state_opts *o, const char *dir, struct record *r,
 
 /* ---- the state JSON and hooks ---------------------------------------------------- */
 
-static void gen_state(yajl_gen g, const struct record *r, enum state_status st)
+static void gen_state(yajl_gen g, const struct record *r, const char *status)
 {
 	yajl_gen_map_open(g);
 	GSTR(g, "ociVersion");
@@ -364,9 +365,9 @@ static void gen_state(yajl_gen g, const struct record *r, enum state_status st)
 	GSTR(g, "id");
 	GSTR(g, r->id);
 	GSTR(g, "status");
-	GSTR(g, state_status_name(st));
+	GSTR(g, status);
 	GSTR(g, "pid");
-	yajl_gen_integer(g, st == STATE_CREATED || st == STATE_RUNNING ? r->pid : 0);
+	yajl_gen_integer(g, strcmp(status, "stopped") != 0 ? r->pid : 0);
 	GSTR(g, "bundle");
 	GSTR(g, r->bundle ? r->bundle : "");
 	GSTR(g, "annotations");
@@ -379,7 +380,7 @@ static void gen_state(yajl_gen g, const struct record *r, enum state_status st)
 	yajl_gen_map_close(g);
 }
 
-static char *state_json(const struct record *r, enum state_status st)
+static char *state_json(const struct record *r, const char *status)
 {
 	__attribute__((cleanup(gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -387,81 +388,31 @@ static char *state_json(const struct record *r, enum state_status st)
 
 	if (!g)
 		abort();
-	gen_state(g, r, st);
+	gen_state(g, r, status);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		return xstrdup("{}");
 	return xasprintf("%.*s", (int)len, (const char *)buf);
 }
 
-/* Run one hook with the state on its stdin; wait for it (its timeout, if any). */
-static int run_hook(const struct spec_hook *h, const char *json, struct ward_err *err)
-{
-	int in[2], ws;
-	pid_t pid;
-	size_t len = strlen(json);
-	long waited = 0;
-
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return err_set(err, errno, "hook '%s': cannot create a pipe", h->path);
-	(void)fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(in[0]);
-		close(in[1]);
-		return err_set(err, errno, "hook '%s': cannot fork", h->path);
-	}
-	if (pid == 0) {
-		if (dup2(in[0], STDIN_FILENO) < 0)
-			_exit(127);
-		execve(h->path, h->args.v, h->env.v ? h->env.v : (char *[]){NULL});
-		_exit(127);
-	}
-	close(in[0]);
-	/* a hook need not read its stdin: a short write is not a failure */
-	(void)signal(SIGPIPE, SIG_IGN);
-	(void)!write(in[1], json, len);
-	close(in[1]);
-	for (;;) {
-		pid_t w = waitpid(pid, &ws, h->timeout ? WNOHANG : 0);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return err_set(err, errno, "hook '%s': cannot wait", h->path);
-		if (w == 0) {
-			if (waited >= (long)h->timeout * 1000) {
-				(void)kill(pid, SIGKILL);
-				(void)waitpid(pid, &ws, 0);
-				return err_set(err, ETIMEDOUT, "hook '%s' timed out after %d s",
-					       h->path, h->timeout);
-			}
-			(void)poll(NULL, 0, 10);
-			waited += 10;
-		}
-	}
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-		return 0;
-	if (WIFEXITED(ws))
-		return err_set(err, 0, "hook '%s' exited with status %d", h->path, WEXITSTATUS(ws));
-	return err_set(err, 0, "hook '%s' was killed by signal %d", h->path, WTERMSIG(ws));
-}
-
-/* Run the hooks of @kind in order; the first failure stops them. */
+/* Run the hooks of @kind with the state of @r as @st. */
 static int run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
 		     const struct record *r, enum state_status st, struct ward_err *err)
 {
 	cleanup_free char *json = NULL;
 
-	if (!spec->oci.nhooks[kind])
+	if (!hooks_any(spec, kind))
 		return 0;
-	json = state_json(r, st);
-	for (size_t i = 0; i < spec->oci.nhooks[kind]; i++) {
-		int ret = run_hook(&spec->oci.hooks[kind][i], json, err);
+	json = state_json(r, state_status_name(st));
+	return hooks_run(spec, kind, json, err);
+}
 
-		if (ret < 0)
-			return err_prefix(err, "%s", oci_hook_name(kind));
-	}
-	return 0;
+/* proc_opts.state_json: the record being created, its init being @pid */
+static char *creating_state(void *arg, pid_t pid, const char *status)
+{
+	struct record *r = arg;
+
+	r->pid = pid;
+	return state_json(r, status);
 }
 
 /* The hooks of the config as it was at create, for start and delete. */
@@ -594,6 +545,8 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	popts.id = o->id;
 	popts.terminal = spec->oci.terminal;
 	popts.console_socket = o->console_socket;
+	popts.state_json = creating_state;
+	popts.state_arg = rec;
 	r = proc_create(spec, &popts, &rec->pid, &rec->cg, err);
 	if (r < 0)
 		return r;
@@ -601,10 +554,6 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	if (r < 0)
 		return err_set(err, -r, "cannot read the start time of the container's process");
 	r = record_write(dir, rec, err);
-	if (r == 0)
-		r = run_hooks(spec, SPEC_HOOK_CREATE_RUNTIME, rec, STATE_CREATED, err);
-	if (r == 0)
-		r = run_hooks(spec, SPEC_HOOK_PRESTART, rec, STATE_CREATED, err);
 	if (r == 0 && o->pid_file)
 		r = write_pid_file(o->pid_file, rec->pid, err);
 	return r;
@@ -622,6 +571,7 @@ static int do_create(const struct state_opts *o, struct record *rec, struct ward
 		return r;
 	spec_init(&spec);
 	r = oci_load(o->bundle, o->config, &spec, err);
+	spec.oci.no_pivot = o->no_pivot;
 	if (r == 0)
 		r = oci_check_supported(&spec, err);
 	/* as runc: the engine that asks for a terminal says where its master goes */
@@ -751,7 +701,7 @@ int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
 		abort();
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	gen_state(g, &rec, st);
+	gen_state(g, &rec, state_status_name(st));
 	record_release(&rec);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
 	    fwrite(buf, 1, len, out) != len)
@@ -886,7 +836,7 @@ int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
 			pid_t pid = st == STATE_CREATED || st == STATE_RUNNING ? rec.pid : 0;
 
 			if (g) {
-				gen_state(g, &rec, st);
+				gen_state(g, &rec, state_status_name(st));
 			} else if (o->quiet) {
 				fprintf(out, "%s\n", rec.id);
 			} else {

@@ -18,12 +18,24 @@ extern const char *const mnt_masked_paths[];
 extern const char *const mnt_readonly_paths[];
 
 /**
- * mnt_setup_rootfs() - build the container's mount tree and pivot into it.
+ * mnt_prepare_rootfs() - build the container's mount tree below spec->rootfs
+ * (bound onto itself), in the caller's new mount namespace: /proc, /dev, /sys,
+ * the mounts asked for, masked and read-only paths, the working directory
+ * (created if missing, as Docker does). The root is not entered yet: the OCI
+ * createContainer hooks run between this and mnt_enter_root().
  *
- * On return the process's root and working directory are the container's
- * (spec->cwd, created if missing, as Docker does) and the host's root is
- * detached.
- * Return: 0, or a negative errno with @err naming the mount that failed.
+ * Return: an O_PATH descriptor of the rootfs, or a negative errno with @err
+ * naming the mount that failed.
  */
-int mnt_setup_rootfs(const struct container_spec *spec, struct ward_err *err)
+int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * mnt_enter_root() - pivot_root into the tree mnt_prepare_rootfs() built and
+ * detach the host's root; make it read-only if asked; chdir to spec->cwd.
+ * @rootfd: what mnt_prepare_rootfs() returned (the caller closes it)
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
     __attribute__((nonnull));

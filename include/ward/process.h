@@ -25,6 +25,14 @@ struct proc_opts {
 	/* proc_create() only */
 	int exec_fifo;	/* the fifo the container opens for writing just before execve */
 	const char *id; /* the container id: its cgroup is ward-oci-<id> */
+	/*
+	 * The state JSON the hooks that run during create and start get on stdin:
+	 * of the container whose init is @pid, with @status "creating" or "created".
+	 * Needed only when the config has prestart, createRuntime, createContainer
+	 * or startContainer hooks.
+	 */
+	char *(*state_json)(void *arg, pid_t pid, const char *status);
+	void *state_arg;
 };
 
 #define PROC_OPTS_INIT                                                                             \
@@ -62,6 +70,15 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
  * cgroup is cg_create_detached()'s, there is no parent-death signal and no
  * signal forwarding: ward is expected to exit, and the container to be
  * reparented (to the engine's subreaper, or init).
+ *
+ * The hooks of the set-up run here, where the runtime spec puts them: once the
+ * namespaces and mounts exist and before pivot_root, ward runs prestart and
+ * then createRuntime (in ward's namespaces), and the init then runs
+ * createContainer (in the container's namespaces, paths resolved in ward's
+ * mount tree); startContainer runs in the container, after `ward start` and
+ * before execve. A failure before `ward start` fails the create; a
+ * startContainer failure ends the container with status 125 and its message
+ * on the container's stderr.
  * @pid: the container init's host pid
  * @cg:  its cgroups, for `ward delete`
  *

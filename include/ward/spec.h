@@ -141,6 +141,7 @@ struct spec_oci {
 	bool readonly_set; /* readonlyPaths given: replaces Docker's list */
 	struct strv readonly_paths;
 	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, ... or 0 */
+	bool no_pivot; /* create/run --no-pivot: move the rootfs onto / and chroot */
 	char *cgroups_path;
 	struct spec_device *devices;
 	size_t ndevices;

@@ -42,7 +42,7 @@ struct state_opts {
 	const char *config;   /* run/create --config (crun): instead of <bundle>/config.json */
 	const char *pid_file; /* --pid-file */
 	const char *console_socket; /* --console-socket */
-	bool no_pivot;		    /* --no-pivot: accepted, ignored (ward always pivots) */
+	bool no_pivot;		    /* --no-pivot: MS_MOVE and chroot instead of pivot_root */
 	bool force;		    /* delete --force, kill --all */
 	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
 	bool json;		    /* list --format json */

@@ -51,6 +51,9 @@ bool parse_size(const char *s, uint64_t *out) __attribute__((nonnull));
 /** str_has_prefix() - true when @s starts with @prefix. */
 bool str_has_prefix(const char *s, const char *prefix) __attribute__((nonnull));
 
+/** str_unescape_octal() - undo mountinfo's octal escapes ("\\040" for a space) in place. */
+void str_unescape_octal(char *s) __attribute__((nonnull));
+
 /**
  * read_file() - read a whole regular file into a NUL-terminated buffer.
  * @max: refuse files larger than this many bytes

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -50,7 +51,8 @@ static int usage(void)
 	      "  true | exit N | caps | status KEY | id | pid | env | cwd\n"
 	      "  syscall NAME... (names, socket:alg|vsock|unix|N, nr:N)\n"
 	      "  sleep SECONDS | trap SIG | segv\n"
-	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds | mounts\n",
+	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds | mounts\n"
+	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls PATH)\n",
 	      stderr);
 	return 2;
 }
@@ -593,6 +595,34 @@ static int cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int cmd_ls(const char *path);
+
+/*
+ * The classic escape from a chroot, for a process that holds CAP_SYS_CHROOT:
+ * chroot into a subdirectory while the working directory stays outside it, climb
+ * with "..", chroot there. What it reaches is what --no-pivot leaves reachable.
+ */
+static int cmd_escape_chroot(const char *dir, const char *path)
+{
+	char sub[PATH_MAX];
+
+	if (snprintf(sub, sizeof(sub), "%s/escape", dir) >= (int)sizeof(sub) ||
+	    (mkdir(sub, 0700) < 0 && errno != EEXIST) || chdir(dir) < 0 || chroot(sub) < 0) {
+		fprintf(stderr, "ward-testhelper: escape-chroot: %s: %s\n", sub, strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0) {
+			fprintf(stderr, "ward-testhelper: escape-chroot: ..: %s\n", strerror(errno));
+			return 1;
+		}
+	if (chroot(".") < 0) {
+		fprintf(stderr, "ward-testhelper: escape-chroot: .: %s\n", strerror(errno));
+		return 1;
+	}
+	return cmd_ls(path);
+}
+
 static int cmd_ls(const char *path)
 {
 	DIR *d = opendir(path);
@@ -735,5 +765,7 @@ int main(int argc, char **argv)
 		return cmd_fds();
 	if (strcmp(cmd, "mounts") == 0)
 		return print_file("/proc/self/mountinfo");
+	if (strcmp(cmd, "escape-chroot") == 0)
+		return nargs == 2 ? cmd_escape_chroot(args[0], args[1]) : usage();
 	return usage();
 }

@@ -229,6 +229,103 @@ OUT=$(cat "$T/poststop.json" 2>/dev/null)
 assert_eq "poststop: the state on stdin, stopped" "stopped" "$(json_field status)"
 assert_nothing_left "hooks: nothing left"
 
+# The set-up hooks, where the runtime spec puts them. prestart and createRuntime run in
+# ward's namespaces once the container's exist and before pivot_root: prestart mounts a
+# tmpfs on the rootfs's /tmp inside the container's mount namespace (what GPU and network
+# hooks do), which only works before pivot_root. createContainer runs in the container's
+# mount namespace, still before pivot_root (it writes through the host path of the
+# rootfs); startContainer runs in the container after `start` (its path is the rootfs's
+# /bin/sh). The order shows in /tmp/order, and in $T/order.log on the host.
+cat >"$T/hook-prestart" <<HOOK
+#!/bin/sh
+set -- \$(python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["pid"], s["status"])')
+echo "prestart \$1 \$2" >>"$T/order.log"
+nsenter -t "\$1" -m mount -t tmpfs hooked "$ROOTFS/tmp" &&
+	nsenter -t "\$1" -m sh -c 'echo prestart >"$ROOTFS/tmp/order"'
+HOOK
+cat >"$T/hook-createruntime" <<HOOK
+#!/bin/sh
+python3 -c 'import json,sys; s=json.load(sys.stdin); print("createRuntime", s["status"], s["id"])' >>"$T/order.log"
+HOOK
+cat >"$T/hook-createcontainer" <<HOOK
+#!/bin/sh
+echo createContainer >>"$ROOTFS/tmp/order" && readlink /proc/self/ns/mnt >"$ROOTFS/tmp/cc-mntns" &&
+	echo "createContainer \$HOOK_VAR" >>"$T/order.log"
+HOOK
+chmod +x "$T/hook-prestart" "$T/hook-createruntime" "$T/hook-createcontainer"
+make_bundle "$T/sethooks" '["/bin/sh", "-c", "cat /tmp/order; cat /tmp/cc-mntns; readlink /proc/self/ns/mnt"]' "
+env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin']
+c['hooks'] = {'prestart': [{'path': '$T/hook-prestart', 'env': env}],
+              'createRuntime': [{'path': '$T/hook-createruntime', 'env': env}],
+              'createContainer': [{'path': '$T/hook-createcontainer', 'env': env + ['HOOK_VAR=set']}],
+              'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer >>/tmp/order']}]}"
+wo run --bundle "$T/sethooks" sh1
+assert_status "set-up hooks: run --bundle succeeds" 0
+assert_eq "set-up hooks: prestart, createContainer, startContainer, in the container's view" \
+	"prestart createContainer startContainer" "$(echo "$OUT" | head -3 | tr '\n' ' ' | sed 's/ $//')"
+mnt_cc=$(echo "$OUT" | sed -n 4p)
+mnt_ct=$(echo "$OUT" | sed -n 5p)
+assert_match "createContainer: in a mount namespace" '^mnt:\[[0-9]+\]$' "$mnt_cc"
+assert_eq "createContainer: in the container's mount namespace" "$mnt_ct" "$mnt_cc"
+assert_ne "createContainer: not in ward's mount namespace" "$(readlink /proc/self/ns/mnt)" "$mnt_cc"
+log=$(cat "$T/order.log" 2>/dev/null)
+assert_match "set-up hooks: prestart first, with the init's pid, creating" \
+	'^prestart [0-9]+ creating$' "$(echo "$log" | sed -n 1p)"
+assert_eq "set-up hooks: createRuntime after prestart, creating" "createRuntime creating sh1" \
+	"$(echo "$log" | sed -n 2p)"
+assert_eq "set-up hooks: createContainer last, with its env" "createContainer set" \
+	"$(echo "$log" | sed -n 3p)"
+if mountpoint -q "$ROOTFS/tmp" || [ -e "$ROOTFS/tmp/order" ]; then
+	fail "set-up hooks: the hook's mount stayed in the container" "$(ls -la "$ROOTFS/tmp")"
+else
+	pass "set-up hooks: the hook's mount stayed in the container"
+fi
+assert_nothing_left "set-up hooks: nothing left"
+
+# a failing createContainer hook fails the create: exit 1, its status named, nothing left
+make_bundle "$T/badhook" '["/bin/true"]' "
+c['hooks'] = {'createContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 3']}]}"
+bad "createContainer hook fails" "ward: createContainer: hook '/bin/sh' exited with status 3" \
+	create --bundle "$T/badhook" bh1
+# a failing startContainer hook: the process does not run; the hook's error on stderr
+make_bundle "$T/badstart" '["/bin/sh", "-c", "echo ran"]' "
+c['hooks'] = {'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 4']}]}"
+wo run --bundle "$T/badstart" bs1
+assert_ne "startContainer hook fails: the run fails" "0" "$STATUS"
+assert_not_contains "startContainer hook fails: the process did not run" "$OUT" "ran"
+assert_contains "startContainer hook fails: the error on stderr" "$ERR" \
+	"startContainer: hook '/bin/sh' exited with status 4"
+assert_nothing_left "failing hooks: nothing left"
+
+# --no-pivot: the host's mounts outside the rootfs detached, the rootfs moved onto / and
+# chrooted into. A process with CAP_SYS_CHROOT (in Docker's default set) can leave a plain
+# chroot by climbing "..": here the climb ends on the rootfs mounted over /, and no host
+# path or mount is reachable (a test mount beside the rootfs, on the file system that
+# holds it, stands for the host's).
+hostonly=$(dirname "$ROOTFS")/.ward-hostonly.$$
+mkdir -p "$hostonly"
+mount -t tmpfs ward-hostonly "$hostonly" || bail_out "cannot mount a tmpfs"
+echo secret >"$hostonly/marker"
+make_bundle "$T/nopivot" '["/usr/bin/ward-testhelper", "escape-chroot", "/dev/shm", "/"]'
+wo run --no-pivot --bundle "$T/nopivot" np1
+assert_status "--no-pivot: a chroot escape runs" 0
+assert_eq "--no-pivot: the escape ends in the container's root" \
+	"$("$ROOTFS/usr/bin/ward-testhelper" ls "$ROOTFS")" "$OUT"
+make_bundle "$T/nopivot1" '["/usr/bin/ward-testhelper", "escape-chroot", "/dev/shm", "'"$hostonly"'"]'
+for mode in --no-pivot ""; do
+	# shellcheck disable=SC2086 # $mode: one flag or none
+	wo run $mode --bundle "$T/nopivot1" np1
+	assert_status "${mode:-pivot_root}: the escape does not reach a host mount" 1
+	assert_contains "${mode:-pivot_root}: the host path is not there" "$ERR" \
+		"$hostonly: No such file or directory"
+done
+make_bundle "$T/nopivot2" '["/bin/sh", "-c", "ls /bin/busybox; cat /proc/self/mountinfo"]'
+wo run --no-pivot --bundle "$T/nopivot2" np2
+assert_status "--no-pivot: the container's root is its rootfs" 0
+assert_contains "--no-pivot: its rootfs's files" "$OUT" "/bin/busybox"
+umount "$hostonly" && rmdir "$hostonly"
+assert_nothing_left "--no-pivot: nothing left"
+
 
 # ---- config.json fields that take effect in the container ---------------------------------
 
