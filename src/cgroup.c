@@ -25,6 +25,12 @@
  *     cgroup sets it up again). Moving ward's siblings into a leaf (what
  *     docker-in-docker's entrypoint does) would disturb processes ward does not
  *     own, so ward never does it.
+ *
+ * A config.json's linux.cgroupsPath (cg_create_path()) overrides all that: the
+ * cgroup goes where the path says in every hierarchy, and the controllers are
+ * enabled from the root down, as runc's cgroupfs driver does; the caller (an
+ * engine such as podman) chose a place where that works. Both ways share one
+ * path through create_all(), told apart by a struct placement.
  */
 #include "ward/cgroup.h"
 
@@ -128,23 +134,6 @@ static ssize_t read_knob(const char *path, char *buf, size_t len)
 	return (ssize_t)used;
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 3;
-		} else {
-			*out++ = *p;
-		}
-	}
-	*out = '\0';
-}
-
 static int copy_str(char *dst, size_t len, const char *src)
 {
 	return path_fmt(dst, len, "%s", src);
@@ -238,8 +227,8 @@ static void parse_mountinfo_line(char *line, struct detect_state *st)
 		return;
 	fstype = tok[sep + 1];
 	super = tok[n - 1];
-	unescape(tok[3]);
-	unescape(tok[4]);
+	str_unescape_octal(tok[3]);
+	str_unescape_octal(tok[4]);
 	if (strcmp(fstype, "cgroup2") == 0) {
 		record_mount(&st->v2, tok[4], tok[3]);
 	} else if (strcmp(fstype, "cgroup") == 0) {
@@ -658,6 +647,7 @@ static int enable_controllers(const char *dir, struct want *w, unsigned int mask
 	return 0;
 }
 
+/* Return: 1 when @path was created, 0 when it existed (and @exist_ok), or -errno. */
 static int make_dir(const struct cg_layout *l, const char *path, bool exist_ok,
 		    struct ward_err *err)
 {
@@ -666,11 +656,13 @@ static int make_dir(const struct cg_layout *l, const char *path, bool exist_ok,
 	if (mkdir(path, 0755) < 0) {
 		if (errno == EEXIST && exist_ok)
 			return 0;
+		if (errno == EEXIST)
+			return err_set(err, EEXIST, "cgroup '%s' already exists", path);
 		return err_set(err, errno, "cannot create cgroup '%s'", path);
 	}
 	if (l->populate)
 		l->populate(path, l->populate_arg);
-	return 0;
+	return 1;
 }
 
 static int add_dir(const struct cg_layout *l, struct cg_handle *h, const char *path, bool v2,
@@ -867,18 +859,27 @@ static int write_limits(const struct cg_dir *d, const struct spec_resources *res
 	return r;
 }
 
+/* @mount's part for ward's own cgroup (@own is "/" or "/a/b"). */
+static int own_path(char *out, size_t len, const char *mount, const char *own, struct ward_err *err)
+{
+	if (path_fmt(out, len, "%s%s", mount, strcmp(own, "/") == 0 ? "" : own) < 0)
+		return err_set(err, ENAMETOOLONG, "cannot create a cgroup below '%s%s'", mount,
+			       own);
+	return 0;
+}
+
 /* Choose (and prepare) the v2 parent of the container's cgroup; see the top of the file. */
 static int v2_parent(const struct cg_layout *l, const struct spec_resources *res, struct want *w,
 		     unsigned int v2mask, char *parent, size_t len, bool *shared,
 		     struct ward_err *err)
 {
-	char own[CG_PATH_MAX + 8], present[512] = "";
+	char own[CG_PATH_MAX], present[512] = "";
 	bool all = true;
 	int r;
 
-	if (path_fmt(own, sizeof(own), "%s%s", l->v2_mount,
-		     strcmp(l->v2_own, "/") == 0 ? "" : l->v2_own) < 0)
-		return err_set(err, ENAMETOOLONG, "cannot create a cgroup below '%s'", l->v2_mount);
+	r = own_path(own, sizeof(own), l->v2_mount, l->v2_own, err);
+	if (r < 0)
+		return r;
 	(void)read_token_file(own, "cgroup.subtree_control", present, sizeof(present));
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++)
 		if ((v2mask & w->ctrls & BIT(c)) && !has_token(present, ctrl_names[c], " \n"))
@@ -906,8 +907,167 @@ static int v2_parent(const struct cg_layout *l, const struct spec_resources *res
 	return enable_controllers(parent, w, v2mask, res, err);
 }
 
-static int create_all(const struct cg_layout *l, const char *name, const struct spec_resources *res,
-		      struct cg_handle *h, struct ward_err *err)
+/*
+ * Where the container's cgroup goes, the same way in every hierarchy. By default
+ * @path is a name (ward-...) placed beneath ward's own cgroup, or on v2 beneath
+ * what v2_parent() chooses. With an explicit linux.cgroupsPath (@explicit_path)
+ * @path is "/a/b", from each hierarchy's root, or "a/b", beneath ward's own
+ * cgroup; the missing ancestors are created (and kept at cg_destroy(), as runc
+ * keeps them) and v1 gets a cgroup in the pids, memory and cpu hierarchies
+ * whatever the limits, where engines read the stats from.
+ */
+struct placement {
+	const char *path;
+	bool explicit_path;
+	/* ancestors created for an explicit path, removed again when the creation fails */
+	struct {
+		char parent[CG_PATH_MAX]; /* the leaf's parent */
+		size_t top; /* length of the topmost one created: a prefix of parent */
+	} made[CG_MAX_DIRS];
+	size_t nmade;
+};
+
+/* The leaf in the hierarchy mounted at @mount; a relative path starts at @base. */
+static int leaf_path(const struct placement *pl, const char *mount, const char *base, char *out,
+		     size_t len, struct ward_err *err)
+{
+	bool abs = pl->path[0] == '/';
+
+	if (path_fmt(out, len, abs ? "%s%s" : "%s/%s", abs ? mount : base, pl->path) < 0)
+		return err_set(err, ENAMETOOLONG, "cannot create cgroup '%s' below '%s'", pl->path,
+			       abs ? mount : base);
+	return 0;
+}
+
+static bool is_v1_cpuset(const struct cg_layout *l, const char *mount, bool v2)
+{
+	return !v2 && on_v1(l, CG_CPUSET) && strcmp(mount, l->v1_mount[CG_CPUSET]) == 0;
+}
+
+/* A new v1 cpuset has no cpus and no mems, and refuses tasks: give it its parent's. */
+static int inherit_cpuset(const char *dir, struct ward_err *err)
+{
+	static const char *const knobs[] = {"cpuset.cpus", "cpuset.mems"};
+	char parent[CG_PATH_MAX], value[4096], path[CG_PATH_MAX + 32];
+	char *slash;
+
+	(void)copy_str(parent, sizeof(parent), dir); /* same size */
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int r = read_token_file(parent, knobs[i], value, sizeof(value));
+
+		if (r < 0)
+			return err_set(err, -r, "cannot read '%s/%s'", parent, knobs[i]);
+		value[strcspn(value, "\n")] = '\0';
+		if (path_fmt(path, sizeof(path), "%s/%s", dir, knobs[i]) < 0)
+			return err_set(err, ENAMETOOLONG, "cannot set up cpuset cgroup '%s'", dir);
+		if (write_file(path, value, err) < 0)
+			return err_prefix(err, "cannot set up cpuset cgroup '%s'", dir);
+	}
+	return 0;
+}
+
+/* Remove the ancestors recorded from @pl->made[@from] on, deepest first; best effort. */
+static void unmake_ancestors(struct placement *pl, size_t from, bool fake)
+{
+	while (pl->nmade > from) {
+		char *dir = pl->made[--pl->nmade].parent;
+		size_t top = pl->made[pl->nmade].top;
+
+		for (;;) {
+			char *slash;
+
+			if (fake)
+				remove_fake_knobs(dir);
+			if (rmdir(dir) < 0 && errno != ENOENT) {
+				log_debug("cgroup: cannot remove '%s': %s", dir, strerror(errno));
+				break;
+			}
+			slash = strrchr(dir, '/');
+			if (!slash || (size_t)(slash - dir) < top)
+				break;
+			*slash = '\0';
+		}
+	}
+}
+
+/*
+ * mkdir -p the ancestors of @leaf beneath @mount. On v2 the controllers of @mask
+ * are enabled in each, from the root down to the leaf's parent (the root is
+ * exempt from the no-internal-processes rule, a new one holds no process); in a
+ * v1 cpuset hierarchy each new one gets its parent's cpus and mems.
+ */
+static int make_ancestors(const struct cg_layout *l, struct placement *pl, const char *mount,
+			  const char *leaf, bool v2, struct want *w, unsigned int mask,
+			  const struct spec_resources *res, struct ward_err *err)
+{
+	size_t mlen = strlen(mount), plen, slot = pl->nmade;
+	char *dir, *slash;
+	int r;
+
+	if (slot >= CG_MAX_DIRS)
+		return err_set(err, E2BIG, "too many cgroups for one container");
+	dir = pl->made[slot].parent;
+	(void)copy_str(dir, CG_PATH_MAX, leaf); /* @leaf fits in CG_PATH_MAX */
+	slash = strrchr(dir, '/');
+	if (!slash || (size_t)(slash - dir) < mlen)
+		return err_set(err, EINVAL, "cgroup '%s' is not beneath '%s'", leaf, mount);
+	*slash = '\0';
+	plen = strlen(dir);
+	r = v2 ? enable_controllers(mount, w, mask, res, err) : 0;
+	for (size_t i = mlen + 1; r >= 0 && i <= plen; i++) {
+		if (dir[i] != '/' && dir[i] != '\0')
+			continue;
+		dir[i] = '\0';
+		r = make_dir(l, dir, true, err);
+		if (r > 0 && pl->nmade == slot) {
+			/* the first one created: everything below it is ours too */
+			pl->made[slot].top = i;
+			pl->nmade++;
+		}
+		if (r > 0 && is_v1_cpuset(l, mount, v2))
+			r = inherit_cpuset(dir, err);
+		if (r >= 0 && v2)
+			r = enable_controllers(dir, w, mask, res, err);
+		if (i < plen)
+			dir[i] = '/';
+	}
+	if (pl->nmade == slot)
+		dir[0] = '\0';
+	return r < 0 ? r : 0;
+}
+
+/* Create the leaf @leaf in the hierarchy mounted at @mount and record it in @h. */
+static int place_dir(const struct cg_layout *l, struct placement *pl, struct cg_handle *h,
+		     const char *mount, const char *leaf, bool v2, unsigned int mask,
+		     struct want *w, const struct spec_resources *res, struct ward_err *err)
+{
+	int r;
+
+	if (pl->explicit_path) {
+		struct stat st;
+
+		/* taken: say so before enabling anything on the way (mkdir says it too) */
+		if (lstat(leaf, &st) == 0)
+			return err_set(err, EEXIST, "cgroup '%s' already exists", leaf);
+		r = make_ancestors(l, pl, mount, leaf, v2, w, mask, res, err);
+		if (r < 0)
+			return r;
+	}
+	/* evaluated after make_ancestors(): --ignore-missing-limits may have dropped some */
+	r = add_dir(l, h, leaf, v2, mask & w->ctrls, err);
+	if (r < 0)
+		return r;
+	/* a cpuset limit writes both itself; otherwise (a cpuset co-mounted) inherit them */
+	if (is_v1_cpuset(l, mount, v2) && !(mask & w->ctrls & BIT(CG_CPUSET)))
+		return inherit_cpuset(leaf, err);
+	return 0;
+}
+
+static int create_all(const struct cg_layout *l, struct placement *pl,
+		      const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
 {
 	char v2root_ctrls[512] = "", parent[CG_PATH_MAX], path[CG_PATH_MAX];
 	unsigned int v2mask = 0;
@@ -933,16 +1093,22 @@ static int create_all(const struct cg_layout *l, const char *name, const struct 
 	/* cgroup v2: always on a v2 host; on a hybrid host too, for cgroup.kill */
 	if (l->v2_mount[0] && (l->mode == CG_V2 || (v2mask & w.ctrls) || l->mode == CG_HYBRID)) {
 		bool needed = l->mode == CG_V2 || (v2mask & w.ctrls);
+		size_t made = pl->nmade;
 
 		for (int tries = 0;; tries++) {
 			bool shared = false;
 
-			r = v2_parent(l, res, &w, v2mask, parent, sizeof(parent), &shared, err);
-			if (r == 0 && path_fmt(path, sizeof(path), "%s/%s", parent, name) < 0)
-				r = err_set(err, ENAMETOOLONG, "cannot create cgroup '%s/%s'",
-					    parent, name);
+			/* an explicit path gets no shared parent: the caller chose the place */
+			if (pl->explicit_path)
+				r = own_path(parent, sizeof(parent), l->v2_mount, l->v2_own, err);
+			else
+				r = v2_parent(l, res, &w, v2mask, parent, sizeof(parent), &shared,
+					      err);
 			if (r == 0)
-				r = add_dir(l, h, path, true, v2mask & w.ctrls, err);
+				r = leaf_path(pl, l->v2_mount, parent, path, sizeof(path), err);
+			if (r == 0)
+				r = place_dir(l, pl, h, l->v2_mount, path, true, v2mask, &w, res,
+					      err);
 			if (r == 0 && shared)
 				(void)copy_str(h->shared_parent, CG_PATH_MAX, parent); /* fits */
 			/* another ward removed the shared parent as it emptied: set it up again */
@@ -951,17 +1117,24 @@ static int create_all(const struct cg_layout *l, const char *name, const struct 
 		}
 		if (r == 0)
 			r = write_limits(&h->dirs[h->ndirs - 1], res, err);
-		if (r < 0 && needed)
+		/* a cgroup that is there already belongs to someone else, needed or not */
+		if (r < 0 && (needed || r == -EEXIST))
 			return r;
-		if (r < 0) /* only the hybrid host's extra tracking cgroup */
+		if (r < 0) { /* only the hybrid host's extra tracking cgroup */
 			log_debug("cgroup: no cgroup2 cgroup for the container: %s", err->msg);
+			unmake_ancestors(pl, made, l->fake);
+		}
 	}
 
-	/* cgroup v1: one cgroup per hierarchy holding a wanted controller */
+	/*
+	 * cgroup v1: one cgroup per hierarchy holding a wanted controller; for an
+	 * explicit path also in pids, memory and cpu without a limit (not cpuset: a
+	 * new v1 cpuset has no cpus until a limit gives it some).
+	 */
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
 		bool done = false;
 
-		if (!(w.ctrls & BIT(c)) || !on_v1(l, c))
+		if (!on_v1(l, c) || (!(w.ctrls & BIT(c)) && !(pl->explicit_path && c != CG_CPUSET)))
 			continue;
 		for (size_t i = 0; i < h->ndirs; i++) {
 			size_t mlen = strlen(l->v1_mount[c]);
@@ -969,17 +1142,17 @@ static int create_all(const struct cg_layout *l, const char *name, const struct 
 			/* co-mounted with a controller already placed (cpu,cpuset on one mount) */
 			if (!h->dirs[i].v2 && strncmp(h->dirs[i].path, l->v1_mount[c], mlen) == 0 &&
 			    h->dirs[i].path[mlen] == '/') {
-				h->dirs[i].controllers |= BIT(c);
+				h->dirs[i].controllers |= BIT(c) & w.ctrls;
 				done = true;
 			}
 		}
 		if (done)
 			continue;
-		if (path_fmt(path, sizeof(path), "%s%s/%s", l->v1_mount[c],
-			     strcmp(l->v1_own[c], "/") == 0 ? "" : l->v1_own[c], name) < 0)
-			return err_set(err, ENAMETOOLONG, "cannot create a cgroup below '%s'",
-				       l->v1_mount[c]);
-		r = add_dir(l, h, path, false, BIT(c), err);
+		r = own_path(parent, sizeof(parent), l->v1_mount[c], l->v1_own[c], err);
+		if (r == 0)
+			r = leaf_path(pl, l->v1_mount[c], parent, path, sizeof(path), err);
+		if (r == 0)
+			r = place_dir(l, pl, h, l->v1_mount[c], path, false, BIT(c), &w, res, err);
 		if (r < 0)
 			return r;
 	}
@@ -997,11 +1170,12 @@ static int create_all(const struct cg_layout *l, const char *name, const struct 
 
 			if (!on_v1(l, c))
 				continue;
-			if (path_fmt(path, sizeof(path), "%s%s/%s", l->v1_mount[c],
-				     strcmp(l->v1_own[c], "/") == 0 ? "" : l->v1_own[c], name) < 0)
-				return err_set(err, ENAMETOOLONG,
-					       "cannot create a cgroup below '%s'", l->v1_mount[c]);
-			r = add_dir(l, h, path, false, 0, err);
+			r = own_path(parent, sizeof(parent), l->v1_mount[c], l->v1_own[c], err);
+			if (r == 0)
+				r = leaf_path(pl, l->v1_mount[c], parent, path, sizeof(path), err);
+			if (r == 0)
+				r = place_dir(l, pl, h, l->v1_mount[c], path, false, 0, &w, res,
+					      err);
 			if (r < 0)
 				return r;
 			any_v1 = true;
@@ -1032,10 +1206,10 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-static int create_named(const struct cg_layout *l, const char *name,
+static int create_named(const struct cg_layout *l, struct placement *pl,
 			const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
 {
-	int r = create_all(l, name, res, h, err);
+	int r = create_all(l, pl, res, h, err);
 
 	if (r < 0) {
 		struct ward_err ignored;
@@ -1043,6 +1217,7 @@ static int create_named(const struct cg_layout *l, const char *name,
 		/* the error that matters is the first; a cgroup that stays is logged */
 		if (cg_destroy(h, &ignored) < 0)
 			log_warn("%s", ignored.msg);
+		unmake_ancestors(pl, 0, l->fake);
 		cg_handle_release(h);
 	}
 	return r;
@@ -1052,6 +1227,7 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 		       struct cg_handle *h, struct ward_err *err)
 {
 	char name[CG_ID_MAX + 64];
+	struct placement pl = {.path = name};
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
@@ -1059,7 +1235,7 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 		return err_set(err, 0, "invalid container id '%s'", id);
 	/* no owner pid in the name: cg_cleanup_stale() leaves it to `ward delete` */
 	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "oci-%s", id);
-	return create_named(l, name, res, h, err);
+	return create_named(l, &pl, res, h, err);
 }
 
 int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
@@ -1067,6 +1243,7 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 {
 	unsigned long long start = 0;
 	char name[CG_ID_MAX + 64];
+	struct placement pl = {.path = name};
 	int r;
 
 	memset(h, 0, sizeof(*h));
@@ -1077,7 +1254,130 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 	if (r < 0)
 		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
 	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
-	return create_named(l, name, res, h, err);
+	return create_named(l, &pl, res, h, err);
+}
+
+/*
+ * systemd's cgroup of a slice: "" and "-.slice" are the root, "a-b.slice" is
+ * "/a.slice/a-b.slice". Return: 0, or -EINVAL for a name that is not a slice.
+ */
+static int slice_path(const char *slice, size_t n, char *out, size_t len)
+{
+	static const char suffix[] = ".slice";
+	size_t slen = sizeof(suffix) - 1, used = 0, base;
+
+	out[0] = '\0';
+	if (n == 0 || (n == 7 && strncmp(slice, "-.slice", 7) == 0))
+		return 0;
+	if (n <= slen || strncmp(slice + n - slen, suffix, slen) != 0 ||
+	    memchr(slice, '/', n) != NULL)
+		return -EINVAL;
+	base = n - slen;
+	/* systemd refuses "-a", "a-" and "a--b" */
+	if (slice[0] == '-' || slice[base - 1] == '-')
+		return -EINVAL;
+	for (size_t i = 0; i <= base; i++) {
+		if (i < base && slice[i] != '-')
+			continue;
+		if (i < base && slice[i + 1] == '-')
+			return -EINVAL;
+		if (path_fmt(out + used, len - used, "/%.*s.slice", (int)i, slice) < 0)
+			return -ENAMETOOLONG;
+		used += strlen(out + used);
+	}
+	return 0;
+}
+
+/* The systemd form: exactly two ':' and no '/' (a slice name never has one). */
+static bool systemd_form(const char *v)
+{
+	const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+	return c2 && !strchr(c2 + 1, ':') && !strchr(v, '/');
+}
+
+/*
+ * linux.cgroupsPath as a cgroupfs path, as runc's and crun's cgroupfs drivers
+ * read it: "/a/b" or "a/b" with "." and repeated slashes dropped, or systemd's
+ * "slice:prefix:name" as "<the slice's path>/prefix-name.scope".
+ */
+static int resolve_cgroups_path(const char *value, char *out, size_t len, struct ward_err *err)
+{
+	char raw[CG_PATH_MAX];
+	const char *in = value;
+	size_t used = 0;
+	bool abs;
+
+	if (systemd_form(value)) {
+		const char *c1 = strchr(value, ':'), *prefix = c1 + 1, *c2 = strchr(prefix, ':');
+		const char *name = c2 + 1;
+		int slen = (int)(c1 - value), plen = (int)(c2 - prefix), r;
+
+		if (!name[0])
+			return err_set(err, 0,
+				       "invalid linux.cgroupsPath '%s': no name after '%.*s:'",
+				       value, (int)(c2 - value), value);
+		r = slice_path(value, (size_t)slen, raw, sizeof(raw));
+		if (r == -EINVAL)
+			return err_set(
+			    err, 0, "invalid linux.cgroupsPath '%s': '%.*s' is not a systemd slice",
+			    value, slen, value);
+		if (r == 0) {
+			size_t off = strlen(raw);
+
+			r = plen ? path_fmt(raw + off, sizeof(raw) - off, "/%.*s-%s.scope", plen,
+					    prefix, name)
+				 : path_fmt(raw + off, sizeof(raw) - off, "/%s", name);
+		}
+		if (r < 0)
+			return err_set(err, ENAMETOOLONG, "invalid linux.cgroupsPath '%s'", value);
+		in = raw;
+	}
+	abs = in[0] == '/';
+	for (const char *p = in; *p;) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 2 && strncmp(p, "..", 2) == 0)
+			return err_set(err, 0,
+				       "invalid linux.cgroupsPath '%s': it has a '..' component",
+				       value);
+		if (!(n == 1 && p[0] == '.')) {
+			size_t sep = used || abs ? 1 : 0;
+
+			if (used + sep + n >= len)
+				return err_set(err, ENAMETOOLONG, "invalid linux.cgroupsPath '%s'",
+					       value);
+			if (sep)
+				out[used++] = '/';
+			memcpy(out + used, p, n);
+			used += n;
+		}
+		p += n;
+	}
+	out[used] = '\0';
+	if (used == 0)
+		return err_set(err, 0, "invalid linux.cgroupsPath '%s': it names no cgroup", value);
+	return 0;
+}
+
+int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
+		   struct cg_handle *h, struct ward_err *err)
+{
+	char path[CG_PATH_MAX];
+	struct placement pl = {.path = path, .explicit_path = true};
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	h->fake = l->fake;
+	r = resolve_cgroups_path(cgpath, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	log_debug("cgroup: linux.cgroupsPath '%s' is '%s'", cgpath, path);
+	return create_named(l, &pl, res, h, err);
 }
 
 /* ------------------------------------------------------------------ use */
@@ -1096,6 +1396,64 @@ int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err)
 					  h->dirs[i].path);
 	}
 	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0, cap = 0;
+	int first = 0;
+
+	if (h->ndirs == 0)
+		return err_set(err, ENOENT,
+			       "cannot signal the container's processes: it has no "
+			       "cgroup");
+	/* every dir lists the same processes, or a subset: gather them, each once */
+	for (size_t i = 0; i < h->ndirs; i++) {
+		char path[CG_PATH_MAX + 32];
+		cleanup_free char *procs = NULL;
+		int r;
+
+		if (path_fmt(path, sizeof(path), "%s/cgroup.procs", h->dirs[i].path) < 0)
+			return err_set(err, ENAMETOOLONG,
+				       "cannot list the processes of cgroup '%s'", h->dirs[i].path);
+		r = read_file(path, CG_PROCS_MAX, &procs, NULL, err);
+		if (r < 0)
+			return err_prefix(err, "cannot list the processes of cgroup '%s'",
+					  h->dirs[i].path);
+		for (char *p = procs, *end; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			/* a pid from another pid namespace reads as 0: never kill(0) */
+			if (pid <= 0 || pid > INT32_MAX)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				pids = xrealloc(pids, cap * sizeof(*pids));
+			}
+			pids[n++] = (pid_t)pid;
+		}
+	}
+	if (n > 1)
+		qsort(pids, n, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && pids[i] == pids[i - 1])
+			continue;
+		/* ESRCH: it exited since cgroup.procs was read */
+		if (kill(pids[i], sig) < 0 && errno != ESRCH && !first)
+			first = err_set(err, errno, "cannot send signal %d to process %d", sig,
+					(int)pids[i]);
+	}
+	return first;
 }
 
 /* The number after "KEY " on a line of a flat-keyed knob; -1 when absent. */

@@ -8,7 +8,10 @@
  *
  * Every cgroup ward creates is named ward-<pid>-<starttime>-<id>: the owning
  * ward's pid and its start time (field 22 of /proc/<pid>/stat), so that a later
- * ward can tell a stale cgroup from a live one even after pid reuse.
+ * ward can tell a stale cgroup from a live one even after pid reuse. The two
+ * exceptions outlive their ward and are removed by `ward delete`:
+ * cg_create_detached()'s ward-oci-<id>, and cg_create_path()'s, placed where a
+ * config.json's linux.cgroupsPath says.
  *
  * Nothing here allocates on the heap: the layout and the handle are fixed-size
  * structs owned by the caller.
@@ -150,12 +153,51 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 		       struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_create_path() - cg_create_detached() for a config.json that names the
+ * cgroup in linux.cgroupsPath: the cgroup goes where runc's and crun's cgroupfs
+ * drivers put it, in each hierarchy used (the cgroup2 mount, v1 controller
+ * mounts), with the same limits and the same choice of hierarchies.
+ * @cgpath: "/a/b": <mount>/a/b; "a/b": beneath ward's own cgroup,
+ *          <mount><own>/a/b; systemd's "slice:prefix:name" (exactly two ':',
+ *          no '/'), as podman and CRI-O pass it with the systemd cgroup
+ *          manager: "<slice's path>/<prefix>-<name>.scope", e.g.
+ *          "user-1000.slice:crio:x" is "/user.slice/user-1000.slice/crio-x.scope"
+ *          ("<name>" alone with no prefix; "" and "-.slice" are the root)
+ *
+ * Missing ancestors are created; they stay at cg_destroy(), which removes only
+ * the leaves, as runc leaves them (a failed create removes those it made). On
+ * cgroup v2 the controllers the limits need are enabled in every ancestor from
+ * the root down (no shared <mount>/ward here). On v1 the cgroup is made in the
+ * pids, memory and cpu hierarchies whenever they are mounted, limit or not, so
+ * that engines reading stats at <mount>/<cgroupsPath> find it; in cpuset only
+ * for a cpuset limit.
+ *
+ * Return: 0, or a negative errno with @err set: -EINVAL for a path with a ".."
+ * component, naming no cgroup or an invalid slice, -ENAMETOOLONG beyond
+ * CG_PATH_MAX, -EEXIST when the leaf already exists.
+ */
+int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
+		   struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
+
+/**
  * cg_attach() - move @pid into every cgroup of @h (the parent, after clone and
  * before releasing the child).
  *
  * Return: 0, or a negative errno with @err naming the cgroup.
  */
 int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * cg_signal_all() - send @sig to every process in the container's cgroups
+ * (`ward kill --all`): the pids of each cgroup.procs of @h, each once. A process
+ * that exits meanwhile (ESRCH) is not an error.
+ *
+ * Return: 0; -ENOENT when @h has no cgroup; or a negative errno with @err naming
+ * the cgroup.procs that could not be read (nothing is signalled then) or the
+ * first process that could not be signalled (the others still are).
+ */
+int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
+    __attribute__((nonnull));
 
 /**
  * cg_oom_killed() - whether the OOM killer killed a process of the container

@@ -816,6 +816,371 @@ START_TEST(test_make_id)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ linux.cgroupsPath */
+
+static bool exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static bool exists(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return stat(path, &st) == 0;
+}
+
+/* The handle's dir beneath @mount_suffix ("/sys/fs/cgroup/pids"), or NULL. */
+static const char *dir_in(const struct cg_handle *h, const char *mount_suffix, const char *leaf)
+{
+	char want[PATH_MAX];
+
+	snprintf(want, sizeof(want), "%s%s%s", tmp, mount_suffix, leaf);
+	for (size_t i = 0; i < h->ndirs; i++)
+		if (strcmp(h->dirs[i].path, want) == 0)
+			return h->dirs[i].path;
+	return NULL;
+}
+
+/*
+ * A child that sleeps until a signal ends it, with SIGTERM's default action (the
+ * test process has Check's handler, which would pass the signal on to the group).
+ */
+static pid_t fork_sleeper(void)
+{
+	void (*old)(int) = signal(SIGTERM, SIG_DFL);
+	pid_t pid;
+
+	ck_assert(old != SIG_ERR);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	ck_assert(signal(SIGTERM, old) != SIG_ERR);
+	return pid;
+}
+
+START_TEST(test_path_v2_absolute)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	const char *d;
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	res.set = SPEC_RES_MEMORY | SPEC_RES_PIDS;
+	res.memory = 64ULL << 20;
+	res.pids = 50;
+	ck_assert_msg(cg_create_path(&l, "/a/b//./leaf/", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	d = dir_in(&h, "/sys/fs/cgroup", "/a/b/leaf");
+	ck_assert_msg(d, "%s", h.dirs[0].path);
+	ck_assert(h.dirs[0].v2);
+	ck_assert_str_eq(h.shared_parent, "");
+	/* enabled from the root down to the leaf's parent; no shared parent, ward's own untouched
+	 */
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "+memory +pids");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/a/cgroup.subtree_control", tmp), "+memory +pids");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/a/b/cgroup.subtree_control", tmp), "+memory +pids");
+	ck_assert_str_eq(get("%s/cgroup.subtree_control", d), "");
+	ck_assert_str_eq(
+	    get("%s/sys/fs/cgroup/system.slice/foo.service/cgroup.subtree_control", tmp), "");
+	ck_assert(!exists("%s/sys/fs/cgroup/ward", tmp));
+	ck_assert_str_eq(get("%s/memory.max", d), "67108864");
+	ck_assert_str_eq(get("%s/pids.max", d), "50");
+
+	/* cg_destroy() removes the leaf only: the ancestors stay, as with runc */
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/a/b/leaf", tmp));
+	ck_assert(exists("%s/sys/fs/cgroup/a/b/cgroup.subtree_control", tmp));
+
+	/* existing ancestors are fine; no limits: nothing more enabled */
+	memset(&res, 0, sizeof(res));
+	ck_assert_msg(cg_create_path(&l, "/a/b/other", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup", "/a/b/other"));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/a/b/other", tmp));
+}
+END_TEST
+
+START_TEST(test_path_relative)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	/* v2: beneath ward's own cgroup */
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	ck_assert_msg(cg_create_path(&l, "x/y", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup", "/system.slice/foo.service/x/y"));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert(exists("%s/sys/fs/cgroup/system.slice/foo.service/x", tmp));
+	teardown();
+	setup();
+
+	/* v1: beneath ward's own cgroup of each hierarchy, pids, memory and cpu without limits */
+	fake_v1(&l, &f);
+	ck_assert_msg(cg_create_path(&l, "x/y", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 3);
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/memory", "/user.slice/x/y"));
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/cpu,cpuacct", "/user.slice/x/y"));
+	ck_assert_ptr_nonnull(
+	    dir_in(&h, "/sys/fs/cgroup/pids", "/user.slice/user-1000.slice/session-2.scope/x/y"));
+	ck_assert(!exists("%s/sys/fs/cgroup/cpuset/x", tmp));
+	for (size_t i = 0; i < h.ndirs; i++)
+		ck_assert_uint_eq(h.dirs[i].controllers, 0);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/memory/user.slice/x/y", tmp));
+	ck_assert(exists("%s/sys/fs/cgroup/memory/user.slice/x", tmp));
+}
+END_TEST
+
+START_TEST(test_path_systemd_form)
+{
+	static const struct {
+		const char *in, *leaf;
+	} ok[] = {
+	    {"machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope"},
+	    {"user-1000.slice:crio:x", "/user.slice/user-1000.slice/crio-x.scope"},
+	    {"a-b-c.slice:p:n", "/a.slice/a-b.slice/a-b-c.slice/p-n.scope"},
+	    {"machine.slice::ctr", "/machine.slice/ctr"},
+	    {":docker:id", "/docker-id.scope"},
+	    {"-.slice::bare", "/bare"},
+	    /* not the systemd form: a path with colons */
+	    {"/a:b:c", "/a:b:c"},
+	    {"/one:two", "/one:two"},
+	};
+	static const struct {
+		const char *in, *msg;
+	} bad[] = {
+	    {"foo:bar:baz",
+	     "invalid linux.cgroupsPath 'foo:bar:baz': 'foo' is not a systemd slice"},
+	    {"a--b.slice:p:n",
+	     "invalid linux.cgroupsPath 'a--b.slice:p:n': 'a--b.slice' is not a systemd slice"},
+	    {"-a.slice:p:n",
+	     "invalid linux.cgroupsPath '-a.slice:p:n': '-a.slice' is not a systemd slice"},
+	    {"machine.slice:p:", "invalid linux.cgroupsPath 'machine.slice:p:': no name after "
+				 "'machine.slice:p:'"},
+	    {"machine.slice::..",
+	     "invalid linux.cgroupsPath 'machine.slice::..': it has a '..' component"},
+	};
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/");
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(cg_create_path(&l, ok[i].in, &res, &h, &err) == 0, "%s: %s", ok[i].in,
+			      err.msg);
+		ck_assert_uint_eq(h.ndirs, 1);
+		ck_assert_msg(dir_in(&h, "/sys/fs/cgroup", ok[i].leaf), "%s: %s", ok[i].in,
+			      h.dirs[0].path);
+		ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(cg_create_path(&l, bad[i].in, &res, &h, &err), -EINVAL);
+		ck_assert_str_eq(err.msg, bad[i].msg);
+		ck_assert_uint_eq(h.ndirs, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_path_hybrid)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+	const char *mem, *pids, *cpu, *cpuset;
+
+	fake_hybrid(&l, &f);
+	ck_assert_msg(cg_create_path(&l, "/ctr/x", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 4);
+	mem = dir_in(&h, "/sys/fs/cgroup/memory", "/ctr/x");
+	pids = dir_in(&h, "/sys/fs/cgroup/pids", "/ctr/x");
+	cpu = dir_in(&h, "/sys/fs/cgroup/cpu", "/ctr/x");
+	ck_assert(mem && pids && cpu);
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/unified", "/ctr/x"));
+	ck_assert(!exists("%s/sys/fs/cgroup/cpuset/ctr", tmp)); /* no cpuset limit */
+	ck_assert_str_eq(get("%s/memory.limit_in_bytes", mem), "67108864");
+	ck_assert_str_eq(get("%s/pids.max", pids), "50");
+	ck_assert_str_eq(get("%s/cpu.cfs_quota_us", cpu), "50000");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/pids/ctr/x", tmp));
+
+	/* no limits: still pids, memory and cpu (podman stats reads them), and cgroup2 */
+	memset(&res, 0, sizeof(res));
+	ck_assert_msg(cg_create_path(&l, "/ctr/y", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 4);
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/memory", "/ctr/y"));
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/pids", "/ctr/y"));
+	ck_assert_ptr_nonnull(dir_in(&h, "/sys/fs/cgroup/cpu", "/ctr/y"));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* a cpuset limit: a new ancestor gets its parent's cpus and mems first */
+	res.set = SPEC_RES_CPUSET_CPUS;
+	res.cpuset_cpus = "1";
+	ck_assert_msg(cg_create_path(&l, "/ctr/z", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 5);
+	cpuset = dir_in(&h, "/sys/fs/cgroup/cpuset", "/ctr/z");
+	ck_assert_ptr_nonnull(cpuset);
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cpuset/ctr/cpuset.cpus", tmp), "0-3");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cpuset/ctr/cpuset.mems", tmp), "0");
+	ck_assert_str_eq(get("%s/cpuset.cpus", cpuset), "1");
+	ck_assert_str_eq(get("%s/cpuset.mems", cpuset), "0");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/cpuset/ctr/z", tmp));
+	ck_assert(exists("%s/sys/fs/cgroup/cpuset/ctr", tmp));
+}
+END_TEST
+
+START_TEST(test_path_rejected)
+{
+	static const struct {
+		const char *in, *why;
+		int code;
+	} bad[] = {
+	    {"/a/../b", "it has a '..' component", -EINVAL},
+	    {"..", "it has a '..' component", -EINVAL},
+	    {"a/b/..", "it has a '..' component", -EINVAL},
+	    {"", "it names no cgroup", -EINVAL},
+	    {"/", "it names no cgroup", -EINVAL},
+	    {"//./", "it names no cgroup", -EINVAL},
+	};
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	char want[PATH_MAX], longpath[CG_PATH_MAX + 64];
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(cg_create_path(&l, bad[i].in, &res, &h, &err), bad[i].code);
+		snprintf(want, sizeof(want), "invalid linux.cgroupsPath '%s': %s", bad[i].in,
+			 bad[i].why);
+		ck_assert_str_eq(err.msg, want);
+	}
+	ck_assert(!exists("%s/sys/fs/cgroup/a", tmp));
+	ck_assert(!exists("%s/sys/fs/cgroup/b", tmp));
+
+	/* longer than CG_PATH_MAX, and too long once beneath the mount */
+	longpath[0] = '/';
+	memset(longpath + 1, 'a', sizeof(longpath) - 2);
+	longpath[sizeof(longpath) - 1] = '\0';
+	ck_assert_int_eq(cg_create_path(&l, longpath, &res, &h, &err), -ENAMETOOLONG);
+	ck_assert(strncmp(err.msg, "invalid linux.cgroupsPath '/aaa", 31) == 0);
+	longpath[CG_PATH_MAX - 8] = '\0';
+	ck_assert_int_eq(cg_create_path(&l, longpath, &res, &h, &err), -ENAMETOOLONG);
+	ck_assert_uint_eq(h.ndirs, 0);
+}
+END_TEST
+
+START_TEST(test_path_exists)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct ward_err err = {0};
+	char want[PATH_MAX];
+
+	fake_v2(&l, &f, "/system.slice/foo.service");
+	mkdirs("%s/sys/fs/cgroup/taken/leaf", tmp);
+	put("", "%s/sys/fs/cgroup/taken/cgroup.subtree_control", tmp);
+	ck_assert_int_eq(cg_create_path(&l, "/taken/leaf", &res, &h, &err), -EEXIST);
+	snprintf(want, sizeof(want), "cgroup '%s/sys/fs/cgroup/taken/leaf' already exists", tmp);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_uint_eq(h.ndirs, 0);
+	ck_assert(exists("%s/sys/fs/cgroup/taken/leaf", tmp)); /* not ours: left alone */
+	/* found taken before anything was enabled on its way */
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "");
+	teardown();
+	setup();
+
+	/*
+	 * hybrid: the cgroup2 and memory cgroups (and their new ancestors) are made
+	 * before the pids one is found taken; all of them go again
+	 */
+	memset(&res, 0, sizeof(res));
+	fake_hybrid(&l, &f);
+	mkdirs("%s/sys/fs/cgroup/pids/new/leaf", tmp);
+	ck_assert_int_eq(cg_create_path(&l, "/new/leaf", &res, &h, &err), -EEXIST);
+	snprintf(want, sizeof(want), "cgroup '%s/sys/fs/cgroup/pids/new/leaf' already exists", tmp);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_uint_eq(h.ndirs, 0);
+	ck_assert(!exists("%s/sys/fs/cgroup/unified/new", tmp));
+	ck_assert(!exists("%s/sys/fs/cgroup/memory/new", tmp));
+	ck_assert(!exists("%s/sys/fs/cgroup/cpu/new", tmp));
+	ck_assert(exists("%s/sys/fs/cgroup/pids/new/leaf", tmp));
+}
+END_TEST
+
+START_TEST(test_signal_all)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h, none = {0};
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	int ws = 0;
+	pid_t pid, gone;
+
+	fake_hybrid(&l, &f);
+	ck_assert_msg(cg_create_path(&l, "/sig/leaf", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(h.ndirs, 1);
+	pid = fork_sleeper();
+	gone = fork();
+	ck_assert_int_ge(gone, 0);
+	if (gone == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(gone, &ws, 0), gone);
+	/* in every dir (signalled once); one that has exited (ESRCH); one from another pid ns */
+	ck_assert_int_eq(cg_attach(&h, pid, &err), 0);
+	{
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "0\n%d\n%d\n", (int)gone, (int)pid);
+		put(buf, "%s/cgroup.procs", h.dirs[0].path);
+	}
+	ck_assert_msg(cg_signal_all(&h, SIGTERM, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
+
+	/* a cgroup.procs that cannot be read */
+	{
+		char p[PATH_MAX], want[PATH_MAX * 2];
+
+		snprintf(p, sizeof(p), "%s/cgroup.procs", h.dirs[1].path);
+		ck_assert_int_eq(unlink(p), 0);
+		ck_assert_int_eq(cg_signal_all(&h, SIGTERM, &err), -ENOENT);
+		snprintf(want, sizeof(want),
+			 "cannot list the processes of cgroup '%s': cannot open '%s'",
+			 h.dirs[1].path, p);
+		ck_assert_str_eq(err.msg, want);
+	}
+	empty_procs(&h);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* no cgroup at all */
+	ck_assert_int_eq(cg_signal_all(&none, SIGTERM, &err), -ENOENT);
+	ck_assert_str_eq(err.msg, "cannot signal the container's processes: it has no cgroup");
+}
+END_TEST
+
 /* The real kernel, when we are root: create, attach a child, read back, destroy. */
 START_TEST(test_real_host)
 {
@@ -867,6 +1232,61 @@ START_TEST(test_real_host)
 }
 END_TEST
 
+/* The real kernel, when we are root: an explicit path, signalled, removed, its ancestor too. */
+START_TEST(test_real_host_path)
+{
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	char path[64];
+	int ws = 0, r;
+	pid_t pid;
+
+	if (!unit_is_root())
+		UNIT_SKIP("needs root");
+	ck_assert_msg(cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &l, &err) == 0, "%s",
+		      err.msg);
+	if (l.mode == CG_NONE)
+		UNIT_SKIP("no cgroup filesystem");
+	res.set = SPEC_RES_PIDS | SPEC_RES_MEMORY;
+	res.pids = 50;
+	res.memory = 64ULL << 20;
+	snprintf(path, sizeof(path), "/ward-test-%d/leaf", (int)getpid());
+	r = cg_create_path(&l, path, &res, &h, &err);
+	if (r < 0) {
+		fprintf(stderr, "SKIP %s: %s\n", __func__, err.msg);
+		return;
+	}
+	ck_assert_uint_gt(h.ndirs, 0);
+	pid = fork_sleeper();
+	ck_assert_msg(cg_attach(&h, pid, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		ck_assert_msg(ends_with(h.dirs[i].path, path), "%s", h.dirs[i].path);
+		ck_assert_int_eq(atoi(get("%s/cgroup.procs", h.dirs[i].path)), pid);
+		if (h.dirs[i].controllers & (1U << CG_PIDS))
+			ck_assert_str_eq(get("%s/pids.max", h.dirs[i].path), "50");
+	}
+	ck_assert_msg(cg_signal_all(&h, SIGTERM, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 0);
+	/* the ancestor stays (as with runc): the test removes it from every hierarchy */
+	for (int c = 0; c <= CG_NR_CONTROLLERS; c++) {
+		const char *m = c < CG_NR_CONTROLLERS ? l.v1_mount[c] : l.v2_mount;
+		char dir[PATH_MAX];
+
+		if (!m[0])
+			continue;
+		snprintf(dir, sizeof(dir), "%s/ward-test-%d", m, (int)getpid());
+		ck_assert_msg(rmdir(dir) == 0 || errno == ENOENT, "rmdir %s: %s", dir,
+			      strerror(errno));
+		ck_assert(!exists("%s", dir));
+	}
+}
+END_TEST
+
 Suite *cgroup_suite(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -891,7 +1311,15 @@ Suite *cgroup_suite(void)
 	    {"destroy_kills_what_is_left", test_destroy_kills_what_is_left},
 	    {"cleanup_stale", test_cleanup_stale},
 	    {"make_id", test_make_id},
+	    {"path_v2_absolute", test_path_v2_absolute},
+	    {"path_relative", test_path_relative},
+	    {"path_systemd_form", test_path_systemd_form},
+	    {"path_hybrid", test_path_hybrid},
+	    {"path_rejected", test_path_rejected},
+	    {"path_exists", test_path_exists},
+	    {"signal_all", test_signal_all},
 	    {"real_host", test_real_host},
+	    {"real_host_path", test_real_host_path},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
