@@ -278,6 +278,101 @@ static int setup_sys(int rootfd, struct ward_err *err)
 	return remount_ro(rootfd, "/sys", err);
 }
 
+/* One v1 hierarchy of /proc/self/cgroup ("cpu,cpuacct", "name=systemd") at /sys/fs/cgroup/NAME. */
+static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, struct ward_err *err)
+{
+	const char *name = str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
+	char data[256], path[PATH_MAX];
+	cleanup_close int fd = -1;
+	struct fdpath p;
+
+	if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	if (snprintf(data, sizeof(data), "%s%s", name == ctrls ? "" : "none,", ctrls) >=
+		(int)sizeof(data) ||
+	    snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", name) >= (int)sizeof(path))
+		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
+	if (mkdirat(cgfd, name, 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create '%s'", path);
+	fd = sys_open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", path);
+	if (mount("cgroup", fdpath(&p, fd), "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+		  data) < 0)
+		return err_set(err, errno, "cannot mount the cgroup hierarchy '%s' on '%s'", ctrls,
+			       path);
+	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
+	if (strchr(name, ',')) {
+		char copy[256], *tok, *save = NULL;
+
+		(void)snprintf(copy, sizeof(copy), "%s", name); /* fits: data held it */
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			if (symlinkat(name, cgfd, tok) < 0 && errno != EEXIST)
+				return err_set(err, errno, "cannot create '/sys/fs/cgroup/%s'",
+					       tok);
+	}
+	return 0;
+}
+
+/*
+ * /sys/fs/cgroup, read-only, laid out as the host's is and as Docker mounts it: a
+ * cgroup2 mount on a v2 host; on v1 and hybrid hosts a tmpfs holding one mount per
+ * v1 hierarchy, plus the hybrid's cgroup2 as "unified". Made inside the container's
+ * cgroup namespace, each shows the container's own cgroup as its root, so that what
+ * reads its limits where tools look for them (memory.max, memory.limit_in_bytes)
+ * finds the container's.
+ */
+static int setup_cgroupfs(int rootfd, struct ward_err *err)
+{
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	cleanup_free char *text = NULL;
+	cleanup_close int cgfd = -1;
+	char *line, *save = NULL;
+	bool v1 = false, v2 = false;
+	size_t len;
+	int r;
+
+	if (read_file("/proc/self/cgroup", 1U << 20, &text, &len, err) < 0)
+		return -EIO;
+	for (char *l = text; *l; l++) {
+		if (l != text && l[-1] != '\n')
+			continue;
+		if (strncmp(l, "0::", 3) == 0)
+			v2 = true;
+		else
+			v1 = true;
+	}
+	if (!v1 && !v2)
+		return 0;
+	if (!v1)
+		return mount_in_root(rootfd, "cgroup2", "/sys/fs/cgroup", "cgroup2",
+				     flags | MS_RDONLY, NULL, true, err);
+	r = mount_in_root(rootfd, "tmpfs", "/sys/fs/cgroup", "tmpfs", flags, "mode=755", true, err);
+	if (r < 0)
+		return r;
+	cgfd = sys_open_in_root(rootfd, "/sys/fs/cgroup", O_PATH | O_DIRECTORY, 0);
+	if (cgfd < 0)
+		return err_set(err, errno, "cannot open '/sys/fs/cgroup'");
+	/* ID:CONTROLLERS:PATH */
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(line, ':'), *end;
+
+		if (!ctrls || !(end = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
+			continue;
+		*end = '\0';
+		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, err);
+		if (r < 0)
+			return r;
+	}
+	if (v2) {
+		r = mount_in_root(rootfd, "cgroup2", "/sys/fs/cgroup/unified", "cgroup2",
+				  flags | MS_RDONLY, NULL, true, err);
+		if (r < 0)
+			return r;
+	}
+	return remount_ro(rootfd, "/sys/fs/cgroup", err);
+}
+
 static int setup_user_mounts(int rootfd, const struct container_spec *spec, struct ward_err *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
@@ -514,6 +609,9 @@ int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
 	if (r < 0)
 		return r;
 	r = setup_sys(rootfd, err);
+	if (r < 0)
+		return r;
+	r = setup_cgroupfs(rootfd, err);
 	if (r < 0)
 		return r;
 	r = setup_user_mounts(rootfd, spec, err);

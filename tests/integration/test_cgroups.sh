@@ -98,6 +98,32 @@ wait_bg 20
 assert_status "SIGTERM to ward ends the limited container (its exit 42)" 42
 assert_no_cgroup_left "no ward-* cgroup after a container was stopped"
 
+# ---- the container's own /sys/fs/cgroup ------------------------------------------------------
+
+# Read-only, laid out as the host's, rooted at the container's own cgroup (its cgroup
+# namespace): the limits are where tools inside read them, and cgroup.procs lists only
+# the container's processes.
+if [ "$mode" = v2 ]; then
+	mem=/sys/fs/cgroup/memory.max procs=/sys/fs/cgroup/cgroup.procs
+	pids=/sys/fs/cgroup/pids.max
+else
+	mem=/sys/fs/cgroup/memory/memory.limit_in_bytes procs=/sys/fs/cgroup/pids/cgroup.procs
+	pids=/sys/fs/cgroup/pids/pids.max
+fi
+# shellcheck disable=SC2016 # expanded by the container's shell
+run_in --memory 64m --pids-limit 50 "$ROOTFS" /bin/sh -c \
+	"cat $mem $pids; cat $procs | wc -l; echo 1 >$pids && echo written; grep ' /sys/fs/cgroup' /proc/self/mountinfo"
+assert_status "/sys/fs/cgroup: the container runs" 0
+assert_eq "/sys/fs/cgroup: the container reads its memory limit" 67108864 "$(echo "$OUT" | sed -n 1p)"
+assert_eq "/sys/fs/cgroup: the container reads its pids limit" 50 "$(echo "$OUT" | sed -n 2p)"
+# the shell, cat and wc: its own processes only, not the host's
+assert_match "/sys/fs/cgroup: cgroup.procs lists the container's processes only" '^[1-4]$' \
+	"$(echo "$OUT" | sed -n 3p)"
+assert_not_contains "/sys/fs/cgroup: read-only" "$OUT" "written"
+assert_contains "/sys/fs/cgroup: the write is refused" "$ERR" "Read-only file system"
+assert_match "/sys/fs/cgroup: mounted read-only" ' /sys/fs/cgroup[^ ]* ro,' \
+	"$(echo "$OUT" | grep ' /sys/fs/cgroup')"
+
 # ---- --pids-limit stops a fork loop ------------------------------------------------------
 
 # 40 background sleeps cannot fit in 20 pids; busybox sh reports "can't fork" and exits.
