@@ -493,6 +493,9 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 		return r;
 	if (cg_cleanup_stale(&layout, &e) < 0)
 		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
+	/* linux.cgroupsPath where the engine reads the container's stats from */
+	if (oci_id && spec->oci.cgroups_path && spec->oci.cgroups_path[0])
+		return cg_create_path(&layout, spec->oci.cgroups_path, &spec->resources, cg, err);
 	if (oci_id)
 		return cg_create_detached(&layout, oci_id, &spec->resources, cg, err);
 	cg_make_id(id, sizeof(id));

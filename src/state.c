@@ -735,6 +735,8 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 	if (st != STATE_CREATED && st != STATE_RUNNING)
 		r = err_set(err, 0, "cannot kill container '%s': it is %s", o->id,
 			    state_status_name(st));
+	else if (o->force && rec.cg.ndirs > 0) /* --all: every process of its cgroups */
+		r = cg_signal_all(&rec.cg, sig, err);
 	else if (kill(rec.pid, sig) < 0)
 		r = err_set(err, errno, "cannot signal container '%s'", o->id);
 	record_release(&rec);

@@ -326,6 +326,74 @@ assert_contains "--no-pivot: its rootfs's files" "$OUT" "/bin/busybox"
 umount "$hostonly" && rmdir "$hostonly"
 assert_nothing_left "--no-pivot: nothing left"
 
+# ---- linux.cgroupsPath and kill --all --------------------------------------------------------
+
+# init_cgroup ID: the cgroup lines of the container's init, as the host sees them
+init_cgroup() {
+	local pid
+	wo state "$1"
+	pid=$(json_field pid)
+	cat "/proc/$pid/cgroup" 2>/dev/null
+}
+# cgroupfs dirs named $1 at any depth (the leaves of the cgroupsPath tests)
+cg_dirs() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 6 -type d -path "*/$1" 2>/dev/null
+}
+
+cgp=ward-it-$$
+make_bundle "$T/cgpath" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['cgroupsPath'] = '/$cgp/box'
+c['linux']['resources'] = {'pids': {'limit': 40}}"
+wo create --bundle "$T/cgpath" cg1
+assert_status "cgroupsPath absolute: create" 0
+assert_contains "cgroupsPath absolute: the init is in <hierarchy root>/$cgp/box" \
+	"$(init_cgroup cg1)" ":/$cgp/box"
+pids_max=""
+for d in $(cg_dirs "$cgp/box"); do
+	[ -f "$d/pids.max" ] && pids_max=$(cat "$d/pids.max") && break
+done
+assert_eq "cgroupsPath absolute: the limit is written there" 40 "$pids_max"
+wo delete --force cg1
+assert_eq "cgroupsPath: delete removes the leaf" "" "$(cg_dirs "$cgp/box")"
+# the ancestors stay, as with runc; the test removes them
+cg_dirs "$cgp" | xargs -r rmdir
+
+# relative: below ward's own cgroup
+make_bundle "$T/cgrel" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['cgroupsPath'] = '$cgp-rel/box'"
+wo create --bundle "$T/cgrel" cg2
+assert_match "cgroupsPath relative: below ward's own cgroup" ".*:/.*$cgp-rel/box$" \
+	"$(init_cgroup cg2 | grep -m1 "$cgp-rel")"
+wo delete --force cg2
+cg_dirs "$cgp-rel" | xargs -r rmdir
+
+make_bundle "$T/cgbad" '["/bin/true"]' "c['linux']['cgroupsPath'] = '/a/../b'"
+bad "cgroupsPath with .." "ward: invalid linux.cgroupsPath '/a/../b': it has a '..' component" \
+	create --bundle "$T/cgbad" cg3
+assert_nothing_left "cgroupsPath: nothing left"
+
+# kill --all: every process of the container's cgroups. pid 1 (the shell) ignores SIGTERM
+# (no handler in a pid namespace); its children do not. Without --all only pid 1 gets the
+# signal and the container runs on; with --all the children die and the shell's wait ends.
+make_bundle "$T/killall" '["/bin/sh", "-c", "sleep 60 & sleep 60 & wait; echo waited"]'
+wo create --bundle "$T/killall" ka1
+wo start ka1
+sleep 0.3
+wo kill ka1 TERM
+sleep 0.3
+wo state ka1
+assert_eq "kill TERM: only pid 1 gets it, the container runs on" running "$(json_field status)"
+wo kill --all ka1 TERM
+assert_status "kill --all: succeeds" 0
+for _ in $(seq 1 50); do
+	wo state ka1
+	[ "$(json_field status)" = stopped ] && break
+	sleep 0.1
+done
+assert_eq "kill --all TERM: the children died, the container stopped" stopped "$(json_field status)"
+wo delete ka1
+assert_nothing_left "kill --all: nothing left"
+
 
 # ---- config.json fields that take effect in the container ---------------------------------
 

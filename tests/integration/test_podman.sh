@@ -52,7 +52,7 @@ no_net_admin() {
 
 # ward_cgroups ID: the container's cgroups, wherever ward made them
 ward_cgroups() {
-	find /sys/fs/cgroup -maxdepth 6 -type d -name "ward-oci-$1*" 2>/dev/null
+	find /sys/fs/cgroup -maxdepth 6 -type d \( -name "ward-oci-$1*" -o -name "libpod-$1*" \) 2>/dev/null
 }
 
 # Is podman itself usable here? `podman create` builds the container (storage,
@@ -136,6 +136,14 @@ if [ -n "$pid" ] && [ -r "/proc/$pid/cgroup" ]; then
 	fi
 fi
 assert_eq "--memory 64m: the cgroup's limit" "67108864" "$limit"
+# the cgroup is where podman's config.json put it (linux.cgroupsPath), so podman finds it
+assert_contains "--memory: the cgroup is podman's cgroupsPath" "$cg" "libpod-$id"
+pm stats --no-stream --format '{{.MemUsage}}' ward-pm-m
+assert_status "stats: podman reads the container's cgroup" 0
+assert_match "stats: the memory limit" '/ 67\.1[0-9]*MB$' "$OUT"
+pm top ward-pm-m
+assert_status "top: podman lists the container's processes" 0
+assert_contains "top: the container's sleep" "$OUT" "sleep 100"
 pm rm -f -t 0 ward-pm-m
 assert_status "rm -f a running container" 0
 ok_if "rm -f: ward's state removed" test ! -e "$WROOT/$id"
