@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -278,29 +279,47 @@ static int setup_sys(int rootfd, struct ward_err *err)
 	return remount_ro(rootfd, "/sys", err);
 }
 
-/* One v1 hierarchy of /proc/self/cgroup ("cpu,cpuacct", "name=systemd") at /sys/fs/cgroup/NAME. */
-static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, struct ward_err *err)
+/*
+ * A cgroup file system at @dst (inside the root), read-only. Where the kernel
+ * refuses a new one (a user namespace without a cgroup namespace of its own), the
+ * container's cgroup as the host mounts it, @host_src, is bound read-only instead,
+ * as runc does.
+ */
+static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const char *data,
+			const char *host_src, struct ward_err *err)
+{
+	int r = mount_in_root(rootfd, fstype, dst, fstype,
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, data, true, err);
+
+	if (r != -EPERM)
+		return r;
+	r = mount_in_root(rootfd, host_src, dst, NULL, MS_BIND | MS_REC, NULL, true, err);
+	if (r < 0)
+		return r;
+	return remount_ro(rootfd, dst, err);
+}
+
+/*
+ * One v1 hierarchy of /proc/self/cgroup ("cpu,cpuacct", "name=systemd", with the
+ * cgroup @path in it) at /sys/fs/cgroup/NAME.
+ */
+static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const char *path,
+			      struct ward_err *err)
 {
 	const char *name = str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
-	char data[256], path[PATH_MAX];
-	cleanup_close int fd = -1;
-	struct fdpath p;
+	char data[256], dst[PATH_MAX], host[PATH_MAX];
+	int r;
 
 	if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
 	if (snprintf(data, sizeof(data), "%s%s", name == ctrls ? "" : "none,", ctrls) >=
 		(int)sizeof(data) ||
-	    snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", name) >= (int)sizeof(path))
+	    snprintf(dst, sizeof(dst), "/sys/fs/cgroup/%s", name) >= (int)sizeof(dst) ||
+	    snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", name, path) >= (int)sizeof(host))
 		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
-	if (mkdirat(cgfd, name, 0755) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create '%s'", path);
-	fd = sys_open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0)
-		return err_set(err, errno, "cannot open '%s'", path);
-	if (mount("cgroup", fdpath(&p, fd), "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-		  data) < 0)
-		return err_set(err, errno, "cannot mount the cgroup hierarchy '%s' on '%s'", ctrls,
-			       path);
+	r = mount_cgroup(rootfd, dst, "cgroup", data, host, err);
+	if (r < 0)
+		return r;
 	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
 	if (strchr(name, ',')) {
 		char copy[256], *tok, *save = NULL;
@@ -324,10 +343,9 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, struct wa
  */
 static int setup_cgroupfs(int rootfd, struct ward_err *err)
 {
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	cleanup_free char *text = NULL;
 	cleanup_close int cgfd = -1;
-	char *line, *save = NULL;
+	char *line, *save = NULL, v2_path[PATH_MAX] = "";
 	bool v1 = false, v2 = false;
 	size_t len;
 	int r;
@@ -337,17 +355,23 @@ static int setup_cgroupfs(int rootfd, struct ward_err *err)
 	for (char *l = text; *l; l++) {
 		if (l != text && l[-1] != '\n')
 			continue;
-		if (strncmp(l, "0::", 3) == 0)
+		if (strncmp(l, "0::", 3) == 0) {
 			v2 = true;
-		else
+			(void)sscanf(l + 3, "%4095s", v2_path);
+		} else {
 			v1 = true;
+		}
 	}
 	if (!v1 && !v2)
 		return 0;
-	if (!v1)
-		return mount_in_root(rootfd, "cgroup2", "/sys/fs/cgroup", "cgroup2",
-				     flags | MS_RDONLY, NULL, true, err);
-	r = mount_in_root(rootfd, "tmpfs", "/sys/fs/cgroup", "tmpfs", flags, "mode=755", true, err);
+	if (!v1) {
+		char host[PATH_MAX + 16];
+
+		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup%s", v2_path); /* fits */
+		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, err);
+	}
+	r = mount_in_root(rootfd, "tmpfs", "/sys/fs/cgroup", "tmpfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", true, err);
 	if (r < 0)
 		return r;
 	cgfd = sys_open_in_root(rootfd, "/sys/fs/cgroup", O_PATH | O_DIRECTORY, 0);
@@ -355,25 +379,29 @@ static int setup_cgroupfs(int rootfd, struct ward_err *err)
 		return err_set(err, errno, "cannot open '/sys/fs/cgroup'");
 	/* ID:CONTROLLERS:PATH */
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrls = strchr(line, ':'), *end;
+		char *ctrls = strchr(line, ':'), *path;
 
-		if (!ctrls || !(end = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
+		if (!ctrls || !(path = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
 			continue;
-		*end = '\0';
-		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, err);
+		*path++ = '\0';
+		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, path, err);
 		if (r < 0)
 			return r;
 	}
 	if (v2) {
-		r = mount_in_root(rootfd, "cgroup2", "/sys/fs/cgroup/unified", "cgroup2",
-				  flags | MS_RDONLY, NULL, true, err);
+		char host[PATH_MAX + 32];
+
+		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup/unified%s", v2_path); /* fits */
+		r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, err);
 		if (r < 0)
 			return r;
 	}
 	return remount_ro(rootfd, "/sys/fs/cgroup", err);
 }
 
-static int setup_user_mounts(int rootfd, const struct container_spec *spec, struct ward_err *err)
+/* The mounts asked for; a bind's source is the descriptor mnt_open_sources() opened. */
+static int setup_user_mounts(int rootfd, const struct container_spec *spec,
+			     const struct mnt_sources *src, struct ward_err *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
@@ -383,12 +411,14 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec, stru
 			r = mount_in_root(rootfd, "tmpfs", m->destination, "tmpfs", m->flags,
 					  m->data, true, err);
 		} else {
+			struct fdpath p;
 			struct stat st;
 
-			if (stat(m->source, &st) < 0)
-				return err_set(err, errno, "volume source '%s'", m->source);
-			r = mount_in_root(rootfd, m->source, m->destination, NULL, MS_BIND | MS_REC,
-					  NULL, S_ISDIR(st.st_mode), err);
+			if (i >= src->n || fstat(src->fds[i], &st) < 0)
+				return err_set(err, errno ? errno : EBADF, "volume source '%s'",
+					       m->source);
+			r = mount_in_root(rootfd, fdpath(&p, src->fds[i]), m->destination, NULL,
+					  MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode), err);
 			if (r == 0 && (m->flags & MS_RDONLY))
 				r = remount_ro(rootfd, m->destination, err);
 		}
@@ -575,12 +605,23 @@ static int enter_root(const struct container_spec *spec, int rootfd, struct ward
 	return 0;
 }
 
-int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
+void mnt_sources_release(struct mnt_sources *src)
 {
-	cleanup_close int rootfd = -1;
-	cleanup_close int cwdfd = -1;
-	int r;
+	if (src->rootfd >= 0)
+		close(src->rootfd);
+	for (size_t i = 0; i < src->n; i++)
+		if (src->fds[i] >= 0)
+			close(src->fds[i]);
+	free(src->fds);
+	memset(src, 0, sizeof(*src));
+	src->rootfd = -1;
+}
 
+int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
+		     struct ward_err *err)
+{
+	memset(src, 0, sizeof(*src));
+	src->rootfd = -1;
 	/* nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_set(err, errno, "cannot make '/' a slave mount");
@@ -590,9 +631,33 @@ int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
 		return err_set(err, errno, "cannot set the propagation of '/' (rootfsPropagation)");
 	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);
-	rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
+	src->rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (src->rootfd < 0)
 		return err_set(err, errno, "cannot open rootfs '%s'", spec->rootfs);
+	src->fds = xcalloc(spec->nmounts + 1, sizeof(*src->fds));
+	for (; src->n < spec->nmounts; src->n++) {
+		const struct spec_mount *m = &spec->mounts[src->n];
+
+		src->fds[src->n] = -1;
+		if (m->kind == SPEC_MOUNT_TMPFS)
+			continue;
+		src->fds[src->n] = open(m->source, O_PATH | O_CLOEXEC);
+		if (src->fds[src->n] < 0) {
+			int e = errno;
+
+			src->n++;
+			return err_set(err, e, "volume source '%s'", m->source);
+		}
+	}
+	return 0;
+}
+
+int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sources *src,
+		       struct ward_err *err)
+{
+	int rootfd = src->rootfd;
+	cleanup_close int cwdfd = -1;
+	int r;
 
 	r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
 			  true, err);
@@ -614,7 +679,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
 	r = setup_cgroupfs(rootfd, err);
 	if (r < 0)
 		return r;
-	r = setup_user_mounts(rootfd, spec, err);
+	r = setup_user_mounts(rootfd, spec, src, err);
 	if (r < 0)
 		return r;
 	r = mask_paths(rootfd, spec, err);
@@ -624,7 +689,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
 	cwdfd = sys_mkdir_p_in_root(rootfd, spec->cwd, 0755);
 	if (cwdfd < 0)
 		return err_set(err, errno, "cannot create working directory '%s'", spec->cwd);
-	return steal_fd(&rootfd);
+	return 0;
 }
 
 int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/nsfs.h>
 #include <net/if.h>
 #include <sched.h>
@@ -68,9 +69,13 @@ bool ns_is_joined(const struct container_spec *spec, int type)
 
 unsigned long ns_clone_flags(const struct container_spec *spec)
 {
-	/* not CLONE_NEWCGROUP: see ns_enter_cgroup() */
-	static const int types[] = {CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS, CLONE_NEWIPC,
-				    CLONE_NEWNET};
+	/*
+	 * not CLONE_NEWCGROUP: see ns_enter_cgroup(); not CLONE_NEWTIME, which clone()
+	 * cannot take: see ns_enter_time(). CLONE_NEWUSER with the others makes them
+	 * owned by the new user namespace.
+	 */
+	static const int types[] = {CLONE_NEWUSER, CLONE_NEWNS,	 CLONE_NEWPID,
+				    CLONE_NEWUTS,  CLONE_NEWIPC, CLONE_NEWNET};
 	unsigned long flags = 0;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -193,5 +198,80 @@ int ns_enter_cgroup(struct ward_err *err)
 {
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return err_set(err, errno, "cannot create a cgroup namespace");
+	return 0;
+}
+
+/* Write @n mappings to /proc/@pid/@file ("uid_map", "gid_map") in one write, as the kernel wants.
+ */
+static int write_map(pid_t pid, const char *file, const struct spec_idmap *map, size_t n,
+		     struct ward_err *err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	cleanup_close int fd = -1;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", map[i].container_id,
+				 map[i].host_id, map[i].size);
+
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			return err_set(err, E2BIG, "too many id mappings for '%s'", path);
+		len += (size_t)w;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", path);
+	if (write(fd, buf, len) != (ssize_t)len)
+		return err_set(err, errno, "cannot write the id mappings to '%s'", path);
+	return 0;
+}
+
+int ns_write_id_maps(const struct container_spec *spec, pid_t pid, struct ward_err *err)
+{
+	int r = write_map(pid, "uid_map", spec->oci.uid_mappings, spec->oci.nuid_mappings, err);
+
+	if (r < 0)
+		return err_prefix(err, "linux.uidMappings");
+	r = write_map(pid, "gid_map", spec->oci.gid_mappings, spec->oci.ngid_mappings, err);
+	if (r < 0)
+		return err_prefix(err, "linux.gidMappings");
+	return 0;
+}
+
+int ns_become_root(struct ward_err *err)
+{
+	/* ward's own ids are not mapped: files it created would be refused (EOVERFLOW) */
+	if (setresgid(0, 0, 0) < 0)
+		return err_set(err, errno, "cannot become gid 0 of the user namespace");
+	if (setgroups(0, NULL) < 0)
+		return err_set(err, errno, "cannot drop ward's supplementary groups");
+	if (setresuid(0, 0, 0) < 0)
+		return err_set(err, errno, "cannot become uid 0 of the user namespace");
+	return 0;
+}
+
+int ns_enter_time(const struct spec_oci *o, struct ward_err *err)
+{
+	static const char *const clocks[] = {"monotonic", "boottime"};
+	cleanup_close int fd = -1;
+	char buf[128];
+	size_t len = 0;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return err_set(err, errno, "cannot create a time namespace");
+	/* the offsets can be set only before a process is in it: ours enters after */
+	for (size_t k = 0; k < 2; k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n", clocks[k],
+					(long long)o->time_offsets[k].secs,
+					o->time_offsets[k].nanosecs); /* fits: 2 x at most 50 */
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return err_set(err, errno,
+			       "linux.timeOffsets: cannot write '/proc/self/timens_offsets'");
+	close(steal_fd(&fd));
+	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return err_set(err, errno, "cannot enter the new time namespace");
 	return 0;
 }

@@ -28,11 +28,8 @@
 #include "ward/cleanup.h"
 #include "ward/mount.h"
 #include "ward/profile.h"
+#include "ward/ns.h"
 #include "ward/util.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 #define FIELD_MAX 128
 
@@ -948,6 +945,41 @@ static int parse_devices(yajl_val devices, struct spec_oci *o, struct ward_err *
 	return 0;
 }
 
+/* linux.timeOffsets: {"monotonic": {"secs": S, "nanosecs": N}, "boottime": {...}} */
+static int parse_time_offsets(yajl_val v, struct spec_oci *o, struct ward_err *err)
+{
+	static const char *const clocks[] = {"monotonic", "boottime"};
+
+	if (check_object(v, "linux.timeOffsets", err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; v && i < v->u.object.len; i++) {
+		const char *key = v->u.object.keys[i];
+		char field[FIELD_MAX], fsecs[FIELD_MAX + 16], fnsecs[FIELD_MAX + 16];
+		long long secs = 0, nsecs = 0;
+		bool set;
+		size_t k;
+
+		for (k = 0; k < 2 && strcmp(key, clocks[k]) != 0; k++)
+			;
+		(void)snprintf(field, sizeof(field), "linux.timeOffsets.%s", key);
+		(void)snprintf(fsecs, sizeof(fsecs), "%s.secs", field);
+		(void)snprintf(fnsecs, sizeof(fnsecs), "%s.nanosecs", field);
+		if (k == 2)
+			return bad(err, field,
+				   "is not a clock of a time namespace (monotonic, "
+				   "boottime)");
+		if (check_object(v->u.object.values[i], field, err) < 0 ||
+		    get_int(v->u.object.values[i], "secs", fsecs, INT64_MIN / 2, INT64_MAX / 2,
+			    &secs, &set, err) < 0 ||
+		    get_int(v->u.object.values[i], "nanosecs", fnsecs, 0, 999999999, &nsecs, &set,
+			    err) < 0)
+			return -EINVAL;
+		o->time_offsets[k].secs = secs;
+		o->time_offsets[k].nanosecs = (uint32_t)nsecs;
+	}
+	return 0;
+}
+
 static int parse_linux(yajl_val lx, struct container_spec *spec, struct ward_err *err)
 {
 	struct spec_oci *o = &spec->oci;
@@ -966,6 +998,7 @@ static int parse_linux(yajl_val lx, struct container_spec *spec, struct ward_err
 	    parse_paths(lx, "maskedPaths", &o->masked_set, &o->masked_paths, err) < 0 ||
 	    parse_paths(lx, "readonlyPaths", &o->readonly_set, &o->readonly_paths, err) < 0 ||
 	    parse_resources(get(lx, "resources"), &spec->resources, err) < 0 ||
+	    parse_time_offsets(get(lx, "timeOffsets"), o, err) < 0 ||
 	    parse_seccomp(get(lx, "seccomp"), spec, err) < 0 || parse_propagation(lx, o, err) < 0)
 		return -EINVAL;
 	if (get_string(lx, "cgroupsPath", "linux.cgroupsPath", &cg, err) < 0)
@@ -1246,30 +1279,81 @@ static int check_rlimits(const struct spec_oci *o, struct ward_err *err)
 	return 0;
 }
 
+/* With a new user namespace: every id ward or the process takes inside is mapped. */
+static int check_user_ns(const struct container_spec *spec, struct ward_err *err)
+{
+	const struct spec_oci *o = &spec->oci;
+	uint32_t host;
+
+	if (!o->nuid_mappings || !o->ngid_mappings)
+		return err_set(err, 0,
+			       "config.json: linux.namespaces: a user namespace needs "
+			       "linux.uidMappings and linux.gidMappings");
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		if (o->namespaces[i].path)
+			return err_set(err, 0,
+				       "config.json: linux.namespaces: joining the %s namespace "
+				       "'%s' together with a new user namespace (ward joins none "
+				       "then)",
+				       ns_name(o->namespaces[i].type), o->namespaces[i].path);
+	if (!spec_map_id(o->uid_mappings, o->nuid_mappings, 0, &host) ||
+	    !spec_map_id(o->gid_mappings, o->ngid_mappings, 0, &host))
+		return err_set(err, 0,
+			       "config.json: linux.uidMappings/gidMappings: container uid and gid "
+			       "0 must be mapped (ward sets the container up as its root)");
+	if (!spec_map_id(o->uid_mappings, o->nuid_mappings, spec->uid, &host))
+		return err_set(err, 0,
+			       "config.json: process.user.uid: %u is not mapped by "
+			       "linux.uidMappings",
+			       (unsigned)spec->uid);
+	if (!spec_map_id(o->gid_mappings, o->ngid_mappings, spec->gid, &host))
+		return err_set(err, 0,
+			       "config.json: process.user.gid: %u is not mapped by "
+			       "linux.gidMappings",
+			       (unsigned)spec->gid);
+	for (size_t i = 0; i < spec->ngroups; i++)
+		if (!spec_map_id(o->gid_mappings, o->ngid_mappings, spec->groups[i], &host))
+			return err_set(err, 0,
+				       "config.json: process.user.additionalGids: %u is not "
+				       "mapped by linux.gidMappings",
+				       (unsigned)spec->groups[i]);
+	return 0;
+}
+
 int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 {
 	static const int joinable =
 	    CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	const struct spec_oci *o = &spec->oci;
+	bool user = false, time = false;
 	int r;
 
 	for (size_t i = 0; i < o->nnamespaces; i++) {
 		const struct spec_namespace *ns = &o->namespaces[i];
 
-		if (ns->type == CLONE_NEWUSER || ns->type == CLONE_NEWTIME)
-			return err_set(err, 0,
-				       "config.json: linux.namespaces: a %s namespace (ward runs "
-				       "containers as root, without one)",
-				       ns_name(ns->type));
 		if (ns->path && !(ns->type & joinable))
 			return err_set(err, 0,
 				       "config.json: linux.namespaces: joining the %s namespace "
 				       "'%s' by path (ward joins pid, network, ipc, uts and cgroup "
 				       "namespaces)",
 				       ns_name(ns->type), ns->path);
+		user |= ns->type == CLONE_NEWUSER;
+		time |= ns->type == CLONE_NEWTIME;
 	}
-	if (o->nuid_mappings || o->ngid_mappings)
-		return err_set(err, ENOTSUP, "config.json: linux.uidMappings/gidMappings");
+	if (user) {
+		r = check_user_ns(spec, err);
+		if (r < 0)
+			return r;
+	} else if (o->nuid_mappings || o->ngid_mappings) {
+		return err_set(err, 0,
+			       "config.json: linux.uidMappings/gidMappings: given without "
+			       "a user namespace in linux.namespaces");
+	}
+	if (!time && (o->time_offsets[0].secs || o->time_offsets[0].nanosecs ||
+		      o->time_offsets[1].secs || o->time_offsets[1].nanosecs))
+		return err_set(err, 0,
+			       "config.json: linux.timeOffsets: given without a time "
+			       "namespace in linux.namespaces");
 	if (o->hostname_set && !has_ns(o, CLONE_NEWUTS))
 		return err_set(err, 0,
 			       "config.json: hostname: setting it needs a uts namespace (it would "
@@ -1430,7 +1514,8 @@ int oci_features(FILE *out, struct ward_err *err)
 					    "poststart",
 					    "poststop",
 					    NULL};
-	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
+	static const char *const ns[] = {"pid",	   "network", "ipc",  "uts", "mount",
+					 "cgroup", "user",    "time", NULL};
 	__attribute__((cleanup(gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
 	const char *opts[sizeof(mount_flags) / sizeof(mount_flags[0]) + 1];
 	const char *caps[65];

@@ -235,17 +235,19 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 }
 
 /* process.oomScoreAdj, while the child is still root with its capabilities */
-static int set_oom_score_adj(int value, struct ward_err *err)
+/* process.oomScoreAdj, written by ward (a child in a user namespace could only raise it) */
+static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
 {
-	char buf[16];
+	char buf[16], path[40];
 	int fd, n = snprintf(buf, sizeof(buf), "%d", value);
 	ssize_t w;
 
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return err_set(err, EINVAL, "process.oomScoreAdj: %d", value);
-	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	(void)snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(err, errno, "process.oomScoreAdj: cannot open oom_score_adj");
+		return err_set(err, errno, "process.oomScoreAdj: cannot open '%s'", path);
 	w = write_full(fd, buf, (size_t)n);
 	if (w != n) {
 		int e = w < 0 ? errno : EIO;
@@ -255,6 +257,22 @@ static int set_oom_score_adj(int value, struct ward_err *err)
 		return err_set(err, e, "process.oomScoreAdj: cannot set it to %d", value);
 	}
 	close(fd);
+	return 0;
+}
+
+/*
+ * Ward's part before the child may go on: its cgroup (before it runs a single
+ * instruction of the container's), its id maps, its OOM score.
+ */
+static int prepare_child(const struct container_spec *spec, pid_t pid, const struct cg_handle *cg,
+			 struct ward_err *err)
+{
+	if (cg_attach(cg, pid, err) < 0)
+		return -EINVAL;
+	if (ns_is_new(spec, CLONE_NEWUSER) && ns_write_id_maps(spec, pid, err) < 0)
+		return -EINVAL;
+	if (spec->oci.oom_score_adj_set && set_oom_score_adj(pid, spec->oci.oom_score_adj, err) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -335,8 +353,8 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	bool detached = plan->opts->exec_fifo >= 0; /* ward create: ward exits, we stay */
 	struct ward_err err = {0};
 	char *start_json = NULL; /* kept until execve */
+	struct mnt_sources src;
 	sigset_t none;
-	int rootfd;
 	char go;
 
 	if (plan->parent_end >= 0)
@@ -349,6 +367,15 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* wait for the parent; EOF means it died before releasing us */
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
+	/* while still ward's uid: /proc/self/timens_offsets belongs to it */
+	if (ns_is_new(spec, CLONE_NEWTIME) && ns_enter_time(&spec->oci, &err) < 0)
+		child_fail(plan->sync, &err);
+	/* with ward's ids still: see mnt_open_sources() */
+	if (mnt_open_sources(spec, &src, &err) < 0)
+		child_fail(plan->sync, &err);
+	/* in a new user namespace, the id maps are written by now: become its root */
+	if (ns_is_new(spec, CLONE_NEWUSER) && ns_become_root(&err) < 0)
+		child_fail(plan->sync, &err);
 	/* namespaces joined by path, then a new cgroup namespace rooted at our cgroup */
 	if (ns_join(&plan->ns, &err) < 0)
 		child_fail(plan->sync, &err);
@@ -362,16 +389,13 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan->sync, &err);
 	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
 		child_fail(plan->sync, &err);
-	if (spec->oci.oom_score_adj_set && set_oom_score_adj(spec->oci.oom_score_adj, &err) < 0)
-		child_fail(plan->sync, &err);
-	rootfd = mnt_prepare_rootfs(spec, &err);
-	if (rootfd < 0)
+	if (mnt_prepare_rootfs(spec, &src, &err) < 0)
 		child_fail(plan->sync, &err);
 	if (detached && setup_hooks_wanted(spec) && child_setup_hooks(plan, &start_json, &err) < 0)
 		child_fail(plan->sync, &err);
-	if (mnt_enter_root(spec, rootfd, &err) < 0)
+	if (mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan->sync, &err);
-	close(rootfd);
+	mnt_sources_release(&src);
 	if (plan->opts->terminal) {
 		/* after pivot_root: /dev/ptmx is the container's own devpts instance */
 		int master = tty_setup_child(&err);
@@ -556,14 +580,11 @@ static int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
  * during set-up, so both are served together). Return: 0 once the command ran
  * (*listener set if the child sent one), or a negative errno.
  */
-static int release_child(int sync, pid_t pid, const struct cg_handle *cg, struct notify_log *log,
-			 int *listener, int *master, struct ward_err *err)
+static int release_child(int sync, struct notify_log *log, int *listener, int *master,
+			 struct ward_err *err)
 {
 	char go = 'g';
 
-	/* in its cgroup before it runs a single instruction of the container's */
-	if (cg_attach(cg, pid, err) < 0)
-		return -EINVAL;
 	if (write_full(sync, &go, 1) != 1)
 		return err_set(err, errno, "cannot release the container");
 	for (;;) {
@@ -815,7 +836,9 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	forward_to = pid;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 
-	r = release_child(parent_end, pid, &cg, &res->denied, &listener, &master, err);
+	r = prepare_child(spec, pid, &cg, err);
+	if (r == 0)
+		r = release_child(parent_end, &res->denied, &listener, &master, err);
 	if (r == 0 && master >= 0 && opts->console_socket) {
 		r = tty_send_console(opts->console_socket, master, err);
 		close(steal_fd(&master));
@@ -905,6 +928,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_close int parent_end = -1;
 	cleanup_close int master = -1;
+	uint32_t host_uid, host_gid;
 	int sv[2], r;
 	char go = 'g';
 	pid_t pid;
@@ -922,9 +946,20 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		plan_release(&plan);
 		return r;
 	}
-	/* the child opens the fifo after it became the container's user (runc chowns it too) */
-	if (fchownat(opts->exec_fifo, "", spec->uid, spec->gid, AT_EMPTY_PATH) < 0) {
-		r = err_set(err, errno, "cannot hand the exec fifo to uid %u", (unsigned)spec->uid);
+	/*
+	 * The child opens the fifo after it became the container's user (runc chowns
+	 * it too): in a user namespace, that user's host ids (checked as mapped).
+	 */
+	host_uid = spec->uid;
+	host_gid = spec->gid;
+	if (ns_is_new(spec, CLONE_NEWUSER)) {
+		(void)spec_map_id(spec->oci.uid_mappings, spec->oci.nuid_mappings, spec->uid,
+				  &host_uid);
+		(void)spec_map_id(spec->oci.gid_mappings, spec->oci.ngid_mappings, spec->gid,
+				  &host_gid);
+	}
+	if (fchownat(opts->exec_fifo, "", host_uid, host_gid, AT_EMPTY_PATH) < 0) {
+		r = err_set(err, errno, "cannot hand the exec fifo to uid %u", (unsigned)host_uid);
 		plan_release(&plan);
 		return r;
 	}
@@ -950,7 +985,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		cgroup_finish(cg);
 		return r;
 	}
-	r = cg_attach(cg, pid, err);
+	r = prepare_child(spec, pid, cg, err);
 	if (r == 0 && write_full(parent_end, &go, 1) != 1)
 		r = err_set(err, errno, "cannot release the container");
 	if (r == 0)

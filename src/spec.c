@@ -496,3 +496,13 @@ int spec_finalize(struct container_spec *spec, const char *user, struct ward_err
 		strv_push_owned(&spec->env, xasprintf("HOME=%s", u.home[0] ? u.home : "/"));
 	return 0;
 }
+
+bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= map[i].container_id && id - map[i].container_id < map[i].size) {
+			*host = map[i].host_id + (id - map[i].container_id);
+			return true;
+		}
+	return false;
+}

@@ -17,18 +17,41 @@ extern const char *const mnt_masked_paths[];
 /* Docker's read-only paths. */
 extern const char *const mnt_readonly_paths[];
 
+/* What the container's mount tree is built from (see mnt_open_sources()). */
+struct mnt_sources {
+	int rootfd; /* the rootfs, bound onto itself (O_PATH) */
+	int *fds;   /* per spec->mounts[i]: the bind source (O_PATH), or -1 */
+	size_t n;
+};
+
 /**
- * mnt_prepare_rootfs() - build the container's mount tree below spec->rootfs
- * (bound onto itself), in the caller's new mount namespace: /proc, /dev, /sys,
- * the mounts asked for, masked and read-only paths, the working directory
- * (created if missing, as Docker does). The root is not entered yet: the OCI
- * createContainer hooks run between this and mnt_enter_root().
+ * mnt_open_sources() - in the child's new mount namespace, first: make '/' a
+ * slave (nothing propagates back to the host), bind the rootfs onto itself
+ * and open it, and open every bind source. Done while the child still has
+ * ward's ids: in a new user namespace its root is an unprivileged host uid,
+ * which may not reach the paths the config names (podman's userdata, a 0700
+ * parent), while what is already open stays usable.
+ * @src: filled in, also on failure; release with mnt_sources_release()
  *
- * Return: an O_PATH descriptor of the rootfs, or a negative errno with @err
- * naming the mount that failed.
+ * Return: 0, or a negative errno with @err naming the path.
  */
-int mnt_prepare_rootfs(const struct container_spec *spec, struct ward_err *err)
-    __attribute__((nonnull));
+int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
+		     struct ward_err *err) __attribute__((nonnull));
+
+/** mnt_sources_release() - close what mnt_open_sources() opened. */
+void mnt_sources_release(struct mnt_sources *src) __attribute__((nonnull));
+
+/**
+ * mnt_prepare_rootfs() - build the container's mount tree in the rootfs of
+ * @src: /proc, /dev, /sys, /sys/fs/cgroup, the mounts asked for, masked and
+ * read-only paths, the working directory (created if missing, as Docker does).
+ * The root is not entered yet: the OCI createContainer hooks run between this
+ * and mnt_enter_root().
+ *
+ * Return: 0, or a negative errno with @err naming the mount that failed.
+ */
+int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sources *src,
+		       struct ward_err *err) __attribute__((nonnull));
 
 /**
  * mnt_enter_root() - pivot_root into the tree mnt_prepare_rootfs() built and

@@ -6,11 +6,17 @@
  */
 #pragma once
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080 /* Linux 5.6; older libc headers lack it */
+#endif
 
 /**
  * ns_clone_flags() - the CLONE_NEW* flags for @spec: Docker's set in flags
@@ -76,3 +82,26 @@ int ns_loopback_up(struct ward_err *err) __attribute__((nonnull));
  * Return: 0 or -errno.
  */
 int ns_enter_cgroup(struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * ns_write_id_maps() - in ward, before releasing the child: write the config's
+ * linux.uidMappings and gidMappings to /proc/@pid/uid_map and gid_map (ward is
+ * root in the initial namespace, so setgroups stays allowed in the container).
+ * Return: 0, or a negative errno with @err naming the map.
+ */
+int ns_write_id_maps(const struct container_spec *spec, pid_t pid, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * ns_become_root() - in the child, first thing in a new user namespace once
+ * the maps are written: uid and gid 0 of the namespace, no supplementary
+ * groups (ward's own ids are unmapped there).
+ */
+int ns_become_root(struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * ns_enter_time() - in the child: a new time namespace with the config's
+ * linux.timeOffsets (monotonic and boottime), entered through
+ * /proc/self/ns/time_for_children before the container's command runs.
+ */
+int ns_enter_time(const struct spec_oci *o, struct ward_err *err) __attribute__((nonnull));

@@ -135,6 +135,11 @@ struct spec_oci {
 	size_t nuid_mappings;
 	struct spec_idmap *gid_mappings;
 	size_t ngid_mappings;
+	/* linux.timeOffsets, for a new time namespace: [0] monotonic, [1] boottime */
+	struct {
+		int64_t secs;
+		uint32_t nanosecs;
+	} time_offsets[2];
 	struct strv sysctl; /* "key=value" */
 	bool masked_set;    /* maskedPaths given: replaces Docker's list */
 	struct strv masked_paths;
@@ -226,3 +231,11 @@ const char *spec_getenv(const struct container_spec *spec, const char *key)
  * earlier value of KEY (the last -e wins, as in Docker).
  */
 void spec_setenv(struct container_spec *spec, const char *kv) __attribute__((nonnull));
+
+/**
+ * spec_map_id() - the host id of container id @id under the mappings @map
+ * (linux.uidMappings or gidMappings).
+ * Return: true with *@host set, or false when no mapping covers @id.
+ */
+bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *host)
+    __attribute__((nonnull(4)));

@@ -538,14 +538,92 @@ make_bundle "$T/nsmnt" '["/bin/true"]' 'c["linux"]["namespaces"][4]["path"] = "/
 bad "join a mount namespace" \
 	"ward: config.json: linux.namespaces: joining the mount namespace '/proc/self/ns/mnt' by path (ward joins pid, network, ipc, uts and cgroup namespaces)" \
 	create --bundle "$T/nsmnt" c1
-make_bundle "$T/nsuser" '["/bin/true"]' 'c["linux"]["namespaces"].append({"type": "user"})'
-bad "a user namespace" \
-	"ward: config.json: linux.namespaces: a user namespace (ward runs containers as root, without one)" \
-	create --bundle "$T/nsuser" c1
 make_bundle "$T/nswrong" '["/bin/true"]' 'c["linux"]["namespaces"][0]["path"] = "/proc/self/ns/net"'
 bad "join: a path of the wrong type" "ward: '/proc/self/ns/net' is not a pid namespace" \
 	create --bundle "$T/nswrong" c1
 assert_nothing_left "namespaces: nothing left"
+
+# ---- user and time namespaces -----------------------------------------------------------------
+
+# A user namespace mapping the container's ids 0-65535 onto the host's 100000-165535: the
+# container is root inside (all its capabilities) and uid 100000 to the host, so a host
+# file only the host's root may read stays unreadable: the same bind of /etc/shadow is
+# readable without the user namespace.
+userns_edit="
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['mounts'].append({'destination': '/shadow', 'type': 'bind', 'source': '/etc/shadow', 'options': ['bind', 'ro']})"
+shadow_cmd='["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status; head -c 5 /shadow >/dev/null && echo read-shadow"]'
+make_bundle "$T/userns" "$shadow_cmd" "$userns_edit"
+wo run --bundle "$T/userns" un1
+assert_status "user namespace: the container runs (its head fails: status 1)" 1
+assert_eq "user namespace: uid 0 inside" 0 "$(echo "$OUT" | sed -n 1p)"
+assert_match "user namespace: the mapping" '^ *0 +100000 +65536$' "$(echo "$OUT" | sed -n 2p)"
+assert_match "user namespace: its capabilities, inside" '^CapEff:.*a80425fb$' \
+	"$(echo "$OUT" | sed -n 3p)"
+assert_not_contains "user namespace: a host root-only file stays unreadable" "$OUT" "read-shadow"
+assert_contains "user namespace: permission denied" "$ERR" "Permission denied"
+make_bundle "$T/nouserns" "$shadow_cmd" \
+	"c['mounts'].append({'destination': '/shadow', 'type': 'bind', 'source': '/etc/shadow', 'options': ['bind', 'ro']})"
+wo run --bundle "$T/nouserns" un2
+assert_contains "no user namespace: the same file is readable (the check can fail)" "$OUT" \
+	"read-shadow"
+
+# seen from the host: the init runs as the mapped ids; process.user maps too
+make_bundle "$T/userns2" '["/usr/bin/ward-testhelper", "sleep", "30"]' "$userns_edit
+c['process']['user'] = {'uid': 1000, 'gid': 1000}"
+wo create --bundle "$T/userns2" un3
+assert_status "user namespace: create" 0
+wo state un3
+pid=$(json_field pid)
+wo start un3
+assert_match "user namespace: process.user 1000 is host uid 101000" '^Uid:[[:space:]]+101000' \
+	"$(grep '^Uid:' "/proc/$pid/status" 2>/dev/null)"
+assert_match "user namespace: and host gid 101000" '^Gid:[[:space:]]+101000' \
+	"$(grep '^Gid:' "/proc/$pid/status" 2>/dev/null)"
+wo delete --force un3
+assert_nothing_left "user namespace: nothing left"
+
+# the errors: named, nothing started or left
+make_bundle "$T/un-nomap" '["/bin/true"]' "c['linux']['namespaces'].append({'type': 'user'})"
+bad "user namespace without mappings" \
+	"ward: config.json: linux.namespaces: a user namespace needs linux.uidMappings and linux.gidMappings" \
+	create --bundle "$T/un-nomap" un4
+make_bundle "$T/un-nons" '["/bin/true"]' \
+	"c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 10}]"
+bad "mappings without a user namespace" \
+	"ward: config.json: linux.uidMappings/gidMappings: given without a user namespace in linux.namespaces" \
+	create --bundle "$T/un-nons" un5
+make_bundle "$T/un-unmapped" '["/bin/true"]' "$userns_edit
+c['process']['user'] = {'uid': 70000, 'gid': 0}"
+bad "user namespace: process.user.uid not mapped" \
+	"ward: config.json: process.user.uid: 70000 is not mapped by linux.uidMappings" \
+	create --bundle "$T/un-unmapped" un6
+make_bundle "$T/un-noroot" '["/bin/true"]' "$userns_edit
+c['linux']['uidMappings'] = [{'containerID': 1, 'hostID': 100001, 'size': 100}]"
+bad "user namespace: uid 0 not mapped" \
+	"ward: config.json: linux.uidMappings/gidMappings: container uid and gid 0 must be mapped (ward sets the container up as its root)" \
+	create --bundle "$T/un-noroot" un7
+
+# A time namespace: the container's boottime and monotonic clocks run ahead by the offsets
+make_bundle "$T/timens" '["/bin/sh", "-c", "cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime"]' "
+c['linux']['namespaces'].append({'type': 'time'})
+c['linux']['timeOffsets'] = {'boottime': {'secs': 1000000, 'nanosecs': 0}, 'monotonic': {'secs': 500, 'nanosecs': 7}}"
+wo run --bundle "$T/timens" tn1
+assert_status "time namespace: the container runs" 0
+assert_match "time namespace: its monotonic offset" '^monotonic +500 +7$' "$(echo "$OUT" | sed -n 1p)"
+assert_match "time namespace: its boottime offset" '^boottime +1000000 +0$' "$(echo "$OUT" | sed -n 2p)"
+up=$(echo "$OUT" | tail -1)
+host_up=$(cut -d. -f1 /proc/uptime)
+assert_eq "time namespace: uptime is the host's plus a million seconds" 1 \
+	"$([ "$up" -ge $((host_up + 1000000 - 5)) ] && [ "$up" -le $((host_up + 1000000 + 5)) ] && echo 1)"
+make_bundle "$T/timens-bad" '["/bin/true"]' \
+	"c['linux']['timeOffsets'] = {'boottime': {'secs': 1, 'nanosecs': 0}}"
+bad "time offsets without a time namespace" \
+	"ward: config.json: linux.timeOffsets: given without a time namespace in linux.namespaces" \
+	create --bundle "$T/timens-bad" tn2
+assert_nothing_left "user and time namespaces: nothing left"
 
 # linux.sysctl: namespaced ones set in the container, the host's untouched
 host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)

@@ -146,6 +146,13 @@ assert_status "top: podman lists the container's processes" 0
 assert_contains "top: the container's sleep" "$OUT" "sleep 100"
 pm rm -f -t 0 ward-pm-m
 assert_status "rm -f a running container" 0
+# --uidmap: a user namespace; the container's root is host uid 100000
+pm run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "${U[@]}" --rootfs "$RFS" \
+	/bin/sh -c 'id -u; cat /proc/self/uid_map; cat /sys/fs/cgroup/pids/cgroup.procs /sys/fs/cgroup/cgroup.procs 2>/dev/null | head -1'
+assert_status "--uidmap: runs" 0
+assert_eq "--uidmap: root inside" 0 "$(echo "$OUT" | sed -n 1p)"
+assert_match "--uidmap: the mapping" '^ *0 +100000 +65536$' "$(echo "$OUT" | sed -n 2p)"
+assert_eq "--uidmap: its own cgroup in /sys/fs/cgroup" 1 "$(echo "$OUT" | sed -n 3p)"
 ok_if "rm -f: ward's state removed" test ! -e "$WROOT/$id"
 assert_eq "rm -f: no cgroup left" "" "$(ward_cgroups "$id")"
 

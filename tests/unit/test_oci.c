@@ -193,8 +193,8 @@ START_TEST(test_refused)
 		const char *what;
 		const char *msg;
 	} cases[] = {
-	    {"user ns", "config.json: linux.namespaces: a user namespace (ward runs containers "
-			"as root, without one)"},
+	    {"user ns", "config.json: linux.namespaces: a user namespace needs linux.uidMappings "
+			"and linux.gidMappings"},
 	    {"mount join", "config.json: linux.namespaces: joining the mount namespace "
 			   "'/proc/self/ns/mnt' by path (ward joins pid, network, ipc, uts and "
 			   "cgroup namespaces)"},
