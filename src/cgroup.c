@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/devcg.h"
 #include "ward/log.h"
 #include "ward/util.h"
 
@@ -63,10 +64,8 @@
 #define OCI_WEIGHT_MAX	   10000ULL
 
 static const char *const ctrl_names[CG_NR_CONTROLLERS] = {
-    [CG_MEMORY] = "memory",
-    [CG_PIDS] = "pids",
-    [CG_CPU] = "cpu",
-    [CG_CPUSET] = "cpuset",
+    [CG_MEMORY] = "memory", [CG_PIDS] = "pids",	      [CG_CPU] = "cpu",
+    [CG_CPUSET] = "cpuset", [CG_DEVICES] = "devices",
 };
 
 /* Kernel controllers: a v1 mount carrying one of these makes the host v1 or hybrid. */
@@ -563,6 +562,7 @@ static void want_from(const struct spec_resources *res, struct want *w)
 	    {SPEC_RES_CPU_SHARES, CG_CPU, "--cpu-shares"},
 	    {SPEC_RES_CPU_WEIGHT, CG_CPU, "--cpu-weight"},
 	    {SPEC_RES_CPUSET_CPUS, CG_CPUSET, "--cpuset-cpus"},
+	    {SPEC_RES_DEVICES, CG_DEVICES, "linux.resources.devices"},
 	};
 
 	memset(w, 0, sizeof(*w));
@@ -578,6 +578,13 @@ static void want_from(const struct spec_resources *res, struct want *w)
 static int missing(struct want *w, const struct spec_resources *res, enum cg_controller c,
 		   const char *why, struct ward_err *err)
 {
+	if (c == CG_DEVICES && res->devices_default) {
+		log_warn("the device cgroup %s: every device node the container can create is "
+			 "open to it",
+			 why);
+		w->ctrls &= ~BIT(c);
+		return 0;
+	}
 	if (!res->ignore_missing)
 		return err_set(err, 0, "cannot apply %s: the %s controller %s", w->flag[c],
 			       ctrl_names[c], why);
@@ -843,6 +850,29 @@ static int write_cpuset(const char *dir, bool v2, const struct spec_resources *r
 		    err);
 }
 
+/* The device cgroup's rules: v1's devices.deny/allow, or an eBPF program on v2. */
+static int write_devices(const char *dir, bool v2, const struct spec_resources *res,
+			 struct ward_err *err)
+{
+	cleanup_close int fd = -1;
+	int r;
+
+	if (!v2)
+		return devcg_apply_v1(dir, res->devices, res->ndevices, err);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open cgroup '%s'", dir);
+	r = devcg_apply_v2(fd, res->devices, res->ndevices, err);
+	if (r < 0 && res->devices_default) {
+		/* a kernel without cgroup eBPF, a sandbox refusing bpf(2) */
+		log_warn("the device cgroup cannot be applied (%s): every device node the "
+			 "container can create is open to it",
+			 err->msg);
+		return 0;
+	}
+	return r;
+}
+
 static int write_limits(const struct cg_dir *d, const struct spec_resources *res,
 			struct ward_err *err)
 {
@@ -856,6 +886,8 @@ static int write_limits(const struct cg_dir *d, const struct spec_resources *res
 		r = write_cpu(d->path, d->v2, res, err);
 	if (r == 0 && (d->controllers & BIT(CG_CPUSET)))
 		r = write_cpuset(d->path, d->v2, res, err);
+	if (r == 0 && (d->controllers & BIT(CG_DEVICES)))
+		r = write_devices(d->path, d->v2, res, err);
 	return r;
 }
 
@@ -1081,6 +1113,9 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
 		if (!(w.ctrls & BIT(c)) || on_v1(l, c))
 			continue;
+		/* cgroup v2 has no devices controller to enable: an eBPF program does it */
+		if (c == CG_DEVICES && l->v2_mount[0])
+			continue;
 		if (l->v2_mount[0] && has_token(v2root_ctrls, ctrl_names[c], " \n")) {
 			v2mask |= BIT(c);
 			continue;
@@ -1092,7 +1127,8 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 
 	/* cgroup v2: always on a v2 host; on a hybrid host too, for cgroup.kill */
 	if (l->v2_mount[0] && (l->mode == CG_V2 || (v2mask & w.ctrls) || l->mode == CG_HYBRID)) {
-		bool needed = l->mode == CG_V2 || (v2mask & w.ctrls);
+		bool devices = (w.ctrls & BIT(CG_DEVICES)) && !on_v1(l, CG_DEVICES);
+		bool needed = l->mode == CG_V2 || (v2mask & w.ctrls) || devices;
 		size_t made = pl->nmade;
 
 		for (int tries = 0;; tries++) {
@@ -1115,6 +1151,8 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 			if (r != -ENOENT || !shared || tries == 3)
 				break;
 		}
+		if (r == 0 && devices)
+			h->dirs[h->ndirs - 1].controllers |= BIT(CG_DEVICES);
 		if (r == 0)
 			r = write_limits(&h->dirs[h->ndirs - 1], res, err);
 		/* a cgroup that is there already belongs to someone else, needed or not */
@@ -1134,7 +1172,8 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
 		bool done = false;
 
-		if (!on_v1(l, c) || (!(w.ctrls & BIT(c)) && !(pl->explicit_path && c != CG_CPUSET)))
+		if (!on_v1(l, c) || (!(w.ctrls & BIT(c)) &&
+				     !(pl->explicit_path && c != CG_CPUSET && c != CG_DEVICES)))
 			continue;
 		for (size_t i = 0; i < h->ndirs; i++) {
 			size_t mlen = strlen(l->v1_mount[c]);

@@ -741,6 +741,86 @@ static int parse_paths(yajl_val lx, const char *key, bool *set, struct strv *sv,
 	return 0;
 }
 
+/* linux.resources.devices[]: {allow, type a|c|b, major, minor, access "rwm"}, in order */
+static int parse_device_rules(yajl_val list, struct spec_resources *out, struct ward_err *err)
+{
+	char field[FIELD_MAX];
+
+	if (!list)
+		return 0;
+	if (!YAJL_IS_ARRAY(list))
+		return bad(err, "linux.resources.devices", "must be an array");
+	out->devices = xcalloc(alen(list) + 1, sizeof(*out->devices));
+	for (size_t i = 0; i < alen(list); i++) {
+		yajl_val d = elem(list, i);
+		struct devcg_rule *rule = &out->devices[out->ndevices];
+		const char *type = NULL, *access = NULL;
+		long long major = DEVCG_ANY, minor = DEVCG_ANY;
+		bool set = false;
+
+		if (!YAJL_IS_OBJECT(d))
+			return bad(err, field_at(field, "linux.resources.devices", i, NULL),
+				   "must be an object");
+		if (get_bool(d, "allow", field_at(field, "linux.resources.devices", i, "allow"),
+			     &rule->allow, err) < 0)
+			return -EINVAL;
+		if (!get(d, "allow"))
+			return bad(err, field, "is required");
+		if (get_string(d, "type", field_at(field, "linux.resources.devices", i, "type"),
+			       &type, err) < 0)
+			return -EINVAL;
+		rule->type = !type || !*type ? 'a' : type[0] == 'u' ? 'c' : type[0];
+		if (type && *type && (type[1] || !strchr("acbu", type[0])))
+			return bad(err, field, "must be a, c, u or b");
+		if (get_int(d, "major", field_at(field, "linux.resources.devices", i, "major"),
+			    DEVCG_ANY, INT32_MAX, &major, &set, err) < 0 ||
+		    get_int(d, "minor", field_at(field, "linux.resources.devices", i, "minor"),
+			    DEVCG_ANY, INT32_MAX, &minor, &set, err) < 0)
+			return -EINVAL;
+		rule->major = major;
+		rule->minor = minor;
+		if (get_string(d, "access", field_at(field, "linux.resources.devices", i, "access"),
+			       &access, err) < 0)
+			return -EINVAL;
+		rule->access = DEVCG_RWM;
+		if (access && devcg_parse_access(access, &rule->access) < 0)
+			return bad(err, field, "must be letters of \"rwm\", each at most once");
+		out->ndevices++;
+	}
+	return 0;
+}
+
+/*
+ * The device cgroup's rules for a config, as runc builds them: the config's own,
+ * then the nodes every container gets (/dev/null, ..., the ptys, mknod of any
+ * node), then rwm on each node of linux.devices. A config without rules of its
+ * own restricts nothing (as with runc; engines always start with a deny-all).
+ */
+static void finish_device_rules(struct container_spec *spec)
+{
+	struct spec_resources *res = &spec->resources;
+	size_t n = res->ndevices + devcg_ndefault_rules + spec->oci.ndevices;
+
+	res->devices = xrealloc(res->devices, (n + 1) * sizeof(*res->devices));
+	/* [0] of the defaults is their deny-all */
+	for (size_t i = 1; i < devcg_ndefault_rules; i++)
+		res->devices[res->ndevices++] = devcg_default_rules[i];
+	for (size_t i = 0; i < spec->oci.ndevices; i++) {
+		const struct spec_device *d = &spec->oci.devices[i];
+
+		if (d->type == S_IFIFO)
+			continue;
+		res->devices[res->ndevices++] = (struct devcg_rule){
+		    .allow = true,
+		    .type = d->type == S_IFBLK ? 'b' : 'c',
+		    .major = d->major,
+		    .minor = d->minor,
+		    .access = DEVCG_RWM,
+		};
+	}
+	res->set |= SPEC_RES_DEVICES;
+}
+
 static int parse_resources(yajl_val res, struct spec_resources *out, struct ward_err *err)
 {
 	yajl_val mem = get(res, "memory"), pids = get(res, "pids"), cpu = get(res, "cpu");
@@ -749,6 +829,7 @@ static int parse_resources(yajl_val res, struct spec_resources *out, struct ward
 	const char *cpus = NULL;
 
 	if (check_object(res, "linux.resources", err) < 0 ||
+	    parse_device_rules(get(res, "devices"), out, err) < 0 ||
 	    check_object(mem, "linux.resources.memory", err) < 0 ||
 	    check_object(pids, "linux.resources.pids", err) < 0 ||
 	    check_object(cpu, "linux.resources.cpu", err) < 0)
@@ -1020,7 +1101,10 @@ static int parse_linux(yajl_val lx, struct container_spec *spec, struct ward_err
 	devices = get(lx, "devices");
 	if (devices && !YAJL_IS_ARRAY(devices))
 		return bad(err, "linux.devices", "must be an array");
-	return parse_devices(devices, o, err);
+	if (parse_devices(devices, o, err) < 0)
+		return -EINVAL;
+	finish_device_rules(spec);
+	return 0;
 }
 
 /* ---- hooks, annotations ------------------------------------------------------------ */
@@ -1498,6 +1582,19 @@ int oci_write_default(FILE *out, struct ward_err *err)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	/* as runc's: no device node but the standard ones */
+	GSTR(g, "resources");
+	yajl_gen_map_open(g);
+	GSTR(g, "devices");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	GSTR(g, "allow");
+	yajl_gen_bool(g, 0);
+	GSTR(g, "access");
+	GSTR(g, "rwm");
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
 	gen_strs(g, "maskedPaths", mnt_masked_paths);
 	gen_strs(g, "readonlyPaths", mnt_readonly_paths);
 	yajl_gen_map_close(g);

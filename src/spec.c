@@ -72,6 +72,7 @@ void spec_release(struct container_spec *spec)
 	free(spec->seccomp_path);
 	free(spec->seccomp_json);
 	free(spec->resources.cpuset_cpus);
+	free(spec->resources.devices);
 	spec_oci_release(&spec->oci);
 	spec_init(spec);
 }
@@ -157,6 +158,8 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 		memcpy(dst->seccomp_json, src->seccomp_json, src->seccomp_json_len + 1);
 	}
 	dst->resources.cpuset_cpus = dup_or_null(src->resources.cpuset_cpus);
+	dst->resources.devices = dup_array(src->resources.devices, src->resources.ndevices,
+					   sizeof(*src->resources.devices));
 	copy_oci(&dst->oci, &src->oci);
 }
 
@@ -461,6 +464,14 @@ int spec_finalize(struct container_spec *spec, const char *user, struct ward_err
 
 	if (!spec->rootfs)
 		return err_set(err, 0, "no rootfs given");
+	/* Docker's device cgroup: no node but the standard ones, mknod aside */
+	if (!spec->resources.ndevices) {
+		spec->resources.devices = dup_array(devcg_default_rules, devcg_ndefault_rules,
+						    sizeof(devcg_default_rules[0]));
+		spec->resources.ndevices = devcg_ndefault_rules;
+		spec->resources.devices_default = true;
+		spec->resources.set |= SPEC_RES_DEVICES;
+	}
 	if (stat(spec->rootfs, &st) < 0)
 		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
 	if (!S_ISDIR(st.st_mode))

@@ -41,6 +41,7 @@ enum cg_controller {
 	CG_PIDS,
 	CG_CPU,
 	CG_CPUSET,
+	CG_DEVICES, /* v1's devices controller; on cgroup v2 an eBPF program (devcg.h) */
 	CG_NR_CONTROLLERS,
 };
 

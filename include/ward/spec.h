@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ward/devcg.h"
 #include "ward/error.h"
 #include "ward/util.h"
 
@@ -51,6 +52,7 @@ enum spec_res_flags {
 	SPEC_RES_CPU_SHARES = 1 << 4,
 	SPEC_RES_CPU_WEIGHT = 1 << 5,
 	SPEC_RES_CPUSET_CPUS = 1 << 6,
+	SPEC_RES_DEVICES = 1 << 7,
 };
 
 struct spec_resources {
@@ -63,7 +65,12 @@ struct spec_resources {
 	uint64_t cpu_shares;	/* --cpu-shares (v1 scale, 2..262144) */
 	uint64_t cpu_weight;	/* --cpu-weight (v2 scale, 1..10000) */
 	char *cpuset_cpus;	/* --cpuset-cpus "0-2,4" */
-	bool ignore_missing;	/* --ignore-missing-limits: warn instead of failing */
+	/* the device cgroup's rules, in order (devcg.h): Docker's defaults for `ward
+	 * run`, linux.resources.devices and the nodes the container gets for a config */
+	struct devcg_rule *devices;
+	size_t ndevices;
+	bool devices_default; /* ward's own defaults: where they cannot be applied, warn */
+	bool ignore_missing;  /* --ignore-missing-limits: warn instead of failing */
 };
 
 /* process.rlimits[] of config.json */

@@ -124,6 +124,24 @@ assert_contains "/sys/fs/cgroup: the write is refused" "$ERR" "Read-only file sy
 assert_match "/sys/fs/cgroup: mounted read-only" ' /sys/fs/cgroup[^ ]* ro,' \
 	"$(echo "$OUT" | grep ' /sys/fs/cgroup')"
 
+# ---- the device cgroup: Docker's rules ------------------------------------------------------
+
+# CAP_MKNOD is in Docker's default set, so the container can make any node; the device
+# cgroup (v1's devices controller, or an eBPF program on cgroup v2) refuses to open one
+# that is not among Docker's (the null, zero, tty, pty ... nodes). 7:0 is a loop device:
+# without the cgroup, opening it says ENXIO or works, never EPERM.
+run_in "$ROOTFS" /bin/sh -c \
+	'mknod /dev/blk b 7 0 && echo made; head -c1 /dev/blk >/dev/null; echo x >/dev/null && echo null-ok'
+assert_contains "device cgroup: mknod of a block node is allowed" "$OUT" "made"
+assert_contains "device cgroup: opening it is refused" "$ERR" "/dev/blk: Operation not permitted"
+assert_contains "device cgroup: /dev/null is open to the container" "$OUT" "null-ok"
+if [ "$mode" = v1 ] && [ -d /sys/fs/cgroup/devices ]; then
+	run_in "$ROOTFS" /bin/cat /sys/fs/cgroup/devices/devices.list
+	assert_eq "device cgroup (v1): runc's list, in its order" \
+		"c *:* m b *:* m c 1:3 rwm c 1:8 rwm c 1:7 rwm c 5:0 rwm c 1:5 rwm c 1:9 rwm c 136:* rwm c 5:2 rwm c 10:200 rwm" \
+		"$(echo "$OUT" | tr '\n' ' ' | sed 's/ $//')"
+fi
+
 # ---- --pids-limit stops a fork loop ------------------------------------------------------
 
 # 40 background sleeps cannot fit in 20 pids; busybox sh reports "can't fork" and exits.

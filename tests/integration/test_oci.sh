@@ -694,4 +694,24 @@ bad "a device of an unknown type" "ward: config.json: linux.devices[0].type: mus
 	create --bundle "$T/dev4" d4
 assert_nothing_left "linux.devices: nothing left"
 
+# linux.resources.devices: the config's rules, then the nodes every container gets, then
+# each node of linux.devices. A node the container makes itself (loop1, 7:1) stays closed;
+# the one linux.devices lists (loop0, 7:0) is open: ENXIO or success, never EPERM.
+devcg_cmd='["/bin/sh", "-c", "mknod /dev/own b 7 1; head -c1 /dev/own; head -c1 /dev/listed; echo x >/dev/null && echo null-ok"]'
+make_bundle "$T/devcg" "$devcg_cmd" "
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}]}
+c['linux']['devices'] = [{'path': '/dev/listed', 'type': 'b', 'major': 7, 'minor': 0}]"
+wo run --bundle "$T/devcg" dc1
+assert_contains "resources.devices: a node of its own making is refused" "$ERR" \
+	"/dev/own: Operation not permitted"
+assert_not_contains "resources.devices: the node linux.devices lists is open" "$ERR" \
+	"/dev/listed: Operation not permitted"
+assert_contains "resources.devices: /dev/null is open" "$OUT" "null-ok"
+make_bundle "$T/devcg-bad" '["/bin/true"]' "
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwx'}]}"
+bad "resources.devices: bad access" \
+	'ward: config.json: linux.resources.devices[0].access: must be letters of "rwm", each at most once' \
+	create --bundle "$T/devcg-bad" dc2
+assert_nothing_left "resources.devices: nothing left"
+
 finish

@@ -330,6 +330,9 @@ static void populate(const char *dir, void *arg)
 		knob(f, dir, "memory.failcnt", "0\n");
 	} else if (strstr(dir, "/pids/")) {
 		knob(f, dir, "pids.max", "");
+	} else if (strstr(dir, "/devices/")) {
+		knob(f, dir, "devices.allow", "");
+		knob(f, dir, "devices.deny", "");
 	} else if (strstr(dir, "/cpuset/")) {
 		knob(f, dir, "cpuset.cpus", "");
 		knob(f, dir, "cpuset.mems", "");
@@ -586,6 +589,61 @@ START_TEST(test_v2_missing_knobs)
 	ck_assert_msg(ends_with(err.msg, "-c6/cpu.max'"), "%s", err.msg);
 	ck_assert_int_eq(err.code, ENOENT);
 	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/ward", tmp), 0);
+}
+END_TEST
+
+/* The device cgroup's rules: v1's devices hierarchy gets them in writing order. */
+START_TEST(test_devices_v1)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+	const char *dev = NULL;
+
+	fake_hybrid(&l, &f);
+	res.set = SPEC_RES_DEVICES;
+	res.devices = (struct devcg_rule *)devcg_default_rules;
+	res.ndevices = devcg_ndefault_rules;
+	ck_assert_msg(cg_create(&l, "d1", &res, &h, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < h.ndirs; i++)
+		if (strstr(h.dirs[i].path, "/sys/fs/cgroup/devices/"))
+			dev = h.dirs[i].path;
+	ck_assert_msg(dev, "no cgroup in the devices hierarchy");
+	ck_assert(strstr(get("%s/devices.deny", dev), "a *:* rwm"));
+	ck_assert(strstr(get("%s/devices.allow", dev), "c 10:200 rwm"));
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup/devices", tmp), 0);
+}
+END_TEST
+
+/*
+ * On cgroup v2 the rules are an eBPF program, which a fake directory refuses:
+ * ward's own defaults then only warn, rules a config asked for fail the create
+ * and leave nothing.
+ */
+START_TEST(test_devices_v2_refused)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/");
+	res.set = SPEC_RES_DEVICES;
+	res.devices = (struct devcg_rule *)devcg_default_rules;
+	res.ndevices = devcg_ndefault_rules;
+	res.devices_default = true;
+	ck_assert_msg(cg_create(&l, "d2", &res, &h, &err) == 0, "%s", err.msg);
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	res.devices_default = false;
+	ck_assert_int_lt(cg_create(&l, "d3", &res, &h, &err), 0);
+	ck_assert_msg(strstr(err.msg, "sys/fs/cgroup"), "%s", err.msg);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup", tmp), 0);
 }
 END_TEST
 
@@ -1305,6 +1363,8 @@ Suite *cgroup_suite(void)
 	    {"v2_cannot_enable", test_v2_cannot_enable},
 	    {"v2_missing_knobs", test_v2_missing_knobs},
 	    {"hybrid_limits", test_hybrid_limits},
+	    {"devices_v1", test_devices_v1},
+	    {"devices_v2_refused", test_devices_v2_refused},
 	    {"hybrid_no_limits_and_v2_only_controller",
 	     test_hybrid_no_limits_and_v2_only_controller},
 	    {"v1_limits_and_errors", test_v1_limits_and_errors},
