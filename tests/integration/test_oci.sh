@@ -549,12 +549,16 @@ assert_nothing_left "namespaces: nothing left"
 # container is root inside (all its capabilities) and uid 100000 to the host, so a host
 # file only the host's root may read stays unreadable: the same bind of /etc/shadow is
 # readable without the user namespace.
-userns_edit="
+# (the bind's mount point goes in a tmpfs: the shared rootfs gets no file of the test's,
+# and the container's root could not create one in it)
+shadow_def="shadow_mounts = [{'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs'},
+  {'destination': '/tmp/shadow', 'type': 'bind', 'source': '/etc/shadow', 'options': ['bind', 'ro']}]"
+userns_edit="$shadow_def
 c['linux']['namespaces'].append({'type': 'user'})
 c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
 c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
-c['mounts'].append({'destination': '/shadow', 'type': 'bind', 'source': '/etc/shadow', 'options': ['bind', 'ro']})"
-shadow_cmd='["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status; head -c 5 /shadow >/dev/null && echo read-shadow"]'
+c['mounts'] += shadow_mounts"
+shadow_cmd='["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status; head -c 5 /tmp/shadow >/dev/null && echo read-shadow"]'
 make_bundle "$T/userns" "$shadow_cmd" "$userns_edit"
 wo run --bundle "$T/userns" un1
 assert_status "user namespace: the container runs (its head fails: status 1)" 1
@@ -564,8 +568,8 @@ assert_match "user namespace: its capabilities, inside" '^CapEff:.*a80425fb$' \
 	"$(echo "$OUT" | sed -n 3p)"
 assert_not_contains "user namespace: a host root-only file stays unreadable" "$OUT" "read-shadow"
 assert_contains "user namespace: permission denied" "$ERR" "Permission denied"
-make_bundle "$T/nouserns" "$shadow_cmd" \
-	"c['mounts'].append({'destination': '/shadow', 'type': 'bind', 'source': '/etc/shadow', 'options': ['bind', 'ro']})"
+make_bundle "$T/nouserns" "$shadow_cmd" "$shadow_def
+c['mounts'] += shadow_mounts"
 wo run --bundle "$T/nouserns" un2
 assert_contains "no user namespace: the same file is readable (the check can fail)" "$OUT" \
 	"read-shadow"
