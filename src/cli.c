@@ -193,10 +193,16 @@ void cli_usage(enum cli_command command)
 		      "                       set the container up; it waits for start\n"
 		      "  start ID             run the created container's process\n"
 		      "  state ID             the container's state, as JSON\n"
-		      "  kill ID [SIGNAL]     signal the container's process (default TERM)\n"
+		      "  kill [--all] ID [SIGNAL]   signal the container's process, or with --all\n"
+		      "                       every process of its cgroup (default TERM)\n"
 		      "  delete [--force] ID  remove a stopped (or, with --force, running) "
 		      "container\n"
 		      "  run --bundle DIR ID  create, start, wait and delete, in the foreground\n"
+		      "  exec [-t] [-d] [--pid-file F] [--console-socket S] [-e K=V] [--cwd DIR]\n"
+		      "       [-u UID[:GID]] [--cap CAP] [--no-new-privs] ID COMMAND [ARG...]\n"
+		      "  exec [OPTIONS] --process FILE ID\n"
+		      "                       run a process in the container: its namespaces,\n"
+		      "                       cgroups, root, capabilities and seccomp filter\n"
 		      "  list [-q] [--format table|json]   the containers under --root\n"
 		      "  spec [--bundle DIR]  write a default config.json\n"
 		      "  features             what this runtime supports, as JSON\n"
@@ -218,7 +224,8 @@ void cli_usage(enum cli_command command)
 		    "  seccomp     check, explain, export and measure seccomp profiles\n"
 		    "  compare     what a configuration blocks, against unconfined or another one\n"
 		    "  cleanup     remove cgroups left behind by a ward that was killed\n"
-		    "  create, start, state, kill, delete, list, spec, features, run --bundle\n"
+		    "  create, start, state, kill, delete, exec, list, spec, features, run "
+		    "--bundle\n"
 		    "              the OCI runtime verbs (ward create --help)\n"
 		    "\n"
 		    "Global options:\n"
@@ -616,6 +623,14 @@ enum {
 	OPT_OCI_IGNORED_ARG,
 	OPT_OCI_ROOTLESS,
 	OPT_OCI_HELP,
+	OPT_OCI_PROCESS,
+	OPT_OCI_TTY,
+	OPT_OCI_DETACH,
+	OPT_OCI_CWD,
+	OPT_OCI_ENV,
+	OPT_OCI_USER,
+	OPT_OCI_CAP,
+	OPT_OCI_NNP,
 };
 
 static const struct option oci_options[] = {
@@ -629,18 +644,28 @@ static const struct option oci_options[] = {
     {"format", required_argument, NULL, OPT_OCI_FORMAT},
     {"quiet", no_argument, NULL, OPT_OCI_QUIET},
     {"rootless", no_argument, NULL, OPT_OCI_ROOTLESS},
+    {"process", required_argument, NULL, OPT_OCI_PROCESS},
+    {"tty", no_argument, NULL, OPT_OCI_TTY},
+    {"detach", no_argument, NULL, OPT_OCI_DETACH},
+    {"cwd", required_argument, NULL, OPT_OCI_CWD},
+    {"env", required_argument, NULL, OPT_OCI_ENV},
+    {"user", required_argument, NULL, OPT_OCI_USER},
+    {"cap", required_argument, NULL, OPT_OCI_CAP},
+    {"no-new-privs", no_argument, NULL, OPT_OCI_NNP},
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
-    {"detach", no_argument, NULL, OPT_OCI_IGNORED},
     {"keep", no_argument, NULL, OPT_OCI_IGNORED},
     {"preserve-fds", required_argument, NULL, OPT_OCI_IGNORED_ARG},
     {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
+    {"process-label", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"apparmor", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"ignore-paused", no_argument, NULL, OPT_OCI_IGNORED},
     {"help", no_argument, NULL, OPT_OCI_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
-					"list",	  "spec",  "features", NULL};
+					"list",	  "spec",  "features", "exec", NULL};
 
 /* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
 static bool oci_run(int argc, char **argv)
@@ -667,8 +692,10 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	o->bundle = ".";
 	optind = 1;
 	opterr = 0;
-	/* -f: list's --format, delete's --force */
-	const char *shorts = strcmp(verb, "list") == 0 ? "+:f:q" : "+:b:fa";
+	/* -f: list's --format, delete's --force; exec has runc's letters */
+	const char *shorts = strcmp(verb, "list") == 0	 ? "+:f:q"
+			     : strcmp(verb, "exec") == 0 ? "+:p:tde:u:c:"
+							 : "+:b:fa";
 
 	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
 		switch (c) {
@@ -710,6 +737,39 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_OCI_QUIET:
 			o->quiet = true;
 			break;
+		case 'p':
+		case OPT_OCI_PROCESS:
+			o->process = optarg;
+			break;
+		case 't':
+		case OPT_OCI_TTY:
+			o->tty = true;
+			break;
+		case 'd':
+		case OPT_OCI_DETACH:
+			o->detach = true; /* run --detach: accepted, runs in the foreground */
+			break;
+		case OPT_OCI_CWD:
+			o->cwd = optarg;
+			break;
+		case 'e':
+		case OPT_OCI_ENV:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return err_set(err, 0, "%s: --env '%s' is not KEY=VALUE", verb,
+					       optarg);
+			strv_push(&o->env, optarg);
+			break;
+		case 'u':
+		case OPT_OCI_USER:
+			o->user = optarg;
+			break;
+		case 'c':
+		case OPT_OCI_CAP:
+			strv_push(&o->caps, optarg);
+			break;
+		case OPT_OCI_NNP:
+			o->no_new_privs = true;
+			break;
 		case OPT_OCI_ROOTLESS:
 		case OPT_OCI_IGNORED:
 		case OPT_OCI_IGNORED_ARG:
@@ -734,6 +794,12 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	if (npos < 1)
 		return err_set(err, 0, "%s: no container id given", verb);
 	o->id = argv[optind++];
+	if (strcmp(verb, "exec") == 0) {
+		if (optind == argc && !o->process)
+			return err_set(err, 0, "exec: no command given (or --process FILE)");
+		o->argv = argv + optind;
+		return 0;
+	}
 	if (strcmp(verb, "kill") == 0 && optind < argc)
 		o->signal = argv[optind++];
 	if (optind < argc)
@@ -844,6 +910,8 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
 	strv_release(&opts->against);
+	strv_release(&opts->oci.env);
+	strv_release(&opts->oci.caps);
 	free(opts->tool);
 	free(opts->target);
 	free(opts->format);

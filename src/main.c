@@ -131,10 +131,14 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 		r = state_kill(o, err);
 	else if (strcmp(verb, "delete") == 0)
 		r = state_delete(o, err);
+	else if (strcmp(verb, "exec") == 0)
+		r = state_exec(o, &status, err);
 	else
 		r = state_run(o, &status, err);
-	if (r < 0) /* ward run --bundle keeps Docker's 125 */
-		return strcmp(verb, "run") == 0 ? fail(err) : fail_verb(err);
+	/* ward run --bundle and exec keep Docker's 125, 126 (cannot execute), 127 (not found) */
+	if (r < 0)
+		return strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0 ? fail(err)
+									     : fail_verb(err);
 	return status;
 }
 

@@ -1263,6 +1263,46 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	return 0;
 }
 
+static int check_rlimits(const struct spec_oci *o, struct ward_err *err);
+
+int oci_load_process(const char *path, struct container_spec *spec, struct ward_err *err)
+{
+	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
+	cleanup_free char *text = NULL;
+	char errbuf[256] = "";
+	size_t len = 0;
+
+	if (read_file(path, OCI_CONFIG_MAX, &text, &len, err) < 0)
+		return err_prefix(err, "--process");
+	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	if (!root) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		return err_set(err, 0, "--process '%s': invalid JSON: %s", path,
+			       errbuf[0] ? errbuf : "parse error");
+	}
+	/* the process replaces the config's, field by field as parse_process() fills them */
+	strv_release(&spec->argv);
+	strv_release(&spec->env);
+	free(spec->cwd);
+	spec->cwd = NULL;
+	free(spec->groups);
+	spec->groups = NULL;
+	spec->ngroups = 0;
+	free(spec->oci.rlimits);
+	spec->oci.rlimits = NULL;
+	spec->oci.nrlimits = 0;
+	spec->caps = 0;
+	spec->oci.caps_effective = spec->oci.caps_permitted = 0;
+	spec->oci.caps_inheritable = spec->oci.caps_ambient = 0;
+	spec->no_new_privs = false;
+	spec->oci.terminal = false;
+	spec->oci.umask_set = false;
+	spec->oci.oom_score_adj_set = false;
+	if (parse_process(root, spec, err) < 0 || check_rlimits(&spec->oci, err) < 0)
+		return err_prefix(err, "--process '%s'", path);
+	return 0;
+}
+
 int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_err *err)
 {
 	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;

@@ -234,7 +234,6 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 	return 0;
 }
 
-/* process.oomScoreAdj, while the child is still root with its capabilities */
 /* process.oomScoreAdj, written by ward (a child in a user namespace could only raise it) */
 static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
 {
@@ -347,6 +346,9 @@ static int child_setup_hooks(const struct plan *plan, char **start_json, struct 
 	return hooks_run(plan->spec, SPEC_HOOK_CREATE_CONTAINER, creating, err);
 }
 
+static __attribute__((noreturn)) void child_become(const struct plan *plan, bool detached,
+						   const char *start_json);
+
 static __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
@@ -354,7 +356,6 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	struct ward_err err = {0};
 	char *start_json = NULL; /* kept until execve */
 	struct mnt_sources src;
-	sigset_t none;
 	char go;
 
 	if (plan->parent_end >= 0)
@@ -396,6 +397,23 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	if (mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan->sync, &err);
 	mnt_sources_release(&src);
+	child_become(plan, detached, start_json);
+}
+
+/*
+ * The process's own part, once it is in the container: its terminal, rlimits,
+ * seccomp filter, capabilities and user, then execve. @detached: ward does not
+ * stay (no parent-death signal); ward create's init also waits for `start` and
+ * runs the startContainer hooks (@start_json) first.
+ */
+static __attribute__((noreturn)) void child_become(const struct plan *plan, bool detached,
+						   const char *start_json)
+{
+	const struct container_spec *spec = plan->spec;
+	bool wait_start = plan->opts->exec_fifo >= 0;
+	struct ward_err err = {0};
+	sigset_t none;
+
 	if (plan->opts->terminal) {
 		/* after pivot_root: /dev/ptmx is the container's own devpts instance */
 		int master = tty_setup_child(&err);
@@ -446,7 +464,7 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		err_set(&err, errno, "cannot unblock signals");
 		child_fail(plan->sync, &err);
 	}
-	if (detached && wait_for_start(plan, &err) < 0)
+	if (wait_start && wait_for_start(plan, &err) < 0)
 		child_fail(plan->sync, &err);
 	/* ward create has exited by now: the engine reads the failure on our stderr */
 	if (start_json && hooks_run(spec, SPEC_HOOK_START_CONTAINER, start_json, &err) < 0) {
@@ -688,16 +706,11 @@ static int serve_until_exit(pid_t pid, int listener, int master, struct notify_l
 	return r;
 }
 
-/*
- * The capabilities (Docker's rules from flags; the five sets of a config.json)
- * and the namespaces to join. On failure the caller releases the plan.
- */
-static int plan_prepare(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
+/* The capabilities: Docker's rules from flags, or the five sets of a config.json. */
+static int plan_caps(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
 {
 	const struct spec_oci *o = &spec->oci;
-	int r;
 
-	ns_plan_init(&plan->ns);
 	if (o->oci) {
 		struct caps_sets sets = {.bounding = spec->caps,
 					 .effective = o->caps_effective,
@@ -716,10 +729,18 @@ static int plan_prepare(struct plan *plan, const struct container_spec *spec, st
 				 names);
 			sets.ambient &= ~skipped;
 		}
-		r = caps_prepare_sets(&plan->caps, &sets, err);
-	} else {
-		r = caps_prepare(&plan->caps, spec->caps, err);
+		return caps_prepare_sets(&plan->caps, &sets, err);
 	}
+	return caps_prepare(&plan->caps, spec->caps, err);
+}
+
+/* The capabilities and the namespaces to join. On failure the caller releases the plan. */
+static int plan_prepare(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
+{
+	int r;
+
+	ns_plan_init(&plan->ns);
+	r = plan_caps(plan, spec, err);
 	if (r < 0)
 		return r;
 	return ns_prepare(&plan->ns, spec, err);
@@ -1001,4 +1022,251 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	}
 	*pid_out = pid;
 	return 0;
+}
+
+/* ---- ward exec ------------------------------------------------------------------------- */
+
+/* The namespaces of a container `ward exec` joins, in the order joined (user first). */
+static const struct {
+	const char *name;
+	int type;
+} exec_ns[] = {
+    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"uts", CLONE_NEWUTS},
+    {"ipc", CLONE_NEWIPC},   {"net", CLONE_NEWNET},   {"cgroup", CLONE_NEWCGROUP},
+    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+};
+
+#define EXEC_NS_MAX (sizeof(exec_ns) / sizeof(exec_ns[0]))
+
+/* What the process joins: the init's namespaces that are not ward's own, and its root. */
+struct exec_target {
+	int fd[EXEC_NS_MAX];
+	size_t idx[EXEC_NS_MAX]; /* into exec_ns */
+	size_t n;
+	int rootfd;
+	bool user; /* a user namespace is joined: the process becomes its root first */
+};
+
+static void target_release(struct exec_target *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		close(t->fd[i]);
+	if (t->rootfd >= 0)
+		close(t->rootfd);
+	t->n = 0;
+	t->rootfd = -1;
+}
+
+static int target_open(pid_t pid, struct exec_target *t, struct ward_err *err)
+{
+	char path[64];
+
+	memset(t, 0, sizeof(*t));
+	t->rootfd = -1;
+	for (size_t i = 0; i < EXEC_NS_MAX; i++) {
+		struct stat mine, theirs;
+		int fd;
+
+		(void)snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, exec_ns[i].name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && exec_ns[i].type == CLONE_NEWTIME)
+			continue; /* a kernel before 5.6 */
+		if (fd < 0)
+			return err_set(err, errno, "cannot open the container's namespace '%s'",
+				       path);
+		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", exec_ns[i].name);
+		/* one ward shares (the host's network, say): joining it again is refused */
+		if (fstat(fd, &theirs) == 0 && stat(path, &mine) == 0 &&
+		    mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
+			close(fd);
+			continue;
+		}
+		t->fd[t->n] = fd;
+		t->idx[t->n++] = i;
+		t->user |= exec_ns[i].type == CLONE_NEWUSER;
+	}
+	(void)snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	t->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->rootfd < 0)
+		return err_set(err, errno, "cannot open the container's root '%s'", path);
+	return 0;
+}
+
+/*
+ * The exec'd process, a child of ward (CLONE_PARENT) made in the container's
+ * namespaces: it waits for ward to put it in the container's cgroups, then
+ * becomes the process the config or --process describes.
+ */
+static __attribute__((noreturn)) void exec_child(const struct plan *plan, bool user)
+{
+	struct ward_err err = {0};
+	char go;
+
+	if (!plan->opts->detach && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		err_set(&err, errno, "cannot set the parent-death signal");
+		child_fail(plan->sync, &err);
+	}
+	if (read_full(plan->sync, &go, 1) != 1)
+		_exit(WARD_EXIT_LAUNCHER);
+	if (user && ns_become_root(&err) < 0)
+		child_fail(plan->sync, &err);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
+	if (chdir(plan->spec->cwd) < 0) {
+		err_set(&err, errno, "cannot enter working directory '%s'", plan->spec->cwd);
+		child_fail(plan->sync, &err);
+	}
+	child_become(plan, plan->opts->detach, NULL);
+}
+
+/*
+ * Forked by ward: join the container's namespaces and root, make the process
+ * there (a pid namespace takes only new children), report its pid, leave.
+ */
+static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
+						  const struct exec_target *t, int pid_pipe)
+{
+	struct ward_err err = {0};
+	pid_t pid;
+
+	close(plan->parent_end);
+	for (size_t i = 0; i < t->n; i++) {
+		if (setns(t->fd[i], exec_ns[t->idx[i]].type) < 0) {
+			err_set(&err, errno, "cannot join the container's %s namespace",
+				exec_ns[t->idx[i]].name);
+			child_fail(plan->sync, &err);
+		}
+	}
+	if (fchdir(t->rootfd) < 0 || chroot(".") < 0) {
+		err_set(&err, errno, "cannot enter the container's root");
+		child_fail(plan->sync, &err);
+	}
+	(void)fflush(NULL);
+	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		exec_child(plan, t->user);
+	if (pid < 0) {
+		err_set(&err, errno, "cannot create the process in the container");
+		child_fail(plan->sync, &err);
+	}
+	if (write_full(pid_pipe, &pid, sizeof(pid)) != (ssize_t)sizeof(pid)) {
+		(void)kill(pid, SIGKILL);
+		_exit(WARD_EXIT_LAUNCHER);
+	}
+	_exit(0);
+}
+
+/* Start the joiner; learn the pid of the process it made (or the joiner's error). */
+static pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end,
+			struct ward_err *err)
+{
+	int pipefd[2], ws;
+	pid_t joiner, pid = -1;
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		err_set(err, errno, "cannot create a pipe");
+		return -1;
+	}
+	(void)fflush(NULL);
+	joiner = fork();
+	if (joiner == 0) {
+		close(pipefd[0]);
+		exec_joiner(plan, t, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (joiner < 0) {
+		err_set(err, errno, "cannot fork");
+		close(pipefd[0]);
+		return -1;
+	}
+	n = read_full(pipefd[0], &pid, sizeof(pid));
+	close(pipefd[0]);
+	while (waitpid(joiner, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(pid) && pid > 0)
+		return pid;
+	/* the joiner failed: its error is on the sync socket */
+	{
+		int fd = -1;
+		char tag;
+
+		if (read_sync(parent_end, &fd, &tag, err) >= 0)
+			err_set(err, EPROTO, "cannot enter the container");
+	}
+	return -1;
+}
+
+int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, pid_t target,
+	      const struct cg_handle *cg, struct proc_result *res, struct ward_err *err)
+{
+	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	cleanup_close int parent_end = -1;
+	cleanup_close int listener = -1;
+	cleanup_close int master = -1;
+	struct exec_target t;
+	struct ward_err werr;
+	sigset_t blocked, old;
+	int sv[2], r, ws = 0;
+	pid_t pid;
+
+	ns_plan_init(&plan.ns);
+	res->status = 0;
+	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
+	if (r < 0)
+		return r;
+	r = plan_caps(&plan, spec, err);
+	if (r == 0)
+		r = target_open(target, &t, err);
+	else
+		t.rootfd = -1, t.n = 0;
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		r = err_set(err, errno, "cannot create the sync socket");
+	if (r < 0) {
+		target_release(&t);
+		plan_release(&plan);
+		return r;
+	}
+	parent_end = sv[0];
+	plan.sync = sv[1];
+	plan.parent_end = parent_end;
+	if (!opts->detach && install_forwarding(&blocked, &old, err) < 0) {
+		close(plan.sync);
+		target_release(&t);
+		plan_release(&plan);
+		return -EINVAL;
+	}
+	pid = exec_spawn(&plan, &t, parent_end, err);
+	close(plan.sync);
+	target_release(&t);
+	plan_release(&plan);
+	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
+	if (r == 0) {
+		forward_to = pid;
+		/* in the container's cgroups before it runs a single instruction of its own */
+		r = cg_attach(cg, pid, err);
+	}
+	if (!opts->detach)
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == 0)
+		r = release_child(parent_end, &res->denied, &listener, &master, err);
+	if (r == 0 && master >= 0 && opts->console_socket) {
+		r = tty_send_console(opts->console_socket, master, err);
+		close(steal_fd(&master));
+	}
+	if (r == 0 && opts->started)
+		r = opts->started(opts->started_arg, pid, err);
+	if (r == 0 && opts->detach)
+		return 0; /* it is ward's child until ward exits, then the engine's (subreaper) */
+	if (r == 0 && master >= 0)
+		r = serve_until_exit(pid, -1, master, &res->denied, err);
+	if (r < 0 && pid > 0)
+		(void)kill(pid, SIGKILL);
+	if (pid > 0 && wait_child(pid, &ws, &werr) < 0 && r == 0) {
+		*err = werr;
+		r = -werr.code;
+	}
+	forward_to = 0;
+	res->status = ws;
+	return r;
 }

@@ -25,6 +25,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "ward/caps.h"
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/hooks.h"
@@ -355,6 +356,24 @@ static int load(const struct state_opts *o, const char *dir, struct record *r,
 	return 0;
 }
 
+/*
+ * The verbs' way into an existing container: a valid id, its directory, its
+ * lock (held until the caller closes *@lock), its record and status.
+ */
+static int open_container(const struct state_opts *o, char **dir, int *lock, struct record *rec,
+			  enum state_status *st, struct ward_err *err)
+{
+	int r = check_id(o, err);
+
+	if (r < 0)
+		return r;
+	*dir = state_dir(o);
+	*lock = lock_container(*dir, o->id, err);
+	if (*lock < 0)
+		return *lock;
+	return load(o, *dir, rec, st, err);
+}
+
 /* ---- the state JSON and hooks ---------------------------------------------------- */
 
 static void gen_state(yajl_gen g, const struct record *r, const char *status)
@@ -648,14 +667,7 @@ int state_start(const struct state_opts *o, struct ward_err *err)
 	struct ward_err herr;
 	int r;
 
-	r = check_id(o, err);
-	if (r < 0)
-		return r;
-	dir = state_dir(o);
-	lock = lock_container(dir, o->id, err);
-	if (lock < 0)
-		return lock;
-	r = load(o, dir, &rec, &st, err);
+	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
 	if (st != STATE_CREATED) {
@@ -686,14 +698,7 @@ int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
 	size_t len;
 	int r;
 
-	r = check_id(o, err);
-	if (r < 0)
-		return r;
-	dir = state_dir(o);
-	lock = lock_container(dir, o->id, err);
-	if (lock < 0)
-		return lock;
-	r = load(o, dir, &rec, &st, err);
+	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
 	g = yajl_gen_alloc(NULL);
@@ -725,11 +730,7 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 		if (sig < 0)
 			return err_set(err, 0, "unknown signal '%s'", o->signal);
 	}
-	dir = state_dir(o);
-	lock = lock_container(dir, o->id, err);
-	if (lock < 0)
-		return lock;
-	r = load(o, dir, &rec, &st, err);
+	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
 	if (st != STATE_CREATED && st != STATE_RUNNING)
@@ -763,14 +764,7 @@ static int do_delete(const struct state_opts *o, bool force, struct ward_err *er
 	bool hooks;
 	int r;
 
-	r = check_id(o, err);
-	if (r < 0)
-		return r;
-	dir = state_dir(o);
-	lock = lock_container(dir, o->id, err);
-	if (lock < 0)
-		return lock;
-	r = load(o, dir, &rec, &st, err);
+	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
 	if (st == STATE_RUNNING && !force) {
@@ -864,6 +858,124 @@ int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
 }
 
 /* ---- run --bundle ------------------------------------------------------------------------ */
+
+/* ---- exec ---------------------------------------------------------------------------- */
+
+/* -u UID[:GID]: numbers, as runc takes them */
+static int parse_exec_user(const char *arg, struct container_spec *spec, struct ward_err *err)
+{
+	uint64_t uid, gid;
+	const char *colon = strchr(arg, ':');
+	char buf[32];
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%.*s",
+			     colon ? (int)(colon - arg) : (int)strlen(arg), arg) >= sizeof(buf) ||
+	    !parse_u64(buf, UINT32_MAX - 1, &uid) ||
+	    (colon && !parse_u64(colon + 1, UINT32_MAX - 1, &gid)))
+		return err_set(err, 0, "exec: --user '%s' is not UID[:GID]", arg);
+	spec->uid = (uid_t)uid;
+	spec->gid = colon ? (gid_t)gid : spec->gid;
+	return 0;
+}
+
+/* The process to exec: --process FILE, or the config's with the command and the flags. */
+static int exec_process(const struct state_opts *o, struct container_spec *spec,
+			struct ward_err *err)
+{
+	if (o->process) {
+		if (oci_load_process(o->process, spec, err) < 0)
+			return -EINVAL;
+	} else {
+		strv_release(&spec->argv);
+		for (char **a = o->argv; a && *a; a++)
+			strv_push(&spec->argv, *a);
+		spec->oci.terminal = o->tty;
+		for (size_t i = 0; i < o->env.n; i++)
+			spec_setenv(spec, o->env.v[i]);
+		if (o->cwd) {
+			if (o->cwd[0] != '/')
+				return err_set(err, 0, "exec: --cwd '%s' is not an absolute path",
+					       o->cwd);
+			free(spec->cwd);
+			spec->cwd = xstrdup(o->cwd);
+		}
+		if (o->user && parse_exec_user(o->user, spec, err) < 0)
+			return -EINVAL;
+		for (size_t i = 0; i < o->caps.n; i++) {
+			int cap = caps_from_name(o->caps.v[i]);
+			uint64_t bit;
+
+			if (cap < 0)
+				return err_set(err, 0, "exec: --cap: unknown capability '%s'",
+					       o->caps.v[i]);
+			bit = 1ULL << cap;
+			spec->caps |= bit;
+			spec->oci.caps_effective |= bit;
+			spec->oci.caps_permitted |= bit;
+			spec->oci.caps_inheritable |= bit;
+			spec->oci.caps_ambient |= bit;
+		}
+		spec->no_new_privs |= o->no_new_privs;
+	}
+	if (spec->oci.terminal && o->detach && !o->console_socket)
+		return err_set(err, 0, "exec: a terminal with --detach needs --console-socket");
+	if (!spec->oci.terminal && o->console_socket)
+		return err_set(err, 0, "exec: --console-socket given, but no terminal asked for");
+	return 0;
+}
+
+static int exec_started(void *arg, pid_t pid, struct ward_err *err)
+{
+	const char *pid_file = arg;
+
+	return pid_file ? write_pid_file(pid_file, pid, err) : 0;
+}
+
+int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
+{
+	struct proc_opts popts = PROC_OPTS_INIT;
+	cleanup_free char *dir = NULL;
+	cleanup_free char *config = NULL;
+	struct container_spec spec;
+	struct proc_result res;
+	enum state_status st;
+	struct record rec;
+	int r, lock = -1;
+
+	*status = 0;
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (lock >= 0)
+		close(
+		    steal_fd(&lock)); /* the process may outlive this ward: delete must not wait */
+	if (r < 0)
+		return r;
+	if (st != STATE_CREATED && st != STATE_RUNNING) {
+		r = err_set(err, 0, "cannot exec in container '%s': it is %s", o->id,
+			    state_status_name(st));
+		record_release(&rec);
+		return r;
+	}
+	config = xasprintf("%s/%s", dir, CONFIG_COPY);
+	spec_init(&spec);
+	r = oci_load(rec.bundle, config, &spec, err);
+	if (r == 0)
+		r = exec_process(o, &spec, err);
+	if (r == 0) {
+		popts.terminal = spec.oci.terminal;
+		popts.console_socket = o->console_socket;
+		popts.detach = o->detach;
+		popts.started = exec_started;
+		popts.started_arg = (void *)o->pid_file;
+		proc_result_init(&res);
+		r = proc_exec(&spec, &popts, rec.pid, &rec.cg, &res, err);
+		if (r == 0 && !o->detach)
+			*status = res.status;
+		proc_result_release(&res);
+	}
+	spec_release(&spec);
+	record_release(&rec);
+	return r;
+}
 
 static volatile pid_t run_pid;
 

@@ -84,5 +84,15 @@ int oci_write_default(FILE *out, struct ward_err *err) __attribute__((nonnull));
 /** oci_features() - `ward features`: the runtime-spec features document. */
 int oci_features(FILE *out, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * oci_load_process() - `ward exec --process FILE`: an OCI process object (what
+ * config.json's "process" holds) replaces @spec's process: args, env, cwd,
+ * user, capabilities, noNewPrivileges, rlimits, terminal, umask.
+ *
+ * Return: 0, or a negative errno with @err naming the file and the field.
+ */
+int oci_load_process(const char *path, struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull));
+
 /** oci_hook_name() - "prestart", "createRuntime", ... for enum spec_hook_kind. */
 const char *oci_hook_name(enum spec_hook_kind kind);

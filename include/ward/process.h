@@ -33,6 +33,11 @@ struct proc_opts {
 	 */
 	char *(*state_json)(void *arg, pid_t pid, const char *status);
 	void *state_arg;
+	/* proc_exec() only */
+	bool detach; /* return once the process runs (it stays, ward goes) */
+	/* called once the process runs (the pid file), before ward waits for it */
+	int (*started)(void *arg, pid_t pid, struct ward_err *err);
+	void *started_arg;
 };
 
 #define PROC_OPTS_INIT                                                                             \
@@ -87,3 +92,19 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
  */
 int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid,
 		struct cg_handle *cg, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * proc_exec() - `ward exec`: run @spec's process in the running container whose
+ * init is @target: in its namespaces (those that are not ward's own; a user
+ * namespace first), its root, its cgroups (@cg, before the process runs any
+ * code of its own), with @spec's capabilities, user, rlimits, seccomp filter
+ * and terminal (opts->terminal, opts->console_socket). With opts->detach it
+ * returns once the command is executed; else it waits, forwarding signals, and
+ * @res->status is the wait status.
+ *
+ * Return: 0 when the command was executed, or a negative errno with @err set
+ * (err->status 126 or 127 for a command that cannot be executed or found).
+ */
+int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, pid_t target,
+	      const struct cg_handle *cg, struct proc_result *res, struct ward_err *err)
+    __attribute__((nonnull(1, 2, 4, 5, 6)));

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/util.h"
 
 #define STATE_DEFAULT_ROOT "/run/ward"
 #define STATE_ID_MAX	   64
@@ -47,6 +48,16 @@ struct state_opts {
 	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
 	bool json;		    /* list --format json */
 	bool quiet;		    /* list -q */
+	/* exec (runc's flags); the two strvs are owned (cli_opts_release()) */
+	const char *process; /* --process FILE: the OCI process to run */
+	bool tty;	     /* -t: a terminal */
+	bool detach;	     /* -d: return once it runs */
+	const char *cwd;     /* --cwd DIR */
+	const char *user;    /* -u UID[:GID], numbers */
+	bool no_new_privs;   /* --no-new-privs */
+	struct strv env;     /* -e KEY=VALUE, in order */
+	struct strv caps;    /* --cap CAP, added to every set */
+	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
 };
 
 /** state_status_name() - "creating", "created", "running", "stopped". */
@@ -93,6 +104,16 @@ int state_delete(const struct state_opts *o, struct ward_err *err) __attribute__
 
 /** state_list() - `ward list`: a table (runc's columns), ids only, or JSON. */
 int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * state_exec() - `ward exec ID [COMMAND...]`: run a process in a created or
+ * running container: the config's process with the command and the flags'
+ * changes, or --process FILE. With --detach, return once it runs (--pid-file
+ * gets its pid); else wait for it.
+ * @status: its exit status (128+N for signal N); 0 with --detach
+ */
+int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
     __attribute__((nonnull));
 
 /**

@@ -394,6 +394,104 @@ assert_eq "kill --all TERM: the children died, the container stopped" stopped "$
 wo delete ka1
 assert_nothing_left "kill --all: nothing left"
 
+# ---- exec: a process in a running container -------------------------------------------------
+
+# The container runs a sleep under a seccomp profile that refuses mkdir, with no_new_privs
+# and Docker's capabilities; what exec starts is in all its namespaces and cgroups, under the
+# same filter, capabilities and root.
+cat >"$T/exec-seccomp.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+make_bundle "$T/exec" '["/usr/bin/ward-testhelper", "sleep", "60"]' "
+import json as j
+c['linux']['seccomp'] = j.load(open('$T/exec-seccomp.json'))
+c['linux']['seccomp']['defaultAction'] = 'SCMP_ACT_ALLOW'
+c['process']['noNewPrivileges'] = True
+c['process']['env'].append('FROM_CONFIG=yes')"
+wo create --bundle "$T/exec" ex1
+wo start ex1
+wo state ex1
+init=$(json_field pid)
+wo exec -d --pid-file "$T/exec.pid" ex1 /usr/bin/ward-testhelper sleep 30
+assert_status "exec -d: exit 0 once it runs" 0
+epid=$(cat "$T/exec.pid" 2>/dev/null)
+if [ -n "$epid" ] && [ -d "/proc/$epid" ]; then
+	pass "exec -d --pid-file: the pid of a live process"
+	same=yes
+	for n in mnt pid net ipc uts cgroup; do
+		[ "$(readlink "/proc/$epid/ns/$n")" = "$(readlink "/proc/$init/ns/$n")" ] || same="no ($n)"
+	done
+	assert_eq "exec: in every namespace of the init" yes "$same"
+	assert_eq "exec: in the init's cgroups" "$(cat "/proc/$init/cgroup")" "$(cat "/proc/$epid/cgroup")"
+	assert_eq "exec: the init's root" "$(stat -Lc %d:%i "/proc/$init/root/")" \
+		"$(stat -Lc %d:%i "/proc/$epid/root/")"
+	for f in CapEff CapBnd NoNewPrivs Seccomp; do
+		assert_eq "exec: $f as the init's" "$(grep "^$f:" "/proc/$init/status")" \
+			"$(grep "^$f:" "/proc/$epid/status")"
+	done
+else
+	fail "exec -d --pid-file: the pid of a live process" "pid file: '$epid'"
+fi
+# foreground: its output, status and signal; the config's env; the profile's errno
+wo exec ex1 /bin/sh -c 'echo "$FROM_CONFIG $$"; mkdir /tmp/x; exit 3'
+assert_status "exec: the command's status" 3
+assert_match "exec: the config's environment, a pid of the container's namespace" \
+	'^yes [0-9]+$' "$OUT"
+assert_contains "exec: the seccomp profile applies (mkdir refused)" "$ERR" \
+	"Operation not permitted"
+wo exec ex1 /bin/sh -c 'kill -TERM $$'
+assert_status "exec: killed by SIGTERM: 143" 143
+# the flags: env, cwd, user, an extra capability (CAP_NET_ADMIN is bit 12)
+wo exec -e FOO=bar --env BAZ=qux --cwd /tmp -u 1000:1000 --cap CAP_NET_ADMIN ex1 \
+	/bin/sh -c 'echo "$FOO $BAZ $(pwd) $(id -u):$(id -g)"; grep CapBnd /proc/self/status'
+assert_eq "exec -e --cwd -u: env, cwd and ids" "bar qux /tmp 1000:1000" "$(echo "$OUT" | sed -n 1p)"
+assert_match "exec --cap: NET_ADMIN in the bounding set" '^CapBnd:[[:space:]]+0*a80435fb$' \
+	"$(echo "$OUT" | sed -n 2p)"
+# --process: the OCI process object replaces the config's
+cat >"$T/exec-process.json" <<'EOF'
+{"args": ["/bin/sh", "-c", "echo \"$ONLY $(pwd) $(id -u)\"; env | grep -c FROM_CONFIG"],
+ "env": ["PATH=/bin:/usr/bin", "ONLY=this"], "cwd": "/etc", "user": {"uid": 65534, "gid": 65534}}
+EOF
+wo exec --process "$T/exec-process.json" ex1
+assert_eq "exec --process: its args, env, cwd and user" "this /etc 65534"$'\n'"0" "$OUT"
+# a terminal of the container's devpts
+if command -v script >/dev/null 2>&1; then
+	OUT=$(timeout 20 script -eqc "$WARD --root $ROOT exec -t ex1 /bin/sh -c 'tty; exit 4'" /dev/null </dev/null)
+	STATUS=$?
+	assert_eq "exec -t: a pty of the container" "/dev/pts/0" "$(echo "$OUT" | tr -d '\r' | sed 's/\^@//g' | head -1)"
+	assert_eq "exec -t: its status" 4 "$STATUS"
+else
+	skip "exec -t" "no script(1) to give ward a terminal"
+fi
+# the errors: exit 127 and 126 as Docker's, 125 for the rest, nothing started
+wo exec ex1 /nonexistent
+assert_status "exec of a missing command: 127" 127
+assert_eq "exec of a missing command: the message" \
+	"ward: exec '/nonexistent': No such file or directory" "$ERR"
+wo exec ex1 /etc
+assert_status "exec of a directory: 126" 126
+wo exec ex1
+assert_status "exec without a command: 125" 125
+assert_eq "exec without a command: the message" \
+	"ward: exec: no command given (or --process FILE)" "$ERR"
+wo exec -u nobody ex1 /bin/true
+assert_eq "exec -u with a name: the message" "ward: exec: --user 'nobody' is not UID[:GID]" "$ERR"
+wo exec nosuch /bin/true
+assert_status "exec in an unknown container: 125" 125
+wo kill ex1 KILL
+for _ in $(seq 1 50); do
+	wo state ex1
+	[ "$(json_field status)" = stopped ] && break
+	sleep 0.1
+done
+wo exec ex1 /bin/true
+assert_status "exec in a stopped container: 125" 125
+assert_eq "exec in a stopped container: the message" \
+	"ward: cannot exec in container 'ex1': it is stopped" "$ERR"
+wo delete ex1
+assert_nothing_left "exec: nothing left"
+
 
 # ---- config.json fields that take effect in the container ---------------------------------
 
@@ -586,6 +684,12 @@ assert_match "user namespace: process.user 1000 is host uid 101000" '^Uid:[[:spa
 	"$(grep '^Uid:' "/proc/$pid/status" 2>/dev/null)"
 assert_match "user namespace: and host gid 101000" '^Gid:[[:space:]]+101000' \
 	"$(grep '^Gid:' "/proc/$pid/status" 2>/dev/null)"
+# exec joins the user namespace first, then runs as the config's user
+wo exec -d --pid-file "$T/un3.pid" un3 /usr/bin/ward-testhelper sleep 10
+assert_eq "user namespace: exec is in the init's user namespace" \
+	"$(readlink "/proc/$pid/ns/user")" "$(readlink "/proc/$(cat "$T/un3.pid")/ns/user" 2>/dev/null)"
+assert_match "user namespace: exec runs as host uid 101000" '^Uid:[[:space:]]+101000' \
+	"$(grep '^Uid:' "/proc/$(cat "$T/un3.pid")/status" 2>/dev/null)"
 wo delete --force un3
 assert_nothing_left "user namespace: nothing left"
 

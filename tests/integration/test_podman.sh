@@ -144,6 +144,23 @@ assert_match "stats: the memory limit" '/ 67\.1[0-9]*MB$' "$OUT"
 pm top ward-pm-m
 assert_status "top: podman lists the container's processes" 0
 assert_contains "top: the container's sleep" "$OUT" "sleep 100"
+# podman exec: ward exec through conmon (--detach, --pid-file, --process)
+pm exec ward-pm-m /bin/sh -c 'echo "in $$"; cat /proc/1/cmdline | tr "\0" " "'
+assert_status "exec: runs" 0
+assert_match "exec: in the container's pid namespace, beside its init" '^in [0-9]+$' \
+	"$(echo "$OUT" | sed -n 1p)"
+assert_contains "exec: the init is the container's" "$OUT" "/bin/sleep 100"
+pm exec ward-pm-m /bin/sh -c 'exit 6'
+assert_status "exec: the status passes through" 6
+pm exec ward-pm-m /nonexistent
+assert_status "exec: a missing command is 127" 127
+pm exec -u 1000 ward-pm-m /bin/sh -c 'id -u'
+assert_eq "exec -u: the user" 1000 "$OUT"
+if command -v script >/dev/null 2>&1; then
+	out=$(timeout 60 script -eqc "${P[*]} exec -t ward-pm-m /bin/sh -c tty" /dev/null </dev/null)
+	assert_eq "exec -t: a pty (through conmon's console socket)" /dev/pts/0 \
+		"$(echo "$out" | tr -d '\r' | sed 's/\^@//g' | head -1)"
+fi
 pm rm -f -t 0 ward-pm-m
 assert_status "rm -f a running container" 0
 # --uidmap: a user namespace; the container's root is host uid 100000

@@ -167,6 +167,49 @@ START_TEST(test_verbs)
 }
 END_TEST
 
+/* ward exec: runc's flags; the command is everything after the id, options included */
+START_TEST(test_exec)
+{
+	char *full[] = {"ward",	 "--root", "/r",    "exec",	 "-d",	    "--pid-file",
+			"p",	 "-e",	   "A=1",   "--env=B=2", "-u",	    "1000:100",
+			"--cwd", "/tmp",   "--cap", "NET_ADMIN", "-t",	    "--console-socket",
+			"s",	 "box",	   "sh",    "-c",	 "echo -e", NULL};
+	char *process[] = {"ward", "exec", "--process", "p.json", "box", NULL};
+	char *nocmd[] = {"ward", "exec", "box", NULL};
+	char *noid[] = {"ward", "exec", NULL};
+	char *badenv[] = {"ward", "exec", "-e", "NOVALUE", "box", "sh", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_msg(cli_parse(ARGC(full), full, &o, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(o.command, CLI_OCI);
+	ck_assert_str_eq(o.verb, "exec");
+	ck_assert_str_eq(o.oci.root, "/r");
+	ck_assert(o.oci.detach && o.oci.tty);
+	ck_assert_str_eq(o.oci.pid_file, "p");
+	ck_assert_str_eq(o.oci.console_socket, "s");
+	ck_assert_uint_eq(o.oci.env.n, 2);
+	ck_assert_str_eq(o.oci.env.v[1], "B=2");
+	ck_assert_str_eq(o.oci.user, "1000:100");
+	ck_assert_str_eq(o.oci.cwd, "/tmp");
+	ck_assert_str_eq(o.oci.caps.v[0], "NET_ADMIN");
+	ck_assert_str_eq(o.oci.id, "box");
+	ck_assert_str_eq(o.oci.argv[0], "sh");
+	ck_assert_str_eq(o.oci.argv[2], "echo -e");
+	ck_assert_ptr_null(o.oci.argv[3]);
+	cli_opts_release(&o);
+	ck_assert_msg(cli_parse(ARGC(process), process, &o, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(o.oci.process, "p.json");
+	ck_assert_ptr_null(o.oci.argv[0]);
+	cli_opts_release(&o);
+	ck_assert_str_eq(parse_error(ARGC(nocmd), nocmd),
+			 "exec: no command given (or --process FILE)");
+	ck_assert_str_eq(parse_error(ARGC(noid), noid), "exec: no container id given");
+	ck_assert_str_eq(parse_error(ARGC(badenv), badenv),
+			 "exec: --env 'NOVALUE' is not KEY=VALUE");
+}
+END_TEST
+
 START_TEST(test_resources)
 {
 	char *argv[] = {"ward",
@@ -244,6 +287,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_seccomp_modes_and_env_passthrough);
 	tcase_add_test(tc, test_verbs);
+	tcase_add_test(tc, test_exec);
 	tcase_add_test(tc, test_resources);
 	tcase_add_test(tc, test_resource_errors);
 	suite_add_tcase(s, tc);
