@@ -1444,6 +1444,52 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The container's cgroup2 directory: cgroup.freeze is there on v2 and hybrid hosts alike. */
+static const struct cg_dir *v2_dir(const struct cg_handle *h)
+{
+	for (size_t i = 0; i < h->ndirs; i++)
+		if (h->dirs[i].v2)
+			return &h->dirs[i];
+	return NULL;
+}
+
+int cg_freeze(const struct cg_handle *h, bool frozen, struct ward_err *err)
+{
+	const struct cg_dir *d = v2_dir(h);
+	unsigned long long deadline = now_ns() + CG_KILL_TIMEOUT_NS;
+	char path[CG_PATH_MAX + 32], events[512];
+
+	if (!d)
+		return err_set(err, ENOTSUP,
+			       "the container has no cgroup2 cgroup: freezing needs cgroup v2's "
+			       "cgroup.freeze (this host has only cgroup v1)");
+	if (path_fmt(path, sizeof(path), "%s/cgroup.freeze", d->path) < 0)
+		return err_set(err, ENAMETOOLONG, "cgroup '%s'", d->path);
+	if (write_file(path, frozen ? "1" : "0", err) < 0)
+		return -EIO;
+	/* the write only asks: cgroup.events says when every task is (un)frozen */
+	(void)path_fmt(path, sizeof(path), "%s/cgroup.events", d->path); /* fits: as above */
+	for (;;) {
+		if (read_knob(path, events, sizeof(events)) < 0)
+			return err_set(err, errno, "cannot read '%s'", path);
+		if (has_token(events, frozen ? "frozen 1" : "frozen 0", "\n"))
+			return 0;
+		if (now_ns() > deadline)
+			return err_set(err, ETIMEDOUT, "cgroup '%s' did not %s in 2 s", d->path,
+				       frozen ? "freeze" : "thaw");
+		pause_briefly();
+	}
+}
+
+bool cg_frozen(const struct cg_handle *h)
+{
+	const struct cg_dir *d = v2_dir(h);
+	char path[CG_PATH_MAX + 32], value[16];
+
+	return d && path_fmt(path, sizeof(path), "%s/cgroup.freeze", d->path) == 0 &&
+	       read_knob(path, value, sizeof(value)) > 0 && value[0] == '1';
+}
+
 int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
 {
 	cleanup_free pid_t *pids = NULL;

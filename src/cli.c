@@ -203,6 +203,7 @@ void cli_usage(enum cli_command command)
 		      "  exec [OPTIONS] --process FILE ID\n"
 		      "                       run a process in the container: its namespaces,\n"
 		      "                       cgroups, root, capabilities and seccomp filter\n"
+		      "  pause ID, resume ID  freeze and thaw every process of the container\n"
 		      "  list [-q] [--format table|json]   the containers under --root\n"
 		      "  spec [--bundle DIR]  write a default config.json\n"
 		      "  features             what this runtime supports, as JSON\n"
@@ -664,8 +665,8 @@ static const struct option oci_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
-					"list",	  "spec",  "features", "exec", NULL};
+static const char *const oci_verbs[] = {"create", "start",    "state", "kill",	"delete", "list",
+					"spec",	  "features", "exec",  "pause", "resume", NULL};
 
 /* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
 static bool oci_run(int argc, char **argv)

@@ -133,6 +133,10 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 		r = state_delete(o, err);
 	else if (strcmp(verb, "exec") == 0)
 		r = state_exec(o, &status, err);
+	else if (strcmp(verb, "pause") == 0)
+		r = state_pause(o, err);
+	else if (strcmp(verb, "resume") == 0)
+		r = state_resume(o, err);
 	else
 		r = state_run(o, &status, err);
 	/* ward run --bundle and exec keep Docker's 125, 126 (cannot execute), 127 (not found) */

@@ -85,6 +85,8 @@ const char *state_status_name(enum state_status s)
 		return "created";
 	case STATE_RUNNING:
 		return "running";
+	case STATE_PAUSED:
+		return "paused";
 	case STATE_STOPPED:
 		return "stopped";
 	}
@@ -320,7 +322,9 @@ static enum state_status status_of(const char *dir, const struct record *r, bool
 		return STATE_CREATING;
 	if (!init_alive(r))
 		return STATE_STOPPED;
-	return access(fifo, F_OK) == 0 ? STATE_CREATED : STATE_RUNNING;
+	if (access(fifo, F_OK) == 0)
+		return STATE_CREATED;
+	return cg_frozen(&r->cg) ? STATE_PAUSED : STATE_RUNNING;
 }
 
 /* Open and lock the container's directory; the lock goes with the descriptor. */
@@ -733,7 +737,7 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
-	if (st != STATE_CREATED && st != STATE_RUNNING)
+	if (st != STATE_CREATED && st != STATE_RUNNING && st != STATE_PAUSED)
 		r = err_set(err, 0, "cannot kill container '%s': it is %s", o->id,
 			    state_status_name(st));
 	else if (o->force && rec.cg.ndirs > 0) /* --all: every process of its cgroups */
@@ -742,6 +746,37 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 		r = err_set(err, errno, "cannot signal container '%s'", o->id);
 	record_release(&rec);
 	return r;
+}
+
+static int set_frozen(const struct state_opts *o, bool frozen, struct ward_err *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	enum state_status st;
+	struct record rec;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st != (frozen ? STATE_RUNNING : STATE_PAUSED))
+		r = err_set(err, 0, "cannot %s container '%s': it is %s, not %s",
+			    frozen ? "pause" : "resume", o->id, state_status_name(st),
+			    frozen ? "running" : "paused");
+	else
+		r = cg_freeze(&rec.cg, frozen, err);
+	record_release(&rec);
+	return r;
+}
+
+int state_pause(const struct state_opts *o, struct ward_err *err)
+{
+	return set_frozen(o, true, err);
+}
+
+int state_resume(const struct state_opts *o, struct ward_err *err)
+{
+	return set_frozen(o, false, err);
 }
 
 /* Wait until the init is gone (it is reaped by its new parent, not by us). */
@@ -767,15 +802,18 @@ static int do_delete(const struct state_opts *o, bool force, struct ward_err *er
 	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
-	if (st == STATE_RUNNING && !force) {
+	if ((st == STATE_RUNNING || st == STATE_PAUSED) && !force) {
 		record_release(&rec);
 		return err_set(err, 0,
-			       "cannot delete container '%s': it is running (stop it, or use "
+			       "cannot delete container '%s': it is %s (stop it, or use "
 			       "--force)",
-			       o->id);
+			       o->id, state_status_name(st));
 	}
-	if (st == STATE_CREATED || st == STATE_RUNNING) {
+	if (st == STATE_CREATED || st == STATE_RUNNING || st == STATE_PAUSED) {
 		(void)kill(rec.pid, SIGKILL);
+		/* a frozen process dies only once thawed */
+		if (st == STATE_PAUSED && cg_freeze(&rec.cg, false, &herr) < 0)
+			log_warn("%s", herr.msg);
 		wait_gone(&rec);
 	}
 	hooks = st != STATE_CREATING && load_saved_config(dir, &spec, &herr) == 0;

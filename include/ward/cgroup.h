@@ -189,6 +189,21 @@ int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct s
 int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_freeze() - freeze (`ward pause`) or thaw (`ward resume`) every process of
+ * the container, through cgroup v2's cgroup.freeze (present in the container's
+ * cgroup2 cgroup on v2 and hybrid hosts), waiting up to 2 s for cgroup.events
+ * to say it is done.
+ *
+ * Return: 0, or a negative errno with @err set (-ENOTSUP without a cgroup2
+ * cgroup, -ETIMEDOUT).
+ */
+int cg_freeze(const struct cg_handle *h, bool frozen, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** cg_frozen() - whether the container's cgroup is asked to be frozen. */
+bool cg_frozen(const struct cg_handle *h) __attribute__((nonnull));
+
+/**
  * cg_signal_all() - send @sig to every process in the container's cgroups
  * (`ward kill --all`): the pids of each cgroup.procs of @h, each once. A process
  * that exits meanwhile (ESRCH) is not an error.

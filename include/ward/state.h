@@ -13,8 +13,9 @@
  *                blocks opening it for writing just before execve; `start`
  *                opens it for reading, which releases it, and removes it
  * The status is derived, never stored: no state.json yet is "creating"; a
- * live init (same pid, same start time) is "created" while exec.fifo exists
- * and "running" after; anything else is "stopped".
+ * live init (same pid, same start time) is "created" while exec.fifo exists,
+ * "paused" while its cgroup is frozen, and "running" otherwise; anything else
+ * is "stopped".
  */
 #pragma once
 
@@ -32,6 +33,7 @@ enum state_status {
 	STATE_CREATING,
 	STATE_CREATED,
 	STATE_RUNNING,
+	STATE_PAUSED,
 	STATE_STOPPED,
 };
 
@@ -60,7 +62,7 @@ struct state_opts {
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
 };
 
-/** state_status_name() - "creating", "created", "running", "stopped". */
+/** state_status_name() - "creating", "created", "running", "paused", "stopped". */
 const char *state_status_name(enum state_status s);
 
 /**
@@ -94,6 +96,14 @@ int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
 
 /** state_kill() - `ward kill ID [SIG]`: an error unless created or running. */
 int state_kill(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * state_pause() - `ward pause ID`: freeze every process of a running
+ * container (cgroup v2's freezer; its status is then "paused").
+ * state_resume() - `ward resume ID`: thaw a paused one.
+ */
+int state_pause(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+int state_resume(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * state_delete() - `ward delete [--force]`: a running container needs

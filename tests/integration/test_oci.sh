@@ -492,6 +492,48 @@ assert_eq "exec in a stopped container: the message" \
 wo delete ex1
 assert_nothing_left "exec: nothing left"
 
+# ---- pause and resume: cgroup v2's freezer (also on a hybrid host's cgroup2 cgroup) ----------
+
+# cpu_ticks PID: user plus system time of a process, in clock ticks
+cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null
+}
+make_bundle "$T/pause" '["/bin/sh", "-c", "while :; do :; done"]'
+wo create --bundle "$T/pause" pz1
+wo start pz1
+wo state pz1
+ppid=$(json_field pid)
+wo pause pz1
+assert_status "pause: exit 0" 0
+wo state pz1
+assert_eq "pause: the state says paused" paused "$(json_field status)"
+a=$(cpu_ticks "$ppid")
+sleep 0.5
+b=$(cpu_ticks "$ppid")
+assert_eq "pause: a busy loop gets no CPU while paused" "$a" "$b"
+wo pause pz1
+assert_eq "pause twice: the message" "ward: cannot pause container 'pz1': it is paused, not running" "$ERR"
+wo exec pz1 /bin/true
+assert_eq "exec in a paused container: refused" "ward: cannot exec in container 'pz1': it is paused" "$ERR"
+wo delete pz1
+assert_eq "delete a paused container without --force: refused" \
+	"ward: cannot delete container 'pz1': it is paused (stop it, or use --force)" "$ERR"
+wo resume pz1
+assert_status "resume: exit 0" 0
+wo state pz1
+assert_eq "resume: running again" running "$(json_field status)"
+a=$(cpu_ticks "$ppid")
+sleep 0.5
+b=$(cpu_ticks "$ppid")
+assert_eq "resume: the loop runs again" 1 "$([ "${b:-0}" -gt "${a:-0}" ] && echo 1)"
+wo resume pz1
+assert_eq "resume a running container: the message" \
+	"ward: cannot resume container 'pz1': it is running, not paused" "$ERR"
+wo pause pz1
+wo delete --force pz1
+assert_status "delete --force a paused container: exit 0" 0
+assert_nothing_left "pause and resume: nothing left"
+
 
 # ---- config.json fields that take effect in the container ---------------------------------
 

@@ -150,6 +150,14 @@ assert_status "exec: runs" 0
 assert_match "exec: in the container's pid namespace, beside its init" '^in [0-9]+$' \
 	"$(echo "$OUT" | sed -n 1p)"
 assert_contains "exec: the init is the container's" "$OUT" "/bin/sleep 100"
+pm pause ward-pm-m
+assert_status "pause" 0
+pm inspect -f '{{.State.Status}}' ward-pm-m
+assert_eq "pause: podman says paused" paused "$OUT"
+pm unpause ward-pm-m
+assert_status "unpause" 0
+pm inspect -f '{{.State.Status}}' ward-pm-m
+assert_eq "unpause: running again" running "$OUT"
 pm exec ward-pm-m /bin/sh -c 'exit 6'
 assert_status "exec: the status passes through" 6
 pm exec ward-pm-m /nonexistent

@@ -313,6 +313,8 @@ static void populate(const char *dir, void *arg)
 		knob(f, dir, "cgroup.controllers", "cpuset cpu io memory pids");
 		knob(f, dir, "cgroup.subtree_control", "");
 		knob(f, dir, "cgroup.kill", "");
+		knob(f, dir, "cgroup.freeze", "0");
+		knob(f, dir, "cgroup.events", "populated 0\nfrozen 0\n");
 		knob(f, dir, "memory.max", "");
 		knob(f, dir, "memory.swap.max", "");
 		knob(f, dir, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
@@ -644,6 +646,41 @@ START_TEST(test_devices_v2_refused)
 	ck_assert_int_lt(cg_create(&l, "d3", &res, &h, &err), 0);
 	ck_assert_msg(strstr(err.msg, "sys/fs/cgroup"), "%s", err.msg);
 	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup", tmp), 0);
+}
+END_TEST
+
+/* pause/resume: cgroup.freeze asked, cgroup.events awaited; v1 alone cannot */
+START_TEST(test_freeze)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	fake_v2(&l, &f, "/");
+	ck_assert_msg(cg_create(&l, "z1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert(!cg_frozen(&h));
+	/* the kernel would say frozen once every task stopped: the fake says it at once */
+	put("populated 1\nfrozen 1\n", "%s/cgroup.events", h.dirs[0].path);
+	ck_assert_msg(cg_freeze(&h, true, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("%s/cgroup.freeze", h.dirs[0].path), "1");
+	ck_assert(cg_frozen(&h));
+	/* the events never say thawed: a timeout naming the cgroup */
+	ck_assert_int_eq(cg_freeze(&h, false, &err), -ETIMEDOUT);
+	ck_assert_msg(strstr(err.msg, "did not thaw"), "%s", err.msg);
+	put("populated 1\nfrozen 0\n", "%s/cgroup.events", h.dirs[0].path);
+	ck_assert_msg(cg_freeze(&h, false, &err) == 0, "%s", err.msg);
+	ck_assert(!cg_frozen(&h));
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+
+	fake_v1(&l, &f);
+	ck_assert_msg(cg_create(&l, "z2", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cg_freeze(&h, true, &err), -ENOTSUP);
+	ck_assert(!cg_frozen(&h));
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
 }
 END_TEST
 
@@ -1364,6 +1401,7 @@ Suite *cgroup_suite(void)
 	    {"v2_missing_knobs", test_v2_missing_knobs},
 	    {"hybrid_limits", test_hybrid_limits},
 	    {"devices_v1", test_devices_v1},
+	    {"freeze", test_freeze},
 	    {"devices_v2_refused", test_devices_v2_refused},
 	    {"hybrid_no_limits_and_v2_only_controller",
 	     test_hybrid_no_limits_and_v2_only_controller},
