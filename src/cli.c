@@ -632,6 +632,7 @@ enum {
 	OPT_OCI_USER,
 	OPT_OCI_CAP,
 	OPT_OCI_NNP,
+	OPT_OCI_PRESERVE_FDS,
 };
 
 static const struct option oci_options[] = {
@@ -656,7 +657,7 @@ static const struct option oci_options[] = {
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
     {"keep", no_argument, NULL, OPT_OCI_IGNORED},
-    {"preserve-fds", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"preserve-fds", required_argument, NULL, OPT_OCI_PRESERVE_FDS},
     {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
     {"process-label", required_argument, NULL, OPT_OCI_IGNORED_ARG},
     {"apparmor", required_argument, NULL, OPT_OCI_IGNORED_ARG},
@@ -671,6 +672,10 @@ static const char *const oci_verbs[] = {"create", "start",    "state", "kill",	"
 /* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
 static bool oci_run(int argc, char **argv)
 {
+	/* the OCI run's options that take a separate value, to step over it */
+	static const char *const with_value[] = {"--pid-file", "--console-socket", "--preserve-fds",
+						 NULL};
+
 	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--bundle") == 0 ||
 		    str_has_prefix(argv[i], "--bundle=") || strcmp(argv[i], "--config") == 0 ||
@@ -678,6 +683,9 @@ static bool oci_run(int argc, char **argv)
 			return true;
 		if (strcmp(argv[i], "--") == 0)
 			break;
+		for (size_t k = 0; with_value[k]; k++)
+			if (strcmp(argv[i], with_value[k]) == 0)
+				i++;
 	}
 	return false;
 }
@@ -748,7 +756,7 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			break;
 		case 'd':
 		case OPT_OCI_DETACH:
-			o->detach = true; /* run --detach: accepted, runs in the foreground */
+			o->detach = true;
 			break;
 		case OPT_OCI_CWD:
 			o->cwd = optarg;
@@ -771,6 +779,16 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_OCI_NNP:
 			o->no_new_privs = true;
 			break;
+		case OPT_OCI_PRESERVE_FDS: {
+			uint64_t n;
+
+			if (!parse_u64(optarg, 1024, &n))
+				return err_set(err, 0,
+					       "%s: --preserve-fds '%s' is not a number up to 1024",
+					       verb, optarg);
+			o->preserve_fds = (unsigned int)n;
+			break;
+		}
 		case OPT_OCI_ROOTLESS:
 		case OPT_OCI_IGNORED:
 		case OPT_OCI_IGNORED_ARG:

@@ -455,7 +455,7 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 		err_set(&err, errno, "cannot redirect the container's stdout");
 		child_fail(plan->sync, &err);
 	}
-	if (sys_cloexec_from(STDERR_FILENO + 1) < 0) {
+	if (sys_cloexec_from(STDERR_FILENO + 1 + (int)plan->opts->preserve_fds) < 0) {
 		err_set(&err, errno, "cannot mark descriptors close-on-exec");
 		child_fail(plan->sync, &err);
 	}

@@ -568,6 +568,7 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	popts.id = o->id;
 	popts.terminal = spec->oci.terminal;
 	popts.console_socket = o->console_socket;
+	popts.preserve_fds = o->preserve_fds;
 	popts.state_json = creating_state;
 	popts.state_arg = rec;
 	r = proc_create(spec, &popts, &rec->pid, &rec->cg, err);
@@ -582,6 +583,19 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	return r;
 }
 
+/*
+ * --preserve-fds N: the engine's descriptors 3..3+N-1 must be open, checked
+ * before ward opens anything of its own (which would take a free slot there).
+ */
+static int check_preserved(unsigned int n, struct ward_err *err)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (fcntl(STDERR_FILENO + 1 + (int)i, F_GETFD) < 0)
+			return err_set(err, errno, "--preserve-fds %u: descriptor %u is not open",
+				       n, STDERR_FILENO + 1 + i);
+	return 0;
+}
+
 static int do_create(const struct state_opts *o, struct record *rec, struct ward_err *err)
 {
 	struct container_spec spec;
@@ -589,7 +603,9 @@ static int do_create(const struct state_opts *o, struct record *rec, struct ward
 	int r;
 
 	memset(rec, 0, sizeof(*rec));
-	r = check_id(o, err);
+	r = check_preserved(o->preserve_fds, err);
+	if (r == 0)
+		r = check_id(o, err);
 	if (r < 0)
 		return r;
 	spec_init(&spec);
@@ -981,6 +997,9 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 	int r, lock = -1;
 
 	*status = 0;
+	r = check_preserved(o->preserve_fds, err);
+	if (r < 0)
+		return r;
 	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (lock >= 0)
 		close(
@@ -1002,6 +1021,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 		popts.terminal = spec.oci.terminal;
 		popts.console_socket = o->console_socket;
 		popts.detach = o->detach;
+		popts.preserve_fds = o->preserve_fds;
 		popts.started = exec_started;
 		popts.started_arg = (void *)o->pid_file;
 		proc_result_init(&res);
@@ -1049,6 +1069,10 @@ int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 		(void)sigaction(sigs[i], &sa, NULL); /* cannot fail for these */
 	del.pid_file = NULL;
 	r = state_start(o, err);
+	if (r == 0 && o->detach) { /* run --detach: created and started, as runc leaves it */
+		record_release(&rec);
+		return 0;
+	}
 	if (r == 0) {
 		/* the init is our child: ward create's clone made it */
 		while (waitpid(rec.pid, &ws, 0) < 0) {

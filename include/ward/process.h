@@ -23,8 +23,9 @@ struct proc_opts {
 	bool terminal;		    /* a pty from the container's devpts as its stdio (tty.h) */
 	const char *console_socket; /* with terminal: send the master there, else proxy it */
 	/* proc_create() only */
-	int exec_fifo;	/* the fifo the container opens for writing just before execve */
-	const char *id; /* the container id: its cgroup is ward-oci-<id> */
+	unsigned int preserve_fds; /* fds 3..3+N-1 stay open across execve (--preserve-fds) */
+	int exec_fifo;		   /* the fifo the container opens for writing just before execve */
+	const char *id;		   /* the container id: its cgroup is ward-oci-<id> */
 	/*
 	 * The state JSON the hooks that run during create and start get on stdin:
 	 * of the container whose init is @pid, with @status "creating" or "created".

@@ -46,6 +46,7 @@ struct state_opts {
 	const char *pid_file; /* --pid-file */
 	const char *console_socket; /* --console-socket */
 	bool no_pivot;		    /* --no-pivot: MS_MOVE and chroot instead of pivot_root */
+	unsigned int preserve_fds;  /* --preserve-fds N: fds 3..3+N-1 reach the process */
 	bool force;		    /* delete --force, kill --all */
 	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
 	bool json;		    /* list --format json */
@@ -53,7 +54,7 @@ struct state_opts {
 	/* exec (runc's flags); the two strvs are owned (cli_opts_release()) */
 	const char *process; /* --process FILE: the OCI process to run */
 	bool tty;	     /* -t: a terminal */
-	bool detach;	     /* -d: return once it runs */
+	bool detach;	     /* -d: return once it runs (exec, run) */
 	const char *cwd;     /* --cwd DIR */
 	const char *user;    /* -u UID[:GID], numbers */
 	bool no_new_privs;   /* --no-new-privs */
@@ -128,7 +129,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 
 /**
  * state_run() - `ward run --bundle DIR ID`: create, start and wait in the
- * foreground, then delete.
+ * foreground, then delete; with --detach, create and start only.
  * @status: the container's exit status (128+N for signal N)
  */
 int state_run(const struct state_opts *o, int *status, struct ward_err *err)

@@ -534,6 +534,25 @@ wo delete --force pz1
 assert_status "delete --force a paused container: exit 0" 0
 assert_nothing_left "pause and resume: nothing left"
 
+# --preserve-fds N: the engine's descriptors 3..3+N-1 reach the process (socket activation);
+# without it, nothing past stderr does. run --detach returns once the container runs.
+echo preserved-content >"$T/pfd.txt"
+make_bundle "$T/pfd" '["/bin/sh", "-c", "cat <&3"]'
+OUT=$("$WARD" --root "$ROOT" run --preserve-fds 1 --bundle "$T/pfd" pf1 3<"$T/pfd.txt" 2>&1)
+assert_eq "--preserve-fds 1: fd 3 reaches the process" preserved-content "$OUT"
+OUT=$("$WARD" --root "$ROOT" run --bundle "$T/pfd" pf2 3<"$T/pfd.txt" 2>&1)
+assert_contains "no --preserve-fds: fd 3 does not" "$OUT" "Bad file descriptor"
+ERR=$("$WARD" --root "$ROOT" run --preserve-fds 2 --bundle "$T/pfd" pf3 3<&- 4<&- 2>&1 >/dev/null)
+assert_eq "--preserve-fds past ward's open descriptors: the message" \
+	"ward: --preserve-fds 2: descriptor 3 is not open: Bad file descriptor" "$ERR"
+make_bundle "$T/detach" '["/usr/bin/ward-testhelper", "sleep", "30"]'
+wo run --detach --bundle "$T/detach" rd1
+assert_status "run --detach: returns at once, exit 0" 0
+wo state rd1
+assert_eq "run --detach: the container runs" running "$(json_field status)"
+wo delete --force rd1
+assert_nothing_left "--preserve-fds, run --detach: nothing left"
+
 
 # ---- config.json fields that take effect in the container ---------------------------------
 
