@@ -1490,16 +1490,15 @@ bool cg_frozen(const struct cg_handle *h)
 	       read_knob(path, value, sizeof(value)) > 0 && value[0] == '1';
 }
 
-int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
+int cg_pids(const struct cg_handle *h, pid_t **out, size_t *nout, struct ward_err *err)
 {
 	cleanup_free pid_t *pids = NULL;
-	size_t n = 0, cap = 0;
-	int first = 0;
+	size_t n = 0, cap = 0, kept = 0;
 
+	*out = NULL;
+	*nout = 0;
 	if (h->ndirs == 0)
-		return err_set(err, ENOENT,
-			       "cannot signal the container's processes: it has no "
-			       "cgroup");
+		return err_set(err, ENOENT, "the container has no cgroup");
 	/* every dir lists the same processes, or a subset: gather them, each once */
 	for (size_t i = 0; i < h->ndirs; i++) {
 		char path[CG_PATH_MAX + 32];
@@ -1518,7 +1517,7 @@ int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
 
 			if (end == p)
 				break;
-			/* a pid from another pid namespace reads as 0: never kill(0) */
+			/* a pid from another pid namespace reads as 0 */
 			if (pid <= 0 || pid > INT32_MAX)
 				continue;
 			if (n == cap) {
@@ -1530,9 +1529,27 @@ int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
 	}
 	if (n > 1)
 		qsort(pids, n, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || pids[i] != pids[i - 1])
+			pids[kept++] = pids[i];
+	*out = steal_ptr(&pids);
+	*nout = kept;
+	return 0;
+}
+
+int cg_signal_all(const struct cg_handle *h, int sig, struct ward_err *err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+	int first = 0;
+
+	if (h->ndirs == 0)
+		return err_set(err, ENOENT,
+			       "cannot signal the container's processes: it has no cgroup");
+	first = cg_pids(h, &pids, &n, err);
+	if (first < 0)
+		return first;
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && pids[i] == pids[i - 1])
-			continue;
 		/* ESRCH: it exited since cgroup.procs was read */
 		if (kill(pids[i], sig) < 0 && errno != ESRCH && !first)
 			first = err_set(err, errno, "cannot send signal %d to process %d", sig,

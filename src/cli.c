@@ -204,6 +204,7 @@ void cli_usage(enum cli_command command)
 		      "                       run a process in the container: its namespaces,\n"
 		      "                       cgroups, root, capabilities and seccomp filter\n"
 		      "  pause ID, resume ID  freeze and thaw every process of the container\n"
+		      "  ps [--format table|json] ID   the processes of the container's cgroup\n"
 		      "  list [-q] [--format table|json]   the containers under --root\n"
 		      "  spec [--bundle DIR]  write a default config.json\n"
 		      "  features             what this runtime supports, as JSON\n"
@@ -666,8 +667,9 @@ static const struct option oci_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const oci_verbs[] = {"create", "start",    "state", "kill",	"delete", "list",
-					"spec",	  "features", "exec",  "pause", "resume", NULL};
+static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
+					"list",	  "spec",  "features", "exec", "pause",
+					"resume", "ps",	   NULL};
 
 /* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
 static bool oci_run(int argc, char **argv)
@@ -702,9 +704,9 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	optind = 1;
 	opterr = 0;
 	/* -f: list's --format, delete's --force; exec has runc's letters */
-	const char *shorts = strcmp(verb, "list") == 0	 ? "+:f:q"
-			     : strcmp(verb, "exec") == 0 ? "+:p:tde:u:c:"
-							 : "+:b:fa";
+	const char *shorts = strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0 ? "+:f:q"
+			     : strcmp(verb, "exec") == 0			  ? "+:p:tde:u:c:"
+										  : "+:b:fa";
 
 	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
 		switch (c) {
@@ -725,7 +727,7 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			o->config = optarg;
 			break;
 		case 'f':
-			if (strcmp(verb, "list") != 0) {
+			if (strcmp(verb, "list") != 0 && strcmp(verb, "ps") != 0) {
 				o->force = true;
 				break;
 			}

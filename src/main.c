@@ -119,6 +119,8 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 		r = state_list(o, stdout, err);
 	else if (strcmp(verb, "state") == 0)
 		r = state_print(o, stdout, err);
+	else if (strcmp(verb, "ps") == 0)
+		r = state_ps(o, stdout, err);
 	else if (geteuid() != 0)
 		r = err_set(err, 0,
 			    "%s: ward needs root (rootless containers are not supported yet)",

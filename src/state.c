@@ -851,6 +851,73 @@ int state_delete(const struct state_opts *o, struct ward_err *err)
 	return do_delete(o, o->force, err);
 }
 
+/* A process's command line, spaces between the arguments ("[comm]" for a kernel-less one). */
+static void print_cmdline(FILE *out, pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
+	cleanup_free char *text = NULL;
+	struct ward_err ignored;
+	size_t len = 0;
+
+	if (read_file(path, 1U << 16, &text, &len, &ignored) < 0 || len == 0) {
+		fputs("?", out);
+		return;
+	}
+	for (size_t i = 0; i + 1 < len; i++)
+		if (text[i] == '\0')
+			text[i] = ' ';
+	fputs(text, out);
+}
+
+int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err)
+{
+	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	cleanup_free pid_t *pids = NULL;
+	enum state_status st;
+	struct record rec;
+	size_t n = 0;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st == STATE_CREATING || st == STATE_STOPPED)
+		r = err_set(err, 0, "cannot list the processes of container '%s': it is %s", o->id,
+			    state_status_name(st));
+	else
+		r = cg_pids(&rec.cg, &pids, &n, err);
+	record_release(&rec);
+	if (r < 0)
+		return r;
+	if (!o->json) {
+		fprintf(out, "%-8s %s\n", "PID", "CMD");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "%-8d ", (int)pids[i]);
+			print_cmdline(out, pids[i]);
+			fputc('\n', out);
+		}
+		return ferror(out) ? err_set(err, EIO, "cannot write the process list") : 0;
+	}
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		abort();
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < n; i++)
+		yajl_gen_integer(g, pids[i]);
+	yajl_gen_array_close(g);
+	{
+		const unsigned char *buf;
+		size_t len;
+
+		if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
+		    fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+			return err_set(err, EIO, "cannot write the process list");
+	}
+	return 0;
+}
+
 int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
 {
 	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;

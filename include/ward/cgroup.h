@@ -204,6 +204,17 @@ int cg_freeze(const struct cg_handle *h, bool frozen, struct ward_err *err)
 bool cg_frozen(const struct cg_handle *h) __attribute__((nonnull));
 
 /**
+ * cg_pids() - the pids of every process in the container's cgroups (`ward ps`),
+ * ascending, each once, as the host numbers them.
+ * @out: allocated; the caller frees it
+ *
+ * Return: 0; -ENOENT when @h has no cgroup; or a negative errno with @err naming
+ * the cgroup.procs that could not be read.
+ */
+int cg_pids(const struct cg_handle *h, pid_t **out, size_t *n, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
  * cg_signal_all() - send @sig to every process in the container's cgroups
  * (`ward kill --all`): the pids of each cgroup.procs of @h, each once. A process
  * that exits meanwhile (ESRCH) is not an error.

@@ -113,6 +113,13 @@ int state_resume(const struct state_opts *o, struct ward_err *err) __attribute__
  */
 int state_delete(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * state_ps() - `ward ps [--format json] ID`: the pids of the container's
+ * processes (every process of its cgroups, as the host numbers them): a PID/CMD
+ * table, or a JSON array of numbers as runc prints it.
+ */
+int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err) __attribute__((nonnull));
+
 /** state_list() - `ward list`: a table (runc's columns), ids only, or JSON. */
 int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
     __attribute__((nonnull));

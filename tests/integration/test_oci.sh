@@ -534,6 +534,26 @@ wo delete --force pz1
 assert_status "delete --force a paused container: exit 0" 0
 assert_nothing_left "pause and resume: nothing left"
 
+# ps: every process of the container's cgroups, as runc prints them (--format json: pids)
+make_bundle "$T/ps" '["/bin/sh", "-c", "sleep 30 & sleep 31 & wait"]'
+wo create --bundle "$T/ps" ps1
+wo start ps1
+wo state ps1
+pspid=$(json_field pid)
+sleep 0.3
+wo ps --format json ps1
+assert_status "ps --format json: exit 0" 0
+assert_eq "ps --format json: the init and its two sleeps" 3 \
+	"$(python3 -c 'import json,sys; print(len(json.loads(sys.stdin.read())))' <<<"$OUT" 2>/dev/null)"
+assert_contains "ps --format json: the init's host pid" "$OUT" "$pspid"
+wo ps ps1
+assert_eq "ps: a header" "PID      CMD" "$(echo "$OUT" | head -1)"
+assert_contains "ps: the sleeps' command lines" "$OUT" "sleep 31"
+wo delete --force ps1
+wo ps ps1
+assert_eq "ps of a deleted container: the message" "ward: container 'ps1' does not exist" "$ERR"
+assert_nothing_left "ps: nothing left"
+
 # --preserve-fds N: the engine's descriptors 3..3+N-1 reach the process (socket activation);
 # without it, nothing past stderr does. run --detach returns once the container runs.
 echo preserved-content >"$T/pfd.txt"
