@@ -122,8 +122,7 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 	else if (strcmp(verb, "ps") == 0)
 		r = state_ps(o, stdout, err);
 	else if (geteuid() != 0)
-		r = err_set(err, 0,
-			    "%s: ward needs root (rootless containers are not supported yet)",
+		r = err_set(err, 0, "%s: the OCI verbs need root (rootless is `ward run` only)",
 			    verb);
 	else if (strcmp(verb, "create") == 0)
 		r = state_create(o, err);
@@ -160,10 +159,8 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 		return fail(err);
 	if (spec_finalize(spec, opts->user, err) < 0)
 		return fail(err);
-	if (geteuid() != 0) {
-		err_set(err, 0, "run: ward needs root (rootless containers are not supported yet)");
+	if (geteuid() != 0 && spec_make_rootless(spec, err) < 0)
 		return fail(err);
-	}
 	popts.report_denied = opts->report_denied;
 	popts.terminal = opts->tty;
 	if (opts->tty && !spec_getenv(spec, "TERM"))
@@ -211,10 +208,8 @@ static int cmd_compare(struct cli_opts *opts, struct ward_err *err)
 		strv_release(&command);
 		return fail(err);
 	}
-	if (geteuid() != 0) {
+	if (geteuid() != 0 && spec_make_rootless(a, err) < 0) {
 		strv_release(&command);
-		err_set(err, 0,
-			"compare: ward needs root (rootless containers are not supported yet)");
 		return fail(err);
 	}
 	spec_copy(&b, a);

@@ -199,6 +199,10 @@ static int setup_dev(int rootfd, struct ward_err *err)
 	}
 	r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 			  "newinstance,ptmxmode=0666,mode=0620,gid=5", true, err);
+	/* gid 5 (tty) unmapped in the user namespace: the kernel refuses it, go without */
+	if (r == -EINVAL)
+		r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+				  "newinstance,ptmxmode=0666,mode=0620", true, err);
 	if (r < 0)
 		return r;
 	r = mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/util.h"
 
 /* The namespaces a config may join by path, and their names for messages. */
 static const struct {
@@ -50,6 +51,8 @@ bool ns_is_new(const struct container_spec *spec, int type)
 	if (!spec->oci.oci) {
 		if (type == CLONE_NEWNET)
 			return spec->network == SPEC_NET_NONE;
+		if (type == CLONE_NEWUSER)
+			return spec->rootless;
 		return type == CLONE_NEWNS || type == CLONE_NEWPID || type == CLONE_NEWUTS ||
 		       type == CLONE_NEWIPC || type == CLONE_NEWCGROUP;
 	}
@@ -229,22 +232,28 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *map, 
 
 int ns_write_id_maps(const struct container_spec *spec, pid_t pid, struct ward_err *err)
 {
+	const char *what = spec->rootless ? "rootless" : "linux.uidMappings";
+	char path[64];
 	int r = write_map(pid, "uid_map", spec->oci.uid_mappings, spec->oci.nuid_mappings, err);
 
 	if (r < 0)
-		return err_prefix(err, "linux.uidMappings");
+		return err_prefix(err, "%s", what);
+	/* an unprivileged ward may write gid_map only once setgroups is denied */
+	(void)snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	if (spec->rootless && write_file(path, "deny", err) < 0)
+		return err_prefix(err, "%s", what);
 	r = write_map(pid, "gid_map", spec->oci.gid_mappings, spec->oci.ngid_mappings, err);
 	if (r < 0)
-		return err_prefix(err, "linux.gidMappings");
+		return err_prefix(err, "%s", spec->rootless ? "rootless" : "linux.gidMappings");
 	return 0;
 }
 
-int ns_become_root(struct ward_err *err)
+int ns_become_root(bool groups, struct ward_err *err)
 {
 	/* ward's own ids are not mapped: files it created would be refused (EOVERFLOW) */
 	if (setresgid(0, 0, 0) < 0)
 		return err_set(err, errno, "cannot become gid 0 of the user namespace");
-	if (setgroups(0, NULL) < 0)
+	if (groups && setgroups(0, NULL) < 0)
 		return err_set(err, errno, "cannot drop ward's supplementary groups");
 	if (setresuid(0, 0, 0) < 0)
 		return err_set(err, errno, "cannot become uid 0 of the user namespace");

@@ -115,7 +115,8 @@ static int switch_user(const struct container_spec *spec, struct ward_err *err)
 	/* keep the permitted set across setresuid; caps_apply() then sets it exactly */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return err_set(err, errno, "cannot set keep-capabilities");
-	if (setgroups(spec->ngroups, spec->groups) < 0)
+	/* rootless: setgroups is denied in the namespace (and there are none to set) */
+	if (!spec->rootless && setgroups(spec->ngroups, spec->groups) < 0)
 		return err_set(err, errno, "cannot set supplementary groups");
 	if (setresgid(spec->gid, spec->gid, spec->gid) < 0)
 		return err_set(err, errno, "cannot set gid %u", (unsigned)spec->gid);
@@ -375,7 +376,7 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	if (mnt_open_sources(spec, &src, &err) < 0)
 		child_fail(plan->sync, &err);
 	/* in a new user namespace, the id maps are written by now: become its root */
-	if (ns_is_new(spec, CLONE_NEWUSER) && ns_become_root(&err) < 0)
+	if (ns_is_new(spec, CLONE_NEWUSER) && ns_become_root(!spec->rootless, &err) < 0)
 		child_fail(plan->sync, &err);
 	/* namespaces joined by path, then a new cgroup namespace rooted at our cgroup */
 	if (ns_join(&plan->ns, &err) < 0)
@@ -530,6 +531,16 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 	char id[16];
 	int r;
 
+	/* rootless: ward may write no cgroup (and finds no delegation it could use) */
+	if (spec->rootless) {
+		memset(cg, 0, sizeof(*cg));
+		if (spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES)
+			return err_set(err, 0,
+				       "rootless: resource limits need cgroups, which ward writes "
+				       "only as root");
+		log_debug("rootless: no cgroup of the container's own, no device cgroup");
+		return 0;
+	}
 	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
 	if (r < 0)
 		return r;
@@ -1108,7 +1119,7 @@ static __attribute__((noreturn)) void exec_child(const struct plan *plan, bool u
 	}
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
-	if (user && ns_become_root(&err) < 0)
+	if (user && ns_become_root(true, &err) < 0)
 		child_fail(plan->sync, &err);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */

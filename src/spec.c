@@ -517,3 +517,24 @@ bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *
 		}
 	return false;
 }
+
+int spec_make_rootless(struct container_spec *spec, struct ward_err *err)
+{
+	if (spec->uid != 0 || spec->gid != 0)
+		return err_set(err, 0,
+			       "rootless: the container's user must be root (%u:%u asked): only "
+			       "ward's own uid and gid are mapped into its user namespace",
+			       (unsigned)spec->uid, (unsigned)spec->gid);
+	spec->rootless = true;
+	free(spec->groups);
+	spec->groups = NULL;
+	spec->ngroups = 0;
+	free(spec->oci.uid_mappings);
+	free(spec->oci.gid_mappings);
+	spec->oci.uid_mappings = xcalloc(1, sizeof(struct spec_idmap));
+	spec->oci.gid_mappings = xcalloc(1, sizeof(struct spec_idmap));
+	*spec->oci.uid_mappings = (struct spec_idmap){0, (uint32_t)geteuid(), 1};
+	*spec->oci.gid_mappings = (struct spec_idmap){0, (uint32_t)getegid(), 1};
+	spec->oci.nuid_mappings = spec->oci.ngid_mappings = 1;
+	return 0;
+}

@@ -85,8 +85,8 @@ int ns_enter_cgroup(struct ward_err *err) __attribute__((nonnull));
 
 /**
  * ns_write_id_maps() - in ward, before releasing the child: write the config's
- * linux.uidMappings and gidMappings to /proc/@pid/uid_map and gid_map (ward is
- * root in the initial namespace, so setgroups stays allowed in the container).
+ * linux.uidMappings and gidMappings to /proc/@pid/uid_map and gid_map (ward as
+ * root leaves setgroups allowed in the container; a rootless ward must deny it).
  * Return: 0, or a negative errno with @err naming the map.
  */
 int ns_write_id_maps(const struct container_spec *spec, pid_t pid, struct ward_err *err)
@@ -94,10 +94,11 @@ int ns_write_id_maps(const struct container_spec *spec, pid_t pid, struct ward_e
 
 /**
  * ns_become_root() - in the child, first thing in a new user namespace once
- * the maps are written: uid and gid 0 of the namespace, no supplementary
- * groups (ward's own ids are unmapped there).
+ * the maps are written: uid and gid 0 of the namespace, and with @groups no
+ * supplementary groups (ward's own ids are unmapped there; a rootless ward's
+ * namespace denies setgroups, and its groups stay as they are).
  */
-int ns_become_root(struct ward_err *err) __attribute__((nonnull));
+int ns_become_root(bool groups, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * ns_enter_time() - in the child: a new time namespace with the config's

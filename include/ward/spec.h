@@ -184,6 +184,8 @@ struct container_spec {
 	char *seccomp_json; /* SPEC_SECCOMP_INLINE: the profile's JSON text */
 	size_t seccomp_json_len;
 	struct spec_resources resources;
+	/* ward runs unprivileged: a user namespace maps ward's uid and gid to 0 (oci.*_mappings) */
+	bool rootless;
 	struct spec_oci oci;
 };
 
@@ -238,6 +240,15 @@ const char *spec_getenv(const struct container_spec *spec, const char *key)
  * earlier value of KEY (the last -e wins, as in Docker).
  */
 void spec_setenv(struct container_spec *spec, const char *kv) __attribute__((nonnull));
+
+/**
+ * spec_make_rootless() - for `ward run` by an unprivileged user: a user
+ * namespace whose only ids are 0, mapped to ward's own uid and gid. The
+ * container's user must then be root, and it gets no supplementary groups.
+ *
+ * Return: 0, or a negative errno with @err saying why not.
+ */
+int spec_make_rootless(struct container_spec *spec, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * spec_map_id() - the host id of container id @id under the mappings @map

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Rootless `ward run`: run by an unprivileged user (nobody, through setpriv), the
+# container gets a user namespace mapping that user to its root, every other namespace,
+# Docker's capabilities inside it and the seccomp filter; what it writes to the host is
+# the user's, limits (which need cgroups) and other users are refused with a message,
+# and the OCI verbs say they need root. Skipped when this kernel refuses unprivileged
+# user namespaces (on Ubuntu 24.04: kernel.apparmor_restrict_unprivileged_userns=1).
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+NOBODY=65534
+if ! setpriv --reuid "$NOBODY" --regid "$NOBODY" --clear-groups unshare -U -r true 2>/dev/null; then
+	echo "1..0 # SKIP this kernel refuses unprivileged user namespaces (sysctl)"
+	exit 77
+fi
+snapshot_state
+
+# ward, its rootfs and its cache where nobody can reach them (the build directory may
+# sit below a home directory nobody cannot enter); the rootfs is the user's, as a
+# rootless user's own is
+new_tmpdir T
+fresh_rootfs RFS
+cp -- "$WARD" "$T/ward"
+mkdir "$T/cache" "$T/data"
+chown -R "$NOBODY:$NOBODY" "$T/cache" "$T/data" "$RFS"
+cat >"$T/ward-nobody" <<EOF
+#!/bin/sh
+exec setpriv --reuid $NOBODY --regid $NOBODY --clear-groups env WARD_CACHE_DIR=$T/cache $T/ward "\$@"
+EOF
+chmod 755 "$T/ward" "$T/ward-nobody"
+WARD=$T/ward-nobody
+
+run_ward run "$RFS" /bin/sh -c 'id -u; cat /proc/self/uid_map; grep -E "^(CapEff|Seccomp):" /proc/self/status; echo $$; hostname'
+assert_status "rootless: the container runs" 0
+assert_eq "rootless: root inside" 0 "$(echo "$OUT" | sed -n 1p)"
+assert_match "rootless: nobody's uid is the namespace's root, alone" "^ *0 +$NOBODY +1$" \
+	"$(echo "$OUT" | sed -n 2p)"
+assert_match "rootless: Docker's capabilities, inside the namespace" '^CapEff:.*a80425fb$' \
+	"$(echo "$OUT" | sed -n 3p)"
+assert_match "rootless: the seccomp filter" '^Seccomp:[[:space:]]+2$' "$(echo "$OUT" | sed -n 4p)"
+assert_eq "rootless: pid 1 of its own pid namespace" 1 "$(echo "$OUT" | sed -n 5p)"
+assert_ne "rootless: a hostname of its own" "$(hostname)" "$(echo "$OUT" | sed -n 6p)"
+
+# the filter refuses what Docker's profile refuses; the capabilities do not reach the host
+run_ward run "$RFS" /usr/bin/ward-testhelper syscall mount unshare
+assert_contains "rootless: mount refused by the profile" "$OUT" "mount: EPERM"
+run_ward run -v /etc/shadow:/tmp/shadow:ro "$RFS" /bin/sh -c 'head -c1 /tmp/shadow'
+assert_contains "rootless: a host root-only file stays unreadable" "$ERR" "Permission denied"
+
+# what the container writes to a volume belongs to the user on the host
+run_ward run -v "$T/data:/data" "$RFS" /bin/sh -c 'echo hi >/data/f'
+assert_status "rootless: writes to a volume" 0
+assert_eq "rootless: the file is nobody's on the host" "$NOBODY:$NOBODY" "$(stat -c %u:%g "$T/data/f")"
+
+# refused, each with its reason, nothing started
+run_ward run --memory 64m "$RFS" /bin/true
+assert_status "rootless --memory: exit 125" 125
+assert_eq "rootless --memory: the message" \
+	"ward: rootless: resource limits need cgroups, which ward writes only as root" "$ERR"
+run_ward run -u 1000 "$RFS" /bin/true
+assert_status "rootless -u 1000: exit 125" 125
+assert_eq "rootless -u 1000: the message" \
+	"ward: rootless: the container's user must be root (1000:1000 asked): only ward's own uid and gid are mapped into its user namespace" \
+	"$ERR"
+run_ward --root "$T/state" list
+assert_status "rootless: list (no root needed)" 0
+run_ward --root "$T/state" create --bundle "$T" c1
+assert_eq "rootless: the OCI verbs need root" \
+	"ward: create: the OCI verbs need root (rootless is \`ward run\` only)" "$ERR"
+assert_nothing_left "rootless: nothing left"
+finish
