@@ -1086,7 +1086,8 @@ static int target_open(pid_t pid, struct exec_target *t, struct ward_err *err)
 			return err_set(err, errno, "cannot open the container's namespace '%s'",
 				       path);
 		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", exec_ns[i].name);
-		/* one ward shares (the host's network, say): joining it again is refused */
+		/* one the container shares with ward (the host's network, say) is skipped:
+		 * setns to one's own user namespace is refused */
 		if (fstat(fd, &theirs) == 0 && stat(path, &mine) == 0 &&
 		    mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
 			close(fd);
@@ -1215,7 +1216,7 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	cleanup_close int parent_end = -1;
 	cleanup_close int listener = -1;
 	cleanup_close int master = -1;
-	struct exec_target t;
+	struct exec_target t = {.rootfd = -1};
 	struct ward_err werr;
 	sigset_t blocked, old;
 	int sv[2], r, ws = 0;
@@ -1229,8 +1230,6 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	r = plan_caps(&plan, spec, err);
 	if (r == 0)
 		r = target_open(target, &t, err);
-	else
-		t.rootfd = -1, t.n = 0;
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = err_set(err, errno, "cannot create the sync socket");
 	if (r < 0) {
