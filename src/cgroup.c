@@ -736,20 +736,15 @@ static unsigned long long weight_to_shares(unsigned long long weight)
 	return 2 + ((weight - 1) * 262142) / 9999;
 }
 
-static int write_memory(const char *dir, bool v2, const struct spec_resources *res,
-			struct ward_err *err)
+/*
+ * --memory-swap's knob value in @buf: 1; 0 when swap accounting is off and that
+ * may be ignored (warned); or a negative errno with @err set.
+ */
+static int swap_value(const char *dir, bool v2, const struct spec_resources *res, char *buf,
+		      size_t len, struct ward_err *err)
 {
 	const char *swap_knob = v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
-	int r;
 
-	if (res->set & SPEC_RES_MEMORY) {
-		r = knob_u64(dir, v2 ? "memory.max" : "memory.limit_in_bytes",
-			     (unsigned long long)res->memory, "--memory", err);
-		if (r < 0)
-			return r;
-	}
-	if (!(res->set & SPEC_RES_MEMORY_SWAP))
-		return 0;
 	if (res->memory_swap >= 0 && !(res->set & SPEC_RES_MEMORY))
 		return err_set(err, 0, "cannot apply --memory-swap without --memory");
 	if (res->memory_swap >= 0 && (uint64_t)res->memory_swap < res->memory)
@@ -765,12 +760,42 @@ static int write_memory(const char *dir, bool v2, const struct spec_resources *r
 		return 0;
 	}
 	if (res->memory_swap < 0)
-		return knob(dir, swap_knob, v2 ? "max" : "-1", "--memory-swap", err);
-	/* v2 limits swap alone; v1 and the flag mean memory plus swap */
-	return knob_u64(dir, swap_knob,
-			v2 ? (unsigned long long)((uint64_t)res->memory_swap - res->memory)
-			   : (unsigned long long)res->memory_swap,
-			"--memory-swap", err);
+		(void)snprintf(buf, len, "%s", v2 ? "max" : "-1");
+	else /* v2 limits swap alone; v1 and the flag mean memory plus swap */
+		(void)snprintf(buf, len, "%llu",
+			       v2 ? (unsigned long long)((uint64_t)res->memory_swap - res->memory)
+				  : (unsigned long long)res->memory_swap);
+	return 1;
+}
+
+static int write_memory(const char *dir, bool v2, const struct spec_resources *res,
+			struct ward_err *err)
+{
+	const char *swap_knob = v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
+	const char *mem_knob = v2 ? "memory.max" : "memory.limit_in_bytes";
+	char swap[32] = "";
+	int r, have_swap = 0;
+
+	if (res->set & SPEC_RES_MEMORY_SWAP) {
+		have_swap = swap_value(dir, v2, res, swap, sizeof(swap), err);
+		if (have_swap < 0)
+			return have_swap;
+	}
+	if (res->set & SPEC_RES_MEMORY) {
+		r = knob_u64(dir, mem_knob, (unsigned long long)res->memory, "--memory", err);
+		/* v1 refuses memory above memory+swap's limit (`ward update` raising both):
+		 * the latter goes first then */
+		if (r == -EINVAL && !v2 && have_swap > 0) {
+			r = knob(dir, swap_knob, swap, "--memory-swap", err);
+			if (r == 0)
+				r = knob_u64(dir, mem_knob, (unsigned long long)res->memory,
+					     "--memory", err);
+			return r;
+		}
+		if (r < 0)
+			return r;
+	}
+	return have_swap > 0 ? knob(dir, swap_knob, swap, "--memory-swap", err) : 0;
 }
 
 static int write_pids(const char *dir, const struct spec_resources *res, struct ward_err *err)
@@ -1442,6 +1467,52 @@ static int cmp_pid(const void *a, const void *b)
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+int cg_update(const struct cg_layout *l, const struct cg_handle *h,
+	      const struct spec_resources *res, struct ward_err *err)
+{
+	struct spec_resources only = *res;
+	struct want w;
+
+	/* the device cgroup is set at create and left alone, as runc does */
+	only.set &= ~(unsigned int)SPEC_RES_DEVICES;
+	want_from(&only, &w);
+	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
+		const struct cg_dir *found = NULL;
+		struct cg_dir d;
+		int r;
+
+		if (!(w.ctrls & BIT(c)))
+			continue;
+		for (size_t i = 0; i < h->ndirs && !found; i++) {
+			const struct cg_dir *x = &h->dirs[i];
+			size_t mlen = strlen(l->v1_mount[c]);
+			char ctrls[512] = "";
+
+			if (on_v1(l, c)) {
+				if (!x->v2 && strncmp(x->path, l->v1_mount[c], mlen) == 0 &&
+				    x->path[mlen] == '/')
+					found = x;
+			} else if (x->v2 &&
+				   read_token_file(x->path, "cgroup.controllers", ctrls,
+						   sizeof(ctrls)) == 0 &&
+				   has_token(ctrls, ctrl_names[c], " \n")) {
+				found = x;
+			}
+		}
+		if (!found)
+			return err_set(err, 0,
+				       "cannot update %s: the container's cgroup has no %s "
+				       "controller (it was created without such a limit)",
+				       w.flag[c], ctrl_names[c]);
+		d = *found;
+		d.controllers = BIT(c);
+		r = write_limits(&d, &only, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* The container's cgroup2 directory: cgroup.freeze is there on v2 and hybrid hosts alike. */

@@ -205,6 +205,10 @@ void cli_usage(enum cli_command command)
 		      "                       cgroups, root, capabilities and seccomp filter\n"
 		      "  pause ID, resume ID  freeze and thaw every process of the container\n"
 		      "  ps [--format table|json] ID   the processes of the container's cgroup\n"
+		      "  update [-r FILE|-] [--memory N] [--memory-swap N] [--pids-limit N]\n"
+		      "         [--cpu-quota N --cpu-period N] [--cpu-shares N] [--cpuset-cpus L] "
+		      "ID\n"
+		      "                       new limits for the container's cgroups\n"
 		      "  list [-q] [--format table|json]   the containers under --root\n"
 		      "  spec [--bundle DIR]  write a default config.json\n"
 		      "  features             what this runtime supports, as JSON\n"
@@ -634,6 +638,14 @@ enum {
 	OPT_OCI_CAP,
 	OPT_OCI_NNP,
 	OPT_OCI_PRESERVE_FDS,
+	OPT_OCI_MEMORY,
+	OPT_OCI_MEMORY_SWAP,
+	OPT_OCI_PIDS,
+	OPT_OCI_CPU_QUOTA,
+	OPT_OCI_CPU_PERIOD,
+	OPT_OCI_CPU_SHARES,
+	OPT_OCI_CPUSET,
+	OPT_OCI_RESOURCES,
 };
 
 static const struct option oci_options[] = {
@@ -655,6 +667,14 @@ static const struct option oci_options[] = {
     {"user", required_argument, NULL, OPT_OCI_USER},
     {"cap", required_argument, NULL, OPT_OCI_CAP},
     {"no-new-privs", no_argument, NULL, OPT_OCI_NNP},
+    {"memory", required_argument, NULL, OPT_OCI_MEMORY},
+    {"memory-swap", required_argument, NULL, OPT_OCI_MEMORY_SWAP},
+    {"pids-limit", required_argument, NULL, OPT_OCI_PIDS},
+    {"cpu-quota", required_argument, NULL, OPT_OCI_CPU_QUOTA},
+    {"cpu-period", required_argument, NULL, OPT_OCI_CPU_PERIOD},
+    {"cpu-shares", required_argument, NULL, OPT_OCI_CPU_SHARES},
+    {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
+    {"resources", required_argument, NULL, OPT_OCI_RESOURCES},
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
     {"keep", no_argument, NULL, OPT_OCI_IGNORED},
@@ -669,7 +689,7 @@ static const struct option oci_options[] = {
 
 static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
 					"list",	  "spec",  "features", "exec", "pause",
-					"resume", "ps",	   NULL};
+					"resume", "ps",	   "update",   NULL};
 
 /* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
 static bool oci_run(int argc, char **argv)
@@ -692,10 +712,95 @@ static bool oci_run(int argc, char **argv)
 	return false;
 }
 
+/* Whether option @c belongs to @verb: exec's and update's own are theirs alone. */
+static bool option_fits(const char *verb, int c)
+{
+	switch (c) {
+	case OPT_OCI_PROCESS:
+	case OPT_OCI_TTY:
+	case OPT_OCI_CWD:
+	case OPT_OCI_ENV:
+	case OPT_OCI_USER:
+	case OPT_OCI_CAP:
+	case OPT_OCI_NNP:
+		return strcmp(verb, "exec") == 0;
+	case OPT_OCI_MEMORY:
+	case OPT_OCI_MEMORY_SWAP:
+	case OPT_OCI_PIDS:
+	case OPT_OCI_CPU_QUOTA:
+	case OPT_OCI_CPU_PERIOD:
+	case OPT_OCI_CPU_SHARES:
+	case OPT_OCI_CPUSET:
+	case OPT_OCI_RESOURCES:
+		return strcmp(verb, "update") == 0;
+	default:
+		return true;
+	}
+}
+
+/* One of update's limit flags into @u; runc's names, Docker's size suffixes. */
+static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
+			     struct ward_err *err)
+{
+	uint64_t v = 0;
+
+	switch (opt) {
+	case OPT_OCI_MEMORY:
+		if (!parse_size(arg, &v) || v == 0)
+			break;
+		u->memory = v;
+		u->set |= SPEC_RES_MEMORY;
+		return 0;
+	case OPT_OCI_MEMORY_SWAP:
+		if (strcmp(arg, "-1") == 0) {
+			u->memory_swap = -1;
+		} else if (parse_size(arg, &v) && v <= INT64_MAX) {
+			u->memory_swap = (int64_t)v;
+		} else {
+			break;
+		}
+		u->set |= SPEC_RES_MEMORY_SWAP;
+		return 0;
+	case OPT_OCI_PIDS:
+		if (strcmp(arg, "-1") == 0 || strcmp(arg, "0") == 0) {
+			u->pids = -1;
+		} else if (parse_u64(arg, INT64_MAX, &v)) {
+			u->pids = (int64_t)v;
+		} else {
+			break;
+		}
+		u->set |= SPEC_RES_PIDS;
+		return 0;
+	case OPT_OCI_CPU_QUOTA:
+		if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
+			break;
+		u->cpu_quota_us = v;
+		u->set |= SPEC_RES_CPUS;
+		return 0;
+	case OPT_OCI_CPU_PERIOD:
+		if (!parse_u64(arg, 1000000, &v) || v < 1000)
+			break;
+		u->cpu_period_us = v;
+		return 0;
+	case OPT_OCI_CPU_SHARES:
+		if (!parse_u64(arg, 262144, &v) || v < 2)
+			break;
+		u->cpu_shares = v;
+		u->set |= SPEC_RES_CPU_SHARES;
+		return 0;
+	case OPT_OCI_CPUSET:
+		u->cpuset_cpus = (char *)arg; /* in argv: never freed */
+		u->set |= SPEC_RES_CPUSET_CPUS;
+		return 0;
+	}
+	return err_set(err, 0, "update: invalid value '%s'", arg);
+}
+
 static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	struct state_opts *o = &opts->oci;
 	const char *verb = argv[0];
+	const char *shorts = "+:b:fa";
 	int c, npos;
 
 	opts->command = CLI_OCI;
@@ -703,12 +808,23 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 	o->bundle = ".";
 	optind = 1;
 	opterr = 0;
-	/* -f: list's --format, delete's --force; exec has runc's letters */
-	const char *shorts = strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0 ? "+:f:q"
-			     : strcmp(verb, "exec") == 0			  ? "+:p:tde:u:c:"
-										  : "+:b:fa";
+	/* -f: list's --format, delete's --force; exec and update have runc's letters */
+	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
+		shorts = "+:f:q";
+	else if (strcmp(verb, "exec") == 0)
+		shorts = "+:p:tde:u:c:";
+	else if (strcmp(verb, "update") == 0)
+		shorts = "+:r:";
 
 	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
+		if (!option_fits(verb, c)) {
+			const char *name = "?";
+
+			for (size_t k = 0; oci_options[k].name; k++)
+				if (oci_options[k].val == c)
+					name = oci_options[k].name;
+			return err_set(err, 0, "%s: unknown option '--%s'", verb, name);
+		}
 		switch (c) {
 		case 'b':
 		case OPT_OCI_BUNDLE:
@@ -780,6 +896,20 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 			break;
 		case OPT_OCI_NNP:
 			o->no_new_privs = true;
+			break;
+		case OPT_OCI_MEMORY:
+		case OPT_OCI_MEMORY_SWAP:
+		case OPT_OCI_PIDS:
+		case OPT_OCI_CPU_QUOTA:
+		case OPT_OCI_CPU_PERIOD:
+		case OPT_OCI_CPU_SHARES:
+		case OPT_OCI_CPUSET:
+			if (parse_update_flag(c, optarg, &o->update, err) < 0)
+				return -EINVAL;
+			break;
+		case 'r':
+		case OPT_OCI_RESOURCES:
+			o->resources = optarg;
 			break;
 		case OPT_OCI_PRESERVE_FDS: {
 			uint64_t n;

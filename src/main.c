@@ -134,6 +134,8 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 		r = state_delete(o, err);
 	else if (strcmp(verb, "exec") == 0)
 		r = state_exec(o, &status, err);
+	else if (strcmp(verb, "update") == 0)
+		r = state_update(o, err);
 	else if (strcmp(verb, "pause") == 0)
 		r = state_pause(o, err);
 	else if (strcmp(verb, "resume") == 0)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/ns.h"
 #include "ward/sys.h"
 #include "ward/util.h"
 
@@ -284,17 +285,21 @@ static int setup_sys(int rootfd, struct ward_err *err)
 }
 
 /*
- * A cgroup file system at @dst (inside the root), read-only. Where the kernel
- * refuses a new one (a user namespace without a cgroup namespace of its own), the
- * container's cgroup as the host mounts it, @host_src, is bound read-only instead,
- * as runc does.
+ * A cgroup file system at @dst (inside the root), read-only: a new mount when the
+ * container has a cgroup namespace of its own (@own_ns: its cgroup is the mount's
+ * root). Without one, or where the kernel refuses a new mount (a user namespace),
+ * the container's cgroup as the host mounts it, @host_src, is bound read-only
+ * instead, as runc does, so the container still sees its own cgroup there.
  */
 static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const char *data,
-			const char *host_src, struct ward_err *err)
+			const char *host_src, bool own_ns, struct ward_err *err)
 {
-	int r = mount_in_root(rootfd, fstype, dst, fstype,
-			      MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, data, true, err);
+	int r = -EPERM;
 
+	/* without a cgroup namespace a new mount would show the whole hierarchy */
+	if (own_ns)
+		r = mount_in_root(rootfd, fstype, dst, fstype,
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, data, true, err);
 	if (r != -EPERM)
 		return r;
 	r = mount_in_root(rootfd, host_src, dst, NULL, MS_BIND | MS_REC, NULL, true, err);
@@ -308,7 +313,7 @@ static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const c
  * cgroup @path in it) at /sys/fs/cgroup/NAME.
  */
 static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const char *path,
-			      struct ward_err *err)
+			      bool own_ns, struct ward_err *err)
 {
 	const char *name = str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
 	char data[256], dst[PATH_MAX], host[PATH_MAX];
@@ -321,7 +326,7 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const cha
 	    snprintf(dst, sizeof(dst), "/sys/fs/cgroup/%s", name) >= (int)sizeof(dst) ||
 	    snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", name, path) >= (int)sizeof(host))
 		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
-	r = mount_cgroup(rootfd, dst, "cgroup", data, host, err);
+	r = mount_cgroup(rootfd, dst, "cgroup", data, host, own_ns, err);
 	if (r < 0)
 		return r;
 	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
@@ -345,7 +350,7 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const cha
  * reads its limits where tools look for them (memory.max, memory.limit_in_bytes)
  * finds the container's.
  */
-static int setup_cgroupfs(int rootfd, struct ward_err *err)
+static int setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err)
 {
 	cleanup_free char *text = NULL;
 	cleanup_close int cgfd = -1;
@@ -372,7 +377,7 @@ static int setup_cgroupfs(int rootfd, struct ward_err *err)
 		char host[PATH_MAX + 16];
 
 		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup%s", v2_path); /* fits */
-		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, err);
+		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, own_ns, err);
 	}
 	r = mount_in_root(rootfd, "tmpfs", "/sys/fs/cgroup", "tmpfs",
 			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", true, err);
@@ -388,7 +393,7 @@ static int setup_cgroupfs(int rootfd, struct ward_err *err)
 		if (!ctrls || !(path = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
 			continue;
 		*path++ = '\0';
-		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, path, err);
+		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, path, own_ns, err);
 		if (r < 0)
 			return r;
 	}
@@ -396,7 +401,8 @@ static int setup_cgroupfs(int rootfd, struct ward_err *err)
 		char host[PATH_MAX + 32];
 
 		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup/unified%s", v2_path); /* fits */
-		r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, err);
+		r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, own_ns,
+				 err);
 		if (r < 0)
 			return r;
 	}
@@ -680,7 +686,9 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	r = setup_sys(rootfd, err);
 	if (r < 0)
 		return r;
-	r = setup_cgroupfs(rootfd, err);
+	/* a cgroup namespace other than ward's, made or joined: its root is the mount's */
+	r = setup_cgroupfs(
+	    rootfd, ns_is_new(spec, CLONE_NEWCGROUP) || ns_is_joined(spec, CLONE_NEWCGROUP), err);
 	if (r < 0)
 		return r;
 	r = setup_user_mounts(rootfd, spec, src, err);

@@ -1263,6 +1263,25 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	return 0;
 }
 
+int oci_parse_resources(const char *json, size_t len, struct spec_resources *out,
+			struct ward_err *err)
+{
+	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
+	cleanup_free char *text = xmalloc(len + 1);
+	char errbuf[256] = "";
+
+	memcpy(text, json, len);
+	text[len] = '\0';
+	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	if (!root) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		return err_set(err, 0, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+	}
+	if (!YAJL_IS_OBJECT(root))
+		return err_set(err, 0, "the resources must be a JSON object");
+	return parse_resources(root, out, err);
+}
+
 static int check_rlimits(const struct spec_oci *o, struct ward_err *err);
 
 int oci_load_process(const char *path, struct container_spec *spec, struct ward_err *err)

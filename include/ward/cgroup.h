@@ -189,6 +189,17 @@ int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct s
 int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_update() - `ward update`: write @res's limits into the container's
+ * existing cgroups (the device rules are left as create set them). A limit
+ * needs its controller there already: on v1 a cgroup in that hierarchy, on v2
+ * the controller in the cgroup's cgroup.controllers.
+ *
+ * Return: 0, or a negative errno with @err naming the flag and the controller.
+ */
+int cg_update(const struct cg_layout *l, const struct cg_handle *h,
+	      const struct spec_resources *res, struct ward_err *err) __attribute__((nonnull));
+
+/**
  * cg_freeze() - freeze (`ward pause`) or thaw (`ward resume`) every process of
  * the container, through cgroup v2's cgroup.freeze (present in the container's
  * cgroup2 cgroup on v2 and hybrid hosts), waiting up to 2 s for cgroup.events

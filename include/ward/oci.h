@@ -94,5 +94,14 @@ int oci_features(FILE *out, struct ward_err *err) __attribute__((nonnull));
 int oci_load_process(const char *path, struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull));
 
+/**
+ * oci_parse_resources() - `ward update -r FILE`: a LinuxResources object (what
+ * config.json's linux.resources holds) into @out; fields are named as in a config.
+ *
+ * Return: 0, or a negative errno with @err naming the field.
+ */
+int oci_parse_resources(const char *json, size_t len, struct spec_resources *out,
+			struct ward_err *err) __attribute__((nonnull));
+
 /** oci_hook_name() - "prestart", "createRuntime", ... for enum spec_hook_kind. */
 const char *oci_hook_name(enum spec_hook_kind kind);

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "ward/error.h"
+#include "ward/spec.h"
 #include "ward/util.h"
 
 #define STATE_DEFAULT_ROOT "/run/ward"
@@ -61,6 +62,9 @@ struct state_opts {
 	struct strv env;     /* -e KEY=VALUE, in order */
 	struct strv caps;    /* --cap CAP, added to every set */
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
+	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
+	struct spec_resources update;
+	const char *resources;
 };
 
 /** state_status_name() - "creating", "created", "running", "paused", "stopped". */
@@ -97,6 +101,14 @@ int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
 
 /** state_kill() - `ward kill ID [SIG]`: an error unless created or running. */
 int state_kill(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * state_update() - `ward update ID`: new limits for a created, running or
+ * paused container's cgroups: -r FILE (runc's LinuxResources JSON; "-" reads
+ * stdin), then the flags (--memory, --memory-swap, --pids-limit, --cpu-quota,
+ * --cpu-period, --cpu-shares, --cpuset-cpus) over it.
+ */
+int state_update(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * state_pause() - `ward pause ID`: freeze every process of a running

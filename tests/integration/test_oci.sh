@@ -554,6 +554,47 @@ wo ps ps1
 assert_eq "ps of a deleted container: the message" "ward: container 'ps1' does not exist" "$ERR"
 assert_nothing_left "ps: nothing left"
 
+# update: new limits in the container's cgroups, from flags or runc's -r JSON (stdin);
+# the container reads them in its own /sys/fs/cgroup
+if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	mem_knob=/sys/fs/cgroup/memory.max pids_knob=/sys/fs/cgroup/pids.max
+else
+	mem_knob=/sys/fs/cgroup/memory/memory.limit_in_bytes pids_knob=/sys/fs/cgroup/pids/pids.max
+fi
+make_bundle "$T/update" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}}"
+wo create --bundle "$T/update" up1
+wo start up1
+wo update --memory 128m --pids-limit 77 up1
+assert_status "update --memory --pids-limit: exit 0" 0
+wo exec up1 /bin/sh -c "cat $mem_knob $pids_knob"
+assert_eq "update: the container reads its new limits" "134217728 77" "$(echo $OUT)"
+WARD_STDIN='{"memory": {"limit": 100007936}, "pids": {"limit": 33}, "devices": [{"allow": false, "access": "rwm"}]}' \
+	wo update -r - up1
+assert_status "update -r -: exit 0" 0
+wo exec up1 /bin/sh -c "cat $mem_knob $pids_knob"
+assert_eq "update -r -: the limits of the JSON" "100007936 33" "$(echo $OUT)"
+wo update --cpu-shares 512 up1
+assert_eq "update of a controller the container lacks: the message" \
+	"ward: cannot update --cpu-shares: the container's cgroup has no cpu controller (it was created without such a limit)" \
+	"$ERR"
+wo update up1
+assert_eq "update without a limit: the message" "ward: update: no limit given" "$ERR"
+wo update --memory lots up1
+assert_eq "update with a bad value: the message" "ward: update: invalid value 'lots'" "$ERR"
+wo delete --force up1
+wo update --memory 1g up1
+assert_eq "update of a deleted container: the message" "ward: container 'up1' does not exist" "$ERR"
+assert_nothing_left "update: nothing left"
+# without a cgroup namespace of its own the container's /sys/fs/cgroup is its cgroup,
+# bound from the host (as runc does), not the whole hierarchy
+make_bundle "$T/nocgns" "[\"/bin/cat\", \"$mem_knob\"]" "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']
+c['linux']['resources'] = {'memory': {'limit': 67108864}}"
+wo run --bundle "$T/nocgns" ncg1
+assert_eq "no cgroup namespace: the container still reads its own limit" 67108864 "$OUT"
+assert_nothing_left "no cgroup namespace: nothing left"
+
 # --preserve-fds N: the engine's descriptors 3..3+N-1 reach the process (socket activation);
 # without it, nothing past stderr does. run --detach returns once the container runs.
 echo preserved-content >"$T/pfd.txt"

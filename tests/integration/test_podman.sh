@@ -136,6 +136,18 @@ if [ -n "$pid" ] && [ -r "/proc/$pid/cgroup" ]; then
 	fi
 fi
 assert_eq "--memory 64m: the cgroup's limit" "67108864" "$limit"
+# inside, without a cgroup namespace (podman's default on v1), /sys/fs/cgroup still shows
+# the container's own cgroup: it reads its limit where tools look
+if [ -n "$cg" ] && [ "$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")" ]; then
+	pm exec ward-pm-m cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+else
+	pm exec ward-pm-m cat /sys/fs/cgroup/memory.max
+fi
+assert_eq "--memory 64m: the container reads its own limit" 67108864 "$OUT"
+# podman update: ward update -r FILE (raising memory above memory+swap on v1: swap first)
+pm update --memory 256m ward-pm-m
+assert_status "update --memory 256m" 0
+assert_not_contains "update: no error" "$ERR" "ward:"
 # the cgroup is where podman's config.json put it (linux.cgroupsPath), so podman finds it
 assert_contains "--memory: the cgroup is podman's cgroupsPath" "$cg" "libpod-$id"
 pm stats --no-stream --format '{{.MemUsage}}' ward-pm-m

@@ -684,6 +684,58 @@ START_TEST(test_freeze)
 }
 END_TEST
 
+/* ward update: limits into the controllers the container's cgroups have */
+START_TEST(test_update)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = limits();
+	struct spec_resources up = {0};
+	struct ward_err err = {0};
+	const char *mem = NULL, *pids = NULL;
+
+	fake_hybrid(&l, &f);
+	res.set = SPEC_RES_MEMORY | SPEC_RES_PIDS;
+	ck_assert_msg(cg_create(&l, "u1", &res, &h, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		if (strstr(h.dirs[i].path, "/memory/"))
+			mem = h.dirs[i].path;
+		if (strstr(h.dirs[i].path, "/pids/"))
+			pids = h.dirs[i].path;
+	}
+	ck_assert(mem && pids);
+	up.set = SPEC_RES_MEMORY | SPEC_RES_PIDS;
+	up.memory = 128ULL << 20;
+	up.pids = 77;
+	ck_assert_msg(cg_update(&l, &h, &up, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("%s/memory.limit_in_bytes", mem), "134217728");
+	ck_assert_str_eq(get("%s/pids.max", pids), "77");
+	/* no cpu cgroup was made: the update names the flag and the controller */
+	up.set = SPEC_RES_CPU_SHARES;
+	up.cpu_shares = 512;
+	ck_assert_int_lt(cg_update(&l, &h, &up, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot update --cpu-shares: the container's cgroup has no cpu "
+				  "controller (it was created without such a limit)");
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+
+	/* v2: the controller must be in the cgroup's cgroup.controllers */
+	fake_v2(&l, &f, "/");
+	res.set = SPEC_RES_PIDS;
+	ck_assert_msg(cg_create(&l, "u2", &res, &h, &err) == 0, "%s", err.msg);
+	up.set = SPEC_RES_PIDS;
+	up.pids = -1;
+	ck_assert_msg(cg_update(&l, &h, &up, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("%s/pids.max", h.dirs[0].path), "max");
+	put("cpuset cpu io memory\n", "%s/cgroup.controllers", h.dirs[0].path);
+	ck_assert_int_lt(cg_update(&l, &h, &up, &err), 0);
+	ck_assert_msg(strstr(err.msg, "no pids controller"), "%s", err.msg);
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(test_hybrid_limits)
 {
 	struct fake f = {0};
@@ -1402,6 +1454,7 @@ Suite *cgroup_suite(void)
 	    {"hybrid_limits", test_hybrid_limits},
 	    {"devices_v1", test_devices_v1},
 	    {"freeze", test_freeze},
+	    {"update", test_update},
 	    {"devices_v2_refused", test_devices_v2_refused},
 	    {"hybrid_no_limits_and_v2_only_controller",
 	     test_hybrid_no_limits_and_v2_only_controller},

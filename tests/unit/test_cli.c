@@ -210,6 +210,57 @@ START_TEST(test_exec)
 }
 END_TEST
 
+/* ward update: runc's limit flags, -r; they belong to update alone */
+START_TEST(test_update)
+{
+	char *full[] = {"ward",
+			"update",
+			"--memory",
+			"128m",
+			"--memory-swap",
+			"-1",
+			"--pids-limit",
+			"0",
+			"--cpu-quota",
+			"50000",
+			"--cpu-period",
+			"100000",
+			"--cpu-shares",
+			"512",
+			"--cpuset-cpus",
+			"0-1",
+			"-r",
+			"-",
+			"box",
+			NULL};
+	char *bad[] = {"ward", "update", "--memory", "lots", "box", NULL};
+	char *elsewhere[] = {"ward", "create", "--memory", "1g", "box", NULL};
+	char *exec_only[] = {"ward", "kill", "--tty", "box", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_msg(cli_parse(ARGC(full), full, &o, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(o.verb, "update");
+	ck_assert_uint_eq(o.oci.update.memory, 128ULL << 20);
+	ck_assert_int_eq(o.oci.update.memory_swap, -1);
+	ck_assert_int_eq(o.oci.update.pids, -1);
+	ck_assert_uint_eq(o.oci.update.cpu_quota_us, 50000);
+	ck_assert_uint_eq(o.oci.update.cpu_period_us, 100000);
+	ck_assert_uint_eq(o.oci.update.cpu_shares, 512);
+	ck_assert_str_eq(o.oci.update.cpuset_cpus, "0-1");
+	ck_assert_uint_eq(o.oci.update.set, SPEC_RES_MEMORY | SPEC_RES_MEMORY_SWAP | SPEC_RES_PIDS |
+						SPEC_RES_CPUS | SPEC_RES_CPU_SHARES |
+						SPEC_RES_CPUSET_CPUS);
+	ck_assert_str_eq(o.oci.resources, "-");
+	ck_assert_str_eq(o.oci.id, "box");
+	cli_opts_release(&o);
+	ck_assert_str_eq(parse_error(ARGC(bad), bad), "update: invalid value 'lots'");
+	ck_assert_str_eq(parse_error(ARGC(elsewhere), elsewhere),
+			 "create: unknown option '--memory'");
+	ck_assert_str_eq(parse_error(ARGC(exec_only), exec_only), "kill: unknown option '--tty'");
+}
+END_TEST
+
 START_TEST(test_resources)
 {
 	char *argv[] = {"ward",
@@ -288,6 +339,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_seccomp_modes_and_env_passthrough);
 	tcase_add_test(tc, test_verbs);
 	tcase_add_test(tc, test_exec);
+	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_resources);
 	tcase_add_test(tc, test_resource_errors);
 	suite_add_tcase(s, tc);
