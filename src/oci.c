@@ -1191,23 +1191,38 @@ static int parse_annotations(yajl_val v, struct spec_oci *o, struct ward_err *er
 
 /* ---- the whole document ------------------------------------------------------------ */
 
-int oci_parse(const char *json, size_t len, const char *bundle, struct container_spec *spec,
-	      struct ward_err *err)
+/* A JSON document that must be an object; NULL with @err set ("invalid JSON: ..."). */
+static yajl_val parse_object(const char *json, size_t len, struct ward_err *err)
 {
-	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
 	cleanup_free char *text = xmalloc(len + 1);
-	char errbuf[256] = "", host[HOST_NAME_MAX + 1];
-	const char *version = NULL, *hostname = NULL;
+	char errbuf[256] = "";
+	yajl_val root;
 
 	memcpy(text, json, len);
 	text[len] = '\0';
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (!root) {
 		errbuf[strcspn(errbuf, "\n")] = '\0';
-		return err_set(err, 0, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+		err_set(err, 0, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+		return NULL;
 	}
-	if (!YAJL_IS_OBJECT(root))
-		return err_set(err, 0, "the document must be a JSON object");
+	if (!YAJL_IS_OBJECT(root)) {
+		yajl_tree_free(root);
+		err_set(err, 0, "the document must be a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+int oci_parse(const char *json, size_t len, const char *bundle, struct container_spec *spec,
+	      struct ward_err *err)
+{
+	__attribute__((cleanup(tree_freep))) yajl_val root = parse_object(json, len, err);
+	const char *version = NULL, *hostname = NULL;
+	char host[HOST_NAME_MAX + 1];
+
+	if (!root)
+		return -EINVAL;
 	spec->oci.oci = true;
 	if (get_string(root, "ociVersion", "ociVersion", &version, err) < 0)
 		return -EINVAL;
@@ -1266,20 +1281,9 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 int oci_parse_resources(const char *json, size_t len, struct spec_resources *out,
 			struct ward_err *err)
 {
-	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
-	cleanup_free char *text = xmalloc(len + 1);
-	char errbuf[256] = "";
+	__attribute__((cleanup(tree_freep))) yajl_val root = parse_object(json, len, err);
 
-	memcpy(text, json, len);
-	text[len] = '\0';
-	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	if (!root) {
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		return err_set(err, 0, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
-	}
-	if (!YAJL_IS_OBJECT(root))
-		return err_set(err, 0, "the resources must be a JSON object");
-	return parse_resources(root, out, err);
+	return root ? parse_resources(root, out, err) : -EINVAL;
 }
 
 static int check_rlimits(const struct spec_oci *o, struct ward_err *err);
@@ -1288,17 +1292,13 @@ int oci_load_process(const char *path, struct container_spec *spec, struct ward_
 {
 	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
 	cleanup_free char *text = NULL;
-	char errbuf[256] = "";
 	size_t len = 0;
 
 	if (read_file(path, OCI_CONFIG_MAX, &text, &len, err) < 0)
 		return err_prefix(err, "--process");
-	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	if (!root) {
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		return err_set(err, 0, "--process '%s': invalid JSON: %s", path,
-			       errbuf[0] ? errbuf : "parse error");
-	}
+	root = parse_object(text, len, err);
+	if (!root)
+		return err_prefix(err, "--process '%s'", path);
 	/* the process replaces the config's, field by field as parse_process() fills them */
 	strv_release(&spec->argv);
 	strv_release(&spec->env);
@@ -1326,14 +1326,13 @@ int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_er
 {
 	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
 	cleanup_free char *text = NULL;
-	char errbuf[256] = "";
 	size_t len = 0;
 
 	if (read_file(path, OCI_CONFIG_MAX, &text, &len, err) < 0)
 		return -EIO;
-	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	if (!root || !YAJL_IS_OBJECT(root))
-		return err_set(err, 0, "%s: invalid JSON", path);
+	root = parse_object(text, len, err);
+	if (!root)
+		return err_prefix(err, "%s", path);
 	if (parse_hooks(get(root, "hooks"), &spec->oci, err) < 0)
 		return err_prefix(err, "%s", path);
 	return 0;
