@@ -646,6 +646,7 @@ enum {
 	OPT_OCI_CPU_SHARES,
 	OPT_OCI_CPUSET,
 	OPT_OCI_RESOURCES,
+	OPT_OCI_KEEP,
 };
 
 static const struct option oci_options[] = {
@@ -677,12 +678,11 @@ static const struct option oci_options[] = {
     {"resources", required_argument, NULL, OPT_OCI_RESOURCES},
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
-    {"keep", no_argument, NULL, OPT_OCI_IGNORED},
+    {"keep", no_argument, NULL, OPT_OCI_KEEP},
     {"preserve-fds", required_argument, NULL, OPT_OCI_PRESERVE_FDS},
     {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
     {"process-label", required_argument, NULL, OPT_OCI_IGNORED_ARG},
     {"apparmor", required_argument, NULL, OPT_OCI_IGNORED_ARG},
-    {"ignore-paused", no_argument, NULL, OPT_OCI_IGNORED},
     {"help", no_argument, NULL, OPT_OCI_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -724,6 +724,10 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_CAP:
 	case OPT_OCI_NNP:
 		return strcmp(verb, "exec") == 0;
+	case OPT_OCI_KEEP:
+		return strcmp(verb, "run") == 0;
+	case OPT_OCI_DETACH:
+		return strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0;
 	case OPT_OCI_MEMORY:
 	case OPT_OCI_MEMORY_SWAP:
 	case OPT_OCI_PIDS:
@@ -906,6 +910,9 @@ static int parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_e
 		case OPT_OCI_CPUSET:
 			if (parse_update_flag(c, optarg, &o->update, err) < 0)
 				return -EINVAL;
+			break;
+		case OPT_OCI_KEEP:
+			o->keep = true;
 			break;
 		case 'r':
 		case OPT_OCI_RESOURCES:

@@ -1236,7 +1236,8 @@ int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 			*status = 128 + WTERMSIG(ws);
 	}
 	run_pid = 0;
-	if (do_delete(&del, true, &derr) < 0)
+	/* run --keep: stopped, it stays for `state` and `delete` */
+	if (!o->keep && do_delete(&del, true, &derr) < 0)
 		log_warn("%s", derr.msg);
 	record_release(&rec);
 	return r;

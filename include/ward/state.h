@@ -59,6 +59,7 @@ struct state_opts {
 	const char *cwd;     /* --cwd DIR */
 	const char *user;    /* -u UID[:GID], numbers */
 	bool no_new_privs;   /* --no-new-privs */
+	bool keep;	     /* run --keep: the container stays after it ends */
 	struct strv env;     /* -e KEY=VALUE, in order */
 	struct strv caps;    /* --cap CAP, added to every set */
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */

@@ -534,6 +534,19 @@ wo delete --force pz1
 assert_status "delete --force a paused container: exit 0" 0
 assert_nothing_left "pause and resume: nothing left"
 
+# run --keep: the stopped container stays for state and delete
+make_bundle "$T/keep" '["/bin/sh", "-c", "exit 4"]'
+wo run --keep --bundle "$T/keep" kp1
+assert_status "run --keep: the container's status" 4
+wo state kp1
+assert_eq "run --keep: it stays, stopped" stopped "$(json_field status)"
+wo delete kp1
+assert_status "run --keep: then delete" 0
+make_bundle "$T/igp" '["/bin/true"]'
+wo create --keep --bundle "$T/igp" ip2
+assert_eq "create --keep: an option of run only" "ward: create: unknown option '--keep'" "$ERR"
+assert_nothing_left "--keep: nothing left"
+
 # ps: every process of the container's cgroups, as runc prints them (--format json: pids)
 make_bundle "$T/ps" '["/bin/sh", "-c", "sleep 30 & sleep 31 & wait"]'
 wo create --bundle "$T/ps" ps1
