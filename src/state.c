@@ -734,6 +734,24 @@ int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
 	return 0;
 }
 
+/*
+ * kill --all: frozen while the list is read and signalled (where cgroup v2's
+ * freezer is there), so that nothing forked meanwhile escapes, as runc does; a
+ * paused container stays paused.
+ */
+static int signal_all(const struct record *rec, enum state_status st, int sig, struct ward_err *err)
+{
+	struct ward_err ferr;
+	bool frozen = st != STATE_PAUSED && cg_freeze(&rec->cg, true, &ferr) == 0;
+	int r = cg_signal_all(&rec->cg, sig, err);
+
+	if (frozen && cg_freeze(&rec->cg, false, &ferr) < 0 && r == 0) {
+		*err = ferr;
+		r = -(ferr.code ? ferr.code : EIO);
+	}
+	return r;
+}
+
 int state_kill(const struct state_opts *o, struct ward_err *err)
 {
 	cleanup_free char *dir = NULL;
@@ -757,7 +775,7 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 		r = err_set(err, 0, "cannot kill container '%s': it is %s", o->id,
 			    state_status_name(st));
 	else if (o->force && rec.cg.ndirs > 0) /* --all: every process of its cgroups */
-		r = cg_signal_all(&rec.cg, sig, err);
+		r = signal_all(&rec, st, sig, err);
 	else if (kill(rec.pid, sig) < 0)
 		r = err_set(err, errno, "cannot signal container '%s'", o->id);
 	record_release(&rec);
