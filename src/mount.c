@@ -585,7 +585,7 @@ static int move_root(const struct container_spec *spec, int rootfd, struct ward_
 	return 0;
 }
 
-static int enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
 {
 	if (spec->oci.no_pivot) {
 		int r = move_root(spec, rootfd, err);
@@ -702,9 +702,4 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	if (cwdfd < 0)
 		return err_set(err, errno, "cannot create working directory '%s'", spec->cwd);
 	return 0;
-}
-
-int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
-{
-	return enter_root(spec, rootfd, err);
 }

@@ -52,7 +52,8 @@ static int usage(void)
 	      "  syscall NAME... (names, socket:alg|vsock|unix|N, nr:N)\n"
 	      "  sleep SECONDS | trap SIG | segv\n"
 	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds | mounts\n"
-	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls PATH)\n",
+	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls "
+	      "PATH)\n",
 	      stderr);
 	return 2;
 }
@@ -613,7 +614,8 @@ static int cmd_escape_chroot(const char *dir, const char *path)
 	}
 	for (int i = 0; i < 64; i++)
 		if (chdir("..") < 0) {
-			fprintf(stderr, "ward-testhelper: escape-chroot: ..: %s\n", strerror(errno));
+			fprintf(stderr, "ward-testhelper: escape-chroot: ..: %s\n",
+				strerror(errno));
 			return 1;
 		}
 	if (chroot(".") < 0) {
