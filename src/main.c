@@ -19,7 +19,9 @@
 #include "ward/error.h"
 #include "ward/inspect.h"
 #include "ward/oci.h"
+#include "ward/ns.h"
 #include "ward/process.h"
+#include "ward/selfexe.h"
 #include "ward/state.h"
 #include "ward/util.h"
 
@@ -105,7 +107,13 @@ static int cmd_spec(const struct state_opts *o, struct ward_err *err)
 	return r < 0 ? fail_verb(err) : 0;
 }
 
-static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
+/* The verbs that put a ward process into a container another process of it may see. */
+static bool enters_container(const char *verb)
+{
+	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
+}
+
+static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *err)
 {
 	const struct state_opts *o = &opts->oci;
 	const char *verb = opts->verb;
@@ -124,6 +132,8 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 	else if (geteuid() != 0)
 		r = err_set(err, 0, "%s: the OCI verbs need root (rootless is `ward run` only)",
 			    verb);
+	else if (enters_container(verb) && selfexe_seal(argv, err) < 0)
+		r = -EINVAL;
 	else if (strcmp(verb, "create") == 0)
 		r = state_create(o, err);
 	else if (strcmp(verb, "start") == 0)
@@ -149,7 +159,7 @@ static int cmd_oci(struct cli_opts *opts, struct ward_err *err)
 	return status;
 }
 
-static int cmd_run(struct cli_opts *opts, struct ward_err *err)
+static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
 	struct proc_opts popts = PROC_OPTS_INIT;
@@ -162,6 +172,9 @@ static int cmd_run(struct cli_opts *opts, struct ward_err *err)
 	if (spec_finalize(spec, opts->user, err) < 0)
 		return fail(err);
 	if (geteuid() != 0 && spec_make_rootless(spec, err) < 0)
+		return fail(err);
+	/* in a pid namespace of its own, nothing sees ward's child before its execve */
+	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)
 		return fail(err);
 	popts.report_denied = opts->report_denied;
 	popts.terminal = opts->tty;
@@ -290,11 +303,11 @@ int main(int argc, char **argv)
 	} else if (opts.command == CLI_CLEANUP) {
 		status = cmd_cleanup(&err);
 	} else if (opts.command == CLI_OCI) {
-		status = cmd_oci(&opts, &err);
+		status = cmd_oci(&opts, argv, &err);
 	} else if (opts.command == CLI_COMPARE) {
 		status = cmd_compare(&opts, &err);
 	} else {
-		status = cmd_run(&opts, &err);
+		status = cmd_run(&opts, argv, &err);
 	}
 	cli_opts_release(&opts);
 	if (fflush(stdout) != 0 && status == 0)

@@ -37,6 +37,7 @@
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
+#include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
 
@@ -371,6 +372,9 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 		_exit(WARD_EXIT_LAUNCHER);
 	/* while still ward's uid: /proc/self/timens_offsets belongs to it */
 	if (ns_is_new(spec, CLONE_NEWTIME) && ns_enter_time(&spec->oci, &err) < 0)
+		child_fail(plan->sync, &err);
+	/* rootless: dumpable until ward wrote the id maps (root: never, see spawn()) */
+	if (spec->rootless && selfexe_undumpable(&err) < 0)
 		child_fail(plan->sync, &err);
 	/* with ward's ids still: see mnt_open_sources() */
 	if (mnt_open_sources(spec, &src, &err) < 0)
@@ -764,6 +768,9 @@ static pid_t spawn(const struct plan *plan, struct ward_err *err)
 	pid_t pid;
 	int saved;
 
+	/* root: before the clone, so the child is never dumpable (rootless: see child_main) */
+	if (!plan->spec->rootless && selfexe_undumpable(err) < 0)
+		return -1;
 	if (ns_pid_enter(&plan->ns, err) < 0)
 		return -1;
 	(void)fflush(NULL); /* buffered output must not be written twice */
@@ -1176,6 +1183,9 @@ static pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, in
 	pid_t joiner, pid = -1;
 	ssize_t n;
 
+	/* before the joiner enters a single namespace of the container's */
+	if (selfexe_undumpable(err) < 0)
+		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		err_set(err, errno, "cannot create a pipe");
 		return -1;

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * selfexe.c - ward's own executable out of a container's reach: the sealed
+ * memfd copy ward re-executes itself from, and the non-dumpable flag (see
+ * selfexe.h for why both).
+ */
+#include "ward/selfexe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux 6.3: refused as EINVAL before, and not needed there */
+#endif
+
+/* What a sealed copy must carry: no write, resize or further change of the seals. */
+#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+extern char **environ;
+
+bool selfexe_sealed(void)
+{
+	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int seals;
+
+	if (fd < 0)
+		return false;
+	seals = fcntl(fd, F_GET_SEALS);
+	return seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS;
+}
+
+static int memfd_exec(void)
+{
+	int fd = memfd_create("ward", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("ward", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd;
+}
+
+static int copy_all(int to, int from, off_t size)
+{
+	off_t done = 0;
+
+	while (done < size) {
+		ssize_t n = sendfile(to, from, NULL, (size_t)(size - done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO; /* the binary shrank while ward copied it */
+		done += n;
+	}
+	return 0;
+}
+
+int selfexe_seal(char *const argv[], struct ward_err *err)
+{
+	cleanup_close int self = -1;
+	cleanup_close int copy = -1;
+	struct stat st;
+	int r;
+
+	if (selfexe_sealed())
+		return 0;
+	self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return err_set(err, errno, "cannot open ward's own executable (/proc/self/exe)");
+	if (fstat(self, &st) < 0)
+		return err_set(err, errno, "cannot stat ward's own executable");
+	copy = memfd_exec();
+	if (copy < 0)
+		return err_set(err, errno, "cannot create a memfd for ward's sealed copy");
+	r = copy_all(copy, self, st.st_size);
+	if (r < 0)
+		return err_set(err, -r, "cannot copy ward's executable into a memfd");
+	if (fcntl(copy, F_ADD_SEALS, SELFEXE_SEALS) < 0)
+		return err_set(err, errno, "cannot seal ward's copy of itself");
+	fexecve(copy, argv, environ);
+	return err_set(err, errno, "cannot execute ward's sealed copy of itself");
+}
+
+int selfexe_undumpable(struct ward_err *err)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot make ward's process non-dumpable");
+	return 0;
+}
