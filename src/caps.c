@@ -207,6 +207,7 @@ int caps_prepare_sets(struct caps_plan *plan, const struct caps_sets *sets, stru
 	plan->keep = sets->bounding;
 	plan->ambient = sets->ambient;
 	plan->state = c;
+	plan->held = NULL;
 	plan->last_cap = last;
 	return 0;
 }
@@ -223,9 +224,37 @@ int caps_drop_bounding(const struct caps_plan *plan, struct ward_err *err)
 	return 0;
 }
 
+int caps_hold(struct caps_plan *plan, int cap, struct ward_err *err)
+{
+	cap_value_t v = cap;
+	cap_flag_value_t eff = CAP_CLEAR, perm = CAP_CLEAR;
+	cap_t c;
+
+	if (cap_get_flag((cap_t)plan->state, v, CAP_EFFECTIVE, &eff) < 0 ||
+	    cap_get_flag((cap_t)plan->state, v, CAP_PERMITTED, &perm) < 0)
+		return err_set(err, errno, "cannot read the planned capability '%s'",
+			       caps_name(cap));
+	if (eff == CAP_SET && perm == CAP_SET)
+		return 0;
+	c = cap_dup((cap_t)plan->state);
+	if (!c)
+		return err_set(err, errno, "cannot allocate a capability set");
+	if (cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
+	    cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0) {
+		int e = errno;
+
+		cap_free(c);
+		return err_set(err, e, "cannot prepare capability '%s'", caps_name(cap));
+	}
+	if (plan->held)
+		cap_free(plan->held);
+	plan->held = c;
+	return 0;
+}
+
 int caps_apply(const struct caps_plan *plan, struct ward_err *err)
 {
-	if (cap_set_proc((cap_t)plan->state) < 0)
+	if (cap_set_proc((cap_t)(plan->held ? plan->held : plan->state)) < 0)
 		return err_set(err, errno, "cannot set the capabilities");
 	/* Docker gives no ambient capabilities; clear any we inherited */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
@@ -245,7 +274,10 @@ void caps_plan_release(struct caps_plan *plan)
 {
 	if (plan->state)
 		cap_free(plan->state);
+	if (plan->held)
+		cap_free(plan->held);
 	plan->state = NULL;
+	plan->held = NULL;
 }
 
 void caps_format(uint64_t caps, char *buf, size_t len)

@@ -7,6 +7,12 @@
  * if it fails, with a whole struct ward_err, and otherwise its end closes at
  * execve, so EOF tells the parent the command is running. The child is a plain
  * fork (no CLONE_VM) of a single-threaded process and does not allocate.
+ *
+ * The seccomp filter goes in last, after everything ward does in the child:
+ * after it, the child makes no system call but execve (and exit_group when
+ * that fails), so a profile that lets the command start lets ward start it.
+ * What happens after the filter is reported without a system call, through a
+ * page the clone shares with ward (struct child_report).
  */
 #include "ward/process.h"
 
@@ -14,20 +20,26 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "ward/bpf_interp.h"
 #include "ward/caps.h"
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
@@ -45,15 +57,66 @@
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 static volatile pid_t forward_to;
+/* the command runs: signals reach it; before, during set-up, they end it */
+static volatile sig_atomic_t forward_running;
 
 static void forward_signal(int sig)
 {
 	int saved = errno;
 
 	if (forward_to > 0)
-		(void)kill(forward_to, sig);
+		(void)kill(forward_to, forward_running ? sig : SIGKILL);
 	errno = saved;
 }
+
+/* How far the child got: the steps after which a seccomp profile may deny it anything. */
+enum child_step {
+	STEP_SETUP,  /* before the filter: failures also go over the socket */
+	STEP_FILTER, /* loading the filter (and handing its listener to ward) */
+	STEP_EXEC,   /* the filter is in: execve, and exit_group if that fails */
+};
+
+/*
+ * A page shared by ward and the child across the clone (MAP_SHARED): the child
+ * writes it without a system call, so ward learns why the child gave up even
+ * when its profile denies every way of saying so.
+ */
+struct child_report {
+	int step;	    /* enum child_step reached */
+	int listener_taken; /* ward holds the seccomp listener: the child may go on */
+	int failed;	    /* err says why the child gave up */
+	struct ward_err err;
+	uint32_t arch;	     /* the native AUDIT_ARCH_*, set by ward */
+	uint32_t execve_ret; /* after a failure with the filter in: its decision for */
+	uint32_t exit_ret;   /* execve and exit_group, from ward's interpreter */
+};
+
+static const struct child_report report_init = {.execve_ret = SECCOMP_RET_ALLOW,
+						.exit_ret = SECCOMP_RET_ALLOW};
+
+/* The report page, shared with every process the clone makes. */
+static struct child_report *report_map(struct ward_err *err)
+{
+	struct child_report *r =
+	    mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED) {
+		err_set(err, errno, "cannot map the child's report page");
+		return NULL;
+	}
+	*r = report_init;
+	r->arch = filter_native_arch();
+	return r;
+}
+
+static void report_unmap(struct child_report **r)
+{
+	if (*r)
+		(void)munmap(*r, sizeof(**r));
+	*r = NULL;
+}
+
+#define cleanup_report __attribute__((cleanup(report_unmap)))
 
 struct plan {
 	const struct container_spec *spec;
@@ -64,6 +127,7 @@ struct plan {
 	struct filter_prog profile_prog; /* with report_denied: the unrewritten program */
 	int sync;			 /* the child's end of the socket pair */
 	int parent_end;			 /* ward's end: the child closes it first */
+	struct child_report *report;	 /* shared with the child (report_map()) */
 };
 
 static void plan_release(struct plan *plan)
@@ -94,14 +158,52 @@ static ssize_t write_full(int fd, const void *buf, size_t len)
 	return n;
 }
 
-/* Tell the parent what failed, then leave; nothing else is safe to do here. */
-static __attribute__((noreturn)) void child_fail(int sync, struct ward_err *err)
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
+/* What @prog decides for syscall @nr (no arguments): pure computation, no system call. */
+static uint32_t filter_decision(const struct filter_prog *prog, uint32_t arch, int nr)
+{
+	struct seccomp_data d = {.nr = nr, .arch = arch};
+	struct bpf_interp_result res = {0};
+
+	if (!prog->enabled || bpf_interp_run(prog->insns, prog->len, &d, &res) < 0)
+		return SECCOMP_RET_ALLOW;
+	return res.ret;
+}
+
+/*
+ * Tell the parent what failed, then leave; nothing else is safe to do here.
+ * The report page always has it; the socket too while no filter can deny the
+ * send. When the profile denies exit_group and exit as well, a trap ends the
+ * child (the parent has the report by then).
+ */
+static __attribute__((noreturn)) void child_fail(const struct plan *plan, struct ward_err *err)
 {
 	int status = err_exit_status(err);
 
+	if (plan->report->step != STEP_SETUP) {
+		plan->report->execve_ret =
+		    filter_decision(&plan->seccomp, plan->report->arch, SYS_execve);
+		plan->report->exit_ret =
+		    filter_decision(&plan->seccomp, plan->report->arch, SYS_exit_group);
+	}
+	plan->report->err = *err;
+	__atomic_store_n(&plan->report->failed, 1, __ATOMIC_RELEASE);
 	/* MSG_NOSIGNAL: in create mode ward may be gone, and SIGPIPE would hide the status */
-	(void)send(sync, err, sizeof(*err), MSG_NOSIGNAL);
-	_exit(status);
+	if (plan->report->step == STEP_SETUP)
+		(void)send(plan->sync, err, sizeof(*err), MSG_NOSIGNAL);
+	(void)syscall(SYS_exit_group, status);
+	(void)syscall(SYS_exit, status);
+	__builtin_trap();
 }
 
 static bool parent_gone(int sync)
@@ -196,17 +298,52 @@ static int send_fd(int sync, char tag, int fd, const char *what, struct ward_err
 	return 0;
 }
 
+/*
+ * The listener seccomp(2) is about to return is the lowest free descriptor:
+ * ward learns its number now, while a send cannot be denied, and takes it with
+ * pidfd_getfd(2) once the filter is in (see take_listener()).
+ */
+static int announce_listener(const struct plan *plan, struct ward_err *err)
+{
+	char msg[1 + sizeof(int)];
+	int fd = fcntl(plan->sync, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return err_set(err, errno,
+			       "cannot find a free descriptor for the seccomp listener");
+	close(fd);
+	msg[0] = 'L';
+	memcpy(msg + 1, &fd, sizeof(fd));
+	if (send(plan->sync, msg, sizeof(msg), MSG_NOSIGNAL) != (ssize_t)sizeof(msg))
+		return err_set(err, errno, "cannot tell ward about the seccomp listener");
+	return 0;
+}
+
+/*
+ * The last step before execve. With a listener, the child then waits for ward
+ * to take it without a system call (a profile may deny any, and a denied one
+ * would wait on that very listener): ward sets listener_taken, or kills it.
+ */
 static int load_filter(const struct plan *plan, struct ward_err *err)
 {
-	int r = filter_load(&plan->seccomp, err);
+	bool listener =
+	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	int r;
 
+	if (listener && announce_listener(plan, err) < 0)
+		return -EPROTO;
+	r = filter_load(&plan->seccomp, err);
 	if (r == -EINVAL && plan->opts->report_denied)
 		return err_prefix(err,
 				  "--report-denied needs seccomp user notification, which this "
 				  "kernel lacks (Linux 5.0 or later)");
-	if (r > 0)
-		return send_fd(plan->sync, 'L', r, "the seccomp listener", err);
-	return r;
+	if (r < 0)
+		return r;
+	plan->report->step = STEP_FILTER;
+	while (listener && !__atomic_load_n(&plan->report->listener_taken, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	plan->report->step = STEP_EXEC;
+	return 0;
 }
 
 /*
@@ -365,57 +502,61 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* die with ward; re-armed below because a credential change clears it */
 	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	/* wait for the parent; EOF means it died before releasing us */
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
 	/* while still ward's uid: /proc/self/timens_offsets belongs to it */
 	if (ns_is_new(spec, CLONE_NEWTIME) && ns_enter_time(&spec->oci, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	/* rootless: dumpable until ward wrote the id maps (root: never, see spawn()) */
 	if (spec->rootless && selfexe_undumpable(&err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	/* with ward's ids still: see mnt_open_sources() */
 	if (mnt_open_sources(spec, &src, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	/* in a new user namespace, the id maps are written by now: become its root */
 	if (ns_is_new(spec, CLONE_NEWUSER) && ns_become_root(!spec->rootless, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	/* namespaces joined by path, then a new cgroup namespace rooted at our cgroup */
 	if (ns_join(&plan->ns, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (ns_is_new(spec, CLONE_NEWCGROUP) && ns_enter_cgroup(&err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
 	umask(0);
 	/* a config.json without a hostname keeps the one its UTS namespace has */
 	if ((!spec->oci.oci || spec->oci.hostname_set) && ns_set_hostname(spec->hostname, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (mnt_prepare_rootfs(spec, &src, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (detached && setup_hooks_wanted(spec) && child_setup_hooks(plan, &start_json, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (mnt_enter_root(spec, src.rootfd, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	mnt_sources_release(&src);
 	child_become(plan, detached, start_json);
 }
 
 /*
  * The process's own part, once it is in the container: its terminal, rlimits,
- * seccomp filter, capabilities and user, then execve. @detached: ward does not
- * stay (no parent-death signal); ward create's init also waits for `start` and
- * runs the startContainer hooks (@start_json) first.
+ * capabilities and user, umask, descriptors, then the seccomp filter and
+ * execve. @detached: ward does not stay (no parent-death signal); ward
+ * create's init also waits for `start` and runs the startContainer hooks
+ * (@start_json) before its filter (after it only when the filter has a
+ * listener for an agent, which ward create must hand over before it exits).
  */
 static __attribute__((noreturn)) void child_become(const struct plan *plan, bool detached,
 						   const char *start_json)
 {
 	const struct container_spec *spec = plan->spec;
 	bool wait_start = plan->opts->exec_fifo >= 0;
+	bool listener =
+	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	struct ward_err err = {0};
 	sigset_t none;
 
@@ -424,32 +565,25 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 		int master = tty_setup_child(&err);
 
 		if (master < 0 || send_fd(plan->sync, 'T', master, "the terminal", &err) < 0)
-			child_fail(plan->sync, &err);
+			child_fail(plan, &err);
 	}
 	/* after the mounts (a low RLIMIT_NOFILE must not break them), before the filter */
 	if (set_rlimits(spec, &err) < 0)
-		child_fail(plan->sync, &err);
-	/*
-	 * Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, so it goes in
-	 * before the capabilities are dropped; what follows (prctl, capset, setgroups,
-	 * setres[ug]id, close_range, rt_sigprocmask, execve) is what every sane
-	 * profile allows. With no_new_privs it is the last step before execve.
-	 */
-	if (!spec->no_new_privs && load_filter(plan, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (caps_drop_bounding(&plan->caps, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (switch_user(spec, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
+	/* without no_new_privs, CAP_SYS_ADMIN is held for the filter (caps_hold()) */
 	if (caps_apply(&plan->caps, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	if (spec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set no_new_privs");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	/* ward may have died while the signal was cleared: its end of the socket
 	 * is then closed (getppid() says 0 across the pid namespace either way) */
@@ -458,28 +592,31 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 	umask(spec->oci.umask_set ? spec->oci.umask : 022);
 	if (plan->opts->stdout_fd >= 0 && dup2(plan->opts->stdout_fd, STDOUT_FILENO) < 0) {
 		err_set(&err, errno, "cannot redirect the container's stdout");
-		child_fail(plan->sync, &err);
-	}
-	if (sys_cloexec_from(STDERR_FILENO + 1 + (int)plan->opts->preserve_fds) < 0) {
-		err_set(&err, errno, "cannot mark descriptors close-on-exec");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		err_set(&err, errno, "cannot unblock signals");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
+	/* ward create hands a listener to its agent itself: the filter goes in first */
+	if (wait_start && listener && load_filter(plan, &err) < 0)
+		child_fail(plan, &err);
 	if (wait_start && wait_for_start(plan, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	/* ward create has exited by now: the engine reads the failure on our stderr */
 	if (start_json && hooks_run(spec, SPEC_HOOK_START_CONTAINER, start_json, &err) < 0) {
 		(void)dprintf(STDERR_FILENO, "ward: %s\n", err.msg);
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
-	if (spec->no_new_privs && load_filter(plan, &err) < 0)
-		child_fail(plan->sync, &err);
+	if (sys_cloexec_from(STDERR_FILENO + 1 + (int)plan->opts->preserve_fds) < 0) {
+		err_set(&err, errno, "cannot mark descriptors close-on-exec");
+		child_fail(plan, &err);
+	}
+	if (!(wait_start && listener) && load_filter(plan, &err) < 0)
+		child_fail(plan, &err);
 	exec_command(spec, plan->opts->exec_fd, &err);
-	child_fail(plan->sync, &err);
+	child_fail(plan, &err);
 }
 
 static int wait_child(pid_t pid, int *status, struct ward_err *err)
@@ -570,10 +707,11 @@ static void cgroup_finish(struct cg_handle *cg)
 
 /*
  * One message from the child: its error (a whole struct ward_err), a descriptor
- * (a tag byte with SCM_RIGHTS: 'L' listener, 'T' terminal), a plain byte (ready,
- * in create mode), or EOF when execve closed its end.
- * Return: 1 for a descriptor (*fd, *tag), 2 for a plain byte, 0 for EOF, or a
- * negative errno.
+ * (a tag byte with SCM_RIGHTS: 'T' terminal), a plain byte (ready, in create
+ * mode), 'L' with the number its seccomp listener is about to have, or EOF when
+ * execve closed its end.
+ * Return: 1 for a descriptor (*fd, *tag), 2 for a plain byte, 3 for 'L' (*fd
+ * the number), 0 for EOF, or a negative errno.
  */
 static int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
 {
@@ -600,11 +738,112 @@ static int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
 		memcpy(tag, &child_err, 1); /* a plain byte: create mode's "ready" */
 		return 2;
 	}
+	if (n == 1 + (ssize_t)sizeof(int)) {
+		/* 'L' and the number the seccomp listener will have in the child */
+		memcpy(tag, &child_err, 1);
+		memcpy(fd, (char *)&child_err + 1, sizeof(int));
+		return 3;
+	}
 	if (n != (ssize_t)sizeof(child_err))
 		return err_set(err, n < 0 ? errno : EPROTO, "cannot read the container's status");
 	*err = child_err;
 	err->msg[sizeof(err->msg) - 1] = '\0';
 	return -(err->code ? err->code : EINVAL);
+}
+
+/* Whether @fd is a seccomp user-notification listener. */
+static bool is_listener(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return strcmp(link, "anon_inode:seccomp notify") == 0;
+}
+
+/*
+ * The child said its listener will be descriptor @num: take it with
+ * pidfd_getfd(2) as soon as its filter is in, then let the child go on (it
+ * waits on the report page, making no system call its profile could trap).
+ */
+static int take_listener(pid_t pid, int num, struct child_report *rep, int *listener,
+			 struct ward_err *err)
+{
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	const struct timespec pause = {.tv_nsec = 50 * 1000};
+
+	if (pidfd < 0)
+		return err_set(err, errno, "cannot watch the container (pidfd_open)");
+	for (;;) {
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+
+		if (fd >= 0 && is_listener(fd)) {
+			if (*listener >= 0)
+				close(*listener);
+			*listener = fd;
+			__atomic_store_n(&rep->listener_taken, 1, __ATOMIC_RELEASE);
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EBADF)
+			return err_set(err, errno,
+				       "cannot take the seccomp listener from the container "
+				       "(pidfd_getfd, Linux 5.6)");
+		if (__atomic_load_n(&rep->failed, __ATOMIC_ACQUIRE) ||
+		    (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)))
+			return err_set(err, EPROTO,
+				       "the container died loading its seccomp filter");
+		(void)nanosleep(&pause, NULL);
+	}
+}
+
+/*
+ * Once the child is gone or running its command: the error it left on the
+ * report page when a failure could not go over the socket (after its filter),
+ * with what the filter decides for the calls ward makes then. Return: 0 when
+ * the child did not fail, else a negative errno with @err set.
+ */
+static int report_outcome(const struct child_report *rep, struct ward_err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} calls[] = {
+	    {"execve", offsetof(struct child_report, execve_ret)},
+	    {"exit_group", offsetof(struct child_report, exit_ret)},
+	};
+	char denied[64] = "";
+
+	if (!__atomic_load_n(&rep->failed, __ATOMIC_ACQUIRE))
+		return 0;
+	*err = rep->err;
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	if (rep->step == STEP_SETUP)
+		return -(err->code ? err->code : EINVAL);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		uint32_t ret;
+		uint32_t action;
+
+		memcpy(&ret, (const char *)rep + calls[i].off, sizeof(ret));
+		action = ret & SECCOMP_RET_ACTION_FULL;
+		if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG)
+			continue;
+		(void)snprintf(denied + strlen(denied), sizeof(denied) - strlen(denied), "%s%s",
+			       denied[0] ? " and " : "", calls[i].name);
+	}
+	if (!denied[0])
+		return -(err->code ? err->code : EINVAL); /* the command's own failure */
+	err->status = WARD_EXIT_LAUNCHER;
+	return err_prefix(err,
+			  "the seccomp profile denies %s, which ward needs after loading it "
+			  "(add %s to the profile)",
+			  denied, strchr(denied, ' ') ? "them" : "it");
 }
 
 /*
@@ -613,8 +852,8 @@ static int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
  * during set-up, so both are served together). Return: 0 once the command ran
  * (*listener set if the child sent one), or a negative errno.
  */
-static int release_child(int sync, struct notify_log *log, int *listener, int *master,
-			 struct ward_err *err)
+static int release_child(int sync, pid_t pid, struct child_report *rep, struct notify_log *log,
+			 int *listener, int *master, struct ward_err *err)
 {
 	char go = 'g';
 
@@ -639,19 +878,24 @@ static int release_child(int sync, struct notify_log *log, int *listener, int *m
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		r = read_sync(sync, &fd, &tag, err);
-		if (r <= 0)
+		if (r < 0)
 			return r;
+		if (r == 0)
+			return report_outcome(rep, err);
 		if (r == 2)
 			continue;
-		if (tag == 'T') {
-			if (*master >= 0)
-				close(*master);
-			*master = fd;
+		if (r == 3) {
+			r = take_listener(pid, fd, rep, listener, err);
+			if (r < 0) {
+				int o = report_outcome(rep, err);
+
+				return o < 0 ? o : r;
+			}
 			continue;
 		}
-		if (*listener >= 0)
-			close(*listener);
-		*listener = fd;
+		if (*master >= 0)
+			close(*master);
+		*master = fd;
 	}
 }
 
@@ -725,6 +969,7 @@ static int serve_until_exit(pid_t pid, int listener, int master, struct notify_l
 static int plan_caps(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
 {
 	const struct spec_oci *o = &spec->oci;
+	int r;
 
 	if (o->oci) {
 		struct caps_sets sets = {.bounding = spec->caps,
@@ -744,9 +989,14 @@ static int plan_caps(struct plan *plan, const struct container_spec *spec, struc
 				 names);
 			sets.ambient &= ~skipped;
 		}
-		return caps_prepare_sets(&plan->caps, &sets, err);
+		r = caps_prepare_sets(&plan->caps, &sets, err);
+	} else {
+		r = caps_prepare(&plan->caps, spec->caps, err);
 	}
-	return caps_prepare(&plan->caps, spec->caps, err);
+	/* without no_new_privs, seccomp(2) needs CAP_SYS_ADMIN: kept until execve */
+	if (r == 0 && plan->seccomp.enabled && !spec->no_new_privs)
+		r = caps_hold(&plan->caps, CAP_SYS_ADMIN, err);
+	return r;
 }
 
 /* The capabilities and the namespaces to join. On failure the caller releases the plan. */
@@ -809,6 +1059,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	     struct proc_result *res, struct ward_err *err)
 {
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	cleanup_report struct child_report *report = NULL;
 	cleanup_close int parent_end = -1;
 	cleanup_close int listener = -1;
 	cleanup_close int master = -1;
@@ -820,6 +1071,9 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 
 	memset(&cg, 0, sizeof(cg));
 	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
+	report = plan.report = report_map(err);
+	if (!report)
+		return -EINVAL;
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
@@ -877,7 +1131,8 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 
 	r = prepare_child(spec, pid, &cg, err);
 	if (r == 0)
-		r = release_child(parent_end, &res->denied, &listener, &master, err);
+		r = release_child(parent_end, pid, report, &res->denied, &listener, &master, err);
+	forward_running = r == 0;
 	if (r == 0 && master >= 0 && opts->console_socket) {
 		r = tty_send_console(opts->console_socket, master, err);
 		close(steal_fd(&master));
@@ -891,6 +1146,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		r = -werr.code;
 	}
 	forward_to = 0;
+	forward_running = 0;
 	res->status = ws;
 	res->oom_killed = r == 0 && cg_oom_killed(&cg);
 	cgroup_finish(&cg);
@@ -935,8 +1191,8 @@ static int parent_setup_hooks(const struct plan *plan, int sync, pid_t pid, stru
  * terminal's master on the way when it sends one, and running the set-up
  * hooks when it asks.
  */
-static int wait_ready(const struct plan *plan, int sync, pid_t pid, int *master,
-		      struct ward_err *err)
+static int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report *rep,
+		      int *master, struct ward_err *err)
 {
 	for (;;) {
 		char tag = 0;
@@ -951,6 +1207,8 @@ static int wait_ready(const struct plan *plan, int sync, pid_t pid, int *master,
 		}
 		if (r == 2)
 			return 0;
+		if (r == 0 && report_outcome(rep, err) < 0)
+			return -EPROTO;
 		if (r == 0)
 			return err_set(err, EPROTO, "the container died during set-up");
 		if (r < 0)
@@ -965,6 +1223,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		struct cg_handle *cg, struct ward_err *err)
 {
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	cleanup_report struct child_report *report = NULL;
 	cleanup_close int parent_end = -1;
 	cleanup_close int master = -1;
 	uint32_t host_uid, host_gid;
@@ -977,6 +1236,9 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	*pid_out = 0;
 	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
 		return err_set(err, EINVAL, "create: no exec fifo or id");
+	report = plan.report = report_map(err);
+	if (!report)
+		return -EINVAL;
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
@@ -1028,7 +1290,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	if (r == 0 && write_full(parent_end, &go, 1) != 1)
 		r = err_set(err, errno, "cannot release the container");
 	if (r == 0)
-		r = wait_ready(&plan, parent_end, pid, &master, err);
+		r = wait_ready(&plan, parent_end, pid, report, &master, err);
 	/* the engine gets the terminal; ward create keeps no copy */
 	if (r == 0 && master >= 0 && opts->console_socket)
 		r = tty_send_console(opts->console_socket, master, err);
@@ -1123,17 +1385,17 @@ static __attribute__((noreturn)) void exec_child(const struct plan *plan, bool u
 
 	if (!plan->opts->detach && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
 	if (user && ns_become_root(true, &err) < 0)
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		(void)signal(forwarded[i], SIG_DFL); /* cannot fail for these */
 	if (chdir(plan->spec->cwd) < 0) {
 		err_set(&err, errno, "cannot enter working directory '%s'", plan->spec->cwd);
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	child_become(plan, plan->opts->detach, NULL);
 }
@@ -1153,12 +1415,12 @@ static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
 		if (setns(t->fd[i], exec_ns[t->idx[i]].type) < 0) {
 			err_set(&err, errno, "cannot join the container's %s namespace",
 				exec_ns[t->idx[i]].name);
-			child_fail(plan->sync, &err);
+			child_fail(plan, &err);
 		}
 	}
 	if (fchdir(t->rootfd) < 0 || chroot(".") < 0) {
 		err_set(&err, errno, "cannot enter the container's root");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	(void)fflush(NULL);
 	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -1166,7 +1428,7 @@ static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
 		exec_child(plan, t->user);
 	if (pid < 0) {
 		err_set(&err, errno, "cannot create the process in the container");
-		child_fail(plan->sync, &err);
+		child_fail(plan, &err);
 	}
 	if (write_full(pid_pipe, &pid, sizeof(pid)) != (ssize_t)sizeof(pid)) {
 		(void)kill(pid, SIGKILL);
@@ -1223,6 +1485,7 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	      const struct cg_handle *cg, struct proc_result *res, struct ward_err *err)
 {
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	cleanup_report struct child_report *report = NULL;
 	cleanup_close int parent_end = -1;
 	cleanup_close int listener = -1;
 	cleanup_close int master = -1;
@@ -1234,6 +1497,9 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 
 	ns_plan_init(&plan.ns);
 	res->status = 0;
+	report = plan.report = report_map(err);
+	if (!report)
+		return -EINVAL;
 	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
 	if (r < 0)
 		return r;
@@ -1269,7 +1535,8 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	if (!opts->detach)
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0)
-		r = release_child(parent_end, &res->denied, &listener, &master, err);
+		r = release_child(parent_end, pid, report, &res->denied, &listener, &master, err);
+	forward_running = r == 0;
 	if (r == 0 && master >= 0 && opts->console_socket) {
 		r = tty_send_console(opts->console_socket, master, err);
 		close(steal_fd(&master));
@@ -1287,6 +1554,7 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 		r = -werr.code;
 	}
 	forward_to = 0;
+	forward_running = 0;
 	res->status = ws;
 	return r;
 }

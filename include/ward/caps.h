@@ -61,6 +61,7 @@ struct caps_plan {
 	uint64_t keep;	  /* the bounding set (flags mode: also permitted and effective) */
 	uint64_t ambient; /* raised after the user switch; empty in flags mode */
 	void *state;	  /* a prepared libcap cap_t, so the child does not allocate */
+	void *held;	  /* caps_hold(): state plus one capability, or NULL */
 	int last_cap;	  /* highest capability number the kernel knows */
 };
 
@@ -84,11 +85,24 @@ int caps_prepare_sets(struct caps_plan *plan, const struct caps_sets *sets, stru
 int caps_drop_bounding(const struct caps_plan *plan, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * caps_hold() - let caps_apply() keep @cap in the permitted and effective sets
+ * (not in bounding, inheritable or ambient), when the plan does not have it
+ * there already: ward needs CAP_SYS_ADMIN to load a seccomp filter without
+ * no_new_privs, and loads it after the capabilities are set. execve() then
+ * drops it (capabilities(7): the new permitted set comes from the bounding,
+ * inheritable and ambient sets and the file's capabilities, never from the old
+ * permitted set), so nothing runs with it after ward's own code.
+ * Return: 0 or -errno.
+ */
+int caps_hold(struct caps_plan *plan, int cap, struct ward_err *err) __attribute__((nonnull));
+
+/**
  * caps_apply() - in the child, after the user switch (with PR_SET_KEEPCAPS):
  * permitted, effective and inheritable as planned (flags mode: the kept set,
  * inheritable empty, as Docker does); then the ambient set is cleared and the
  * planned ambient capabilities raised. A non-root user keeps at execve only
- * its ambient capabilities (none in flags mode, as in Docker).
+ * its ambient capabilities (none in flags mode, as in Docker). A capability
+ * caps_hold() kept is in permitted and effective until execve.
  */
 int caps_apply(const struct caps_plan *plan, struct ward_err *err) __attribute__((nonnull));
 

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Bring your own profile: a short allowlist (defaultAction SCMP_ACT_ERRNO) as the
+# hardening guides print it runs a busybox command under ward; after its filter
+# ward makes no system call but execve, so profiles that deny what ward does in
+# the child (sendmsg, sendto, setresuid, close_range, umask, ...) still start the
+# container; umask is 0022 under every profile; a profile that denies execve or
+# exit_group gets a message naming the syscall and 125, never 139 or silence;
+# --report-denied ends within seconds whatever the profile denies.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+new_tmpdir T
+snapshot_state
+
+# The guide's allowlist. The busybox shell of the test rootfs needs nothing more;
+# it has none of fstatfs, close_range, sendmsg, setresuid, setresgid or umask.
+GUIDE="accept4 access arch_prctl bind brk capget capset chdir clone close connect dup dup2
+dup3 epoll_create1 epoll_ctl epoll_pwait epoll_wait execve exit exit_group fchdir fchown fcntl
+fstat futex getcwd getdents64 getegid geteuid getgid getpid getppid getrandom getsockname
+getsockopt gettid getuid ioctl listen lseek madvise mmap mprotect munmap nanosleep newfstatat
+open openat pipe pipe2 poll prctl pread64 read readlink recvfrom rt_sigaction rt_sigprocmask
+rt_sigreturn sched_yield select sendto set_robust_list set_tid_address setgid setgroups
+setsockopt setuid socket stat statfs tgkill uname wait4 write writev"
+
+# allowlist FILE [NAME...]: the guide's profile without NAMEs
+allowlist() {
+	local f=$1
+	shift
+	python3 - "$f" "$GUIDE" "$@" <<'EOF' || bail_out "cannot write $f"
+import json, sys
+path, names, drop = sys.argv[1], sys.argv[2].split(), set(sys.argv[3:])
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
+           "syscalls": [{"names": sorted(n for n in names if n not in drop),
+                         "action": "SCMP_ACT_ALLOW"}]}, open(path, "w"), indent=1)
+EOF
+}
+
+# without FILE NAME...: ward's default profile with NAMEs allowed nowhere
+without() {
+	local f=$1
+	shift
+	python3 - "$WARD_SOURCE_DIR/profiles/default.json" "$f" "$@" <<'EOF' || bail_out "cannot write $f"
+import json, sys
+src, path, drop = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+p = json.load(open(src))
+for r in p["syscalls"]:
+    r["names"] = [n for n in r["names"] if n not in drop]
+p["syscalls"] = [r for r in p["syscalls"] if r["names"]]
+json.dump(p, open(path, "w"))
+EOF
+}
+
+allowlist "$T/guide.json"
+run_ward run --security-opt seccomp="$T/guide.json" "$ROOTFS" /bin/sh -c 'echo ok'
+assert_status "the guide's allowlist: the shell runs" 0
+assert_eq "the guide's allowlist: its output" "ok" "$OUT"
+assert_eq "the guide's allowlist: nothing on stderr" "" "$ERR"
+
+# umask: 0022 under every profile, set before the filter (the guide does not allow umask)
+for p in default unconfined "$T/guide.json"; do
+	for nnp in "" "--security-opt no-new-privileges"; do
+		# shellcheck disable=SC2086 # $nnp is one option or none
+		run_ward run $nnp --security-opt seccomp="$p" "$ROOTFS" /bin/grep Umask /proc/self/status
+		assert_eq "umask under ${p##*/}${nnp:+ with no-new-privileges}" "Umask:	0022" "$OUT"
+	done
+done
+
+# what ward itself does in the child, denied: the container starts all the same
+for name in sendmsg sendto setresuid setresgid close_range umask fstatfs capset prctl; do
+	without "$T/no-$name.json" "$name"
+	run_ward run --security-opt seccomp="$T/no-$name.json" "$ROOTFS" /bin/sh -c 'echo ok'
+	assert_eq "default without $name: the container runs" "0 ok" "$STATUS $OUT"
+	run_ward run -u 1000 --security-opt seccomp="$T/no-$name.json" "$ROOTFS" /bin/sh -c 'echo ok'
+	assert_eq "default without $name, as uid 1000: the container runs" "0 ok" "$STATUS $OUT"
+done
+without "$T/no-exit_group.json" exit_group
+run_ward run --security-opt seccomp="$T/no-exit_group.json" "$ROOTFS" /bin/sh -c 'echo ok'
+assert_eq "default without exit_group: the shell runs (libc falls back to exit)" "0 ok" "$STATUS $OUT"
+
+# what ward needs after its filter, denied: a message naming it, 125
+allowlist "$T/no-execve.json" execve
+run_ward run --security-opt seccomp="$T/no-execve.json" "$ROOTFS" /bin/sh -c 'echo ok'
+assert_status "no execve: 125" 125
+assert_eq "no execve: the message names execve" \
+	"ward: the seccomp profile denies execve, which ward needs after loading it (add it to the profile): exec '/bin/sh': Operation not permitted" "$ERR"
+run_ward run --security-opt no-new-privileges --security-opt seccomp="$T/no-execve.json" "$ROOTFS" /bin/true
+assert_status "no execve, no-new-privileges: 125" 125
+assert_contains "no execve, no-new-privileges: the message" "$ERR" "denies execve"
+
+allowlist "$T/no-exit.json" execve exit_group exit
+run_ward run --security-opt seccomp="$T/no-exit.json" "$ROOTFS" /bin/true
+assert_status "no execve, exit_group or exit: still 125 (not 139)" 125
+assert_contains "no execve, exit_group or exit: the message names both" "$ERR" \
+	"denies execve and exit_group"
+
+# --report-denied: never hangs, whatever the profile denies
+for p in guide no-sendmsg no-sendto no-setresuid no-close_range no-umask; do
+	f=$T/$p.json
+	[ -e "$f" ] || allowlist "$f"
+	WARD_TIMEOUT=20 run_ward run --report-denied --security-opt seccomp="$f" "$ROOTFS" /bin/sh -c 'echo ok; /bin/ls /nonexistent-dir'
+	assert_eq "--report-denied with $p: the command ran" "ok" "$OUT"
+	assert_contains "--report-denied with $p: the report" "$ERR" "ward: seccomp denied"
+done
+WARD_TIMEOUT=20 run_ward run --report-denied --security-opt seccomp="$T/no-execve.json" "$ROOTFS" /bin/true
+assert_status "--report-denied, no execve: 125" 125
+assert_contains "--report-denied, no execve: the cause" "$ERR" "denies execve"
+
+# SIGTERM to ward reaches a --report-denied container and ends it (a shell as pid 1
+# ends on SIGTERM only with a handler: the kernel drops it otherwise)
+"$WARD" run --report-denied --security-opt seccomp="$T/no-sendmsg.json" "$ROOTFS" \
+	/bin/sh -c 'trap "exit 143" TERM; sleep 100 & wait' >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+if kill -0 "$pid" 2>/dev/null; then
+	pass "a --report-denied run is running"
+else
+	fail "a --report-denied run is running"
+fi
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+	fail "SIGTERM ends a --report-denied run"
+	kill -KILL "$pid"
+else
+	pass "SIGTERM ends a --report-denied run"
+fi
+wait "$pid" 2>/dev/null
+
+assert_nothing_left "nothing left"
+finish
