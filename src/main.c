@@ -67,15 +67,18 @@ static int fail(const struct ward_err *err)
 	return err_exit_status(err);
 }
 
-/* ward spec: a default config.json in the bundle directory, never over one */
-/* runc's convention for the OCI verbs: a failure exits 1 */
-static int fail_verb(struct ward_err *err)
+/*
+ * runc's convention for the OCI verbs: ward's own failure exits 1, a failed
+ * `exec` 255 (runc since 1.1, crun too); never Docker's 125, 126 or 127, which
+ * an engine would take for the container's status.
+ */
+static int fail_verb(const char *verb, struct ward_err *err)
 {
-	if (err->status == 0)
-		err->status = WARD_EXIT_FAIL;
+	err->status = strcmp(verb, "exec") == 0 ? WARD_EXIT_EXEC_FAILED : WARD_EXIT_FAIL;
 	return fail(err);
 }
 
+/* ward spec: a default config.json in the bundle directory, never over one */
 static int cmd_spec(const struct state_opts *o, struct ward_err *err)
 {
 	char *path = xasprintf("%s/config.json", o->bundle);
@@ -89,14 +92,14 @@ static int cmd_spec(const struct state_opts *o, struct ward_err *err)
 		else
 			err_set(err, errno, "spec: cannot create '%s'", path);
 		free(path);
-		return fail_verb(err);
+		return fail_verb("spec", err);
 	}
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
 		free(path);
 		err_set(err, errno, "spec: cannot write");
-		return fail_verb(err);
+		return fail_verb("spec", err);
 	}
 	r = oci_write_default(f, err);
 	if (fclose(f) != 0 && r == 0)
@@ -104,7 +107,7 @@ static int cmd_spec(const struct state_opts *o, struct ward_err *err)
 	if (r < 0)
 		(void)unlink(path);
 	free(path);
-	return r < 0 ? fail_verb(err) : 0;
+	return r < 0 ? fail_verb("spec", err) : 0;
 }
 
 /* The verbs that put a ward process into a container another process of it may see. */
@@ -152,10 +155,8 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 		r = state_resume(o, err);
 	else
 		r = state_run(o, &status, err);
-	/* ward run --bundle and exec keep Docker's 125, 126 (cannot execute), 127 (not found) */
 	if (r < 0)
-		return strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0 ? fail(err)
-									     : fail_verb(err);
+		return fail_verb(verb, err);
 	return status;
 }
 
@@ -290,7 +291,12 @@ int main(int argc, char **argv)
 
 	log_file = opts.log_file;
 	log_json = opts.log_json;
-	if (pr < 0) {
+	if (pr < 0 && opts.command == CLI_OCI) {
+		status = fail_verb(opts.verb, &err);
+	} else if (pr < 0 && opts.command == CLI_SECCOMP) {
+		err.status = WARD_EXIT_FAIL;
+		status = fail(&err);
+	} else if (pr < 0) {
 		status = fail(&err);
 	} else if (opts.help || opts.command == CLI_HELP) {
 		cli_usage(opts.command);

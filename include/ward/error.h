@@ -16,15 +16,19 @@
 #define WARD_ERR_MSG_MAX 512
 
 /*
- * Exit statuses, as Docker and Podman use them. A container's own status passes
- * through unchanged; 128+N means it was killed by signal N.
+ * Exit statuses. A container's own status passes through unchanged; 128+N means
+ * it was killed by signal N. ward's own failures: `ward run ROOTFS` and
+ * `ward compare` as Docker's run (125, 126, 127); the OCI verbs as runc's
+ * (1, and 255 for `ward exec`, so a failed exec differs from a command that
+ * exits 1); `ward seccomp` tools 1, as linters.
  */
 enum ward_exit {
 	WARD_EXIT_OK = 0,
-	WARD_EXIT_FAIL = 1,	     /* a seccomp subcommand found a problem */
-	WARD_EXIT_LAUNCHER = 125,    /* ward itself failed before exec */
-	WARD_EXIT_CANNOT_EXEC = 126, /* the command exists but cannot be executed */
-	WARD_EXIT_NOT_FOUND = 127,   /* the command was not found */
+	WARD_EXIT_FAIL = 1,	     /* an OCI verb or a seccomp subcommand failed */
+	WARD_EXIT_LAUNCHER = 125,    /* ward run: ward itself failed before exec */
+	WARD_EXIT_CANNOT_EXEC = 126, /* ward run: the command cannot be executed */
+	WARD_EXIT_NOT_FOUND = 127,   /* ward run: the command was not found */
+	WARD_EXIT_EXEC_FAILED = 255, /* ward exec: the exec itself failed */
 };
 
 struct ward_err {

@@ -464,21 +464,22 @@ if command -v script >/dev/null 2>&1; then
 else
 	skip "exec -t" "no script(1) to give ward a terminal"
 fi
-# the errors: exit 127 and 126 as Docker's, 125 for the rest, nothing started
+# the errors: a failed exec exits 255 as runc's and crun's (never a status the
+# command could have), with the message; nothing started
 wo exec ex1 /nonexistent
-assert_status "exec of a missing command: 127" 127
+assert_status "exec of a missing command: 255" 255
 assert_eq "exec of a missing command: the message" \
 	"ward: exec '/nonexistent': No such file or directory" "$ERR"
 wo exec ex1 /etc
-assert_status "exec of a directory: 126" 126
+assert_status "exec of a directory: 255" 255
 wo exec ex1
-assert_status "exec without a command: 125" 125
+assert_status "exec without a command: 255" 255
 assert_eq "exec without a command: the message" \
 	"ward: exec: no command given (or --process FILE)" "$ERR"
 wo exec -u nobody ex1 /bin/true
 assert_eq "exec -u with a name: the message" "ward: exec: --user 'nobody' is not UID[:GID]" "$ERR"
 wo exec nosuch /bin/true
-assert_status "exec in an unknown container: 125" 125
+assert_status "exec in an unknown container: 255" 255
 wo kill ex1 KILL
 for _ in $(seq 1 50); do
 	wo state ex1
@@ -486,10 +487,17 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 wo exec ex1 /bin/true
-assert_status "exec in a stopped container: 125" 125
+assert_status "exec in a stopped container: 255" 255
 assert_eq "exec in a stopped container: the message" \
 	"ward: cannot exec in container 'ex1': it is stopped" "$ERR"
 wo delete ex1
+# one rule for ward's own failures in the OCI verbs: 1, as runc's (run --bundle too)
+wo run --bundle "$T/none" rb-missing
+assert_status "run --bundle of a missing bundle: 1" 1
+wo create --no-such-flag x
+assert_status "create with an unknown option: 1" 1
+wo delete
+assert_status "delete without an id: 1" 1
 assert_nothing_left "exec: nothing left"
 
 # ---- pause and resume: cgroup v2's freezer (also on a hybrid host's cgroup2 cgroup) ----------
