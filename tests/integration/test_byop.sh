@@ -96,6 +96,19 @@ assert_status "no execve, exit_group or exit: still 125 (not 139)" 125
 assert_contains "no execve, exit_group or exit: the message names both" "$ERR" \
 	"denies execve and exit_group"
 
+# seccomp check: what each runtime needs after its filter, before launching
+run_ward seccomp check "$T/guide.json"
+assert_status "check of the guide's allowlist: 0" 0
+assert_line "check: ward can start under the guide's allowlist" \
+	"$T/guide.json: ward (ward run, podman --runtime ward) can start a container under it" "$OUT"
+assert_line "check: runc cannot, and why" \
+	"$T/guide.json: warning: runc 1.1 (Docker, containerd, Kubernetes) cannot start a container: it calls fstatfs close_range after loading the filter" "$OUT"
+run_ward seccomp check "$T/no-execve.json"
+assert_status "check of a profile without execve: 1" 1
+assert_contains "check without execve: the error" "$OUT" "error: denies execve: no program can start under it"
+run_ward seccomp check
+assert_not_contains "check of the default: no warning" "$OUT" "warning"
+
 # --report-denied: never hangs, whatever the profile denies
 for p in guide no-sendmsg no-sendto no-setresuid no-close_range no-umask; do
 	f=$T/$p.json
