@@ -705,9 +705,12 @@ static bool oci_run(int argc, char **argv)
 			return true;
 		if (strcmp(argv[i], "--") == 0)
 			break;
+		/* step over the value once; it may be missing (i == argc ends the loop) */
 		for (size_t k = 0; with_value[k]; k++)
-			if (strcmp(argv[i], with_value[k]) == 0)
+			if (strcmp(argv[i], with_value[k]) == 0) {
 				i++;
+				break;
+			}
 	}
 	return false;
 }
