@@ -217,6 +217,7 @@ struct cmd_result {
 	int status;
 	struct strv denied; /* "mount\t3\tEPERM" */
 	bool ran;
+	char error[WARD_ERR_MSG_MAX + 64]; /* !ran: why it could not start */
 };
 
 /* Run the user's command in @spec with its output discarded, recording denials. */
@@ -249,6 +250,13 @@ static int run_command(struct container_spec *spec, const struct strv *command,
 			strv_push_owned(&cr->denied, xasprintf("%s\t%lu\t%s", name ? name : "?",
 							       d->count, en ? en : "?"));
 		}
+	}
+	/* a command that cannot start under a configuration is a result, not a failure */
+	if (r < 0) {
+		cr->status = err_exit_status(err);
+		err_format(err, cr->error, sizeof(cr->error));
+		err_clear(err);
+		r = 0;
 	}
 	proc_result_release(&res);
 	return r;
@@ -306,6 +314,10 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 	for (int k = 0; k < 2; k++) {
 		const struct cmd_result *r = k ? rb : ra;
 
+		if (!r->ran) {
+			fprintf(out, "  %c: could not start: %s\n", k ? 'B' : 'A', r->error);
+			continue;
+		}
 		if (!r->denied.n) {
 			bool unconfined =
 			    (k ? o->b : o->a)->seccomp_mode == SPEC_SECCOMP_UNCONFINED;
@@ -384,6 +396,7 @@ static void print_json(const struct compare_opts *o, const char *la, const char 
 
 			yajl_gen_string(g, (const unsigned char *)(k ? "b_status" : "a_status"), 8);
 			yajl_gen_integer(g, r->status);
+			gen_s(g, k ? "b_error" : "a_error", r->ran ? NULL : r->error);
 			yajl_gen_string(g, (const unsigned char *)(k ? "b_denied" : "a_denied"), 8);
 			yajl_gen_array_open(g);
 			for (size_t i = 0; i < r->denied.n; i++) {

@@ -242,8 +242,16 @@ static int exec_command(const struct container_spec *spec, int exec_fd, struct w
 	char buf[PATH_MAX];
 
 	if (exec_fd >= 0) {
-		/* a program ward opened before pivot_root (the probe): not in the rootfs */
-		syscall(SYS_execveat, exec_fd, "", spec->argv.v, spec->env.v, AT_EMPTY_PATH);
+		/*
+		 * A program ward opened before pivot_root (the probe): not in the rootfs.
+		 * Through the container's /proc first, so that execve is still all a
+		 * profile must allow after the filter; execveat where there is no /proc.
+		 */
+		(void)snprintf(buf, sizeof(buf), "/proc/self/fd/%d", exec_fd);
+		execve(buf, spec->argv.v, spec->env.v);
+		if (errno == ENOENT)
+			syscall(SYS_execveat, exec_fd, "", spec->argv.v, spec->env.v,
+				AT_EMPTY_PATH);
 		first_error = errno;
 	} else if (strchr(cmd, '/') || !path) {
 		execve(cmd, spec->argv.v, spec->env.v);

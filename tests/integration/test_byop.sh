@@ -109,6 +109,17 @@ assert_contains "check without execve: the error" "$OUT" "error: denies execve: 
 run_ward seccomp check
 assert_not_contains "check of the default: no warning" "$OUT" "warning"
 
+# compare under the guide's allowlist: the probe runs (it needs only execve after
+# the filter, like any command), and a command that cannot start is a row, not a failure
+run_ward compare --security-opt seccomp="$T/guide.json" "$ROOTFS" /nonexistent
+assert_status "compare with the guide's allowlist and a missing command: 0" 0
+assert_contains "compare: the probe's table" "$OUT" "CALL                           A"
+assert_contains "compare: the command could not start under A" "$OUT" \
+	"A: could not start: exec '/nonexistent': No such file or directory"
+run_ward compare --security-opt seccomp="$T/no-execve.json" "$ROOTFS"
+assert_status "compare with a profile without execve: 125" 125
+assert_contains "compare without execve: the cause" "$ERR" "the seccomp profile denies execve"
+
 # --report-denied: never hangs, whatever the profile denies
 for p in guide no-sendmsg no-sendto no-setresuid no-close_range no-umask; do
 	f=$T/$p.json
