@@ -245,7 +245,7 @@ static int run_command(struct container_spec *spec, const struct strv *command,
 		for (size_t i = 0; i < res.denied.n; i++) {
 			const struct notify_denied *d = &res.denied.v[i];
 			cleanup_free char *name = filter_syscall_name(d->nr);
-			const char *en = errno_name((int)d->err);
+			const char *en = d->err ? errno_name((int)d->err) : "logged";
 
 			strv_push_owned(&cr->denied, xasprintf("%s\t%lu\t%s", name ? name : "?",
 							       d->count, en ? en : "?"));
@@ -330,8 +330,12 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 			char *copy = xstrdup(r->denied.v[i]), *p = copy;
 			char *name = strsep(&p, "\t"), *count = strsep(&p, "\t");
 
-			fprintf(out, "  %c: seccomp denied %s %s time%s (%s)\n", k ? 'B' : 'A',
-				name, count, strcmp(count, "1") ? "s" : "", p ? p : "?");
+			bool logged = p && strcmp(p, "logged") == 0;
+
+			fprintf(out, "  %c: seccomp %s %s %s time%s", k ? 'B' : 'A',
+				logged ? "logged" : "denied", name, count,
+				strcmp(count, "1") ? "s" : "");
+			fprintf(out, logged ? "\n" : " (%s)\n", p ? p : "?");
 			free(copy);
 		}
 	}

@@ -22,6 +22,12 @@ int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct
 	memset(out, 0, sizeof(*out));
 	if (!in->enabled)
 		return err_set(err, 0, "--report-denied needs a seccomp filter (not unconfined)");
+	/* one listener per filter: the profile's own belongs to its agent */
+	if (in->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		return err_set(err, 0,
+			       "--report-denied cannot be used with a profile that has "
+			       "SCMP_ACT_NOTIFY rules (their listener goes to the agent at its "
+			       "listenerPath)");
 	out->insns = xcalloc(in->len, sizeof(*in->insns));
 	memcpy(out->insns, in->insns, in->len * sizeof(*in->insns));
 	out->len = in->len;
@@ -30,15 +36,20 @@ int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct
 	for (size_t i = 0; i < out->len; i++) {
 		struct sock_filter *f = &out->insns[i];
 
+		uint32_t action = f->k & SECCOMP_RET_ACTION_FULL;
+
+		/* denied calls, and logged ones (a staging profile's): ward answers both */
 		if (f->code == (BPF_RET | BPF_K) &&
-		    (f->k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO) {
+		    (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_LOG)) {
 			f->k = SECCOMP_RET_USER_NOTIF;
 			changed++;
 		}
 	}
 	if (!changed) {
 		filter_prog_release(out);
-		return err_set(err, 0, "--report-denied: the profile denies nothing with an errno");
+		return err_set(err, 0,
+			       "--report-denied: the profile neither denies anything with an "
+			       "errno nor logs anything");
 	}
 	return 0;
 }
@@ -69,6 +80,7 @@ int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
 	struct bpf_interp_result res = {0};
 	struct notify_denied *d;
 	uint32_t e = EPERM;
+	bool logged = false;
 
 	memset(&req, 0, sizeof(req));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
@@ -77,9 +89,13 @@ int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
 		return err_set(err, errno, "cannot receive a seccomp notification");
 	}
 	/* what the profile's own program says for exactly this call */
-	if (bpf_interp_run(log->orig->insns, log->orig->len, &req.data, &res) == 0 &&
-	    (res.ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
-		e = res.ret & SECCOMP_RET_DATA;
+	if (bpf_interp_run(log->orig->insns, log->orig->len, &req.data, &res) == 0) {
+		if ((res.ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+			e = res.ret & SECCOMP_RET_DATA;
+		logged = (res.ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_LOG;
+	}
+	if (logged)
+		e = 0; /* allowed and logged: the call goes on */
 	d = find_or_add(log, req.data.arch, req.data.nr, e);
 	if (d->count++ == 0) {
 		d->first_pid = (pid_t)req.pid;
@@ -88,6 +104,8 @@ int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	resp.error = -(int32_t)e;
+	if (logged)
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* Linux 5.5 */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
 		if (errno == ENOENT) {
 			log->unanswered++; /* the caller was killed meanwhile */
@@ -116,21 +134,28 @@ static const char *arch_label(uint32_t arch)
 
 void notify_print(const struct notify_log *log, FILE *out)
 {
-	unsigned long total = 0;
+	unsigned long total = 0, logged = 0;
 
-	for (size_t i = 0; i < log->n; i++)
+	for (size_t i = 0; i < log->n; i++) {
 		total += log->v[i].count;
+		if (log->v[i].err == 0)
+			logged += log->v[i].count;
+	}
 	if (!total) {
 		fprintf(out, "ward: seccomp denied no syscalls\n");
 		return;
 	}
-	fprintf(out, "ward: seccomp denied %lu call%s:\n", total, total == 1 ? "" : "s");
+	if (logged)
+		fprintf(out, "ward: seccomp denied %lu call%s and logged %lu:\n", total - logged,
+			total - logged == 1 ? "" : "s", logged);
+	else
+		fprintf(out, "ward: seccomp denied %lu call%s:\n", total, total == 1 ? "" : "s");
 	fprintf(out, "  %-22s %6s  %-9s %s\n", "SYSCALL", "COUNT", "ERRNO", "FIRST CALL");
 	for (size_t i = 0; i < log->n; i++) {
 		const struct notify_denied *d = &log->v[i];
 		bool native = d->arch == filter_native_arch();
 		cleanup_free char *name = native ? filter_syscall_name(d->nr) : NULL;
-		const char *en = errno_name((int)d->err);
+		const char *en = d->err ? errno_name((int)d->err) : "logged";
 		char label[64];
 
 		(void)snprintf(label, sizeof(label), "%s%s", name ? name : "?",

@@ -20,7 +20,7 @@
 struct notify_denied {
 	uint32_t arch;
 	int nr;
-	uint32_t err; /* the errno the caller got */
+	uint32_t err; /* the errno the caller got; 0: a logged call, allowed */
 	unsigned long count;
 	pid_t first_pid; /* in ward's pid namespace */
 	uint64_t first_args[6];
@@ -34,8 +34,10 @@ struct notify_log {
 };
 
 /**
- * notify_rewrite() - a copy of @in whose ERRNO returns are USER_NOTIF, with
- * SECCOMP_FILTER_FLAG_NEW_LISTENER set.
+ * notify_rewrite() - a copy of @in whose ERRNO and LOG returns are USER_NOTIF,
+ * with SECCOMP_FILTER_FLAG_NEW_LISTENER set; notify_handle() answers a denied
+ * call with the profile's errno and lets a logged one continue. A profile
+ * with SCMP_ACT_NOTIFY rules of its own is refused (its listener is its agent's).
  * Return: 0, or a negative errno with @err set (no filter, or nothing to rewrite).
  */
 int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct ward_err *err)

@@ -132,6 +132,19 @@ WARD_TIMEOUT=20 run_ward run --report-denied --security-opt seccomp="$T/no-execv
 assert_status "--report-denied, no execve: 125" 125
 assert_contains "--report-denied, no execve: the cause" "$ERR" "denies execve"
 
+# a staging profile (SCMP_ACT_LOG for what the allowlist does not name): the calls
+# go on, and --report-denied lists them as logged
+python3 - "$T/guide.json" "$T/stage.json" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1])); p["defaultAction"] = "SCMP_ACT_LOG"
+p["syscalls"][0]["names"].remove("getcwd")
+json.dump(p, open(sys.argv[2], "w"))
+EOF
+run_ward run --report-denied --security-opt seccomp="$T/stage.json" "$ROOTFS" /bin/sh -c 'cd /etc && pwd'
+assert_eq "staging: the logged call went on" "0 /etc" "$STATUS $OUT"
+assert_match "staging: the report lists it as logged" 'getcwd +[0-9]+  logged ' "$ERR"
+assert_contains "staging: the total" "$ERR" "ward: seccomp denied 0 calls and logged"
+
 # SIGTERM to ward reaches a --report-denied container and ends it (a shell as pid 1
 # ends on SIGTERM only with a handler: the kernel drops it otherwise)
 "$WARD" run --report-denied --security-opt seccomp="$T/no-sendmsg.json" "$ROOTFS" \
