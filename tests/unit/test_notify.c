@@ -52,7 +52,30 @@ START_TEST(test_rewrite_refuses)
 	ck_assert_int_lt(notify_rewrite(&none, &out, &err), 0);
 	ck_assert_str_eq(err.msg, "--report-denied needs a seccomp filter (not unconfined)");
 	ck_assert_int_lt(notify_rewrite(&only_allow, &out, &err), 0);
-	ck_assert_str_eq(err.msg, "--report-denied: the profile denies nothing with an errno");
+	ck_assert_str_eq(err.msg, "--report-denied: the profile neither denies anything with an "
+				  "errno nor logs anything");
+}
+END_TEST
+
+START_TEST(test_rewrite_log_and_listener)
+{
+	struct sock_filter log_only[] = {RET(SECCOMP_RET_LOG), RET(SECCOMP_RET_ALLOW)};
+	struct filter_prog staging = {.insns = log_only, .len = 2, .enabled = true};
+	struct filter_prog agent = {.insns = log_only,
+				    .len = 2,
+				    .enabled = true,
+				    .flags = SECCOMP_FILTER_FLAG_NEW_LISTENER};
+	struct filter_prog out;
+	struct ward_err err = {0};
+
+	/* a staging profile's logged calls are ward's to answer (they continue) */
+	ck_assert_int_eq(notify_rewrite(&staging, &out, &err), 0);
+	ck_assert_uint_eq(out.insns[0].k, SECCOMP_RET_USER_NOTIF);
+	ck_assert_uint_eq(out.insns[1].k, SECCOMP_RET_ALLOW);
+	filter_prog_release(&out);
+	/* a profile with SCMP_ACT_NOTIFY rules has a listener for its agent already */
+	ck_assert_int_lt(notify_rewrite(&agent, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "SCMP_ACT_NOTIFY"));
 }
 END_TEST
 
@@ -89,6 +112,7 @@ Suite *notify_suite(void)
 	tcase_set_timeout(tc, UNIT_TIMEOUT);
 	tcase_add_test(tc, test_rewrite_errno_only);
 	tcase_add_test(tc, test_rewrite_refuses);
+	tcase_add_test(tc, test_rewrite_log_and_listener);
 	tcase_add_test(tc, test_print);
 	suite_add_tcase(s, tc);
 	return s;
