@@ -80,6 +80,48 @@ static const char *cache_dir(void)
 	return POLICY_CACHE_DIR;
 }
 
+/* The profile @spec names: config.json's linux.seccomp (borrowed), a file, or the built-in. */
+static int source_of(const struct container_spec *spec, struct policy_source *src,
+		     struct ward_err *err)
+{
+	if (spec->seccomp_mode == SPEC_SECCOMP_INLINE) {
+		memset(src, 0, sizeof(*src));
+		src->data = spec->seccomp_json;
+		src->len = spec->seccomp_json_len;
+		src->name = "config.json linux.seccomp";
+		return 0;
+	}
+	return policy_read(spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL, src,
+			   err);
+}
+
+int policy_listener(const struct container_spec *spec, char **path, char **metadata,
+		    struct ward_err *err)
+{
+	struct policy_source src;
+	struct profile *prof = NULL;
+	int r;
+
+	*path = *metadata = NULL;
+	if (spec->seccomp_mode == SPEC_SECCOMP_UNCONFINED)
+		return 0;
+	r = source_of(spec, &src, err);
+	if (r < 0)
+		return r;
+	r = profile_parse(src.data, src.len, &prof, err);
+	if (r < 0) {
+		err_prefix(err, "seccomp profile '%s'", src.name);
+	} else {
+		if (prof->listener_path)
+			*path = xstrdup(prof->listener_path);
+		if (prof->listener_metadata)
+			*metadata = xstrdup(prof->listener_metadata);
+	}
+	profile_free(prof);
+	policy_source_release(&src);
+	return r;
+}
+
 int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 		   struct filter_prog *out, bool *cache_hit, struct ward_err *err)
 {
@@ -97,18 +139,9 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 		*cache_hit = false;
 	if (spec->seccomp_mode == SPEC_SECCOMP_UNCONFINED)
 		return 0;
-	if (spec->seccomp_mode == SPEC_SECCOMP_INLINE) {
-		/* config.json's linux.seccomp: borrowed bytes, then the same path as a file */
-		memset(&src, 0, sizeof(src));
-		src.data = spec->seccomp_json;
-		src.len = spec->seccomp_json_len;
-		src.name = "config.json linux.seccomp";
-	} else {
-		r = policy_read(spec->seccomp_mode == SPEC_SECCOMP_FILE ? spec->seccomp_path : NULL,
-				&src, err);
-		if (r < 0)
-			return r;
-	}
+	r = source_of(spec, &src, err);
+	if (r < 0)
+		return r;
 	r = resolve_ctx_host(&ctx, spec->caps, err);
 	if (r < 0) {
 		policy_source_release(&src);

@@ -33,11 +33,13 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <yajl/yajl_gen.h>
 
 #include "ward/bpf_interp.h"
 #include "ward/caps.h"
@@ -811,6 +813,118 @@ static int take_listener(pid_t pid, int num, struct child_report *rep, int *list
 	}
 }
 
+/* @s as a JSON string (quoted, escaped), allocated; "null" for NULL. */
+static char *json_quote(const char *s)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	char *out;
+
+	if (!g)
+		return xstrdup("null");
+	if (s)
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	else
+		yajl_gen_null(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	out = xasprintf("%.*s", (int)len, (const char *)buf);
+	yajl_gen_free(g);
+	return out;
+}
+
+/*
+ * A profile's SCMP_ACT_NOTIFY listener goes to its agent, as the runtime spec
+ * says: one message on a connection to linuxPath, the container process state
+ * ({ociVersion, fds: ["seccompFd"], pid, metadata, state}) with the listener
+ * as SCM_RIGHTS. ward keeps no copy.
+ */
+static int agent_send(const struct container_spec *spec, const struct proc_opts *opts, pid_t pid,
+		      int listener, struct ward_err *err)
+{
+	cleanup_free char *path = NULL, *meta = NULL, *state = NULL, *msg = NULL;
+	cleanup_free char *qmeta = NULL, *qid = NULL;
+	cleanup_close int sock = -1;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
+	ssize_t n;
+	int r = policy_listener(spec, &path, &meta, err);
+
+	if (r < 0)
+		return r;
+	if (!path)
+		return err_set(err, 0,
+			       "the seccomp profile has SCMP_ACT_NOTIFY rules but no "
+			       "listenerPath to send their listener to");
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return err_set(err, ENAMETOOLONG, "seccomp listenerPath '%s'", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (opts->state_json) {
+		state = opts->state_json(opts->state_arg, pid, "creating");
+	} else {
+		qid = json_quote(opts->id ? opts->id : spec->hostname);
+		state = xasprintf("{\"ociVersion\":\"%s\",\"id\":%s,\"status\":\"creating\","
+				  "\"pid\":%d,\"bundle\":\"\"}",
+				  OCI_VERSION, qid, (int)pid);
+	}
+	qmeta = json_quote(meta ? meta : "");
+	msg = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+			"\"metadata\":%s,\"state\":%s}",
+			OCI_VERSION, (int)pid, qmeta, state ? state : "{}");
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return err_set(err, errno, "cannot create a socket for the seccomp agent");
+	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return err_set(err, errno, "cannot connect to the seccomp agent at '%s'", path);
+	iov.iov_base = msg;
+	iov.iov_len = strlen(msg);
+	memset(cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&m);
+	if (!c)
+		return err_set(err, EINVAL, "cannot pass the seccomp listener to its agent");
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	do
+		n = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)iov.iov_len)
+		return err_set(err, n < 0 ? errno : EPROTO,
+			       "cannot send the seccomp listener to the agent at '%s'", path);
+	return 0;
+}
+
+static int report_outcome(const struct child_report *rep, struct ward_err *err);
+
+/*
+ * The listener the child announced: ward's own with --report-denied, else
+ * taken and handed to the profile's agent at once (a notified call of the
+ * child's would wait for the agent).
+ */
+static int listener_arrived(const struct container_spec *spec, const struct proc_opts *opts,
+			    pid_t pid, int num, struct child_report *rep, int *listener,
+			    struct ward_err *err)
+{
+	int r = take_listener(pid, num, rep, listener, err);
+
+	if (r == 0 && !opts->report_denied) {
+		r = agent_send(spec, opts, pid, *listener, err);
+		close(*listener);
+		*listener = -1;
+	}
+	if (r < 0) {
+		int o = report_outcome(rep, err);
+
+		return o < 0 ? o : r;
+	}
+	return 0;
+}
+
 /*
  * Once the child is gone or running its command: the error it left on the
  * report page when a failure could not go over the socket (after its filter),
@@ -860,8 +974,9 @@ static int report_outcome(const struct child_report *rep, struct ward_err *err)
  * during set-up, so both are served together). Return: 0 once the command ran
  * (*listener set if the child sent one), or a negative errno.
  */
-static int release_child(int sync, pid_t pid, struct child_report *rep, struct notify_log *log,
-			 int *listener, int *master, struct ward_err *err)
+static int release_child(int sync, pid_t pid, struct child_report *rep,
+			 const struct container_spec *spec, const struct proc_opts *opts,
+			 struct notify_log *log, int *listener, int *master, struct ward_err *err)
 {
 	char go = 'g';
 
@@ -893,12 +1008,9 @@ static int release_child(int sync, pid_t pid, struct child_report *rep, struct n
 		if (r == 2)
 			continue;
 		if (r == 3) {
-			r = take_listener(pid, fd, rep, listener, err);
-			if (r < 0) {
-				int o = report_outcome(rep, err);
-
-				return o < 0 ? o : r;
-			}
+			r = listener_arrived(spec, opts, pid, fd, rep, listener, err);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		if (*master >= 0)
@@ -1139,7 +1251,8 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 
 	r = prepare_child(spec, pid, &cg, err);
 	if (r == 0)
-		r = release_child(parent_end, pid, report, &res->denied, &listener, &master, err);
+		r = release_child(parent_end, pid, report, spec, opts, &res->denied, &listener,
+				  &master, err);
 	forward_running = r == 0;
 	if (r == 0 && master >= 0 && opts->console_socket) {
 		r = tty_send_console(opts->console_socket, master, err);
@@ -1209,6 +1322,14 @@ static int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child
 
 		if (r == 2 && tag == 'H') {
 			r = parent_setup_hooks(plan, sync, pid, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (r == 3) {
+			int none = -1;
+
+			r = listener_arrived(plan->spec, plan->opts, pid, fd, rep, &none, err);
 			if (r < 0)
 				return r;
 			continue;
@@ -1543,7 +1664,8 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	if (!opts->detach)
 		(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0)
-		r = release_child(parent_end, pid, report, &res->denied, &listener, &master, err);
+		r = release_child(parent_end, pid, report, spec, opts, &res->denied, &listener,
+				  &master, err);
 	forward_running = r == 0;
 	if (r == 0 && master >= 0 && opts->console_socket) {
 		r = tty_send_console(opts->console_socket, master, err);

@@ -48,6 +48,15 @@ int policy_resolve(const struct policy_source *src, uint64_t caps, struct profil
 		   struct rule_set *rs, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * policy_listener() - the agent @spec's profile hands its SCMP_ACT_NOTIFY
+ * listener to: listenerPath and listenerMetadata (each NULL when absent; the
+ * caller frees them).
+ * Return: 0, or a negative errno with @err naming the profile.
+ */
+int policy_listener(const struct container_spec *spec, char **path, char **metadata,
+		    struct ward_err *err) __attribute__((nonnull));
+
+/**
  * policy_prepare() - the filter for @spec: disabled for seccomp=unconfined,
  * otherwise compiled (or loaded from the cache in $WARD_CACHE_DIR, default
  * POLICY_CACHE_DIR; WARD_CACHE_DIR= empty disables caching).
