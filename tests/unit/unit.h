@@ -13,10 +13,22 @@
 /* Every case gets a timeout; a hang is a failure, not a stuck CI job. */
 #define UNIT_TIMEOUT 30
 
+/*
+ * unit_skip() - record that the test @func skips the rest of itself and why:
+ * "SKIP: test: why" on stderr, and in the runner's summary under Check's (which
+ * counts a skip as a pass). A test named in $WARD_NO_SKIP (comma or space
+ * separated test names or globs, or "all") fails instead: CI lists the tests
+ * that must run there. Defined in runner.c.
+ */
+void unit_skip(const char *func, const char *why) __attribute__((nonnull));
+
+/* unit_must_run() - whether $WARD_NO_SKIP names @test ("test_x", without Check's _fn) */
+bool unit_must_run(const char *test) __attribute__((nonnull));
+
 /* Skip the rest of a test, loudly, when the machine lacks what it needs. */
 #define UNIT_SKIP(why)                                                                             \
 	do {                                                                                       \
-		fprintf(stderr, "SKIP %s: %s\n", __func__, (why));                                 \
+		unit_skip(__func__, (why));                                                        \
 		return;                                                                            \
 	} while (0)
 
