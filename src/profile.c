@@ -22,6 +22,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "ward/cleanup.h"
+#include "ward/json.h"
 #include "ward/util.h"
 
 /* generated from profiles/default.json by scripts/embed.cmake */
@@ -860,77 +861,6 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 	return 0;
 }
 
-/* deeper nesting than any profile needs; it also bounds yajl_tree_free()'s recursion */
-#define JSON_MAX_DEPTH 64
-
-static int depth_push(void *ctx)
-{
-	return ++*(unsigned int *)ctx <= JSON_MAX_DEPTH;
-}
-
-static int depth_pop(void *ctx)
-{
-	--*(unsigned int *)ctx;
-	return 1;
-}
-
-static const yajl_callbacks depth_callbacks = {
-    .yajl_start_map = depth_push,
-    .yajl_end_map = depth_pop,
-    .yajl_start_array = depth_push,
-    .yajl_end_array = depth_pop,
-};
-
-/*
- * A strict syntax check with yajl's event parser, before the tree parser:
- * yajl_tree_parse() turns comments on and reports errors over several lines.
- * This reports one line with a position, and rejects comments as Go does.
- */
-static int check_syntax(const char *json, size_t len, struct ward_err *err)
-{
-	unsigned int depth = 0;
-	yajl_handle h = yajl_alloc(&depth_callbacks, NULL, &depth);
-	yajl_status st;
-	size_t off = len, line = 1, col = 1;
-	unsigned char *msg;
-	char text[160];
-	size_t n;
-
-	if (!h)
-		return err_set(err, ENOMEM, "cannot allocate a JSON parser");
-	st = yajl_parse(h, (const unsigned char *)json, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	else
-		off = yajl_get_bytes_consumed(h);
-	if (st == yajl_status_ok) {
-		yajl_free(h);
-		return 0;
-	}
-	if (st == yajl_status_client_canceled) {
-		off = off ? off - 1 : 0; /* point at the bracket, not past it */
-		(void)snprintf(text, sizeof(text), "nested deeper than %d levels", JSON_MAX_DEPTH);
-	} else {
-		msg = yajl_get_error(h, 0, (const unsigned char *)json, len);
-		(void)snprintf(text, sizeof(text), "%s", msg ? (const char *)msg : "unknown error");
-		if (msg)
-			yajl_free_error(h, msg);
-	}
-	yajl_free(h);
-	n = strlen(text);
-	while (n && (isspace((unsigned char)text[n - 1]) || text[n - 1] == '.'))
-		text[--n] = '\0';
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (json[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	return err_set(err, 0, "not valid JSON: line %zu, column %zu: %s", line, col, text);
-}
-
 int profile_parse(const char *json, size_t len, struct profile **out, struct ward_err *err)
 {
 	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
@@ -947,7 +877,10 @@ int profile_parse(const char *json, size_t len, struct profile **out, struct war
 		;
 	if (i == len)
 		return err_set(err, 0, "not valid JSON: empty input");
-	r = check_syntax(json, len, err);
+	/* strict syntax first (yajl_tree_parse() allows comments), no NUL in a string */
+	r = json_check(json, len, JSON_MAX_DEPTH, err);
+	if (r == -EINVAL)
+		return err_prefix(err, "not valid JSON");
 	if (r < 0)
 		return r;
 	text = xmalloc(len + 1);

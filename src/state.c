@@ -29,6 +29,7 @@
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/hooks.h"
+#include "ward/json.h"
 #include "ward/log.h"
 #include "ward/oci.h"
 #include "ward/process.h"
@@ -245,6 +246,9 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	ret = read_file(path, STATE_MAX, &text, &len, err);
 	if (ret < 0)
 		return ret;
+	/* ward wrote it, but a NUL in a string would cut it short: refuse that too */
+	if (json_check(text, len, JSON_MAX_DEPTH, err) < 0)
+		return err_set(err, EINVAL, "'%s' is corrupt", path);
 	root = yajl_tree_parse(text, NULL, 0);
 	if (!root || !YAJL_IS_OBJECT(root))
 		return err_set(err, EINVAL, "'%s' is corrupt", path);

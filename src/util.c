@@ -171,10 +171,12 @@ void str_unescape_octal(char *s)
 
 int read_file(const char *path, size_t max, char **out, size_t *len, struct ward_err *err)
 {
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer */
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	cleanup_free char *buf = NULL;
 	struct stat st;
 	size_t used = 0, cap;
+	int fl;
 
 	if (fd < 0)
 		return err_set(err, errno, "cannot open '%s'", path);
@@ -184,6 +186,9 @@ int read_file(const char *path, size_t max, char **out, size_t *len, struct ward
 		return err_set(err, EISDIR, "cannot read '%s'", path);
 	if (!S_ISREG(st.st_mode))
 		return err_set(err, 0, "'%s' is not a regular file", path);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return err_set(err, errno, "cannot read '%s'", path);
 	if ((uint64_t)st.st_size > max)
 		return err_set(err, EFBIG, "cannot read '%s' (larger than %zu bytes)", path, max);
 	/* /proc files report size 0: read until EOF in any case */
