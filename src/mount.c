@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -141,17 +143,75 @@ static int set_propagation(int rootfd, const char *path, unsigned long propagati
 	return 0;
 }
 
+static int mount_on(int fd, const char *src, const char *path, const char *fstype,
+		    unsigned long flags, const char *data, struct ward_err *err)
+{
+	struct fdpath p;
+
+	if (mount(src, fdpath(&p, fd), fstype, flags, data) < 0)
+		return err_set(err, errno, "cannot mount %s on '%s'", fstype ? fstype : src, path);
+	return 0;
+}
+
 static int mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
 			 unsigned long flags, const char *data, bool dir, struct ward_err *err)
 {
 	cleanup_close int fd = make_target(rootfd, path, dir, err);
+
+	if (fd < 0)
+		return fd;
+	return mount_on(fd, src, path, fstype, flags, data, err);
+}
+
+static bool same_file(int fd, int rootfd, const char *path)
+{
+	cleanup_close int other = sys_open_in_root(rootfd, path, O_PATH, 0);
+	struct stat a, b;
+
+	return other >= 0 && fstat(fd, &a) == 0 && fstat(other, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static bool on_fs(int fd, long type)
+{
+	struct statfs fs;
+
+	return fstatfs(fd, &fs) == 0 && (long)fs.f_type == type;
+}
+
+/*
+ * spec_check_mount_at() judged the destination as written; here it is resolved in
+ * the rootfs, where a symlink (/x -> /proc) could lead a mount onto the
+ * container's /proc or /sys. @srcfd: a bind's source, or -1.
+ */
+static int check_target(int rootfd, int fd, const struct spec_mount *m, int srcfd,
+			struct ward_err *err)
+{
+	if (on_fs(fd, PROC_SUPER_MAGIC)) {
+		if (same_file(fd, rootfd, "/proc") && srcfd >= 0 && on_fs(srcfd, PROC_SUPER_MAGIC))
+			return 0;
+		if (!same_file(fd, rootfd, "/proc") && spec_proc_mount_allowed(m->destination))
+			return 0;
+		return err_set(err, 0, "cannot mount on '%s': it leads into /proc", m->destination);
+	}
+	if (srcfd >= 0 && same_file(fd, rootfd, "/sys") && !on_fs(srcfd, SYSFS_MAGIC))
+		return err_set(err, 0, "cannot mount on '%s': it leads to /sys", m->destination);
+	return 0;
+}
+
+static int mount_user(int rootfd, const struct spec_mount *m, int srcfd, bool dir,
+		      struct ward_err *err)
+{
+	cleanup_close int fd = make_target(rootfd, m->destination, dir, err);
 	struct fdpath p;
 
 	if (fd < 0)
 		return fd;
-	if (mount(src, fdpath(&p, fd), fstype, flags, data) < 0)
-		return err_set(err, errno, "cannot mount %s on '%s'", fstype ? fstype : src, path);
-	return 0;
+	if (check_target(rootfd, fd, m, srcfd, err) < 0)
+		return -EPERM;
+	if (m->kind == SPEC_MOUNT_TMPFS)
+		return mount_on(fd, "tmpfs", m->destination, "tmpfs", m->flags, m->data, err);
+	return mount_on(fd, fdpath(&p, srcfd), m->destination, NULL, MS_BIND | MS_REC, NULL, err);
 }
 
 static int setup_dev(int rootfd, struct ward_err *err)
@@ -418,17 +478,14 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec,
 		int r;
 
 		if (m->kind == SPEC_MOUNT_TMPFS) {
-			r = mount_in_root(rootfd, "tmpfs", m->destination, "tmpfs", m->flags,
-					  m->data, true, err);
+			r = mount_user(rootfd, m, -1, true, err);
 		} else {
-			struct fdpath p;
 			struct stat st;
 
 			if (i >= src->n || fstat(src->fds[i], &st) < 0)
 				return err_set(err, errno ? errno : EBADF, "volume source '%s'",
 					       m->source);
-			r = mount_in_root(rootfd, fdpath(&p, src->fds[i]), m->destination, NULL,
-					  MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode), err);
+			r = mount_user(rootfd, m, src->fds[i], S_ISDIR(st.st_mode), err);
 			if (r == 0 && (m->flags & MS_RDONLY))
 				r = remount_ro(rootfd, m->destination, err);
 		}

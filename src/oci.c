@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,12 +21,14 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "ward/caps.h"
 #include "ward/cleanup.h"
+#include "ward/json.h"
 #include "ward/mount.h"
 #include "ward/profile.h"
 #include "ward/ns.h"
@@ -475,7 +478,7 @@ static const struct {
     {"/dev/pts", "devpts"},
     {"/dev/shm", "tmpfs bind"},
     {"/dev/mqueue", "mqueue"},
-    {"/sys", "sysfs bind"},
+    {"/sys", "sysfs"}, /* and a bind of a sysfs: see parse_mount() */
     {"/sys/fs/cgroup", "cgroup cgroup2 bind"},
 };
 
@@ -483,6 +486,8 @@ static bool word_in(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 
+	if (n == 0) /* strstr() finds "" everywhere, and p += 0 would never move on */
+		return false;
 	for (const char *p = list; (p = strstr(p, word)); p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return true;
@@ -497,15 +502,30 @@ static bool is_standard_mount(const char *dst, const char *type)
 	return false;
 }
 
+/* a bind of a sysfs on /sys (rootless podman's way): ward mounts its own */
+static bool is_sysfs_bind(const char *dst, const char *source)
+{
+	struct statfs fs;
+
+	return strcmp(dst, "/sys") == 0 && statfs(source, &fs) == 0 &&
+	       (long)fs.f_type == SYSFS_MAGIC;
+}
+
+static void strv_releasep(struct strv *sv)
+{
+	strv_release(sv);
+}
+
 #define MS_PROPAGATION (MS_PRIVATE | MS_SHARED | MS_SLAVE | MS_UNBINDABLE)
 
 static int parse_mount(yajl_val m, size_t i, const char *bundle, struct container_spec *spec,
 		       struct ward_err *err)
 {
-	const char *dst = NULL, *type = NULL, *src = NULL;
+	const char *given = NULL, *type = NULL, *src = NULL;
+	cleanup_free char *dst = NULL, *path = NULL;
 	char field[FIELD_MAX], data[1024] = "";
 	unsigned long flags = 0, propagation = 0;
-	struct strv opts = {0};
+	__attribute__((cleanup(strv_releasep))) struct strv opts = {0};
 	struct spec_mount *sm;
 	struct stat st;
 	bool bind;
@@ -513,11 +533,12 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 
 	if (!YAJL_IS_OBJECT(m))
 		return bad(err, field_at(field, "mounts", i, NULL), "must be an object");
-	if (get_string(m, "destination", field_at(field, "mounts", i, "destination"), &dst, err) <
+	if (get_string(m, "destination", field_at(field, "mounts", i, "destination"), &given, err) <
 	    0)
 		return -EINVAL;
-	if (!dst || dst[0] != '/')
+	if (!given || given[0] != '/')
 		return bad(err, field, "must be an absolute path");
+	dst = spec_clean_path(given);
 	if (strcmp(dst, "/") == 0)
 		return bad(err, field, "cannot be '/' (that is root.path)");
 	if (get_string(m, "type", field_at(field, "mounts", i, "type"), &type, err) < 0 ||
@@ -540,22 +561,17 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 			size_t used = strlen(data);
 
 			if ((size_t)snprintf(data + used, sizeof(data) - used, "%s%s",
-					     used ? "," : "", opts.v[k]) >= sizeof(data) - used) {
-				strv_release(&opts);
+					     used ? "," : "", opts.v[k]) >= sizeof(data) - used)
 				return bad(err, field_at(field, "mounts", i, "options"),
 					   "too long");
-			}
 		}
 	}
-	strv_release(&opts);
 	bind = (flags & MS_BIND) || (type && strcmp(type, "bind") == 0);
-	if (!type)
+	if (!type || !*type)
 		type = bind ? "bind" : "";
 	if (is_standard_mount(dst, type))
 		return 0;
 	if (bind) {
-		cleanup_free char *path = NULL;
-
 		if (!src || !*src)
 			return bad(err, field_at(field, "mounts", i, "source"),
 				   "is required for a bind mount");
@@ -566,13 +582,20 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 				return err_set(err, 0, "%s: '%s' does not exist", field, path);
 			return err_set(err, errno, "%s: '%s'", field, path);
 		}
+	}
+	if (bind && is_sysfs_bind(dst, path))
+		return 0;
+	if (spec_check_mount_at(dst, bind ? path : NULL, err) < 0)
+		return err_prefix(err, "%s: '%s'", field_at(field, "mounts", i, "destination"),
+				  given);
+	if (bind) {
 		sm = xrealloc(spec->mounts, (spec->nmounts + 1) * sizeof(*spec->mounts));
 		spec->mounts = sm;
 		sm = &spec->mounts[spec->nmounts++];
 		memset(sm, 0, sizeof(*sm));
 		sm->kind = SPEC_MOUNT_BIND;
 		sm->source = steal_ptr(&path);
-		sm->destination = xstrdup(dst);
+		sm->destination = steal_ptr(&dst);
 		/* the mount module binds recursively and applies ro; other flags are kept */
 		sm->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 		sm->propagation = propagation;
@@ -584,7 +607,7 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 		sm = &spec->mounts[spec->nmounts++];
 		memset(sm, 0, sizeof(*sm));
 		sm->kind = SPEC_MOUNT_TMPFS;
-		sm->destination = xstrdup(dst);
+		sm->destination = steal_ptr(&dst);
 		sm->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 				     MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME);
 		sm->data = data[0] ? xstrdup(data) : NULL;
@@ -1194,10 +1217,18 @@ static int parse_annotations(yajl_val v, struct spec_oci *o, struct ward_err *er
 /* A JSON document that must be an object; NULL with @err set ("invalid JSON: ..."). */
 static yajl_val parse_object(const char *json, size_t len, struct ward_err *err)
 {
-	cleanup_free char *text = xmalloc(len + 1);
+	cleanup_free char *text = NULL;
 	char errbuf[256] = "";
 	yajl_val root;
+	int r;
 
+	/* strict syntax (the tree parser allows comments), depth, no NUL in a string */
+	r = json_check(json, len, JSON_MAX_DEPTH, err);
+	if (r == -EINVAL)
+		err_prefix(err, "invalid JSON");
+	if (r < 0)
+		return NULL;
+	text = xmalloc(len + 1);
 	memcpy(text, json, len);
 	text[len] = '\0';
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));

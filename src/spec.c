@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/random.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -170,9 +172,93 @@ static struct spec_mount *add_mount(struct container_spec *spec)
 	return &spec->mounts[spec->nmounts++];
 }
 
+char *spec_clean_path(const char *path)
+{
+	char *buf = xmalloc(strlen(path) + 2);
+	bool abs = path[0] == '/';
+	size_t out = 0, floor = 0; /* floor: a relative path's leading "..", never undone */
+
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (out > floor) {
+				while (out > floor && buf[out - 1] != '/')
+					out--;
+				if (out > floor)
+					out--;
+			} else if (!abs) {
+				if (out > 0)
+					buf[out++] = '/';
+				buf[out++] = '.';
+				buf[out++] = '.';
+				floor = out;
+			}
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (out > 0 || abs)
+				buf[out++] = '/';
+			memcpy(buf + out, p, n);
+			out += n;
+		}
+		p += n;
+		p += *p == '/';
+	}
+	if (out == 0)
+		buf[out++] = abs ? '/' : '.';
+	buf[out] = '\0';
+	return buf;
+}
+
+/* what lxcfs emulates, so that top and free show the container's figures (runc's list) */
+static const char *const proc_mount_files[] = {
+    "/proc/cpuinfo",
+    "/proc/diskstats",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/swaps",
+    "/proc/uptime",
+    "/proc/loadavg",
+    "/proc/slabinfo",
+    "/proc/net/dev",
+    "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+};
+
+bool spec_proc_mount_allowed(const char *dst)
+{
+	for (size_t i = 0; i < sizeof(proc_mount_files) / sizeof(proc_mount_files[0]); i++)
+		if (strcmp(dst, proc_mount_files[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool fs_type_is(const char *path, long type)
+{
+	struct statfs fs;
+
+	return statfs(path, &fs) == 0 && (long)fs.f_type == type;
+}
+
+int spec_check_mount_at(const char *dst, const char *source, struct ward_err *err)
+{
+	if (strcmp(dst, "/proc") == 0) {
+		if (source && fs_type_is(source, PROC_SUPER_MAGIC))
+			return 0;
+		return err_set(err, 0, "nothing but a proc filesystem can be mounted on /proc");
+	}
+	if (str_has_prefix(dst, "/proc/") && !spec_proc_mount_allowed(dst))
+		return err_set(err, 0,
+			       "it is inside /proc, where only the files lxcfs provides can be "
+			       "mounted (/proc/cpuinfo, /proc/meminfo, /proc/stat, ...)");
+	if (strcmp(dst, "/sys") == 0 && source && !fs_type_is(source, SYSFS_MAGIC))
+		return err_set(err, 0, "nothing but a sysfs can be bound on /sys");
+	return 0;
+}
+
 int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
 {
 	cleanup_free char *copy = xstrdup(arg);
+	cleanup_free char *clean = NULL;
 	char *src = copy, *dst, *mode = NULL;
 	unsigned long flags = 0;
 	struct spec_mount *m;
@@ -185,7 +271,10 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 		if (mode)
 			*mode++ = '\0';
 	}
-	if (!dst || src[0] != '/' || dst[0] != '/' || strcmp(dst, "/") == 0)
+	if (!dst || src[0] != '/' || dst[0] != '/')
+		return err_set(err, 0, "invalid volume specification '%s'", arg);
+	clean = spec_clean_path(dst);
+	if (strcmp(clean, "/") == 0)
 		return err_set(err, 0, "invalid volume specification '%s'", arg);
 	if (mode && strcmp(mode, "ro") == 0)
 		flags = MS_RDONLY;
@@ -193,10 +282,12 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 		return err_set(err, 0, "invalid volume specification '%s'", arg);
 	if (stat(src, &st) < 0)
 		return err_set(err, errno, "volume source '%s'", src);
+	if (spec_check_mount_at(clean, src, err) < 0)
+		return err_prefix(err, "invalid volume specification '%s'", arg);
 	m = add_mount(spec);
 	m->kind = SPEC_MOUNT_BIND;
 	m->source = xstrdup(src);
-	m->destination = xstrdup(dst);
+	m->destination = steal_ptr(&clean);
 	m->flags = flags;
 	return 0;
 }
@@ -213,14 +304,20 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
 	};
 	cleanup_free char *copy = xstrdup(arg);
 	char *dst = copy, *opts = strchr(copy, ':'), *tok, *save = NULL;
+	cleanup_free char *clean = NULL;
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; /* Docker's defaults */
 	char data[256] = "";
 	struct spec_mount *m;
 
 	if (opts)
 		*opts++ = '\0';
-	if (dst[0] != '/' || strcmp(dst, "/") == 0)
+	if (dst[0] != '/')
 		return err_set(err, 0, "invalid tmpfs specification '%s'", arg);
+	clean = spec_clean_path(dst);
+	if (strcmp(clean, "/") == 0)
+		return err_set(err, 0, "invalid tmpfs specification '%s'", arg);
+	if (spec_check_mount_at(clean, NULL, err) < 0)
+		return err_prefix(err, "invalid tmpfs specification '%s'", arg);
 	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		size_t i, n = sizeof(words) / sizeof(words[0]);
@@ -244,7 +341,7 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
 	}
 	m = add_mount(spec);
 	m->kind = SPEC_MOUNT_TMPFS;
-	m->destination = xstrdup(dst);
+	m->destination = steal_ptr(&clean);
 	m->flags = flags;
 	m->data = data[0] ? xstrdup(data) : NULL;
 	return 0;

@@ -217,6 +217,26 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_err *err)
     __attribute__((nonnull));
 
+/** spec_clean_path() - @path with one '/' between components and no ".", ".." or trailing '/' (Go's
+ * path.Clean). */
+char *spec_clean_path(const char *path) __attribute__((nonnull, malloc, returns_nonnull));
+
+/** spec_proc_mount_allowed() - @dst (cleaned) is inside /proc and one of the files lxcfs emulates
+ * (runc's list). */
+bool spec_proc_mount_allowed(const char *dst) __attribute__((nonnull));
+
+/**
+ * spec_check_mount_at() - refuse what would replace the container's /proc or /sys,
+ * as runc does: on /proc only a proc filesystem (a bind of one included), inside
+ * /proc only the files lxcfs emulates, and on /sys no bind but of a sysfs.
+ * @dst:    the destination, cleaned (spec_clean_path())
+ * @source: a bind's host path, or NULL for another kind of mount
+ *
+ * Return: 0, or -EINVAL with @err saying why (the caller names the input).
+ */
+int spec_check_mount_at(const char *dst, const char *source, struct ward_err *err)
+    __attribute__((nonnull(1, 3)));
+
 /**
  * spec_finalize() - validate the whole spec against the rootfs and fill in what
  * depends on it: the user (-u NAME[:GROUP], UID[:GID], resolved against the
