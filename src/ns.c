@@ -109,7 +109,8 @@ int ns_prepare(struct ns_plan *plan, const struct container_spec *spec, struct w
 				       "joining a namespace of this type ('%s') is not supported "
 				       "(ward joins pid, network, ipc, uts and cgroup namespaces)",
 				       ns->path);
-		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO given as the path must not block the open */
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return err_set(err, errno, "cannot open the %s namespace '%s'", name,
 				       ns->path);

@@ -392,21 +392,26 @@ static bool parse_id(const char *s, uint32_t *out)
 	return true;
 }
 
-/* Open a file of the rootfs without following links out of it. */
+/*
+ * Open a regular file of the rootfs without following links out of it; anything
+ * else (a FIFO would block the open, a device the read) counts as absent.
+ */
 static FILE *open_rootfs_file(const char *rootfs, const char *path)
 {
 	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int fd;
+	cleanup_close int fd = -1;
+	struct stat st;
 	FILE *f;
 
 	if (rootfd < 0)
 		return NULL;
-	fd = sys_open_in_root(rootfd, path, O_RDONLY | O_NOCTTY, 0);
-	if (fd < 0)
+	fd = sys_open_in_root(rootfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fcntl(fd, F_SETFL, 0) < 0) /* back to blocking reads */
 		return NULL;
 	f = fdopen(fd, "re");
-	if (!f)
-		close(fd);
+	if (f)
+		fd = -1; /* the FILE owns it now */
 	return f;
 }
 
