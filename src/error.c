@@ -60,6 +60,10 @@ void err_format(const struct ward_err *err, char *buf, size_t len)
 		(void)snprintf(buf, len, "%s: %s", err->msg, strerror(err->code));
 	else
 		(void)snprintf(buf, len, "%s", err->msg);
+	/* one line, whatever a quoted input held: no newline, no terminal escape */
+	for (char *p = buf; len && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 int err_exit_status(const struct ward_err *err)
