@@ -50,8 +50,11 @@ static int usage(void)
 	fputs("usage: ward-testhelper COMMAND [ARG...]\n"
 	      "  true | exit N | caps | status KEY | id | pid | env | cwd\n"
 	      "  syscall NAME... (names, socket:alg|vsock|unix|N, nr:N)\n"
+	      "  sys NR [ARG...] [-- NR [ARG...]]...   raw calls: ok, ENAME or signal N each\n"
+	      "  int80 NR [ARG...] [-- ...]   the same through the i386 int $0x80 gate\n"
+	      "    (ARG: a number, s:TEXT a string, b:N N zeroed bytes, fd:PATH an open fd)\n"
 	      "  sleep SECONDS | trap SIG | segv\n"
-	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds | mounts\n"
+	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds [-l] | mounts\n"
 	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls "
 	      "PATH)\n",
 	      stderr);
@@ -486,6 +489,190 @@ static int cmd_syscall(int argc, char **argv)
 	return rc;
 }
 
+/* ---- raw calls: sys, int80 ------------------------------------------------ */
+
+/*
+ * `sys NR ARG...` makes the call exactly as given, so the tests decide what reaches
+ * the kernel; each call runs in a forked child (a kill by the filter is reported, and
+ * a call that does something affects only the child). The result is "ok", the errno's
+ * name, or "signal N". int80 does the same through the 32-bit gate, whose arguments
+ * are 32 bits wide (the helper is static and not PIE, so its buffers are below 4 GiB).
+ */
+
+#define RAW_MAX_ARGS 6
+#define RAW_BUF	     4096
+
+struct raw_call {
+	long nr;
+	long args[RAW_MAX_ARGS];
+	int i386;
+};
+
+static const struct {
+	int e;
+	const char *name;
+} errno_names[] = {
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {ENOEXEC, "ENOEXEC"},
+    {EBADF, "EBADF"},
+    {ECHILD, "ECHILD"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {EMFILE, "EMFILE"},
+    {ENOTTY, "ENOTTY"},
+    {ENOSPC, "ENOSPC"},
+    {EROFS, "EROFS"},
+    {ENOSYS, "ENOSYS"},
+    {EUSERS, "EUSERS"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EAFNOSUPPORT, "EAFNOSUPPORT"},
+};
+
+static void print_errno(int e)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++) {
+		if (errno_names[i].e == e) {
+			puts(errno_names[i].name);
+			return;
+		}
+	}
+	printf("errno %d\n", e);
+}
+
+/* Static, so that int80's 32-bit pointers reach them. */
+static char raw_bufs[RAW_MAX_ARGS][RAW_BUF];
+
+static int parse_raw_arg(const char *s, int slot, long *out)
+{
+	if (strncmp(s, "s:", 2) == 0) {
+		if (strlen(s + 2) >= RAW_BUF)
+			return -1;
+		strcpy(raw_bufs[slot], s + 2);
+		*out = (long)(uintptr_t)raw_bufs[slot];
+		return 0;
+	}
+	if (strncmp(s, "b:", 2) == 0) {
+		long n;
+		if (parse_long(s + 2, &n) < 0 || n < 0 || n > RAW_BUF)
+			return -1;
+		memset(raw_bufs[slot], 0, (size_t)n);
+		*out = (long)(uintptr_t)raw_bufs[slot];
+		return 0;
+	}
+	if (strncmp(s, "fd:", 3) == 0) {
+		int fd = open(s + 3, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "ward-testhelper: %s: %s\n", s + 3, strerror(errno));
+			return -1;
+		}
+		*out = fd;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long u = strtoull(s, &end, 0); /* "-1" wraps, as wanted */
+	if (errno || end == s || *end)
+		return -1;
+	*out = (long)u;
+	return 0;
+}
+
+#ifdef __x86_64__
+static long int80(const struct raw_call *c)
+{
+	/*
+	 * ebp is the sixth argument: saved and restored around the gate by hand, below
+	 * the red zone; the kernel clears r8-r11 on the way back.
+	 */
+	long r = c->nr;
+	__asm__ volatile("sub $128, %%rsp\n\t"
+			 "push %%rbp\n\t"
+			 "mov %k[a5], %%ebp\n\t"
+			 "int $0x80\n\t"
+			 "pop %%rbp\n\t"
+			 "add $128, %%rsp"
+			 : "+a"(r)
+			 : "b"(c->args[0]), "c"(c->args[1]), "d"(c->args[2]), "S"(c->args[3]),
+			   "D"(c->args[4]), [a5] "r"(c->args[5])
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	return (int)r; /* the 32-bit ABI's result is in eax */
+}
+#endif
+
+static const struct raw_call *raw_current;
+
+static long p_raw_call(long a)
+{
+	(void)a;
+	const struct raw_call *c = raw_current;
+	pid_t self = getpid();
+	long r;
+	if (c->i386) {
+#ifdef __x86_64__
+		r = int80(c); /* -errno already */
+#else
+		r = -ENOSYS;
+#endif
+	} else {
+		r = ret_errno(syscall(c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
+				      c->args[4], c->args[5]));
+	}
+	if (getpid() != self)
+		_exit(0); /* a clone that succeeded: the new process says nothing */
+	return r;
+}
+
+static int cmd_raw(int argc, char **argv, int i386)
+{
+	int i = 0;
+	while (i < argc) {
+		struct raw_call c = {.i386 = i386};
+		int n = 0;
+		if (parse_long(argv[i], &c.nr) < 0) {
+			fprintf(stderr, "ward-testhelper: bad syscall number '%s'\n", argv[i]);
+			return 2;
+		}
+		for (i++; i < argc && strcmp(argv[i], "--") != 0; i++, n++) {
+			if (n == RAW_MAX_ARGS || parse_raw_arg(argv[i], n, &c.args[n]) < 0) {
+				fprintf(stderr, "ward-testhelper: bad argument '%s'\n", argv[i]);
+				return 2;
+			}
+		}
+		if (i < argc)
+			i++; /* the "--" */
+		raw_current = &c;
+		long r = 0;
+		int sig = run_probe(p_raw_call, 0, &r);
+		if (sig < 0) {
+			fprintf(stderr, "ward-testhelper: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		if (sig > 0)
+			printf("signal %d\n", sig);
+		else if (r >= 0)
+			puts("ok");
+		else
+			print_errno((int)-r);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 /* ---- signals ------------------------------------------------------------ */
 
 static const struct {
@@ -660,7 +847,8 @@ static int cmd_ls(const char *path)
 	return 0;
 }
 
-static int cmd_fds(void)
+/* The open descriptors, sorted; with @links, each with what it refers to. */
+static int cmd_fds(int links)
 {
 	DIR *d = opendir("/proc/self/fd");
 	if (!d) {
@@ -680,8 +868,18 @@ static int cmd_fds(void)
 	}
 	closedir(d);
 	qsort(fds, n, sizeof(fds[0]), cmp_long);
-	for (size_t i = 0; i < n; i++)
-		printf("%ld\n", fds[i]);
+	for (size_t i = 0; i < n; i++) {
+		char path[64], target[PATH_MAX];
+		ssize_t len = -1;
+		if (links) {
+			(void)snprintf(path, sizeof(path), "/proc/self/fd/%ld", fds[i]);
+			len = readlink(path, target, sizeof(target) - 1);
+		}
+		if (len >= 0)
+			printf("%ld %.*s\n", fds[i], (int)len, target);
+		else
+			printf("%ld\n", fds[i]);
+	}
 	return 0;
 }
 
@@ -749,6 +947,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "syscall") == 0)
 		return nargs >= 1 ? cmd_syscall(nargs, args) : usage();
+	if (strcmp(cmd, "sys") == 0 || strcmp(cmd, "int80") == 0)
+		return nargs >= 1 ? cmd_raw(nargs, args, cmd[0] == 'i') : usage();
 	if (strcmp(cmd, "sleep") == 0)
 		return nargs == 1 ? cmd_sleep(args[0]) : usage();
 	if (strcmp(cmd, "trap") == 0)
@@ -764,7 +964,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "ls") == 0)
 		return nargs == 1 ? cmd_ls(args[0]) : usage();
 	if (strcmp(cmd, "fds") == 0)
-		return cmd_fds();
+		return nargs == 0				  ? cmd_fds(0)
+		       : nargs == 1 && strcmp(args[0], "-l") == 0 ? cmd_fds(1)
+								  : usage();
 	if (strcmp(cmd, "mounts") == 0)
 		return print_file("/proc/self/mountinfo");
 	if (strcmp(cmd, "escape-chroot") == 0)
