@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "ward/log.h"
@@ -71,13 +72,69 @@ int policy_resolve(const struct policy_source *src, uint64_t caps, struct profil
 	return 0;
 }
 
-static const char *cache_dir(void)
+/*
+ * The cache directory: $WARD_CACHE_DIR (empty: no cache); for root
+ * POLICY_CACHE_DIR; for a rootless ward (euid != 0, as main.c decides) the
+ * user's own, $XDG_CACHE_HOME/ward/seccomp or $HOME/.cache/ward/seccomp (NULL
+ * when neither is an absolute path). A string to free(), or NULL.
+ */
+static char *cache_dir(void)
 {
 	const char *d = getenv("WARD_CACHE_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
 
 	if (d)
-		return *d ? d : NULL;
-	return POLICY_CACHE_DIR;
+		return *d ? xstrdup(d) : NULL;
+	if (geteuid() == 0)
+		return xstrdup(POLICY_CACHE_DIR);
+	if (xdg && xdg[0] == '/') /* the XDG spec: a relative path is to be ignored */
+		return xasprintf("%s/" POLICY_USER_CACHE_SUBDIR, xdg);
+	if (home && home[0] == '/')
+		return xasprintf("%s/.cache/" POLICY_USER_CACHE_SUBDIR, home);
+	return NULL;
+}
+
+/* Why the cache was ignored, once per run: lookup and store may both find out. */
+static void cache_warn(const struct ward_err *why)
+{
+	static bool warned;
+
+	if (warned)
+		return;
+	warned = true;
+	log_warn("%s", why->msg);
+}
+
+/* The filter from the cache in @dir: 1 on a hit, 0 otherwise (warned when ignored). */
+static int cache_lookup(const char *dir, const struct filter_cache_key *key,
+			struct filter_prog *out)
+{
+	struct ward_err why;
+	int r;
+
+	if (!dir)
+		return 0;
+	r = filter_cache_lookup(dir, key, out, &why);
+	if (r < 0)
+		cache_warn(&why);
+	return r == 1;
+}
+
+static void cache_store(const char *dir, const struct filter_cache_key *key,
+			const struct filter_prog *prog)
+{
+	struct ward_err err;
+
+	if (!dir || !prog->enabled) /* unconfined is never cached (lookup refuses it) */
+		return;
+	if (filter_cache_store(dir, key, prog, &err) == 0)
+		return;
+	if (err.code == EPERM)
+		cache_warn(&err); /* the same reason lookup gave, or a race since */
+	else
+		log_debug("seccomp cache not written: %s%s%s", err.msg, err.code ? ": " : "",
+			  err.code ? strerror(err.code) : "");
 }
 
 /* The profile @spec names: config.json's linux.seccomp (borrowed), a file, or the built-in. */
@@ -129,8 +186,7 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 	struct filter_cache_key key;
 	struct profile *prof = NULL;
 	struct rule_set rs;
-	struct ward_err cerr;
-	const char *dir = cache_dir();
+	cleanup_free char *dir = cache_dir();
 	struct resolve_ctx ctx;
 	int r;
 
@@ -153,7 +209,7 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 	key.caps = spec->caps;
 	key.arch = ctx.native_scmp;
 	key.build_flags = build_flags;
-	if (dir && filter_cache_lookup(dir, &key, out) == 1) {
+	if (cache_lookup(dir, &key, out)) {
 		if (cache_hit)
 			*cache_hit = true;
 		policy_source_release(&src);
@@ -167,8 +223,8 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 	}
 	rule_set_release(&rs);
 	profile_free(prof);
-	if (r == 0 && dir && out->enabled && filter_cache_store(dir, &key, out, &cerr) < 0)
-		log_debug("seccomp cache not written: %s", cerr.msg);
+	if (r == 0)
+		cache_store(dir, &key, out);
 	policy_source_release(&src);
 	return r;
 }

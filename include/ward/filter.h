@@ -125,21 +125,31 @@ int filter_cache_key_hex(const struct filter_cache_key *key, char out[FILTER_CAC
 /**
  * filter_cache_lookup() - load a compiled program from `<dir>/<hexkey>.bpf`.
  * @out: on a hit, receives the program (release with filter_prog_release())
+ * @why: when the cache or the entry is not trusted, why (one line, for a warning)
  *
- * The entry is validated (magic, version, key, length, checksum); anything
- * missing, short, corrupt or for another key is a miss. The directory must be
- * trusted (root-owned, 0700): the checksum detects damage, not forgery.
+ * The checksum detects damage, not forgery, so the cache is trusted only when
+ * nobody but ward's euid (and root) can have written it: every directory from /
+ * down to @dir, opened with O_NOFOLLOW one below the other and fstat'ed, is owned
+ * by root or the euid and writable by no one else (a root-owned sticky directory
+ * such as /tmp may be an ancestor, never @dir); @dir and the entry are the euid's
+ * and writable by it alone; the entry is a regular file. An entry that says "no
+ * filter" is refused: ward never writes one. A missing directory or entry, or a
+ * damaged entry (short, bad magic, version, key, length or checksum), is a miss.
  *
- * Return: 1 on a hit, 0 on a miss.
+ * Return: 1 on a hit; 0 on a miss; a negative errno (-EPERM: not trusted) when
+ * the cache or the entry was ignored, with @why saying why.
  */
 int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
-			struct filter_prog *out) __attribute__((nonnull));
+			struct filter_prog *out, struct ward_err *why) __attribute__((nonnull));
 
 /**
  * filter_cache_store() - save @prog as `<dir>/<hexkey>.bpf`, atomically
- * (temporary file, fsync, rename). Creates @dir (mode 0700) when missing.
+ * (a new file of mode 0600 under a random name, fsync, rename), through the
+ * same checked chain of directories as filter_cache_lookup(); the missing ones
+ * are made, mode 0700. A disabled program is never stored (-EINVAL).
  *
- * Return: 0, or a negative errno with @err filled in.
+ * Return: 0, or a negative errno with @err filled in (-EPERM: @dir is not
+ * trusted, and @err says why in the words of filter_cache_lookup()).
  */
 int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 		       const struct filter_prog *prog, struct ward_err *err)

@@ -16,8 +16,10 @@
 #include "ward/profile.h"
 #include "ward/spec.h"
 
-/* Where compiled filters are cached unless $WARD_CACHE_DIR says otherwise. */
+/* Where root's compiled filters are cached unless $WARD_CACHE_DIR says otherwise. */
 #define POLICY_CACHE_DIR "/var/cache/ward/seccomp"
+/* A rootless ward's, below $XDG_CACHE_HOME (or $HOME/.cache). */
+#define POLICY_USER_CACHE_SUBDIR "ward/seccomp"
 
 /* The profile's bytes and a name for messages. */
 struct policy_source {
@@ -57,9 +59,12 @@ int policy_listener(const struct container_spec *spec, char **path, char **metad
 		    struct ward_err *err) __attribute__((nonnull));
 
 /**
- * policy_prepare() - the filter for @spec: disabled for seccomp=unconfined,
- * otherwise compiled (or loaded from the cache in $WARD_CACHE_DIR, default
- * POLICY_CACHE_DIR; WARD_CACHE_DIR= empty disables caching).
+ * policy_prepare() - the filter for @spec: disabled for seccomp=unconfined
+ * (never cached), otherwise compiled or loaded from the cache: $WARD_CACHE_DIR
+ * (empty disables caching), else POLICY_CACHE_DIR for root and
+ * $XDG_CACHE_HOME/ward/seccomp or $HOME/.cache/ward/seccomp for a rootless
+ * ward. A cache that is not trusted (see filter_cache_lookup()) is ignored with
+ * one warning per run naming it and the reason.
  * @cache_hit: set to whether the cache answered (may be NULL)
  *
  * Return: 0, or a negative errno with @err naming the profile.

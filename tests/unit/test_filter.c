@@ -922,113 +922,6 @@ START_TEST(test_export)
 }
 END_TEST
 
-/* ---- cache --------------------------------------------------------------------------------- */
-
-static char *cache_dir(void)
-{
-	char tmpl[] = "/tmp/ward-filter-cache.XXXXXX";
-	char *d = mkdtemp(tmpl);
-
-	ck_assert_ptr_nonnull(d);
-	return xasprintf("%s/sub/seccomp", d); /* filter_cache_store creates the rest */
-}
-
-static char *entry_path(const char *dir, const struct filter_cache_key *key)
-{
-	char hex[FILTER_CACHE_KEY_HEX];
-
-	ck_assert_int_eq(filter_cache_key_hex(key, hex), 0);
-	ck_assert_uint_eq(strlen(hex), 32);
-	return xasprintf("%s/%s.bpf", dir, hex);
-}
-
-START_TEST(test_cache)
-{
-	static const char profile[] = "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}";
-	struct filter_cache_key key = {
-	    profile, sizeof(profile) - 1, 0xa80425fbULL, "SCMP_ARCH_X86_64", NULL, 0};
-	struct filter_cache_key other = key;
-	struct tset t;
-	struct filter_prog p, q;
-	struct ward_err err = {0};
-	char *dir = cache_dir(), *path, *opath;
-	char hex1[FILTER_CACHE_KEY_HEX], hex2[FILTER_CACHE_KEY_HEX];
-	struct stat st;
-	int fd;
-	char byte;
-
-	live_set(&t);
-	build_ok(&t, 0, &p);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 0); /* empty: miss */
-	ck_assert_int_eq(filter_cache_store(dir, &key, &p, &err), 0);
-	path = entry_path(dir, &key);
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-
-	/* roundtrip */
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 1);
-	ck_assert(q.enabled);
-	ck_assert_uint_eq(q.len, p.len);
-	ck_assert_uint_eq(q.flags, p.flags);
-	ck_assert_int_eq(memcmp(q.insns, p.insns, p.len * sizeof(*p.insns)), 0);
-	filter_prog_release(&q);
-
-	/* every input is part of the key */
-	other.caps ^= 1;
-	ck_assert_int_eq(filter_cache_lookup(dir, &other, &q), 0);
-	other = key;
-	other.kernel_release = "1.2.3-test";
-	ck_assert_int_eq(filter_cache_key_hex(&key, hex1), 0);
-	ck_assert_int_eq(filter_cache_key_hex(&other, hex2), 0);
-	ck_assert_str_ne(hex1, hex2);
-	other = key;
-	other.build_flags = FILTER_STRICT;
-	ck_assert_int_eq(filter_cache_lookup(dir, &other, &q), 0);
-
-	/* an entry under the wrong name (another key's) is not trusted */
-	opath = entry_path(dir, &other);
-	ck_assert_int_eq(link(path, opath), 0);
-	ck_assert_int_eq(filter_cache_lookup(dir, &other, &q), 0);
-	ck_assert_int_eq(unlink(opath), 0);
-
-	/* a flipped byte in the program */
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(pread(fd, &byte, 1, st.st_size - 3), 1);
-	byte ^= 0x10;
-	ck_assert_int_eq(pwrite(fd, &byte, 1, st.st_size - 3), 1);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 0);
-	ck_assert(!q.enabled);
-	/* repaired, then truncated */
-	byte ^= 0x10;
-	ck_assert_int_eq(pwrite(fd, &byte, 1, st.st_size - 3), 1);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 1);
-	filter_prog_release(&q);
-	ck_assert_int_eq(ftruncate(fd, st.st_size - 8), 0);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 0);
-	ck_assert_int_eq(ftruncate(fd, 10), 0);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 0);
-	close(fd);
-
-	/* storing again replaces the broken entry */
-	ck_assert_int_eq(filter_cache_store(dir, &key, &p, &err), 0);
-	ck_assert_int_eq(filter_cache_lookup(dir, &key, &q), 1);
-	filter_prog_release(&q);
-
-	unlink(path);
-	ck_assert_int_eq(rmdir(dir), 0); /* nothing else may be left in the cache dir */
-	*strrchr(dir, '/') = '\0';
-	ck_assert_int_eq(rmdir(dir), 0);
-	*strrchr(dir, '/') = '\0';
-	ck_assert_int_eq(rmdir(dir), 0);
-	free(opath);
-	free(path);
-	free(dir);
-	filter_prog_release(&p);
-	ts_free(&t);
-}
-END_TEST
-
 /* ---- the fast path decides as the plain program does ------------------------------ */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -1328,9 +1221,5 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_export);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("cache");
-	tcase_set_timeout(tc, UNIT_TIMEOUT);
-	tcase_add_test(tc, test_cache);
-	suite_add_tcase(s, tc);
 	return s;
 }
