@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "ward/cleanup.h"
 #include "ward/filter.h"
 #include "ward/policy.h"
 #include "ward/spec.h"
