@@ -53,7 +53,7 @@ static int usage(void)
 	      "  sys NR [ARG...] [-- NR [ARG...]]...   raw calls: ok, ENAME or signal N each\n"
 	      "  int80 NR [ARG...] [-- ...]   the same through the i386 int $0x80 gate\n"
 	      "    (ARG: a number, s:TEXT a string, b:N N zeroed bytes, fd:PATH an open fd)\n"
-	      "  sleep SECONDS | trap SIG | segv\n"
+	      "  sleep SECONDS [TAG] | trap SIG | segv\n"
 	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds [-l] | mounts\n"
 	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls "
 	      "PATH)\n",
@@ -949,8 +949,8 @@ int main(int argc, char **argv)
 		return nargs >= 1 ? cmd_syscall(nargs, args) : usage();
 	if (strcmp(cmd, "sys") == 0 || strcmp(cmd, "int80") == 0)
 		return nargs >= 1 ? cmd_raw(nargs, args, cmd[0] == 'i') : usage();
-	if (strcmp(cmd, "sleep") == 0)
-		return nargs == 1 ? cmd_sleep(args[0]) : usage();
+	if (strcmp(cmd, "sleep") == 0) /* a second argument only tags the process */
+		return nargs == 1 || nargs == 2 ? cmd_sleep(args[0]) : usage();
 	if (strcmp(cmd, "trap") == 0)
 		return nargs == 1 ? cmd_trap(args[0]) : usage();
 	if (strcmp(cmd, "segv") == 0)
