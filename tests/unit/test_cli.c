@@ -328,6 +328,85 @@ START_TEST(test_resource_errors)
 }
 END_TEST
 
+/* -v and --tmpfs on /proc or /sys, as runc decides (destinations cleaned first) */
+START_TEST(test_volume_proc_sys)
+{
+	static const struct {
+		const char *opt, *arg, *msg; /* msg NULL: accepted */
+	} cases[] = {
+	    {"-v", "/tmp:/proc",
+	     "invalid volume specification '/tmp:/proc': nothing but a proc "
+	     "filesystem can be mounted on /proc"},
+	    {"-v", "/tmp:/proc/",
+	     "invalid volume specification '/tmp:/proc/': nothing but a proc "
+	     "filesystem can be mounted on /proc"},
+	    {"-v", "/tmp://proc",
+	     "invalid volume specification '/tmp://proc': nothing but a proc "
+	     "filesystem can be mounted on /proc"},
+	    {"-v", "/tmp:/./proc:ro",
+	     "invalid volume specification '/tmp:/./proc:ro': nothing but "
+	     "a proc filesystem can be mounted on /proc"},
+	    {"-v", "/tmp:/x/../proc",
+	     "invalid volume specification '/tmp:/x/../proc': nothing but "
+	     "a proc filesystem can be mounted on /proc"},
+	    {"-v", "/tmp:/proc/sys",
+	     "invalid volume specification '/tmp:/proc/sys': it is inside /proc, where only the "
+	     "files lxcfs provides can be mounted (/proc/cpuinfo, /proc/meminfo, /proc/stat, ...)"},
+	    {"-v", "/tmp:/sys",
+	     "invalid volume specification '/tmp:/sys': nothing but a sysfs can be bound on /sys"},
+	    {"-v", "/tmp:/sys/",
+	     "invalid volume specification '/tmp:/sys/': nothing but a sysfs "
+	     "can be bound on /sys"},
+	    {"-v", "/tmp:/..", "invalid volume specification '/tmp:/..'"},
+	    {"--tmpfs", "/proc",
+	     "invalid tmpfs specification '/proc': nothing but a proc "
+	     "filesystem can be mounted on /proc"},
+	    {"--tmpfs", "/proc/acpi:size=1k",
+	     "invalid tmpfs specification '/proc/acpi:size=1k': it is inside /proc, where only "
+	     "the files lxcfs provides can be mounted (/proc/cpuinfo, /proc/meminfo, /proc/stat, "
+	     "...)"},
+	    {"--tmpfs", "//", "invalid tmpfs specification '//'"},
+	    {"-v", "/proc:/proc", NULL},
+	    {"-v", "/proc/meminfo:/proc/meminfo", NULL},
+	    {"-v", "/sys:/sys", NULL},
+	    {"-v", "/tmp:/procx", NULL},
+	    {"--tmpfs", "/sys", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[] = {"ward", "run", (char *)cases[i].opt, (char *)cases[i].arg,
+				"/r",	NULL};
+		struct ward_err err = {0};
+		struct cli_opts o;
+		int r = cli_parse(ARGC(argv), argv, &o, &err);
+
+		if (cases[i].msg) {
+			ck_assert_msg(r < 0, "%s %s: accepted", cases[i].opt, cases[i].arg);
+			ck_assert_str_eq(err.msg, cases[i].msg);
+		} else {
+			ck_assert_msg(r == 0, "%s %s: %s", cases[i].opt, cases[i].arg, err.msg);
+			ck_assert_uint_eq(o.spec.nmounts, 1);
+		}
+		cli_opts_release(&o);
+	}
+}
+END_TEST
+
+/* the destination is kept cleaned: the mount module sees "/data", not "//data/./" */
+START_TEST(test_volume_destination_cleaned)
+{
+	char *argv[] = {"ward", "run", "-v", "/tmp://data/./", "--tmpfs", "/a/../b/", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_msg(cli_parse(ARGC(argv), argv, &o, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(o.spec.nmounts, 2);
+	ck_assert_str_eq(o.spec.mounts[0].destination, "/data");
+	ck_assert_str_eq(o.spec.mounts[1].destination, "/b");
+	cli_opts_release(&o);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -342,6 +421,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_resources);
 	tcase_add_test(tc, test_resource_errors);
+	tcase_add_test(tc, test_volume_proc_sys);
+	tcase_add_test(tc, test_volume_destination_cleaned);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "unit.h"
@@ -314,6 +315,31 @@ static const struct {
     {"annotations-type", "annotations: 'a' must be a string"},
     {"propagation", "linux.rootfsPropagation: unknown propagation 'sideways'"},
     {"top-array", "the document must be a JSON object"},
+    /* hostile input (issue 13): each of these hung, was cut short or was let through */
+    {"mount-proc-no-type",
+     "mounts[0].destination: '/proc': nothing but a proc filesystem can be mounted on /proc"},
+    {"mount-proc-empty-type",
+     "mounts[0].destination: '/proc': nothing but a proc filesystem can be mounted on /proc"},
+    {"mount-sys-empty-type", "mounts[0].type: mount type '' on '/sys' is not supported (bind "
+			     "and tmpfs are, and the standard /proc, /dev and /sys mounts)"},
+    {"mount-proc-bind",
+     "mounts[0].destination: '/proc/': nothing but a proc filesystem can be mounted on /proc"},
+    {"mount-proc-dotted",
+     "mounts[0].destination: '//./proc': nothing but a proc filesystem can be mounted on /proc"},
+    {"mount-proc-below", "mounts[0].destination: '/proc/sys/kernel': it is inside /proc, where "
+			 "only the files lxcfs provides can be mounted (/proc/cpuinfo, "
+			 "/proc/meminfo, /proc/stat, ...)"},
+    {"mount-proc-climb", "mounts[0].destination: '/mnt/../proc/self': it is inside /proc, "
+			 "where only the files lxcfs provides can be mounted (/proc/cpuinfo, "
+			 "/proc/meminfo, /proc/stat, ...)"},
+    {"mount-sys-bind", "mounts[0].destination: '/sys': nothing but a sysfs can be bound on /sys"},
+    {"mount-options-part", "mounts[0].options: must be an array of strings"},
+    {"nul-arg", "process.args[0]: contains a NUL byte"},
+    {"nul-key", "process: a key contains a NUL byte"},
+    {"nul-destination", "mounts[0].destination: contains a NUL byte"},
+    {"deep", "invalid JSON: line 1, column 90: nested deeper than 64 levels"},
+    {"comment", "invalid JSON: line 1, column 24: lexical error: probable comment found in "
+		"input text, comments are not enabled"},
 };
 
 START_TEST(test_invalid)
@@ -430,6 +456,100 @@ START_TEST(test_ids_and_signals)
 }
 END_TEST
 
+/* every file in tests/data/oci/invalid is in the table above (or named in test_invalid_json) */
+START_TEST(test_invalid_all_listed)
+{
+	DIR *d = opendir(OCI_DATA "/invalid");
+	struct dirent *e;
+	size_t files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), i;
+		bool found = false;
+
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		files++;
+		for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]) && !found; i++)
+			found = strlen(invalid[i].file) == n - 5 &&
+				strncmp(invalid[i].file, e->d_name, n - 5) == 0;
+		found = found || strcmp(e->d_name, "not-json.json") == 0 ||
+			strcmp(e->d_name, "seccomp-action.json") == 0;
+		ck_assert_msg(found, "tests/data/oci/invalid/%s has no entry in test_oci.c",
+			      e->d_name);
+	}
+	closedir(d);
+	ck_assert_uint_eq(files, sizeof(invalid) / sizeof(invalid[0]) + 2);
+}
+END_TEST
+
+/* a config that fails in a mount's options, after some were read: nothing leaks (LSan) */
+START_TEST(test_mount_options_fail_partway)
+{
+	static const char *const bad[] = {
+	    "[\"ro\", \"nosuid\", 5]",
+	    "[\"ro\", {\"a\": 1}]",
+	    "[\"ro\", \"mode=755\", \"size=1k\", null]",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct container_spec spec;
+		struct ward_err err = {0};
+		char *json =
+		    xasprintf("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
+			      " \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"args\":"
+			      " [\"/bin/true\"], \"cwd\": \"/\"}, \"mounts\": ["
+			      "{\"destination\": \"/a\", \"type\": \"tmpfs\"},"
+			      "{\"destination\": \"/mnt\", \"type\": \"tmpfs\", "
+			      "\"options\": %s}]}",
+			      bad[i]);
+
+		spec_init(&spec);
+		ck_assert_int_lt(oci_parse(json, strlen(json), bundle, &spec, &err), 0);
+		ck_assert_str_eq(err.msg, "mounts[1].options: must be an array of strings");
+		spec_release(&spec);
+		free(json);
+	}
+}
+END_TEST
+
+/* mounts over /proc and /sys: what runc lets through, ward does too */
+START_TEST(test_mount_proc_sys_allowed)
+{
+	static const char *const ok[] = {
+	    "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}",
+	    "{\"destination\": \"/proc/\", \"type\": \"proc\"}",
+	    "{\"destination\": \"/proc/meminfo\", \"type\": \"bind\", \"source\": "
+	    "\"/proc/meminfo\"}",
+	    "{\"destination\": \"/proc/sys/kernel/ns_last_pid\", \"type\": \"bind\", \"source\": "
+	    "\"/proc/sys/kernel/ns_last_pid\"}",
+	    "{\"destination\": \"/proc\", \"type\": \"bind\", \"source\": \"/proc\"}",
+	    "{\"destination\": \"/sys\", \"type\": \"bind\", \"source\": \"/sys\"}",
+	    "{\"destination\": \"/sys\", \"type\": \"sysfs\"}",
+	    "{\"destination\": \"/sys/kernel\", \"type\": \"tmpfs\"}",
+	    "{\"destination\": \"/sys\", \"type\": \"tmpfs\"}",
+	    "{\"destination\": \"/procfoo\", \"type\": \"tmpfs\"}",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct container_spec spec;
+		struct ward_err err = {0};
+		char *json =
+		    xasprintf("{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
+			      " \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"args\":"
+			      " [\"/bin/true\"], \"cwd\": \"/\"}, \"mounts\": [%s]}",
+			      ok[i]);
+
+		spec_init(&spec);
+		ck_assert_msg(oci_parse(json, strlen(json), bundle, &spec, &err) == 0, "%s: %s",
+			      ok[i], err.msg);
+		spec_release(&spec);
+		free(json);
+	}
+}
+END_TEST
+
 Suite *oci_suite(void)
 {
 	Suite *s = suite_create("oci");
@@ -442,6 +562,9 @@ Suite *oci_suite(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_loop_test(tc, test_invalid, 0, (int)(sizeof(invalid) / sizeof(invalid[0])));
 	tcase_add_test(tc, test_invalid_json);
+	tcase_add_test(tc, test_invalid_all_listed);
+	tcase_add_test(tc, test_mount_options_fail_partway);
+	tcase_add_test(tc, test_mount_proc_sys_allowed);
 	tcase_add_test(tc, test_load);
 	tcase_add_test(tc, test_default_roundtrip);
 	tcase_add_test(tc, test_ids_and_signals);

@@ -5,12 +5,14 @@
  * arches, kernel versions, archMap), and agreement with Docker's own default
  * profile through a model of the filter's decision, as libseccomp builds it.
  */
+#include <dirent.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "ward/cleanup.h"
@@ -1363,6 +1365,121 @@ START_TEST(test_podman_reference)
 }
 END_TEST
 
+/* hostile input (issue 13): fixtures that were cut short, or that hung or crashed ward */
+static const struct {
+	const char *file;
+	const char *msg;
+} hostile[] = {
+    {"nul-default-action.json", "defaultAction: contains a NUL byte"},
+    {"nul-name.json", "syscalls[3].names[0]: contains a NUL byte"},
+    {"nul-rule-action.json", "syscalls[1].action: contains a NUL byte"},
+    {"nul-key.json", "syscalls[1]: a key contains a NUL byte"},
+    {"nul-byte.json",
+     "not valid JSON: line 1, column 36: lexical error: invalid char in json text"},
+    {"deep.json", "not valid JSON: line 1, column 105: nested deeper than 64 levels"},
+    {"huge-errnoret.json", "defaultErrnoRet: 184467440737095516150 is out of range (0 to 65535)"},
+    {"huge-index.json", "syscalls[0].args[0].index: 18446744073709551616 is out of range (0 to 5)"},
+};
+
+START_TEST(test_hostile_fixture)
+{
+	char path[512], want[1024];
+	struct ward_err err = {0};
+	struct profile *p = (struct profile *)1;
+
+	snprintf(path, sizeof(path), FIXTURES "/invalid/%s", hostile[_i].file);
+	snprintf(want, sizeof(want), "profile '%s': %s", path, hostile[_i].msg);
+	ck_assert_int_lt(profile_load_file(path, &p, &err), 0);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(err.code, 0);
+}
+END_TEST
+
+/* every file in invalid/ is in one of the two tables, so none is left untested */
+START_TEST(test_invalid_all_listed)
+{
+	DIR *d = opendir(FIXTURES "/invalid");
+	struct dirent *e;
+	size_t files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		bool found = false;
+
+		if (e->d_name[0] == '.')
+			continue;
+		files++;
+		for (size_t i = 0; i < NELEM(invalid) && !found; i++)
+			found = strcmp(invalid[i].file, e->d_name) == 0;
+		for (size_t i = 0; i < NELEM(hostile) && !found; i++)
+			found = strcmp(hostile[i].file, e->d_name) == 0;
+		ck_assert_msg(found,
+			      "tests/data/profiles/invalid/%s is in no table of test_profile.c",
+			      e->d_name);
+	}
+	closedir(d);
+	ck_assert_uint_eq(files, NELEM(invalid) + NELEM(hostile));
+}
+END_TEST
+
+/* a FIFO (nobody writes it), a device, a symlink loop: refused at once, never read */
+START_TEST(test_load_not_regular)
+{
+	char dir[] = "/tmp/ward-unit-prof-XXXXXX", fifo[64], loop[64];
+	struct ward_err err = {0};
+	struct profile *p = NULL;
+	char want[256];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(loop, sizeof(loop), "%s/loop", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(symlink("loop", loop), 0);
+
+	ck_assert_int_lt(profile_load_file(fifo, &p, &err), 0);
+	snprintf(want, sizeof(want), "profile '%s': not a regular file", fifo);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_lt(profile_load_file("/dev/zero", &p, &err), 0);
+	ck_assert_str_eq(err.msg, "profile '/dev/zero': not a regular file");
+	ck_assert_int_lt(profile_load_file(loop, &p, &err), 0);
+	ck_assert_int_eq(err.code, ELOOP);
+	ck_assert_ptr_null(p);
+
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(unlink(loop), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* in memory: a NUL inside a string names the place, wherever it is */
+START_TEST(test_parse_nul_in_strings)
+{
+	static const struct {
+		const char *json, *msg;
+	} cases[] = {
+	    {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [{\"architecture\": "
+	     "\"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\\u0000\"]}]}",
+	     "archMap[0].subArchitectures[0]: contains a NUL byte"},
+	    {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+	     "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_\\u0000X\"]}}]}",
+	     "syscalls[0].includes.caps[0]: contains a NUL byte"},
+	    {"{\"\\u0000\": 1}", "a key of the top-level object contains a NUL byte"},
+	    {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerMetadata\": \"\\u0000\"}",
+	     "listenerMetadata: contains a NUL byte"},
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct ward_err err = {0};
+		struct profile *p = NULL;
+
+		ck_assert_int_lt(profile_parse(cases[i].json, strlen(cases[i].json), &p, &err), 0);
+		ck_assert_ptr_null(p);
+		ck_assert_str_eq(err.msg, cases[i].msg);
+	}
+}
+END_TEST
+
 Suite *profile_suite(void)
 {
 	Suite *s = suite_create("profile");
@@ -1388,6 +1505,10 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, test_parse_more_errors);
 	tcase_add_test(tc, test_load_directory_and_missing);
 	tcase_add_test(tc, test_load_unreadable);
+	tcase_add_loop_test(tc, test_hostile_fixture, 0, (int)NELEM(hostile));
+	tcase_add_test(tc, test_invalid_all_listed);
+	tcase_add_test(tc, test_load_not_regular);
+	tcase_add_test(tc, test_parse_nul_in_strings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("resolve");

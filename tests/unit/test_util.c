@@ -2,7 +2,10 @@
 /* test_util.c - strict parsing, string vectors, file reads, error formatting. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "ward/error.h"
@@ -95,6 +98,52 @@ START_TEST(test_err_format)
 }
 END_TEST
 
+/* a FIFO nobody writes: refused at once (the test's timeout catches a hang), and the
+ * descriptor of a regular file is blocking again for the reads */
+START_TEST(test_read_file_not_regular)
+{
+	char dir[] = "/tmp/ward-unit-util-XXXXXX", fifo[64], file[64];
+	struct ward_err err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(read_file(fifo, 1 << 20, &buf, &len, &err), -EINVAL);
+	ck_assert_ptr_null(buf);
+	ck_assert_int_eq(err.code, 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not a regular file"));
+	ck_assert_int_eq(read_file("/dev/zero", 1 << 20, &buf, &len, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "'/dev/zero' is not a regular file");
+	ck_assert_int_eq(read_file("/dev/null", 1 << 20, &buf, &len, &err), -EINVAL);
+	f = fopen(file, "we");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs("{}", f), 1);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(read_file(file, 1 << 20, &buf, &len, &err), 0);
+	ck_assert_str_eq(buf, "{}");
+	free(buf);
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(unlink(file), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* whatever a message quotes, it prints as one line */
+START_TEST(test_err_format_one_line)
+{
+	struct ward_err err = {0};
+	char line[256];
+
+	err_set(&err, 0, "unknown action '%s'", "A\nB\r\033[2J\x7f");
+	err_format(&err, line, sizeof(line));
+	ck_assert_str_eq(line, "unknown action 'A?B??[2J?'");
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -106,6 +155,8 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_strv);
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_err_format);
+	tcase_add_test(tc, test_read_file_not_regular);
+	tcase_add_test(tc, test_err_format_one_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
