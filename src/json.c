@@ -32,13 +32,13 @@ struct scan {
 	char where[256]; /* the path of the offending value, once found */
 };
 
-/* "a.b[2].c": the path of the value being read now */
-static void scan_path(const struct scan *s, char *buf, size_t len)
+/* "a.b[2].c": the path of the value being read now, through the first @depth levels */
+static void scan_path(const struct scan *s, unsigned int depth, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (unsigned int i = 0; i < s->depth && used < len; i++) {
+	for (unsigned int i = 0; i < depth && used < len; i++) {
 		const struct frame *f = &s->stack[i];
 		int n = f->array
 			    ? snprintf(buf + used, len - used, "[%zu]", f->cur)
@@ -85,7 +85,7 @@ static int on_string(void *ctx, const unsigned char *v, size_t len)
 	scan_value(s);
 	if (!memchr(v, '\0', len))
 		return 1;
-	scan_path(s, s->where, sizeof(s->where));
+	scan_path(s, s->depth, s->where, sizeof(s->where));
 	return 0;
 }
 
@@ -127,7 +127,7 @@ static int on_key(void *ctx, const unsigned char *k, size_t len)
 	struct frame *f = &s->stack[s->depth - 1];
 
 	if (memchr(k, '\0', len)) {
-		scan_path(s, s->where, sizeof(s->where));
+		scan_path(s, s->depth - 1, s->where, sizeof(s->where)); /* the object's path */
 		s->nul_in_key = true;
 		return 0;
 	}
