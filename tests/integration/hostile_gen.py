@@ -205,9 +205,9 @@ write("profiles", "doc-deep-object", '{"x": ' + '{"a": ' * 70 + "1" + "}" * 70 +
 write("profiles", "doc-unclosed-deep", "[" * 200000, "not valid JSON")
 write("profiles", "doc-many-rules",
       json.dumps({"defaultAction": "SCMP_ACT_ERRNO",
-                  "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}] * 30000
+                  "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}] * 10000
                   + [{"names": ["read"], "action": "SCMP_ACT_NOPE"}]}),
-      "syscalls[30000].action")
+      "syscalls[10000].action")
 write("profiles", "doc-long-name",
       json.dumps({"defaultAction": "SCMP_ACT_ERRNO",
                   "syscalls": [{"names": ["x" * 100000], "action": "SCMP_ACT_NOPE"}]}),
