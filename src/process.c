@@ -552,6 +552,15 @@ static __attribute__((noreturn)) void child_main(const struct plan *plan)
 	child_become(plan, detached, start_json);
 }
 
+/* every descriptor above stdio and --preserve-fds but the sync socket, exec fifo and exec file */
+static int close_inherited(const struct plan *plan)
+{
+	const int keep[] = {plan->sync, plan->opts->exec_fifo, plan->opts->exec_fd};
+
+	return sys_close_except(STDERR_FILENO + 1 + (int)plan->opts->preserve_fds, keep,
+				sizeof(keep) / sizeof(keep[0]));
+}
+
 /*
  * The process's own part, once it is in the container: its terminal, rlimits,
  * capabilities and user, umask, descriptors, then the seccomp filter and
@@ -607,6 +616,16 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		err_set(&err, errno, "cannot unblock signals");
+		child_fail(plan, &err);
+	}
+	/*
+	 * Nothing but stdio, the engine's --preserve-fds and ward's own three stays
+	 * open past here: ward create's init waits for `start` for as long as the
+	 * engine likes, and must not hold its caller's descriptors meanwhile (runc's
+	 * init never has them). Before the filter, which may deny close_range.
+	 */
+	if (close_inherited(plan) < 0) {
+		err_set(&err, errno, "cannot close the descriptors ward inherited");
 		child_fail(plan, &err);
 	}
 	/* ward create hands a listener to its agent itself: the filter goes in first */

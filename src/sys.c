@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -134,5 +135,66 @@ int sys_cloexec_from(int lowfd)
 		}
 	}
 	closedir(d);
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool kept(int fd, const int *keep, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* the /proc/self/fd walk, where close_range() is missing */
+static int close_except_walk(int lowfd, const int *keep, size_t n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		long fd = strtol(de->d_name, NULL, 10);
+
+		if (de->d_name[0] != '.' && fd >= lowfd && fd != dirfd(d) &&
+		    !kept((int)fd, keep, n))
+			close((int)fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+int sys_close_except(int lowfd, const int *keep, size_t n)
+{
+	int sorted[16];
+	unsigned int from = (unsigned int)lowfd;
+
+	if (n > sizeof(sorted) / sizeof(sorted[0])) {
+		errno = E2BIG;
+		return -1;
+	}
+	memcpy(sorted, keep, n * sizeof(*keep));
+	qsort(sorted, n, sizeof(sorted[0]), cmp_int);
+	for (size_t i = 0; i <= n; i++) {
+		unsigned int next = i < n ? (unsigned int)sorted[i] : ~0U;
+
+		if (i < n && (sorted[i] < 0 || next < from))
+			continue;
+		if (next > from && syscall(SYS_close_range, from, next - (i < n), 0U) < 0) {
+			if (errno != ENOSYS && errno != EINVAL)
+				return -1;
+			return close_except_walk(lowfd, keep, n);
+		}
+		if (i < n)
+			from = next + 1;
+	}
 	return 0;
 }

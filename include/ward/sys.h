@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /** sys_pivot_root() - pivot_root(2). */
@@ -30,3 +31,9 @@ int sys_mkdir_p_in_root(int rootfd, const char *path, mode_t mode);
  * (close_range(CLOSE_RANGE_CLOEXEC), falling back to a /proc/self/fd walk).
  */
 int sys_cloexec_from(int lowfd);
+
+/**
+ * sys_close_except() - close every descriptor >= @lowfd but the @n in @keep
+ * (at most 16): close_range() over the gaps, or a /proc/self/fd walk.
+ */
+int sys_close_except(int lowfd, const int *keep, size_t n);
