@@ -369,6 +369,22 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 
 	if (send(plan->sync, &ready, 1, MSG_NOSIGNAL) != 1)
 		return err_set(err, errno, "cannot tell ward the container is ready");
+	/*
+	 * ward commits the container (state.json written) with one more byte; EOF
+	 * means it died first, and nothing would ever know of this process: go.
+	 * (A profile with an agent's listener is in already and may deny the read:
+	 * then only an EOF stops us.)
+	 */
+	for (;;) {
+		ssize_t n = recv(plan->sync, &ready, 1, 0);
+
+		if (n == 1 && ready == 'c')
+			break;
+		if (n == 0 || n == 1)
+			_exit(WARD_EXIT_LAUNCHER);
+		if (errno != EINTR)
+			break;
+	}
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", plan->opts->exec_fifo);
 	do
 		fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -1368,7 +1384,7 @@ static int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child
 }
 
 int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
-		struct cg_handle *cg, struct ward_err *err)
+		struct cg_handle *cg, int *commit, struct ward_err *err)
 {
 	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
 	cleanup_report struct child_report *report = NULL;
@@ -1382,6 +1398,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	memset(cg, 0, sizeof(*cg));
 	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
 	*pid_out = 0;
+	*commit = -1;
 	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
 		return err_set(err, EINVAL, "create: no exec fifo or id");
 	report = plan.report = report_map(err);
@@ -1417,8 +1434,12 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		plan_release(&plan);
 		return r;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	/* recorded before anything runs in it: a killed create leaves delete a trace */
+	if (opts->cgroup_ready)
+		r = opts->cgroup_ready(opts->state_arg, cg, err);
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = err_set(err, errno, "cannot create the sync socket");
+	if (r < 0) {
 		plan_release(&plan);
 		cgroup_finish(cg);
 		return r;
@@ -1449,7 +1470,21 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		return r;
 	}
 	*pid_out = pid;
+	*commit = parent_end;
+	parent_end = -1;
 	return 0;
+}
+
+int proc_create_commit(int *commit, struct ward_err *err)
+{
+	char c = 'c';
+	int r = 0;
+
+	if (write_full(*commit, &c, 1) != 1)
+		r = err_set(err, errno, "the container died before it could be committed");
+	close(*commit);
+	*commit = -1;
+	return r;
 }
 
 /* ---- ward exec ------------------------------------------------------------------------- */

@@ -48,12 +48,15 @@
 /* ward's record of one container (state.json). */
 struct record {
 	char id[STATE_ID_MAX + 1];
-	pid_t pid;
+	pid_t pid;		      /* 0 while ward create is still at work */
 	unsigned long long pid_start; /* field 22 of /proc/<pid>/stat */
+	pid_t creator;		      /* with pid 0: the ward create at work, */
+	unsigned long long creator_start; /* and its start time */
 	char *bundle;
 	char *created;		 /* RFC 3339, UTC */
 	struct strv annotations; /* key, value, ... */
 	struct cg_handle cg;
+	const char *dir; /* while ward create writes it: its directory */
 };
 
 static void record_release(struct record *r)
@@ -184,6 +187,12 @@ static int record_write(const char *dir, const struct record *r, struct ward_err
 	yajl_gen_integer(g, r->pid);
 	GSTR(g, "pidStart");
 	yajl_gen_integer(g, (long long)r->pid_start);
+	if (!r->pid) {
+		GSTR(g, "creatorPid");
+		yajl_gen_integer(g, r->creator);
+		GSTR(g, "creatorStart");
+		yajl_gen_integer(g, (long long)r->creator_start);
+	}
 	GSTR(g, "bundle");
 	GSTR(g, r->bundle);
 	GSTR(g, "created");
@@ -256,6 +265,8 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	(void)snprintf(r->id, sizeof(r->id), "%s", s ? s : "");
 	r->pid = (pid_t)jint(root, "pid");
 	r->pid_start = (unsigned long long)jint(root, "pidStart");
+	r->creator = (pid_t)jint(root, "creatorPid");
+	r->creator_start = (unsigned long long)jint(root, "creatorStart");
 	r->bundle = xstrdup((s = jstr(root, "bundle")) ? s : "");
 	r->created = xstrdup((s = jstr(root, "created")) ? s : "");
 	ann = yajl_tree_get(root, annpath, yajl_t_object);
@@ -307,23 +318,36 @@ static int proc_start_time(pid_t pid, unsigned long long *start, char *state)
 	return 0;
 }
 
+/* @pid is the process that started at @start, and not a zombie. */
+static bool same_alive(pid_t pid, unsigned long long start)
+{
+	unsigned long long now;
+	char st;
+
+	if (pid <= 0 || proc_start_time(pid, &now, &st) < 0)
+		return false;
+	return now == start && st != 'Z' && st != 'X';
+}
+
 /* The same process as at create, and not a zombie. */
 static bool init_alive(const struct record *r)
 {
-	unsigned long long start;
-	char st;
-
-	if (r->pid <= 0 || proc_start_time(r->pid, &start, &st) < 0)
-		return false;
-	return start == r->pid_start && st != 'Z' && st != 'X';
+	return same_alive(r->pid, r->pid_start);
 }
 
+/*
+ * No record: create has only reserved the id. A record without a pid: create
+ * is at work (its cgroups recorded), or was killed there (stopped: its init
+ * went with it, and delete removes the cgroups).
+ */
 static enum state_status status_of(const char *dir, const struct record *r, bool have_record)
 {
 	cleanup_free char *fifo = xasprintf("%s/%s", dir, EXEC_FIFO);
 
 	if (!have_record)
 		return STATE_CREATING;
+	if (!r->pid)
+		return same_alive(r->creator, r->creator_start) ? STATE_CREATING : STATE_STOPPED;
 	if (!init_alive(r))
 		return STATE_STOPPED;
 	if (access(fifo, F_OK) == 0)
@@ -431,6 +455,20 @@ static int run_hooks(const struct container_spec *spec, enum spec_hook_kind kind
 		return 0;
 	json = state_json(r, state_status_name(st));
 	return hooks_run(spec, kind, json, err);
+}
+
+/* proc_opts.cgroup_ready: the record without a pid, naming ward create and the cgroups */
+static int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err)
+{
+	struct record *r = arg;
+	int ret;
+
+	(void)cg; /* proc_create() fills the record's own handle */
+	r->creator = getpid();
+	ret = proc_start_time(r->creator, &r->creator_start, &(char){0});
+	if (ret < 0)
+		return err_set(err, -ret, "cannot read ward's own start time");
+	return record_write(r->dir, r, err);
 }
 
 /* proc_opts.state_json: the record being created, its init being @pid */
@@ -548,6 +586,7 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 {
 	cleanup_free char *fifo = xasprintf("%s/%s", dir, EXEC_FIFO);
 	cleanup_close int fifo_fd = -1;
+	cleanup_close int commit = -1;
 	struct proc_opts popts = PROC_OPTS_INIT;
 	char real[PATH_MAX];
 	int r;
@@ -574,8 +613,10 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	popts.console_socket = o->console_socket;
 	popts.preserve_fds = o->preserve_fds;
 	popts.state_json = creating_state;
+	popts.cgroup_ready = record_cgroups;
 	popts.state_arg = rec;
-	r = proc_create(spec, &popts, &rec->pid, &rec->cg, err);
+	rec->dir = dir;
+	r = proc_create(spec, &popts, &rec->pid, &rec->cg, &commit, err);
 	if (r < 0)
 		return r;
 	r = proc_start_time(rec->pid, &rec->pid_start, &(char){0});
@@ -584,6 +625,9 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	r = record_write(dir, rec, err);
 	if (r == 0 && o->pid_file)
 		r = write_pid_file(o->pid_file, rec->pid, err);
+	/* only now may the init outlive us: it is on record */
+	if (r == 0)
+		r = proc_create_commit(&commit, err);
 	return r;
 }
 
@@ -936,8 +980,9 @@ static int do_delete(const struct state_opts *o, bool force, struct ward_err *er
 			log_warn("%s", herr.msg);
 		wait_gone(&rec);
 	}
-	hooks = st != STATE_CREATING && load_saved_config(dir, &spec, &herr) == 0;
-	if (st != STATE_CREATING && !hooks)
+	/* a container whose create was killed never existed for its hooks */
+	hooks = st != STATE_CREATING && rec.pid && load_saved_config(dir, &spec, &herr) == 0;
+	if (st != STATE_CREATING && rec.pid && !hooks)
 		log_warn("no poststop hooks: %s", herr.msg);
 	destroy_cgroups(&rec.cg);
 	remove_state_dir(dir);

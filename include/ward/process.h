@@ -34,6 +34,8 @@ struct proc_opts {
 	 */
 	char *(*state_json)(void *arg, pid_t pid, const char *status);
 	void *state_arg;
+	/* called with the container's cgroups before any process runs in them */
+	int (*cgroup_ready)(void *arg, const struct cg_handle *cg, struct ward_err *err);
 	/* proc_exec() only */
 	bool detach; /* return once the process runs (it stays, ward goes) */
 	/* called once the process runs (the pid file), before ward waits for it */
@@ -85,14 +87,25 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
  * before execve. A failure before `ward start` fails the create; a
  * startContainer failure ends the container with status 125 and its message
  * on the container's stderr.
+ * The init waits for proc_create_commit() before it waits for `start`: a ward
+ * killed before then (before the container is recorded) takes its init along.
  * @pid: the container init's host pid
  * @cg:  its cgroups, for `ward delete`
+ * @commit: set to the descriptor proc_create_commit() takes
  *
  * Return: 0 once the container is waiting, or a negative errno with @err
  * set; nothing is left behind then.
  */
 int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid,
-		struct cg_handle *cg, struct ward_err *err) __attribute__((nonnull));
+		struct cg_handle *cg, int *commit, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * proc_create_commit() - tell a created init that ward has recorded it, so it
+ * outlives ward and waits for `start`; closes *@commit.
+ *
+ * Return: 0, or a negative errno with @err set when the init is gone.
+ */
+int proc_create_commit(int *commit, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * proc_exec() - `ward exec`: run @spec's process in the running container whose

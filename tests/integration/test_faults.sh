@@ -145,17 +145,11 @@ state_of() {
 	echo "${s:-none}"
 }
 
-# after_oci DESC ID [KNOWN]: `ward delete --force ID` (when the container exists)
+# after_oci DESC ID: `ward delete --force ID` (when the container exists)
 # leaves nothing of ID: no process with the marker ID, no state directory, no cgroup.
-# With KNOWN (the reason), what is left is the known bug below, not a new failure.
 after_oci() {
-	local desc=$1 id=$2 known=${3:-} st left cgs
+	local desc=$1 id=$2 st left cgs
 	st=$(state_of "$id")
-	# a create killed before it wrote state.json: delete finds neither a pid nor a
-	# cgroup to remove (the known bug; an empty ward-oci cgroup is its usual trace)
-	if [ "$st" = "creating 0" ] && [ ! -e "$ROOT/$id/state.json" ] && [ -z "$known" ]; then
-		known="create killed before writing state.json: delete --force removes the state directory but not the container's cgroup (nor a surviving init); state.c delete has no record to find them (reported)"
-	fi
 	if [ "$st" != none ]; then
 		run_ward --root "$ROOT" delete --force "$id"
 		if [ "$STATUS" -ne 0 ]; then
@@ -180,13 +174,8 @@ after_oci() {
 	if [ -z "$what" ]; then
 		pass "$desc: then delete leaves nothing (process, state, cgroup)"
 	else
-		if [ -n "$known" ]; then
-			known_bug "$desc: then delete leaves nothing (process, state, cgroup)" "" "$known" \
-				"state before delete: $st" "delete: status $STATUS: $ERR" "$what"
-		else
-			fail "$desc: then delete leaves nothing (process, state, cgroup)" \
-				"state before delete: $st" "delete: status $STATUS: $ERR" "$what"
-		fi
+		fail "$desc: then delete leaves nothing (process, state, cgroup)" \
+			"state before delete: $st" "delete: status $STATUS: $ERR" "$what"
 		# shellcheck disable=SC2086
 		kill_left $left
 		# shellcheck disable=SC2086
@@ -251,27 +240,17 @@ for ((i = 1; i <= ITER; i++)); do
 		wait_gone "$id" 1 $cgs
 		left=$(paste -sd' ' <<<"$LEFT")
 	fi
-	known=""
 	if [ -z "$left" ]; then
 		pass "create #$i ($KILLED_AFTER): nothing survives (state: $st)"
 	elif [[ $st == created\ * ]] && [ "$left" = "${st#created }" ]; then
 		pass "create #$i ($KILLED_AFTER): only the created container's process stays"
-	elif [ "$st" = "creating 0" ] && [ ! -e "$ROOT/$id/state.json" ] &&
-		[ "$(readlink "/proc/$left/exe")" = "/memfd:ward (deleted)" ]; then
-		# the known bug: create died after releasing its init and before writing
-		# state.json; the init (no parent-death signal in create mode) waits for a
-		# start that cannot come, and delete finds neither its pid nor its cgroup
-		known="create killed between releasing its init and writing state.json: the init survives, delete --force leaves it and its cgroup (process.c create mode, state.c delete; reported)"
-		# shellcheck disable=SC2086
-		known_bug "create #$i ($KILLED_AFTER): no orphan (nothing, or only the created container's process)" \
-			"" "$known" "$(describe $left)" "cgroups: ${cgs:-none}"
 	else
 		# shellcheck disable=SC2086
 		fail "create #$i ($KILLED_AFTER): no orphan (nothing, or only the created container's process)" \
 			"state: $st" "$(describe $left)" "cgroups: ${cgs:-none}" \
 			"state directory: $(find "$ROOT/$id" -mindepth 1 -printf '%f ' 2>/dev/null)"
 	fi
-	after_oci "create #$i" "$id" "$known"
+	after_oci "create #$i" "$id"
 done
 
 # ---- ward start -----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,6 +113,27 @@ START_TEST(test_cloexec_from)
 }
 END_TEST
 
+/* every descriptor from the low one closed, but the kept ones (unsorted, with a -1) */
+START_TEST(test_close_except)
+{
+	const int keep[] = {107, -1, 103, 110};
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	for (int i = 100; i <= 112; i++)
+		ck_assert_int_eq(dup2(fd, i), i);
+	ck_assert_int_eq(sys_close_except(101, keep, 4), 0);
+	for (int i = 100; i <= 112; i++) {
+		bool open_now = fcntl(i, F_GETFD) >= 0;
+
+		ck_assert_msg(open_now == (i == 100 || i == 103 || i == 107 || i == 110),
+			      "descriptor %d is %s", i, open_now ? "open" : "closed");
+	}
+	ck_assert_int_ge(fcntl(fd, F_GETFD), 0); /* below the low one */
+	close(fd);
+}
+END_TEST
+
 Suite *sys_suite(void)
 {
 	Suite *s = suite_create("sys");
@@ -123,6 +145,7 @@ Suite *sys_suite(void)
 	tcase_add_test(tc, test_dotdot_stays_inside);
 	tcase_add_test(tc, test_mkdir_p_in_root);
 	tcase_add_test(tc, test_cloexec_from);
+	tcase_add_test(tc, test_close_except);
 	suite_add_tcase(s, tc);
 	return s;
 }
