@@ -48,9 +48,9 @@
 /* ward's record of one container (state.json). */
 struct record {
 	char id[STATE_ID_MAX + 1];
-	pid_t pid;		      /* 0 while ward create is still at work */
-	unsigned long long pid_start; /* field 22 of /proc/<pid>/stat */
-	pid_t creator;		      /* with pid 0: the ward create at work, */
+	pid_t pid;			  /* 0 while ward create is still at work */
+	unsigned long long pid_start;	  /* field 22 of /proc/<pid>/stat */
+	pid_t creator;			  /* with pid 0: the ward create at work, */
 	unsigned long long creator_start; /* and its start time */
 	char *bundle;
 	char *created;		 /* RFC 3339, UTC */
