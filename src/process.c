@@ -182,6 +182,37 @@ static uint32_t filter_decision(const struct filter_prog *prog, uint32_t arch, i
 	return res.ret;
 }
 
+static bool decision_allows(uint32_t ret)
+{
+	uint32_t action = ret & SECCOMP_RET_ACTION_FULL;
+
+	return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
+}
+
+/*
+ * The filter and profile for @spec, refused before anything starts when the
+ * profile denies execve: after its filter ward makes no other call, so no
+ * container could start (and ward create's init could only die unseen).
+ */
+static int plan_policy(const struct container_spec *spec, struct filter_prog *prog,
+		       struct ward_err *err)
+{
+	uint32_t arch = filter_native_arch();
+	bool exit_denied;
+	int r = policy_prepare(spec, 0, prog, NULL, err);
+
+	if (r < 0 || decision_allows(filter_decision(prog, arch, SYS_execve)))
+		return r;
+	exit_denied = !decision_allows(filter_decision(prog, arch, SYS_exit_group));
+	filter_prog_release(prog);
+	r = err_set(err, 0,
+		    "the seccomp profile denies execve%s, which ward needs after loading it "
+		    "(add %s to the profile)",
+		    exit_denied ? " and exit_group" : "", exit_denied ? "them" : "it");
+	err->status = WARD_EXIT_LAUNCHER;
+	return r;
+}
+
 /*
  * Tell the parent what failed, then leave; nothing else is safe to do here.
  * The report page always has it; the socket too while no filter can deny the
@@ -1229,7 +1260,7 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 	report = plan.report = report_map(err);
 	if (!report)
 		return -EINVAL;
-	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
+	r = plan_policy(spec, &plan.seccomp, err);
 	if (r < 0)
 		return r;
 	if (opts->report_denied) {
@@ -1404,7 +1435,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	report = plan.report = report_map(err);
 	if (!report)
 		return -EINVAL;
-	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
+	r = plan_policy(spec, &plan.seccomp, err);
 	if (r < 0)
 		return r;
 	r = plan_prepare(&plan, spec, err);
@@ -1683,7 +1714,7 @@ int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, p
 	report = plan.report = report_map(err);
 	if (!report)
 		return -EINVAL;
-	r = policy_prepare(spec, 0, &plan.seccomp, NULL, err);
+	r = plan_policy(spec, &plan.seccomp, err);
 	if (r < 0)
 		return r;
 	r = plan_caps(&plan, spec, err);

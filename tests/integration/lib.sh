@@ -475,3 +475,43 @@ known_bug() {
 	shift 3
 	[ $# -eq 0 ] || diag "$@"
 }
+
+# ---- bring-your-own profiles (test_byop.sh, test_podman.sh) ---------------------------
+
+# The guide's allowlist. The busybox shell of the test rootfs needs nothing more;
+# it has none of fstatfs, close_range, sendmsg, setresuid, setresgid or umask.
+GUIDE="accept4 access arch_prctl bind brk capget capset chdir clone close connect dup dup2
+dup3 epoll_create1 epoll_ctl epoll_pwait epoll_wait execve exit exit_group fchdir fchown fcntl
+fstat futex getcwd getdents64 getegid geteuid getgid getpid getppid getrandom getsockname
+getsockopt gettid getuid ioctl listen lseek madvise mmap mprotect munmap nanosleep newfstatat
+open openat pipe pipe2 poll prctl pread64 read readlink recvfrom rt_sigaction rt_sigprocmask
+rt_sigreturn sched_yield select sendto set_robust_list set_tid_address setgid setgroups
+setsockopt setuid socket stat statfs tgkill uname wait4 write writev"
+
+# allowlist FILE [NAME...]: the guide's profile without NAMEs
+allowlist() {
+	local f=$1
+	shift
+	python3 - "$f" "$GUIDE" "$@" <<'EOF' || bail_out "cannot write $f"
+import json, sys
+path, names, drop = sys.argv[1], sys.argv[2].split(), set(sys.argv[3:])
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
+           "syscalls": [{"names": sorted(n for n in names if n not in drop),
+                         "action": "SCMP_ACT_ALLOW"}]}, open(path, "w"), indent=1)
+EOF
+}
+
+# without FILE NAME...: ward's default profile with NAMEs allowed nowhere
+without() {
+	local f=$1
+	shift
+	python3 - "$WARD_SOURCE_DIR/profiles/default.json" "$f" "$@" <<'EOF' || bail_out "cannot write $f"
+import json, sys
+src, path, drop = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+p = json.load(open(src))
+for r in p["syscalls"]:
+    r["names"] = [n for n in r["names"] if n not in drop]
+p["syscalls"] = [r for r in p["syscalls"] if r["names"]]
+json.dump(p, open(path, "w"))
+EOF
+}

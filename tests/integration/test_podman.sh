@@ -112,6 +112,25 @@ assert_contains "seccomp=PROFILE: EPERM" "$ERR" "Operation not permitted"
 pm run --rm "${U[@]}" --rootfs "$RFS" /bin/mkdir /tmp/d
 assert_status "default profile: mkdir allowed" 0
 
+# Bring your own profile through podman: the guide's allowlist runs a shell as
+# printed, umask stays 0022, and profiles that deny what ward does in the child
+# (but a program does not need) start the container as under `ward run`.
+allowlist "$T/guide.json"
+pm run --rm --security-opt seccomp="$T/guide.json" "${U[@]}" --rootfs "$RFS" /bin/sh -c 'echo ok'
+assert_eq "the guide's allowlist: the shell runs" "0 ok" "$STATUS $OUT"
+pm run --rm --security-opt seccomp="$T/guide.json" "${U[@]}" --rootfs "$RFS" /bin/grep Umask /proc/self/status
+assert_eq "the guide's allowlist: umask 0022" "Umask:	0022" "$OUT"
+for name in sendmsg sendto setresuid close_range umask fstatfs; do
+	without "$T/no-$name.json" "$name"
+	pm run --rm --security-opt seccomp="$T/no-$name.json" "${U[@]}" --rootfs "$RFS" /bin/sh -c 'echo ok'
+	assert_eq "default without $name: the container runs" "0 ok" "$STATUS $OUT"
+done
+allowlist "$T/no-execve.json" execve
+pm run --rm --security-opt seccomp="$T/no-execve.json" "${U[@]}" --rootfs "$RFS" /bin/true
+assert_status "no execve: the run fails" 126
+assert_contains "no execve: podman shows ward's message naming execve" "$ERR" \
+	"the seccomp profile denies execve, which ward needs after loading it"
+
 # CAP_NET_ADMIN is bit 12
 pm run --rm --cap-add NET_ADMIN "${U[@]}" --rootfs "$RFS" /bin/sh -c 'grep CapEff /proc/self/status'
 eff=$(awk '{print $2}' <<<"$OUT")
