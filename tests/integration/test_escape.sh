@@ -10,7 +10,7 @@
 # Each syscall case is checked three ways:
 #   live       what the container sees (ward-testhelper sys/int80 in the container)
 #   filter     what ward's compiled filter (`ward seccomp export --format bpf`) decides,
-#              run through ward's own BPF interpreter (src/bpf_interp.c)
+#              run through ward's own BPF interpreter (src/seccomp/bpf_interp.c)
 #   reference  what Docker's default profile decides: ../shared/reference (next to the
 #              repository) is resolved here, independently of ward, for Docker's
 #              default capabilities on x86_64; absent, those points skip loudly, or
@@ -388,7 +388,7 @@ fi
 
 # ---- the filter: ward's compiled program through ward's interpreter --------------------
 
-# A driver for src/bpf_interp.c: reads the raw program, then "ARCH NR ARG..." lines.
+# A driver for src/seccomp/bpf_interp.c: reads the raw program, then "ARCH NR ARG..." lines.
 cat >"$T/bpfrun.c" <<'EOF'
 #include <linux/audit.h>
 #include <stdio.h>
@@ -439,7 +439,7 @@ if ! "$WARD" seccomp export --format bpf >"$T/default.bpf" 2>"$T/export.err"; th
 elif ! command -v "${CC:-cc}" >/dev/null; then
 	skip "filter: decisions through ward's interpreter" "no C compiler (${CC:-cc}) to build the driver"
 elif ! "${CC:-cc}" -O1 -I"$WARD_SOURCE_DIR/include" -o "$T/bpfrun" "$T/bpfrun.c" \
-	"$WARD_SOURCE_DIR/src/bpf_interp.c" 2>"$T/cc.err"; then
+	"$WARD_SOURCE_DIR/src/seccomp/bpf_interp.c" 2>"$T/cc.err"; then
 	fail "filter: build the interpreter driver" "$(cat "$T/cc.err")"
 else
 	filter_ok=1
