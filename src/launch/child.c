@@ -261,34 +261,23 @@ static int set_rlimits(const struct container_spec *spec, struct ward_err *err)
 	return 0;
 }
 
-/* Whether ward create has hooks to run during set-up (ward and the init then talk). */
-static bool setup_hooks_wanted(const struct container_spec *spec)
-{
-	return hooks_any(spec, SPEC_HOOK_PRESTART) || hooks_any(spec, SPEC_HOOK_CREATE_RUNTIME) ||
-	       hooks_any(spec, SPEC_HOOK_CREATE_CONTAINER) ||
-	       hooks_any(spec, SPEC_HOOK_START_CONTAINER);
-}
-
 /*
  * ward create, mounts done and before pivot_root: ward runs prestart and
- * createRuntime and answers with the state JSON for our own hooks; then
- * createContainer runs here, in the container's namespaces. *@start_json gets
- * the state for startContainer.
+ * createRuntime and answers with the state JSON for our own hooks, into the
+ * buffers it made before the clone; then createContainer runs here, in the
+ * container's namespaces. *@start_json gets the state for startContainer.
  */
-static int child_setup_hooks(const struct plan *plan, char **start_json, struct ward_err *err)
+static int child_setup_hooks(const struct plan *plan, const char **start_json, struct ward_err *err)
 {
-	cleanup_free char *creating = NULL;
 	char tag = 'H';
 
 	if (send(plan->sync, &tag, 1, MSG_NOSIGNAL) != 1)
 		return err_set(err, errno, "cannot ask ward to run the hooks");
-	creating = recv_text(plan->sync, err);
-	if (!creating)
+	if (recv_text(plan->sync, plan->hook_state[0], plan->hook_state_size, err) < 0 ||
+	    recv_text(plan->sync, plan->hook_state[1], plan->hook_state_size, err) < 0)
 		return -EPROTO;
-	*start_json = recv_text(plan->sync, err);
-	if (!*start_json)
-		return -EPROTO;
-	return hooks_run(plan->spec, SPEC_HOOK_CREATE_CONTAINER, creating, err);
+	*start_json = plan->hook_state[1];
+	return hooks_run(plan->spec, SPEC_HOOK_CREATE_CONTAINER, plan->hook_state[0], err);
 }
 
 __attribute__((noreturn)) void child_main(const struct plan *plan)
@@ -296,7 +285,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	const struct container_spec *spec = plan->spec;
 	bool detached = plan->opts->exec_fifo >= 0; /* ward create: ward exits, we stay */
 	struct ward_err err = {0};
-	char *start_json = NULL; /* kept until execve */
+	const char *start_json = NULL; /* kept until execve */
 	struct mnt_sources src;
 	char go;
 
@@ -337,7 +326,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan, &err);
 	if (mnt_prepare_rootfs(spec, &src, &err) < 0)
 		child_fail(plan, &err);
-	if (detached && setup_hooks_wanted(spec) && child_setup_hooks(plan, &start_json, &err) < 0)
+	if (plan->hook_state_size && child_setup_hooks(plan, &start_json, &err) < 0)
 		child_fail(plan, &err);
 	if (mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan, &err);

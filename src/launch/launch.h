@@ -5,6 +5,7 @@
  * page, the sync protocol, the way into a running container.
  *
  *   parent.c    the one parent sequence of run, create and exec
+ *   serve.c     ward while the child runs: set-up messages, notifications, terminal
  *   child.c     the child's ordered steps, from the clone to execve
  *   sync.c      the sync socket's messages and the report page
  *   listener.c  a seccomp listener: taken from the child, or sent to its agent
@@ -20,6 +21,7 @@
 #include "ward/caps.h"
 #include "ward/error.h"
 #include "ward/filter.h"
+#include "ward/notify.h"
 #include "ward/ns.h"
 #include "ward/process.h"
 #include "ward/spec.h"
@@ -62,6 +64,9 @@ struct plan {
 	int sync;			 /* the child's end of the socket pair */
 	int parent_end;			 /* ward's end: the child closes it first */
 	struct child_report *report;	 /* shared with the child (report_map()) */
+	/* ward create with set-up hooks: where the child receives the two state JSONs */
+	char *hook_state[2];
+	size_t hook_state_size;
 };
 
 /* the namespace types ward exec may join (exec.c's table) */
@@ -86,7 +91,7 @@ bool decision_allows(uint32_t ret);
 int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err);
 int read_sync(int sync, int *fd, char *tag, struct ward_err *err);
 int send_text(int sync, const char *text, struct ward_err *err);
-char *recv_text(int sync, struct ward_err *err);
+int recv_text(int sync, char *buf, size_t size, struct ward_err *err);
 int report_outcome(const struct child_report *rep, struct ward_err *err);
 
 /* child.c */
@@ -106,3 +111,12 @@ pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int paren
 
 /* parent.c */
 void plan_release(struct plan *plan);
+
+/* serve.c */
+int release_child(int sync, pid_t pid, struct child_report *rep, const struct container_spec *spec,
+		  const struct proc_opts *opts, struct notify_log *log, int *listener, int *master,
+		  struct ward_err *err);
+int serve_until_exit(pid_t pid, int listener, int master, struct notify_log *log,
+		     struct ward_err *err);
+int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report *rep, int *master,
+	       struct ward_err *err);

@@ -76,6 +76,10 @@ static void forward_signal(int sig)
 
 void plan_release(struct plan *plan)
 {
+	free(plan->hook_state[0]);
+	free(plan->hook_state[1]);
+	plan->hook_state[0] = plan->hook_state[1] = NULL;
+	plan->hook_state_size = 0;
 	caps_plan_release(&plan->caps);
 	ns_plan_release(&plan->ns);
 	filter_prog_release(&plan->seccomp);
@@ -233,123 +237,6 @@ static void cgroup_finish(struct cg_handle *cg)
 	cg_handle_release(cg);
 }
 
-/*
- * Release the child; learn whether it reached execve; with a seccomp listener,
- * answer its notifications until it exits (the child may block on one even
- * during set-up, so both are served together). Return: 0 once the command ran
- * (*listener set if the child sent one), or a negative errno.
- */
-static int release_child(int sync, pid_t pid, struct child_report *rep,
-			 const struct container_spec *spec, const struct proc_opts *opts,
-			 struct notify_log *log, int *listener, int *master, struct ward_err *err)
-{
-	char go = 'g';
-
-	if (write_full(sync, &go, 1) != 1)
-		return err_set(err, errno, "cannot release the container");
-	for (;;) {
-		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
-					{.fd = *listener, .events = POLLIN}};
-		int r, fd = -1;
-		char tag = 0;
-
-		if (poll(pfd, *listener >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_set(err, errno, "cannot wait for the container");
-		}
-		if (*listener >= 0 && (pfd[1].revents & POLLIN)) {
-			r = notify_handle(log, *listener, err);
-			if (r < 0)
-				return r;
-		}
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		r = read_sync(sync, &fd, &tag, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return report_outcome(rep, err);
-		if (r == 2)
-			continue;
-		if (r == 3) {
-			r = listener_arrived(spec, opts, pid, fd, rep, listener, err);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (*master >= 0)
-			close(*master);
-		*master = fd;
-	}
-}
-
-static volatile sig_atomic_t winch;
-
-static void on_winch(int sig)
-{
-	(void)sig;
-	winch = 1;
-}
-
-/*
- * Until the container exits: answer seccomp notifications (with a listener) and
- * copy the terminal both ways (with a master), resizing it on SIGWINCH.
- */
-static int serve_until_exit(pid_t pid, int listener, int master, struct notify_log *log,
-			    struct ward_err *err)
-{
-	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct tty_proxy tp;
-	int r = 0;
-
-	if (pidfd < 0)
-		return err_set(err, errno, "cannot watch the container (pidfd_open)");
-	if (master >= 0) {
-		struct sigaction sa = {.sa_handler = on_winch};
-
-		r = tty_proxy_start(&tp, master, err);
-		if (r < 0)
-			return r;
-		if (sigaction(SIGWINCH, &sa, NULL) < 0) {
-			tty_proxy_stop(&tp);
-			return err_set(err, errno, "cannot watch the window size");
-		}
-	}
-	for (;;) {
-		struct pollfd pfd[4] = {
-		    {.fd = pidfd, .events = POLLIN},
-		    {.fd = listener, .events = POLLIN},
-		    {.fd = master, .events = POLLIN},
-		    {.fd = master >= 0 && tp.stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
-
-		if (winch && master >= 0) {
-			winch = 0;
-			tty_proxy_winch(&tp);
-		}
-		if (poll(pfd, 4, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			r = err_set(err, errno, "cannot wait for the container");
-			break;
-		}
-		if (listener >= 0 && (pfd[1].revents & POLLIN)) {
-			r = notify_handle(log, listener, err);
-			if (r < 0)
-				break;
-		}
-		if (master >= 0 && (pfd[2].revents || pfd[3].revents))
-			(void)tty_proxy_pump(&tp, pfd[2].revents != 0, pfd[3].revents != 0);
-		if (pfd[0].revents & POLLIN)
-			break;
-	}
-	if (master >= 0) {
-		tty_proxy_stop(&tp);
-		(void)signal(SIGWINCH, SIG_DFL);
-	}
-	return r;
-}
-
 /* The capabilities: Docker's rules from flags, or the five sets of a config.json. */
 static int plan_caps(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
 {
@@ -382,18 +269,6 @@ static int plan_caps(struct plan *plan, const struct container_spec *spec, struc
 	if (r == 0 && plan->seccomp.enabled && !spec->no_new_privs)
 		r = caps_hold(&plan->caps, CAP_SYS_ADMIN, err);
 	return r;
-}
-
-/* The capabilities and the namespaces to join. On failure the caller releases the plan. */
-static int plan_prepare(struct plan *plan, const struct container_spec *spec, struct ward_err *err)
-{
-	int r;
-
-	ns_plan_init(&plan->ns);
-	r = plan_caps(plan, spec, err);
-	if (r < 0)
-		return r;
-	return ns_prepare(&plan->ns, spec, err);
 }
 
 /* clone the child into its namespaces (a joined pid namespace is entered around it) */
@@ -440,258 +315,331 @@ void proc_result_release(struct proc_result *res)
 	proc_result_init(res);
 }
 
-int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
-	     struct proc_result *res, struct ward_err *err)
+/* ---- the one parent sequence ------------------------------------------------------- */
+
+enum launch_mode {
+	LAUNCH_RUN,    /* ward run: in the foreground, the cgroup ward's own */
+	LAUNCH_CREATE, /* ward create: left waiting for start, the cgroup the caller's */
+	LAUNCH_EXEC,   /* ward exec: into a running container, its cgroup kept */
+};
+
+/*
+ * The parent's side of one container process, from its plan to its end.
+ * launch_end() undoes whatever launch_begin() got to; what succeeded is
+ * handed over by clearing the field (pid, cg) before.
+ */
+struct launch {
+	enum launch_mode mode;
+	struct plan plan;
+	struct child_report *report;
+	struct exec_target target; /* exec: the container's namespaces and root */
+	struct cg_handle own_cg;   /* run: the container's cgroup */
+	struct cg_handle *cg;	   /* the cgroup the process goes into; destroyed if ward made it */
+	int parent_end;		   /* ward's end of the sync socket */
+	int listener, master;	   /* a seccomp listener, a terminal master, once received */
+	pid_t pid;		   /* the child, until reaped or handed over */
+	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
+	sigset_t old;
+};
+
+static void launch_init(struct launch *l, enum launch_mode mode, const struct container_spec *spec,
+			const struct proc_opts *opts)
 {
-	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
-	cleanup_report struct child_report *report = NULL;
-	cleanup_close int parent_end = -1;
-	cleanup_close int listener = -1;
-	cleanup_close int master = -1;
-	struct cg_handle cg;
-	struct ward_err werr;
-	sigset_t blocked, old;
-	int sv[2], r, ws = 0;
-	pid_t pid;
+	memset(l, 0, sizeof(*l));
+	l->mode = mode;
+	l->plan = (struct plan){.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	ns_plan_init(&l->plan.ns); /* no fds yet: plan_release() must not close 0 */
+	l->target.rootfd = -1;
+	l->cg = &l->own_cg;
+	l->parent_end = l->listener = l->master = -1;
+}
 
-	memset(&cg, 0, sizeof(cg));
-	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
-	report = plan.report = report_map(err);
-	if (!report)
-		return -EINVAL;
-	r = plan_policy(spec, &plan.seccomp, err);
-	if (r < 0)
-		return r;
-	if (opts->report_denied) {
-		plan.profile_prog = plan.seccomp;
-		r = notify_rewrite(&plan.profile_prog, &plan.seccomp, err);
-		if (r < 0) {
-			plan.seccomp = plan.profile_prog;
-			memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
-			filter_prog_release(&plan.seccomp);
-			return r;
-		}
-		/* the log needs the profile's program until the report is printed */
-		res->denied.orig = &res->denied_prog;
-		res->denied_prog = plan.profile_prog;
-		memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
-	}
-	r = plan_prepare(&plan, spec, err);
-	if (r < 0) {
-		plan_release(&plan);
-		return r;
-	}
-	r = cgroup_prepare(spec, NULL, &cg, err);
-	if (r < 0) {
-		plan_release(&plan);
-		return r;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		r = err_set(err, errno, "cannot create the sync socket");
-		plan_release(&plan);
-		cgroup_finish(&cg);
-		return r;
-	}
-	parent_end = sv[0];
-	plan.sync = sv[1];
-	r = install_forwarding(&blocked, &old, err);
-	if (r < 0) {
-		close(plan.sync);
-		plan_release(&plan);
-		cgroup_finish(&cg);
-		return r;
-	}
-	plan.parent_end = parent_end;
-	pid = spawn(&plan, err);
-	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
-	close(plan.sync);
-	plan_release(&plan);
-	if (r < 0) {
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-		cgroup_finish(&cg);
-		return r;
-	}
-	forward_to = pid;
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+/* Signals stay blocked from before the clone until the child's pid is known. */
+static void launch_unblock(struct launch *l)
+{
+	if (l->forwarding)
+		(void)sigprocmask(SIG_SETMASK, &l->old, NULL);
+	l->forwarding = false;
+}
 
-	r = prepare_child(spec, pid, &cg, err);
-	if (r == 0)
-		r = release_child(parent_end, pid, report, spec, opts, &res->denied, &listener,
-				  &master, err);
-	forward_running = r == 0;
-	if (r == 0 && master >= 0 && opts->console_socket) {
-		r = tty_send_console(opts->console_socket, master, err);
-		close(steal_fd(&master));
-	}
-	if (r == 0 && (listener >= 0 || master >= 0))
-		r = serve_until_exit(pid, listener, master, &res->denied, err);
-	if (r < 0)
-		(void)kill(pid, SIGKILL); /* it failed, or must not go on without its cgroup */
-	if (wait_child(pid, &ws, &werr) < 0 && r == 0) {
-		*err = werr;
-		r = -werr.code;
+/* Undo what is left: the child killed and reaped, its cgroup removed, fds closed. */
+static void launch_end(struct launch *l)
+{
+	launch_unblock(l);
+	if (l->pid > 0) {
+		(void)kill(l->pid, SIGKILL);
+		(void)waitpid(l->pid, NULL, 0);
 	}
 	forward_to = 0;
 	forward_running = 0;
-	res->status = ws;
-	res->oom_killed = r == 0 && cg_oom_killed(&cg);
-	cgroup_finish(&cg);
-	return r;
+	if (l->cg && l->mode != LAUNCH_EXEC)
+		cgroup_finish(l->cg);
+	if (l->plan.sync >= 0)
+		close(l->plan.sync);
+	plan_release(&l->plan);
+	target_release(&l->target);
+	if (l->parent_end >= 0)
+		close(l->parent_end);
+	if (l->listener >= 0)
+		close(l->listener);
+	if (l->master >= 0)
+		close(l->master);
+	report_unmap(&l->report);
 }
 
-/* The init asked (before pivot_root): prestart, createRuntime, then its state JSONs. */
-static int parent_setup_hooks(const struct plan *plan, int sync, pid_t pid, struct ward_err *err)
+/* --report-denied: the child loads the rewritten program; @res keeps the profile's. */
+static int launch_report_denied(struct launch *l, struct proc_result *res, struct ward_err *err)
 {
-	const struct proc_opts *opts = plan->opts;
-	cleanup_free char *creating = NULL;
-	cleanup_free char *created = NULL;
+	struct plan *plan = &l->plan;
 	int r;
 
-	if (!opts->state_json)
-		return err_set(err, EINVAL, "create: the config has hooks, but no state for them");
-	creating = opts->state_json(opts->state_arg, pid, "creating");
-	created = opts->state_json(opts->state_arg, pid, "created");
-	r = hooks_run(plan->spec, SPEC_HOOK_PRESTART, creating, err);
-	if (r == 0)
-		r = hooks_run(plan->spec, SPEC_HOOK_CREATE_RUNTIME, creating, err);
-	if (r == 0)
-		r = send_text(sync, creating, err);
-	if (r == 0)
-		r = send_text(sync, created, err);
-	return r;
+	plan->profile_prog = plan->seccomp;
+	memset(&plan->seccomp, 0, sizeof(plan->seccomp));
+	r = notify_rewrite(&plan->profile_prog, &plan->seccomp, err);
+	if (r < 0)
+		return r;
+	/* the log needs the profile's program until the report is printed */
+	res->denied.orig = &res->denied_prog;
+	res->denied_prog = plan->profile_prog;
+	memset(&plan->profile_prog, 0, sizeof(plan->profile_prog));
+	return 0;
 }
 
 /*
- * ward create: wait for the child's "ready" byte (or its error), taking the
- * terminal's master on the way when it sends one, and running the set-up
- * hooks when it asks.
+ * ward create: the child opens the fifo after it became the container's user
+ * (runc chowns it too): in a user namespace, that user's host ids.
  */
-static int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report *rep,
-		      int *master, struct ward_err *err)
+static int fifo_to_user(const struct container_spec *spec, int fifo, struct ward_err *err)
 {
-	for (;;) {
-		char tag = 0;
-		int fd = -1;
-		int r = read_sync(sync, &fd, &tag, err);
+	uint32_t host_uid = spec->uid, host_gid = spec->gid;
 
-		if (r == 2 && tag == 'H') {
-			r = parent_setup_hooks(plan, sync, pid, err);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (r == 3) {
-			int none = -1;
-
-			r = listener_arrived(plan->spec, plan->opts, pid, fd, rep, &none, err);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (r == 2)
-			return 0;
-		if (r == 0 && report_outcome(rep, err) < 0)
-			return -EPROTO;
-		if (r == 0)
-			return err_set(err, EPROTO, "the container died during set-up");
-		if (r < 0)
-			return r;
-		if (*master >= 0)
-			close(*master);
-		*master = fd;
-	}
-}
-
-int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
-		struct cg_handle *cg, int *commit, struct ward_err *err)
-{
-	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
-	cleanup_report struct child_report *report = NULL;
-	cleanup_close int parent_end = -1;
-	cleanup_close int master = -1;
-	uint32_t host_uid, host_gid;
-	int sv[2], r;
-	char go = 'g';
-	pid_t pid;
-
-	memset(cg, 0, sizeof(*cg));
-	ns_plan_init(&plan.ns); /* no fds yet: plan_release() must not close 0 */
-	*pid_out = 0;
-	*commit = -1;
-	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
-		return err_set(err, EINVAL, "create: no exec fifo or id");
-	report = plan.report = report_map(err);
-	if (!report)
-		return -EINVAL;
-	r = plan_policy(spec, &plan.seccomp, err);
-	if (r < 0)
-		return r;
-	r = plan_prepare(&plan, spec, err);
-	if (r < 0) {
-		plan_release(&plan);
-		return r;
-	}
-	/*
-	 * The child opens the fifo after it became the container's user (runc chowns
-	 * it too): in a user namespace, that user's host ids (checked as mapped).
-	 */
-	host_uid = spec->uid;
-	host_gid = spec->gid;
 	if (ns_is_new(spec, CLONE_NEWUSER)) {
 		(void)spec_map_id(spec->oci.uid_mappings, spec->oci.nuid_mappings, spec->uid,
 				  &host_uid);
 		(void)spec_map_id(spec->oci.gid_mappings, spec->oci.ngid_mappings, spec->gid,
 				  &host_gid);
 	}
-	if (fchownat(opts->exec_fifo, "", host_uid, host_gid, AT_EMPTY_PATH) < 0) {
-		r = err_set(err, errno, "cannot hand the exec fifo to uid %u", (unsigned)host_uid);
-		plan_release(&plan);
-		return r;
+	if (fchownat(fifo, "", host_uid, host_gid, AT_EMPTY_PATH) < 0)
+		return err_set(err, errno, "cannot hand the exec fifo to uid %u",
+			       (unsigned)host_uid);
+	return 0;
+}
+
+/* Whether ward create has hooks to run during set-up (ward and the init then talk). */
+static bool setup_hooks_wanted(const struct container_spec *spec)
+{
+	return hooks_any(spec, SPEC_HOOK_PRESTART) || hooks_any(spec, SPEC_HOOK_CREATE_RUNTIME) ||
+	       hooks_any(spec, SPEC_HOOK_CREATE_CONTAINER) ||
+	       hooks_any(spec, SPEC_HOOK_START_CONTAINER);
+}
+
+/*
+ * The child's buffers for the state JSONs of the set-up hooks, made now: the
+ * JSON with the init's pid is as long as with pid 0 but for the pid's digits.
+ */
+static int plan_hook_state(struct plan *plan, struct ward_err *err)
+{
+	const struct proc_opts *opts = plan->opts;
+	size_t longest = 0;
+
+	if (!opts->state_json)
+		return err_set(err, EINVAL, "create: the config has hooks, but no state for them");
+	for (int i = 0; i < 2; i++) {
+		char *json = opts->state_json(opts->state_arg, 0, i ? "created" : "creating");
+
+		longest = strlen(json) > longest ? strlen(json) : longest;
+		free(json);
 	}
-	r = cgroup_prepare(spec, opts->id, cg, err);
+	plan->hook_state_size = longest + 32;
+	plan->hook_state[0] = xmalloc(plan->hook_state_size);
+	plan->hook_state[1] = xmalloc(plan->hook_state_size);
+	return 0;
+}
+
+/* The capabilities, then what the process joins: namespaces by path, or a container. */
+static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
+{
+	const struct container_spec *spec = l->plan.spec;
+	int r = plan_caps(&l->plan, spec, err);
+
+	if (r < 0)
+		return r;
+	if (l->mode == LAUNCH_EXEC)
+		return target_open(target, &l->target, err);
+	r = ns_prepare(&l->plan.ns, spec, err);
+	if (r == 0 && l->mode == LAUNCH_CREATE)
+		r = fifo_to_user(spec, l->plan.opts->exec_fifo, err);
+	if (r == 0 && l->mode == LAUNCH_CREATE && setup_hooks_wanted(spec))
+		r = plan_hook_state(&l->plan, err);
+	return r;
+}
+
+/* The container's cgroup, before anything runs: ward run's own, or ward create's. */
+static int launch_cgroup(struct launch *l, struct ward_err *err)
+{
+	const struct proc_opts *opts = l->plan.opts;
+	bool create = l->mode == LAUNCH_CREATE;
+	int r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+
 	if (r < 0) {
-		plan_release(&plan);
+		l->cg = NULL; /* nothing made */
 		return r;
 	}
 	/* recorded before anything runs in it: a killed create leaves delete a trace */
-	if (opts->cgroup_ready)
-		r = opts->cgroup_ready(opts->state_arg, cg, err);
-	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		r = err_set(err, errno, "cannot create the sync socket");
-	if (r < 0) {
-		plan_release(&plan);
-		cgroup_finish(cg);
-		return r;
+	if (create && opts->cgroup_ready)
+		r = opts->cgroup_ready(opts->state_arg, l->cg, err);
+	return r;
+}
+
+/* clone (or, for exec, the joiner's clone in the container), signals blocked across it */
+static int launch_clone(struct launch *l, struct ward_err *err)
+{
+	const struct proc_opts *opts = l->plan.opts;
+	sigset_t blocked;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_set(err, errno, "cannot create the sync socket");
+	l->parent_end = l->plan.parent_end = sv[0];
+	l->plan.sync = sv[1];
+	if (l->mode == LAUNCH_RUN || (l->mode == LAUNCH_EXEC && !opts->detach)) {
+		if (install_forwarding(&blocked, &l->old, err) < 0)
+			return -EINVAL;
+		l->forwarding = true;
 	}
-	parent_end = sv[0];
-	plan.sync = sv[1];
-	plan.parent_end = parent_end;
-	pid = spawn(&plan, err);
-	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
-	close(plan.sync);
-	plan_release(&plan);
-	if (r < 0) {
-		cgroup_finish(cg);
-		return r;
+	l->pid = l->mode == LAUNCH_EXEC ? exec_spawn(&l->plan, &l->target, l->parent_end, err)
+					: spawn(&l->plan, err);
+	close(l->plan.sync);
+	l->plan.sync = -1;
+	plan_release(&l->plan);
+	target_release(&l->target);
+	if (l->pid < 0) {
+		l->pid = 0;
+		return -(err->code ? err->code : EINVAL);
 	}
-	r = prepare_child(spec, pid, cg, err);
-	if (r == 0 && write_full(parent_end, &go, 1) != 1)
+	forward_to = l->pid;
+	launch_unblock(l);
+	return 0;
+}
+
+/*
+ * Up to the point where run, create and exec part: the pipeline's parent side,
+ * in order. The capability set goes to the profile engine (plan_policy), the
+ * filter is compiled, the capabilities and namespaces planned, the cgroup made,
+ * the child cloned into its namespaces (it mounts, pivots and waits for us),
+ * then put into its cgroup with its id maps written, still held.
+ */
+static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
+			struct ward_err *err)
+{
+	const struct container_spec *spec = l->plan.spec;
+	const struct proc_opts *opts = l->plan.opts;
+	int r;
+
+	l->report = l->plan.report = report_map(err);
+	if (!l->report)
+		return -EINVAL;
+	r = plan_policy(spec, &l->plan.seccomp, err);
+	if (r == 0 && opts->report_denied)
+		r = launch_report_denied(l, res, err);
+	if (r == 0)
+		r = launch_plan(l, target, err);
+	if (r == 0 && l->mode != LAUNCH_EXEC)
+		r = launch_cgroup(l, err);
+	if (r == 0)
+		r = launch_clone(l, err);
+	if (r == 0 && l->mode == LAUNCH_EXEC)
+		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
+	else if (r == 0)
+		r = prepare_child(spec, l->pid, l->cg, err);
+	return r;
+}
+
+/* The child released: until it execs, then (foreground) until it exits. */
+static int launch_serve(struct launch *l, struct proc_result *res, struct ward_err *err)
+{
+	const struct proc_opts *opts = l->plan.opts;
+	int r = release_child(l->parent_end, l->pid, l->report, l->plan.spec, opts, &res->denied,
+			      &l->listener, &l->master, err);
+
+	forward_running = r == 0;
+	if (r == 0 && l->master >= 0 && opts->console_socket) {
+		r = tty_send_console(opts->console_socket, l->master, err);
+		close(steal_fd(&l->master));
+	}
+	if (r == 0 && opts->started)
+		r = opts->started(opts->started_arg, l->pid, err);
+	if (r < 0 || (l->mode == LAUNCH_EXEC && opts->detach))
+		return r;
+	if (l->listener >= 0 || l->master >= 0)
+		r = serve_until_exit(l->pid, l->listener, l->master, &res->denied, err);
+	return r;
+}
+
+/* Reap the child (killed first when ward failed); its status as Docker reports it. */
+static int launch_wait(struct launch *l, int r, struct proc_result *res, struct ward_err *err)
+{
+	struct ward_err werr;
+	int ws = 0;
+
+	if (r < 0 && l->pid > 0)
+		(void)kill(l->pid, SIGKILL); /* it failed, or must not go on without its cgroup */
+	if (l->pid > 0 && wait_child(l->pid, &ws, &werr) < 0 && r == 0) {
+		*err = werr;
+		r = -werr.code;
+	}
+	l->pid = 0;
+	res->status = ws;
+	return r;
+}
+
+int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
+	     struct proc_result *res, struct ward_err *err)
+{
+	struct launch l;
+	int r;
+
+	launch_init(&l, LAUNCH_RUN, spec, opts);
+	r = launch_begin(&l, 0, res, err);
+	if (r == 0)
+		r = launch_serve(&l, res, err);
+	r = launch_wait(&l, r, res, err);
+	res->oom_killed = r == 0 && cg_oom_killed(l.cg);
+	launch_end(&l);
+	return r;
+}
+
+int proc_create(const struct container_spec *spec, const struct proc_opts *opts, pid_t *pid_out,
+		struct cg_handle *cg, int *commit, struct ward_err *err)
+{
+	struct launch l;
+	char go = 'g';
+	int r;
+
+	memset(cg, 0, sizeof(*cg));
+	*pid_out = 0;
+	*commit = -1;
+	if (opts->exec_fifo < 0 || !opts->id || opts->report_denied)
+		return err_set(err, EINVAL, "create: no exec fifo or id");
+	launch_init(&l, LAUNCH_CREATE, spec, opts);
+	l.cg = cg;
+	r = launch_begin(&l, 0, NULL, err);
+	if (r == 0 && write_full(l.parent_end, &go, 1) != 1)
 		r = err_set(err, errno, "cannot release the container");
 	if (r == 0)
-		r = wait_ready(&plan, parent_end, pid, report, &master, err);
+		r = wait_ready(&l.plan, l.parent_end, l.pid, l.report, &l.master, err);
 	/* the engine gets the terminal; ward create keeps no copy */
-	if (r == 0 && master >= 0 && opts->console_socket)
-		r = tty_send_console(opts->console_socket, master, err);
-	if (r < 0) {
-		(void)kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, 0);
-		cgroup_finish(cg);
-		return r;
+	if (r == 0 && l.master >= 0 && opts->console_socket)
+		r = tty_send_console(opts->console_socket, l.master, err);
+	if (r == 0) {
+		/* handed over: the caller records pid and cgroup, then commits */
+		*pid_out = l.pid;
+		*commit = steal_fd(&l.parent_end);
+		l.pid = 0;
+		l.cg = NULL;
 	}
-	*pid_out = pid;
-	*commit = parent_end;
-	parent_end = -1;
-	return 0;
+	launch_end(&l);
+	return r;
 }
 
 int proc_create_commit(int *commit, struct ward_err *err)
@@ -709,78 +657,21 @@ int proc_create_commit(int *commit, struct ward_err *err)
 int proc_exec(const struct container_spec *spec, const struct proc_opts *opts, pid_t target,
 	      const struct cg_handle *cg, struct proc_result *res, struct ward_err *err)
 {
-	struct plan plan = {.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
-	cleanup_report struct child_report *report = NULL;
-	cleanup_close int parent_end = -1;
-	cleanup_close int listener = -1;
-	cleanup_close int master = -1;
-	struct exec_target t = {.rootfd = -1};
-	struct ward_err werr;
-	sigset_t blocked, old;
-	int sv[2], r, ws = 0;
-	pid_t pid;
+	struct launch l;
+	int r;
 
-	ns_plan_init(&plan.ns);
 	res->status = 0;
-	report = plan.report = report_map(err);
-	if (!report)
-		return -EINVAL;
-	r = plan_policy(spec, &plan.seccomp, err);
-	if (r < 0)
-		return r;
-	r = plan_caps(&plan, spec, err);
+	launch_init(&l, LAUNCH_EXEC, spec, opts);
+	l.cg = (struct cg_handle *)cg; /* joined, never destroyed (LAUNCH_EXEC) */
+	r = launch_begin(&l, target, res, err);
 	if (r == 0)
-		r = target_open(target, &t, err);
-	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		r = err_set(err, errno, "cannot create the sync socket");
-	if (r < 0) {
-		target_release(&t);
-		plan_release(&plan);
-		return r;
+		r = launch_serve(&l, res, err);
+	if (r == 0 && opts->detach) {
+		l.pid = 0; /* ward's child until ward exits, then the engine's (subreaper) */
+		launch_end(&l);
+		return 0;
 	}
-	parent_end = sv[0];
-	plan.sync = sv[1];
-	plan.parent_end = parent_end;
-	if (!opts->detach && install_forwarding(&blocked, &old, err) < 0) {
-		close(plan.sync);
-		target_release(&t);
-		plan_release(&plan);
-		return -EINVAL;
-	}
-	pid = exec_spawn(&plan, &t, parent_end, err);
-	close(plan.sync);
-	target_release(&t);
-	plan_release(&plan);
-	r = pid < 0 ? -(err->code ? err->code : EINVAL) : 0;
-	if (r == 0) {
-		forward_to = pid;
-		/* in the container's cgroups before it runs a single instruction of its own */
-		r = cg_attach(cg, pid, err);
-	}
-	if (!opts->detach)
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	if (r == 0)
-		r = release_child(parent_end, pid, report, spec, opts, &res->denied, &listener,
-				  &master, err);
-	forward_running = r == 0;
-	if (r == 0 && master >= 0 && opts->console_socket) {
-		r = tty_send_console(opts->console_socket, master, err);
-		close(steal_fd(&master));
-	}
-	if (r == 0 && opts->started)
-		r = opts->started(opts->started_arg, pid, err);
-	if (r == 0 && opts->detach)
-		return 0; /* it is ward's child until ward exits, then the engine's (subreaper) */
-	if (r == 0 && master >= 0)
-		r = serve_until_exit(pid, -1, master, &res->denied, err);
-	if (r < 0 && pid > 0)
-		(void)kill(pid, SIGKILL);
-	if (pid > 0 && wait_child(pid, &ws, &werr) < 0 && r == 0) {
-		*err = werr;
-		r = -werr.code;
-	}
-	forward_to = 0;
-	forward_running = 0;
-	res->status = ws;
+	r = launch_wait(&l, r, res, err);
+	launch_end(&l);
 	return r;
 }

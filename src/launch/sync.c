@@ -195,10 +195,12 @@ int send_text(int sync, const char *text, struct ward_err *err)
 	return 0;
 }
 
-/* One whole message from ward, NUL-terminated; EOF means ward is gone. */
-char *recv_text(int sync, struct ward_err *err)
+/*
+ * One whole message from ward into @buf (@size bytes, made before the clone:
+ * the child does not allocate), NUL-terminated; EOF means ward is gone.
+ */
+int recv_text(int sync, char *buf, size_t size, struct ward_err *err)
 {
-	char *buf;
 	ssize_t n, got;
 
 	do
@@ -206,19 +208,15 @@ char *recv_text(int sync, struct ward_err *err)
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		_exit(WARD_EXIT_LAUNCHER);
-	if (n < 0) {
-		err_set(err, errno, "cannot read the state from ward");
-		return NULL;
-	}
-	buf = xmalloc((size_t)n + 1);
+	if (n < 0)
+		return err_set(err, errno, "cannot read the state from ward");
+	if ((size_t)n >= size)
+		return err_set(err, EMSGSIZE, "the state from ward is larger than %zu bytes", size);
 	got = recv(sync, buf, (size_t)n, 0);
-	if (got != n) {
-		err_set(err, got < 0 ? errno : EPROTO, "cannot read the state from ward");
-		free(buf);
-		return NULL;
-	}
+	if (got != n)
+		return err_set(err, got < 0 ? errno : EPROTO, "cannot read the state from ward");
 	buf[n] = '\0';
-	return buf;
+	return 0;
 }
 
 /*
