@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exec.c - `ward run --bundle` (create and start in the foreground) and
+ * `ward exec` (a process in a running container, under its config).
+ */
+#include "state_int.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "ward/caps.h"
+#include "ward/cgroup.h"
+#include "ward/cleanup.h"
+#include "ward/hooks.h"
+#include "ward/json.h"
+#include "ward/log.h"
+#include "ward/oci.h"
+#include "ward/process.h"
+#include "ward/spec.h"
+#include "ward/util.h"
+
+/* ---- run --bundle ------------------------------------------------------------------------ */
+
+/* ---- exec ---------------------------------------------------------------------------- */
+
+/* -u UID[:GID]: numbers, as runc takes them */
+static int parse_exec_user(const char *arg, struct container_spec *spec, struct ward_err *err)
+{
+	uint64_t uid, gid;
+	const char *colon = strchr(arg, ':');
+	char buf[32];
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%.*s",
+			     colon ? (int)(colon - arg) : (int)strlen(arg), arg) >= sizeof(buf) ||
+	    !parse_u64(buf, UINT32_MAX - 1, &uid) ||
+	    (colon && !parse_u64(colon + 1, UINT32_MAX - 1, &gid)))
+		return err_set(err, 0, "exec: --user '%s' is not UID[:GID]", arg);
+	spec->uid = (uid_t)uid;
+	spec->gid = colon ? (gid_t)gid : spec->gid;
+	return 0;
+}
+
+/* The process to exec: --process FILE, or the config's with the command and the flags. */
+static int exec_process(const struct state_opts *o, struct container_spec *spec,
+			struct ward_err *err)
+{
+	if (o->process) {
+		if (oci_load_process(o->process, spec, err) < 0)
+			return -EINVAL;
+	} else {
+		strv_release(&spec->argv);
+		for (char **a = o->argv; a && *a; a++)
+			strv_push(&spec->argv, *a);
+		spec->oci.terminal = o->tty;
+		for (size_t i = 0; i < o->env.n; i++)
+			spec_setenv(spec, o->env.v[i]);
+		if (o->cwd) {
+			if (o->cwd[0] != '/')
+				return err_set(err, 0, "exec: --cwd '%s' is not an absolute path",
+					       o->cwd);
+			free(spec->cwd);
+			spec->cwd = xstrdup(o->cwd);
+		}
+		if (o->user && parse_exec_user(o->user, spec, err) < 0)
+			return -EINVAL;
+		for (size_t i = 0; i < o->caps.n; i++) {
+			int cap = caps_from_name(o->caps.v[i]);
+			uint64_t bit;
+
+			if (cap < 0)
+				return err_set(err, 0, "exec: --cap: unknown capability '%s'",
+					       o->caps.v[i]);
+			bit = 1ULL << cap;
+			spec->caps |= bit;
+			spec->oci.caps_effective |= bit;
+			spec->oci.caps_permitted |= bit;
+			spec->oci.caps_inheritable |= bit;
+			spec->oci.caps_ambient |= bit;
+		}
+		spec->no_new_privs |= o->no_new_privs;
+	}
+	if (spec->oci.terminal && o->detach && !o->console_socket)
+		return err_set(err, 0, "exec: a terminal with --detach needs --console-socket");
+	if (!spec->oci.terminal && o->console_socket)
+		return err_set(err, 0, "exec: --console-socket given, but no terminal asked for");
+	return 0;
+}
+
+static int exec_started(void *arg, pid_t pid, struct ward_err *err)
+{
+	const char *pid_file = arg;
+
+	return pid_file ? write_pid_file(pid_file, pid, err) : 0;
+}
+
+int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
+{
+	struct proc_opts popts = PROC_OPTS_INIT;
+	cleanup_free char *dir = NULL;
+	cleanup_free char *config = NULL;
+	struct container_spec spec;
+	struct proc_result res;
+	enum state_status st;
+	struct record rec;
+	int r, lock = -1;
+
+	*status = 0;
+	r = check_preserved(o->preserve_fds, err);
+	if (r < 0)
+		return r;
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (lock >= 0)
+		close(
+		    steal_fd(&lock)); /* the process may outlive this ward: delete must not wait */
+	if (r < 0)
+		return r;
+	if (st != STATE_CREATED && st != STATE_RUNNING) {
+		r = err_set(err, 0, "cannot exec in container '%s': it is %s", o->id,
+			    state_status_name(st));
+		record_release(&rec);
+		return r;
+	}
+	config = xasprintf("%s/%s", dir, CONFIG_COPY);
+	spec_init(&spec);
+	r = oci_load(rec.bundle, config, &spec, err);
+	if (r == 0)
+		r = exec_process(o, &spec, err);
+	if (r == 0) {
+		popts.terminal = spec.oci.terminal;
+		popts.console_socket = o->console_socket;
+		popts.detach = o->detach;
+		popts.preserve_fds = o->preserve_fds;
+		popts.started = exec_started;
+		popts.started_arg = (void *)o->pid_file;
+		proc_result_init(&res);
+		r = proc_exec(&spec, &popts, rec.pid, &rec.cg, &res, err);
+		if (r == 0 && !o->detach)
+			*status = res.status;
+		proc_result_release(&res);
+	}
+	spec_release(&spec);
+	record_release(&rec);
+	return r;
+}
+
+static volatile pid_t run_pid;
+
+static void forward(int sig)
+{
+	int saved = errno;
+
+	if (run_pid > 0)
+		(void)kill(run_pid, sig);
+	errno = saved;
+}
+
+int state_run(const struct state_opts *o, int *status, struct ward_err *err)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct state_opts del = *o;
+	struct sigaction sa;
+	struct record rec;
+	struct ward_err derr;
+	int r, ws = 0;
+
+	*status = 0;
+	r = state_do_create(o, &rec, err);
+	if (r < 0) {
+		record_release(&rec);
+		return r;
+	}
+	run_pid = rec.pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL); /* cannot fail for these */
+	del.pid_file = NULL;
+	r = state_start(o, err);
+	if (r == 0 && o->detach) { /* run --detach: created and started, as runc leaves it */
+		record_release(&rec);
+		return 0;
+	}
+	if (r == 0) {
+		/* the init is our child: ward create's clone made it */
+		while (waitpid(rec.pid, &ws, 0) < 0) {
+			if (errno != EINTR) {
+				r = err_set(err, errno, "cannot wait for the container");
+				break;
+			}
+		}
+		if (WIFEXITED(ws))
+			*status = WEXITSTATUS(ws);
+		else if (WIFSIGNALED(ws))
+			*status = 128 + WTERMSIG(ws);
+	}
+	run_pid = 0;
+	/* run --keep: stopped, it stays for `state` and `delete` */
+	if (!o->keep && state_do_delete(&del, true, &derr) < 0)
+		log_warn("%s", derr.msg);
+	record_release(&rec);
+	return r;
+}

@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lifecycle.c - the OCI verbs on a container's record: create (set up by
+ * proc_create(), recorded, then committed), start, state, kill, update, pause,
+ * resume, delete, ps and list.
+ */
+#include "state_int.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "ward/caps.h"
+#include "ward/cgroup.h"
+#include "ward/cleanup.h"
+#include "ward/hooks.h"
+#include "ward/json.h"
+#include "ward/log.h"
+#include "ward/oci.h"
+#include "ward/process.h"
+#include "ward/spec.h"
+#include "ward/util.h"
+
+/* ---- create ----------------------------------------------------------------------- */
+
+static char *now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	(void)gmtime_r(&ts.tv_sec, &tm);
+	(void)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+int write_pid_file(const char *path, pid_t pid, struct ward_err *err)
+{
+	cleanup_free char *tmp = xasprintf("%s.ward-tmp", path);
+	cleanup_free char *text = xasprintf("%d", (int)pid);
+	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot write pid file '%s'", tmp);
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) || rename(tmp, path) < 0) {
+		int e = errno ? errno : EIO;
+
+		(void)unlink(tmp);
+		return err_set(err, e, "cannot write pid file '%s'", path);
+	}
+	return 0;
+}
+
+static int copy_config(const char *bundle, const char *config, const char *dir,
+		       struct ward_err *err)
+{
+	cleanup_free char *src =
+	    config ? (config[0] == '/' ? xstrdup(config) : xasprintf("%s/%s", bundle, config))
+		   : xasprintf("%s/config.json", bundle);
+	cleanup_free char *dst = xasprintf("%s/%s", dir, CONFIG_COPY);
+	cleanup_free char *text = NULL;
+	cleanup_close int fd = -1;
+	size_t len;
+
+	if (read_file(src, OCI_CONFIG_MAX, &text, &len, err) < 0)
+		return -EIO;
+	fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return err_set(err, errno ? errno : EIO, "cannot write '%s'", dst);
+	return 0;
+}
+
+/* Remove the state directory and what it holds (all ward's own files). */
+static void remove_state_dir(const char *dir)
+{
+	static const char *const files[] = {STATE_FILE, CONFIG_COPY, EXEC_FIFO,
+					    "." STATE_FILE ".tmp", NULL};
+
+	for (size_t i = 0; files[i]; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dir, files[i]);
+
+		if (unlink(p) < 0 && errno != ENOENT)
+			log_warn("cannot remove '%s': %s", p, strerror(errno));
+	}
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		log_warn("cannot remove '%s': %s", dir, strerror(errno));
+}
+
+static void destroy_cgroups(struct cg_handle *cg)
+{
+	struct ward_err e;
+
+	if (cg->ndirs && cg_destroy(cg, &e) < 0)
+		log_warn("cannot remove the container's cgroup: %s", e.msg);
+	cg_handle_release(cg);
+}
+
+/* Make <root> (0700) and <root>/<id>; EEXIST means the id is taken. */
+static int reserve(const struct state_opts *o, const char *dir, struct ward_err *err)
+{
+	if (mkdir(o->root, 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create the state directory '%s'", o->root);
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST)
+			return err_set(err, 0, "container '%s' already exists", o->id);
+		return err_set(err, errno, "cannot create '%s'", dir);
+	}
+	return 0;
+}
+
+/*
+ * Everything create does after the id is reserved. On failure the caller
+ * removes the directory; this kills what it started.
+ */
+static int create_in(const struct state_opts *o, const char *dir, struct container_spec *spec,
+		     struct record *rec, struct ward_err *err)
+{
+	cleanup_free char *fifo = xasprintf("%s/%s", dir, EXEC_FIFO);
+	cleanup_close int fifo_fd = -1;
+	cleanup_close int commit = -1;
+	struct proc_opts popts = PROC_OPTS_INIT;
+	char real[PATH_MAX];
+	int r;
+
+	if (!realpath(o->bundle, real))
+		return err_set(err, errno, "bundle '%s'", o->bundle);
+	rec->bundle = xstrdup(real);
+	(void)snprintf(rec->id, sizeof(rec->id), "%s", o->id);
+	rec->created = now_rfc3339();
+	for (size_t i = 0; i < spec->oci.annotations.n; i++)
+		strv_push(&rec->annotations, spec->oci.annotations.v[i]);
+	r = copy_config(o->bundle, o->config, dir, err);
+	if (r < 0)
+		return r;
+	if (mkfifo(fifo, 0600) < 0)
+		return err_set(err, errno, "cannot create '%s'", fifo);
+	/* an O_PATH handle: the container reopens it for writing through /proc/self/fd */
+	fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
+	if (fifo_fd < 0)
+		return err_set(err, errno, "cannot open '%s'", fifo);
+	popts.exec_fifo = fifo_fd;
+	popts.id = o->id;
+	popts.terminal = spec->oci.terminal;
+	popts.console_socket = o->console_socket;
+	popts.preserve_fds = o->preserve_fds;
+	popts.state_json = creating_state;
+	popts.cgroup_ready = record_cgroups;
+	popts.state_arg = rec;
+	rec->dir = dir;
+	r = proc_create(spec, &popts, &rec->pid, &rec->cg, &commit, err);
+	if (r < 0)
+		return r;
+	r = proc_start_time(rec->pid, &rec->pid_start, &(char){0});
+	if (r < 0)
+		return err_set(err, -r, "cannot read the start time of the container's process");
+	r = record_write(dir, rec, err);
+	if (r == 0 && o->pid_file)
+		r = write_pid_file(o->pid_file, rec->pid, err);
+	/* only now may the init outlive us: it is on record */
+	if (r == 0)
+		r = proc_create_commit(&commit, err);
+	return r;
+}
+
+/*
+ * --preserve-fds N: the engine's descriptors 3..3+N-1 must be open, checked
+ * before ward opens anything of its own (which would take a free slot there).
+ */
+int check_preserved(unsigned int n, struct ward_err *err)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (fcntl(STDERR_FILENO + 1 + (int)i, F_GETFD) < 0)
+			return err_set(err, errno, "--preserve-fds %u: descriptor %u is not open",
+				       n, STDERR_FILENO + 1 + i);
+	return 0;
+}
+
+int state_do_create(const struct state_opts *o, struct record *rec, struct ward_err *err)
+{
+	struct container_spec spec;
+	cleanup_free char *dir = NULL;
+	int r;
+
+	memset(rec, 0, sizeof(*rec));
+	r = check_preserved(o->preserve_fds, err);
+	if (r == 0)
+		r = state_check_id(o, err);
+	if (r < 0)
+		return r;
+	spec_init(&spec);
+	r = oci_load(o->bundle, o->config, &spec, err);
+	spec.oci.no_pivot = o->no_pivot;
+	if (r == 0)
+		r = oci_check_supported(&spec, err);
+	/* as runc: the engine that asks for a terminal says where its master goes */
+	if (r == 0 && spec.oci.terminal && !o->console_socket)
+		r = err_set(err, 0,
+			    "config.json: process.terminal is true: --console-socket is needed");
+	if (r == 0 && !spec.oci.terminal && o->console_socket)
+		r = err_set(err, 0,
+			    "--console-socket given, but config.json's process.terminal is false");
+	if (r < 0) {
+		spec_release(&spec);
+		return r;
+	}
+	dir = state_dir(o);
+	r = reserve(o, dir, err);
+	if (r < 0) {
+		spec_release(&spec);
+		return r;
+	}
+	r = create_in(o, dir, &spec, rec, err);
+	if (r < 0) {
+		if (rec->pid > 0)
+			(void)kill(rec->pid, SIGKILL);
+		destroy_cgroups(&rec->cg);
+		if (rec->pid > 0)
+			(void)waitpid(rec->pid, NULL, 0);
+		remove_state_dir(dir);
+	}
+	spec_release(&spec);
+	return r;
+}
+
+int state_create(const struct state_opts *o, struct ward_err *err)
+{
+	struct record rec;
+	int r = state_do_create(o, &rec, err);
+
+	record_release(&rec);
+	return r;
+}
+
+/* ---- start, state, kill, delete, list ------------------------------------------------ */
+
+static int release_fifo(const char *dir, const char *id, struct ward_err *err)
+{
+	cleanup_free char *fifo = xasprintf("%s/%s", dir, EXEC_FIFO);
+	cleanup_close int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct pollfd pfd;
+	char c;
+	int n;
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", fifo);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	do
+		n = poll(&pfd, 1, START_TIMEOUT_MS);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0 || read(fd, &c, 1) != 1)
+		return err_set(err, n < 0 ? errno : ETIMEDOUT,
+			       "container '%s' did not take the start signal", id);
+	if (unlink(fifo) < 0)
+		return err_set(err, errno, "cannot remove '%s'", fifo);
+	return 0;
+}
+
+int state_start(const struct state_opts *o, struct ward_err *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	struct container_spec spec;
+	enum state_status st;
+	struct record rec;
+	struct ward_err herr;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st != STATE_CREATED) {
+		r = err_set(err, 0, "cannot start container '%s': it is %s, not created", o->id,
+			    state_status_name(st));
+		record_release(&rec);
+		return r;
+	}
+	r = release_fifo(dir, o->id, err);
+	if (r == 0 && load_saved_config(dir, &spec, &herr) == 0) {
+		/* poststart: after the process started; a failure is only a warning */
+		if (state_run_hooks(&spec, SPEC_HOOK_POSTSTART, &rec, STATE_RUNNING, &herr) < 0)
+			log_warn("%s", herr.msg);
+		spec_release(&spec);
+	}
+	record_release(&rec);
+	return r;
+}
+
+int state_print(const struct state_opts *o, FILE *out, struct ward_err *err)
+{
+	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	const unsigned char *buf;
+	enum state_status st;
+	struct record rec;
+	size_t len;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		abort();
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	gen_state(g, &rec, state_status_name(st));
+	record_release(&rec);
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
+	    fwrite(buf, 1, len, out) != len)
+		return err_set(err, EIO, "cannot write the state");
+	return 0;
+}
+
+/*
+ * kill --all: frozen while the list is read and signalled (where cgroup v2's
+ * freezer is there), so that nothing forked meanwhile escapes, as runc does; a
+ * paused container stays paused.
+ */
+static int signal_all(const struct record *rec, enum state_status st, int sig, struct ward_err *err)
+{
+	struct ward_err ferr;
+	bool frozen = st != STATE_PAUSED && cg_freeze(&rec->cg, true, &ferr) == 0;
+	int r = cg_signal_all(&rec->cg, sig, err);
+
+	if (frozen && cg_freeze(&rec->cg, false, &ferr) < 0 && r == 0) {
+		*err = ferr;
+		r = -(ferr.code ? ferr.code : EIO);
+	}
+	return r;
+}
+
+int state_kill(const struct state_opts *o, struct ward_err *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	enum state_status st;
+	struct record rec;
+	int sig = SIGTERM, r;
+
+	r = state_check_id(o, err);
+	if (r < 0)
+		return r;
+	if (o->signal) {
+		sig = state_parse_signal(o->signal);
+		if (sig < 0)
+			return err_set(err, 0, "unknown signal '%s'", o->signal);
+	}
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st != STATE_CREATED && st != STATE_RUNNING && st != STATE_PAUSED)
+		r = err_set(err, 0, "cannot kill container '%s': it is %s", o->id,
+			    state_status_name(st));
+	else if (o->force && rec.cg.ndirs > 0) /* --all: every process of its cgroups */
+		r = signal_all(&rec, st, sig, err);
+	else if (kill(rec.pid, sig) < 0)
+		r = err_set(err, errno, "cannot signal container '%s'", o->id);
+	record_release(&rec);
+	return r;
+}
+
+/* update -r FILE ("-": stdin): runc's LinuxResources JSON */
+static int read_resources(const char *path, struct spec_resources *res, struct ward_err *err)
+{
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+
+	if (strcmp(path, "-") == 0) {
+		size_t cap = 0;
+		ssize_t n;
+
+		do {
+			if (len + 4096 > cap)
+				text = xrealloc(text, cap = cap ? cap * 2 : 8192);
+			n = read(STDIN_FILENO, text + len, cap - len);
+			if (n > 0)
+				len += (size_t)n;
+		} while (n > 0 || (n < 0 && errno == EINTR));
+		if (n < 0)
+			return err_set(err, errno, "update: cannot read the resources from stdin");
+	} else if (read_file(path, STATE_MAX, &text, &len, err) < 0) {
+		return err_prefix(err, "update -r");
+	}
+	if (oci_parse_resources(text ? text : "", len, res, err) < 0)
+		return err_prefix(err, "update -r '%s'", path);
+	return 0;
+}
+
+int state_update(const struct state_opts *o, struct ward_err *err)
+{
+	const struct spec_resources *flags = &o->update;
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	struct spec_resources res = {0};
+	struct cg_layout layout;
+	enum state_status st;
+	struct record rec;
+	bool loaded;
+	int r;
+
+	if (o->resources && read_resources(o->resources, &res, err) < 0) {
+		free(res.cpuset_cpus);
+		free(res.devices);
+		return -EINVAL;
+	}
+	/* the flags over the file, each where it says something */
+	if (flags->set & SPEC_RES_MEMORY)
+		res.memory = flags->memory;
+	if (flags->set & SPEC_RES_MEMORY_SWAP)
+		res.memory_swap = flags->memory_swap;
+	if (flags->set & SPEC_RES_PIDS)
+		res.pids = flags->pids;
+	if (flags->set & SPEC_RES_CPUS)
+		res.cpu_quota_us = flags->cpu_quota_us;
+	if (flags->cpu_period_us)
+		res.cpu_period_us = flags->cpu_period_us;
+	if (flags->set & SPEC_RES_CPU_SHARES)
+		res.cpu_shares = flags->cpu_shares;
+	if (flags->set & SPEC_RES_CPUSET_CPUS) {
+		free(res.cpuset_cpus);
+		res.cpuset_cpus = xstrdup(flags->cpuset_cpus);
+	}
+	res.set |= flags->set;
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	loaded = r == 0;
+	if (r == 0 && st != STATE_CREATED && st != STATE_RUNNING && st != STATE_PAUSED)
+		r = err_set(err, 0, "cannot update container '%s': it is %s", o->id,
+			    state_status_name(st));
+	if (r == 0 && (flags->cpu_period_us && !(res.set & SPEC_RES_CPUS)))
+		r = err_set(err, 0, "update: --cpu-period needs --cpu-quota");
+	if (r == 0 && !(res.set & ~(unsigned int)SPEC_RES_DEVICES))
+		r = err_set(err, 0, "update: no limit given");
+	if (r == 0)
+		r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+	if (r == 0)
+		r = cg_update(&layout, &rec.cg, &res, err);
+	if (loaded)
+		record_release(&rec);
+	free(res.cpuset_cpus);
+	free(res.devices);
+	return r;
+}
+
+static int set_frozen(const struct state_opts *o, bool frozen, struct ward_err *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	enum state_status st;
+	struct record rec;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st != (frozen ? STATE_RUNNING : STATE_PAUSED))
+		r = err_set(err, 0, "cannot %s container '%s': it is %s, not %s",
+			    frozen ? "pause" : "resume", o->id, state_status_name(st),
+			    frozen ? "running" : "paused");
+	else
+		r = cg_freeze(&rec.cg, frozen, err);
+	record_release(&rec);
+	return r;
+}
+
+int state_pause(const struct state_opts *o, struct ward_err *err)
+{
+	return set_frozen(o, true, err);
+}
+
+int state_resume(const struct state_opts *o, struct ward_err *err)
+{
+	return set_frozen(o, false, err);
+}
+
+/* Wait until the init is gone (it is reaped by its new parent, not by us). */
+static void wait_gone(const struct record *r)
+{
+	for (int waited = 0; init_alive(r) && waited < KILL_WAIT_MS; waited += 10) {
+		(void)waitpid(r->pid, NULL, WNOHANG); /* our child only in `ward run` */
+		(void)poll(NULL, 0, 10);
+	}
+}
+
+int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	struct container_spec spec;
+	struct ward_err herr;
+	enum state_status st;
+	struct record rec;
+	bool hooks;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if ((st == STATE_RUNNING || st == STATE_PAUSED) && !force) {
+		record_release(&rec);
+		return err_set(err, 0,
+			       "cannot delete container '%s': it is %s (stop it, or use "
+			       "--force)",
+			       o->id, state_status_name(st));
+	}
+	if (st == STATE_CREATED || st == STATE_RUNNING || st == STATE_PAUSED) {
+		(void)kill(rec.pid, SIGKILL);
+		/* a frozen process dies only once thawed */
+		if (st == STATE_PAUSED && cg_freeze(&rec.cg, false, &herr) < 0)
+			log_warn("%s", herr.msg);
+		wait_gone(&rec);
+	}
+	/* a container whose create was killed never existed for its hooks */
+	hooks = st != STATE_CREATING && rec.pid && load_saved_config(dir, &spec, &herr) == 0;
+	if (st != STATE_CREATING && rec.pid && !hooks)
+		log_warn("no poststop hooks: %s", herr.msg);
+	destroy_cgroups(&rec.cg);
+	remove_state_dir(dir);
+	if (hooks) {
+		if (state_run_hooks(&spec, SPEC_HOOK_POSTSTOP, &rec, STATE_STOPPED, &herr) < 0)
+			log_warn("%s", herr.msg);
+		spec_release(&spec);
+	}
+	record_release(&rec);
+	return 0;
+}
+
+int state_delete(const struct state_opts *o, struct ward_err *err)
+{
+	return state_do_delete(o, o->force, err);
+}
+
+/* A process's command line, spaces between the arguments ("[comm]" for a kernel-less one). */
+static void print_cmdline(FILE *out, pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
+	cleanup_free char *text = NULL;
+	struct ward_err ignored;
+	size_t len = 0;
+
+	if (read_file(path, 1U << 16, &text, &len, &ignored) < 0 || len == 0) {
+		fputs("?", out);
+		return;
+	}
+	for (size_t i = 0; i + 1 < len; i++)
+		if (text[i] == '\0')
+			text[i] = ' ';
+	fputs(text, out);
+}
+
+int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err)
+{
+	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;
+	cleanup_free char *dir = NULL;
+	cleanup_close int lock = -1;
+	cleanup_free pid_t *pids = NULL;
+	enum state_status st;
+	struct record rec;
+	size_t n = 0;
+	int r;
+
+	r = open_container(o, &dir, &lock, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (st == STATE_CREATING || st == STATE_STOPPED)
+		r = err_set(err, 0, "cannot list the processes of container '%s': it is %s", o->id,
+			    state_status_name(st));
+	else
+		r = cg_pids(&rec.cg, &pids, &n, err);
+	record_release(&rec);
+	if (r < 0)
+		return r;
+	if (!o->json) {
+		fprintf(out, "%-8s %s\n", "PID", "CMD");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "%-8d ", (int)pids[i]);
+			print_cmdline(out, pids[i]);
+			fputc('\n', out);
+		}
+		return ferror(out) ? err_set(err, EIO, "cannot write the process list") : 0;
+	}
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		abort();
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < n; i++)
+		yajl_gen_integer(g, pids[i]);
+	yajl_gen_array_close(g);
+	{
+		const unsigned char *buf;
+		size_t len;
+
+		if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
+		    fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+			return err_set(err, EIO, "cannot write the process list");
+	}
+	return 0;
+}
+
+int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
+{
+	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;
+	struct dirent **names = NULL;
+	int n;
+
+	n = scandir(o->root, &names, NULL, alphasort);
+	if (n < 0 && errno != ENOENT)
+		return err_set(err, errno, "cannot list '%s'", o->root);
+	if (o->json) {
+		g = yajl_gen_alloc(NULL);
+		if (!g)
+			abort();
+		yajl_gen_array_open(g);
+	} else if (!o->quiet) {
+		fprintf(out, "%-20s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+			"CREATED");
+	}
+	for (int i = 0; i < n; i++) {
+		struct state_opts one = *o;
+		cleanup_free char *dir = NULL;
+		enum state_status st;
+		struct record rec;
+		struct ward_err e;
+
+		one.id = names[i]->d_name;
+		if (!state_valid_id(one.id)) {
+			free(names[i]);
+			continue;
+		}
+		dir = state_dir(&one);
+		if (record_load(&one, dir, &rec, &st, &e) == 0) {
+			pid_t pid = st == STATE_CREATED || st == STATE_RUNNING ? rec.pid : 0;
+
+			if (g) {
+				gen_state(g, &rec, state_status_name(st));
+			} else if (o->quiet) {
+				fprintf(out, "%s\n", rec.id);
+			} else {
+				fprintf(out, "%-20s %-8d %-10s %-40s %s\n", rec.id, (int)pid,
+					state_status_name(st), rec.bundle ? rec.bundle : "",
+					rec.created ? rec.created : "");
+			}
+			record_release(&rec);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (g) {
+		const unsigned char *buf;
+		size_t len;
+
+		yajl_gen_array_close(g);
+		if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
+		    fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+			return err_set(err, EIO, "cannot write the list");
+	}
+	return 0;
+}

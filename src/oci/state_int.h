@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state_int.h - what the files of src/oci/ share: the state directory's layout,
+ * ward's record of a container (state.json), and the helpers the verbs use.
+ *
+ *   record.c     the record on disk, the status derived from it, the state JSON, hooks
+ *   lifecycle.c  create, start, state, kill, update, pause, resume, delete, ps, list
+ *   exec.c       run --bundle and exec
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <yajl/yajl_gen.h>
+
+#include "ward/cgroup.h"
+#include "ward/error.h"
+#include "ward/spec.h"
+#include "ward/state.h"
+#include "ward/util.h"
+
+#define STATE_FILE  "state.json"
+#define CONFIG_COPY "config.json"
+#define EXEC_FIFO   "exec.fifo"
+#define STATE_MAX   (1u << 20)
+/* how long `start` waits for a created container to take the fifo */
+#define START_TIMEOUT_MS 10000
+/* how long `delete` waits for a killed init to go */
+#define KILL_WAIT_MS 5000
+
+/* ward's record of one container (state.json). */
+struct record {
+	char id[STATE_ID_MAX + 1];
+	pid_t pid;			  /* 0 while ward create is still at work */
+	unsigned long long pid_start;	  /* field 22 of /proc/<pid>/stat */
+	pid_t creator;			  /* with pid 0: the ward create at work, */
+	unsigned long long creator_start; /* and its start time */
+	char *bundle;
+	char *created;		 /* RFC 3339, UTC */
+	struct strv annotations; /* key, value, ... */
+	struct cg_handle cg;
+	const char *dir; /* while ward create writes it: its directory */
+};
+
+int state_check_id(const struct state_opts *o, struct ward_err *err);
+char *creating_state(void *arg, pid_t pid, const char *status);
+void gen_freep(yajl_gen *g);
+void gen_state(yajl_gen g, const struct record *r, const char *status);
+bool init_alive(const struct record *r);
+int record_load(const struct state_opts *o, const char *dir, struct record *r,
+		enum state_status *st, struct ward_err *err);
+int load_saved_config(const char *dir, struct container_spec *spec, struct ward_err *err);
+int open_container(const struct state_opts *o, char **dir, int *lock, struct record *rec,
+		   enum state_status *st, struct ward_err *err);
+int proc_start_time(pid_t pid, unsigned long long *start, char *state);
+int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
+void record_release(struct record *r);
+int record_write(const char *dir, const struct record *r, struct ward_err *err);
+int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
+		    const struct record *r, enum state_status st, struct ward_err *err);
+char *state_dir(const struct state_opts *o);
+char *state_json(const struct record *r, const char *status);
+int check_preserved(unsigned int n, struct ward_err *err);
+int state_do_create(const struct state_opts *o, struct record *rec, struct ward_err *err);
+int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err);
+int write_pid_file(const char *path, pid_t pid, struct ward_err *err);
