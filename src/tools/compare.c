@@ -341,6 +341,38 @@ static void print_table(const struct compare_opts *o, const char *la, const char
 	}
 }
 
+/* The "command" object: the user's command's status, error and denials under A and B. */
+static void gen_command(yajl_gen g, const char *argv0, const struct cmd_result *ra,
+			const struct cmd_result *rb)
+{
+	yajl_gen_string(g, (const unsigned char *)"command", 7);
+	yajl_gen_map_open(g);
+	gen_s(g, "argv0", argv0);
+	for (int k = 0; k < 2; k++) {
+		const struct cmd_result *r = k ? rb : ra;
+
+		yajl_gen_string(g, (const unsigned char *)(k ? "b_status" : "a_status"), 8);
+		yajl_gen_integer(g, r->status);
+		gen_s(g, k ? "b_error" : "a_error", r->ran ? NULL : r->error);
+		yajl_gen_string(g, (const unsigned char *)(k ? "b_denied" : "a_denied"), 8);
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < r->denied.n; i++) {
+			char *copy = xstrdup(r->denied.v[i]), *p = copy;
+			char *name = strsep(&p, "\t"), *count = strsep(&p, "\t");
+
+			yajl_gen_map_open(g);
+			gen_s(g, "syscall", name);
+			yajl_gen_string(g, (const unsigned char *)"count", 5);
+			yajl_gen_integer(g, strtol(count, NULL, 10));
+			gen_s(g, "errno", p);
+			yajl_gen_map_close(g);
+			free(copy);
+		}
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_map_close(g);
+}
+
 static void print_json(const struct compare_opts *o, const char *la, const char *lb,
 		       const struct probe_out *pa, const struct probe_out *pb,
 		       const struct inspect_ctx *ca, const struct inspect_ctx *cb,
@@ -391,34 +423,8 @@ static void print_json(const struct compare_opts *o, const char *la, const char 
 		free(copy);
 	}
 	yajl_gen_array_close(g);
-	if (o->command->n) {
-		yajl_gen_string(g, (const unsigned char *)"command", 7);
-		yajl_gen_map_open(g);
-		gen_s(g, "argv0", o->command->v[0]);
-		for (int k = 0; k < 2; k++) {
-			const struct cmd_result *r = k ? rb : ra;
-
-			yajl_gen_string(g, (const unsigned char *)(k ? "b_status" : "a_status"), 8);
-			yajl_gen_integer(g, r->status);
-			gen_s(g, k ? "b_error" : "a_error", r->ran ? NULL : r->error);
-			yajl_gen_string(g, (const unsigned char *)(k ? "b_denied" : "a_denied"), 8);
-			yajl_gen_array_open(g);
-			for (size_t i = 0; i < r->denied.n; i++) {
-				char *copy = xstrdup(r->denied.v[i]), *p = copy;
-				char *name = strsep(&p, "\t"), *count = strsep(&p, "\t");
-
-				yajl_gen_map_open(g);
-				gen_s(g, "syscall", name);
-				yajl_gen_string(g, (const unsigned char *)"count", 5);
-				yajl_gen_integer(g, strtol(count, NULL, 10));
-				gen_s(g, "errno", p);
-				yajl_gen_map_close(g);
-				free(copy);
-			}
-			yajl_gen_array_close(g);
-		}
-		yajl_gen_map_close(g);
-	}
+	if (o->command->n)
+		gen_command(g, o->command->v[0], ra, rb);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
 	(void)fwrite(buf, 1, len, out);
