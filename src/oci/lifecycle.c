@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	rec->bundle = xstrdup(real);
 	(void)snprintf(rec->id, sizeof(rec->id), "%s", o->id);
 	rec->created = now_rfc3339();
+	rec->rootfs = xstrdup(spec->rootfs ? spec->rootfs : "");
 	for (size_t i = 0; i < spec->oci.annotations.n; i++)
 		strv_push(&rec->annotations, spec->oci.annotations.v[i]);
 	r = copy_config(o->bundle, o->config, dir, err);
@@ -162,6 +164,9 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	popts.cgroup_ready = record_cgroups;
 	popts.state_arg = rec;
 	rec->dir = dir;
+	r = record_begin(rec, err);
+	if (r < 0)
+		return r;
 	r = proc_create(spec, &popts, &rec->pid, &rec->cg, &commit, err);
 	if (r < 0)
 		return r;
@@ -292,9 +297,15 @@ int state_start(const struct state_opts *o, struct ward_err *err)
 	}
 	r = release_fifo(dir, o->id, err);
 	if (r == 0 && load_saved_config(dir, &spec, &herr) == 0) {
-		/* poststart: after the process started; a failure is only a warning */
-		if (state_run_hooks(&spec, SPEC_HOOK_POSTSTART, &rec, STATE_RUNNING, &herr) < 0)
-			log_warn("%s", herr.msg);
+		/*
+		 * poststart, after the process started: a failure fails the start and
+		 * ends the container, as runc and crun do (it stays, stopped, for delete)
+		 */
+		r = state_run_hooks(&spec, SPEC_HOOK_POSTSTART, &rec, STATE_RUNNING, err);
+		if (r < 0) {
+			(void)kill(rec.pid, SIGKILL);
+			r = err_prefix(err, "container '%s' killed", o->id);
+		}
 		spec_release(&spec);
 	}
 	record_release(&rec);
@@ -358,7 +369,8 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 	if (r < 0)
 		return r;
 	if (o->signal) {
-		sig = state_parse_signal(o->signal);
+		/* signal 0: whether the container's init is there (runc's liveness probe) */
+		sig = strcmp(o->signal, "0") == 0 ? 0 : state_parse_signal(o->signal);
 		if (sig < 0)
 			return err_set(err, 0, "unknown signal '%s'", o->signal);
 	}
@@ -530,6 +542,8 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 	hooks = st != STATE_CREATING && rec.pid && load_saved_config(dir, &spec, &herr) == 0;
 	if (st != STATE_CREATING && rec.pid && !hooks)
 		log_warn("no poststop hooks: %s", herr.msg);
+	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs)
+		record_sweep_cgroups(o->id); /* a create killed before it recorded them */
 	destroy_cgroups(&rec.cg);
 	remove_state_dir(dir);
 	if (hooks) {
@@ -543,6 +557,18 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 
 int state_delete(const struct state_opts *o, struct ward_err *err)
 {
+	cleanup_free char *dir = NULL;
+	int r;
+
+	/* as runc: delete --force of a container that is not there is done already */
+	if (o->force) {
+		r = state_check_id(o, err);
+		if (r < 0)
+			return r;
+		dir = state_dir(o);
+		if (access(dir, F_OK) < 0 && errno == ENOENT)
+			return 0;
+	}
 	return state_do_delete(o, o->force, err);
 }
 
@@ -613,6 +639,31 @@ int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err)
 	return 0;
 }
 
+/* runc's list --format json entry: the state, and where, when and whose */
+static void gen_list_entry(yajl_gen g, const char *dir, const struct record *r, const char *status)
+{
+	struct passwd *pw;
+	struct stat st;
+	char owner[32];
+
+	yajl_gen_map_open(g);
+	gen_state_fields(g, r, status);
+	GSTR(g, "rootfs");
+	GSTR(g, r->rootfs ? r->rootfs : "");
+	GSTR(g, "created");
+	GSTR(g, r->created ? r->created : "");
+	if (stat(dir, &st) < 0)
+		st.st_uid = 0;
+	pw = getpwuid(st.st_uid);
+	if (pw)
+		(void)snprintf(owner, sizeof(owner), "%s", pw->pw_name);
+	else
+		(void)snprintf(owner, sizeof(owner), "#%u", (unsigned)st.st_uid);
+	GSTR(g, "owner");
+	GSTR(g, owner);
+	yajl_gen_map_close(g);
+}
+
 int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
 {
 	__attribute__((cleanup(gen_freep))) yajl_gen g = NULL;
@@ -648,7 +699,7 @@ int state_list(const struct state_opts *o, FILE *out, struct ward_err *err)
 			pid_t pid = st == STATE_CREATED || st == STATE_RUNNING ? rec.pid : 0;
 
 			if (g) {
-				gen_state(g, &rec, state_status_name(st));
+				gen_list_entry(g, dir, &rec, state_status_name(st));
 			} else if (o->quiet) {
 				fprintf(out, "%s\n", rec.id);
 			} else {

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -39,6 +40,7 @@ void record_release(struct record *r)
 {
 	free(r->bundle);
 	free(r->created);
+	free(r->rootfs);
 	strv_release(&r->annotations);
 	memset(r, 0, sizeof(*r));
 }
@@ -53,8 +55,6 @@ void gen_freep(yajl_gen *g)
 	if (*g)
 		yajl_gen_free(*g);
 }
-
-#define GSTR(g, s) yajl_gen_string((g), (const unsigned char *)(s), strlen(s))
 
 const char *state_status_name(enum state_status s)
 {
@@ -171,6 +171,8 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err)
 	}
 	GSTR(g, "bundle");
 	GSTR(g, r->bundle);
+	GSTR(g, "rootfs");
+	GSTR(g, r->rootfs ? r->rootfs : "");
 	GSTR(g, "created");
 	GSTR(g, r->created);
 	GSTR(g, "annotations");
@@ -245,6 +247,7 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	r->creator_start = (unsigned long long)jint(root, "creatorStart");
 	r->bundle = xstrdup((s = jstr(root, "bundle")) ? s : "");
 	r->created = xstrdup((s = jstr(root, "created")) ? s : "");
+	r->rootfs = xstrdup((s = jstr(root, "rootfs")) ? s : "");
 	ann = yajl_tree_get(root, annpath, yajl_t_object);
 	for (size_t i = 0; ann && i < ann->u.object.len; i++) {
 		if (!YAJL_IS_STRING(ann->u.object.values[i]))
@@ -387,6 +390,12 @@ int open_container(const struct state_opts *o, char **dir, int *lock, struct rec
 void gen_state(yajl_gen g, const struct record *r, const char *status)
 {
 	yajl_gen_map_open(g);
+	gen_state_fields(g, r, status);
+	yajl_gen_map_close(g);
+}
+
+void gen_state_fields(yajl_gen g, const struct record *r, const char *status)
+{
 	GSTR(g, "ociVersion");
 	GSTR(g, OCI_VERSION);
 	GSTR(g, "id");
@@ -403,7 +412,6 @@ void gen_state(yajl_gen g, const struct record *r, const char *status)
 		GSTR(g, r->annotations.v[i]);
 		GSTR(g, r->annotations.v[i + 1]);
 	}
-	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
 
@@ -433,18 +441,59 @@ int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
 	return hooks_run(spec, kind, json, err);
 }
 
-/* proc_opts.cgroup_ready: the record without a pid, naming ward create and the cgroups */
-int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err)
+/* The record without a pid, naming the ward create at work (see status_of()). */
+int record_begin(struct record *r, struct ward_err *err)
 {
-	struct record *r = arg;
 	int ret;
 
-	(void)cg; /* proc_create() fills the record's own handle */
 	r->creator = getpid();
 	ret = proc_start_time(r->creator, &r->creator_start, &(char){0});
 	if (ret < 0)
 		return err_set(err, -ret, "cannot read ward's own start time");
 	return record_write(r->dir, r, err);
+}
+
+/* proc_opts.cgroup_ready: the record without a pid, now with the cgroups */
+int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err)
+{
+	struct record *r = arg;
+
+	(void)cg; /* proc_create() fills the record's own handle */
+	return record_write(r->dir, r, err);
+}
+
+static const char *orphan_name;
+
+static int remove_orphan(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (type == FTW_DP && ftw->level <= 6 && strcmp(path + ftw->base, orphan_name) == 0 &&
+	    rmdir(path) < 0 && errno != ENOENT)
+		log_warn("cannot remove the cgroup '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/*
+ * A create killed between making the container's cgroups and recording them:
+ * only their name, ward-oci-<id>, tells them; every empty one goes (rmdir
+ * refuses a cgroup with processes).
+ */
+void record_sweep_cgroups(const char *id)
+{
+	cleanup_free char *name = xasprintf("ward-oci-%s", id);
+	struct cg_layout l;
+	struct ward_err e;
+
+	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &l, &e) < 0)
+		return;
+	orphan_name = name;
+	if (l.v2_mount[0])
+		(void)nftw(l.v2_mount, remove_orphan, 16, FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
+	for (int c = 0; c < CG_NR_CONTROLLERS; c++)
+		if (l.v1_mount[c][0])
+			(void)nftw(l.v1_mount[c], remove_orphan, 16,
+				   FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
+	orphan_name = NULL;
 }
 
 /* proc_opts.state_json: the record being created, its init being @pid */

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <string.h>
 #include <sys/types.h>
 #include <yajl/yajl_gen.h>
 
@@ -28,6 +29,8 @@
 /* how long `delete` waits for a killed init to go */
 #define KILL_WAIT_MS 5000
 
+#define GSTR(g, s) yajl_gen_string((g), (const unsigned char *)(s), strlen(s))
+
 /* ward's record of one container (state.json). */
 struct record {
 	char id[STATE_ID_MAX + 1];
@@ -37,6 +40,7 @@ struct record {
 	unsigned long long creator_start; /* and its start time */
 	char *bundle;
 	char *created;		 /* RFC 3339, UTC */
+	char *rootfs;		 /* the root filesystem's host path */
 	struct strv annotations; /* key, value, ... */
 	struct cg_handle cg;
 	const char *dir; /* while ward create writes it: its directory */
@@ -46,6 +50,8 @@ int state_check_id(const struct state_opts *o, struct ward_err *err);
 char *creating_state(void *arg, pid_t pid, const char *status);
 void gen_freep(yajl_gen *g);
 void gen_state(yajl_gen g, const struct record *r, const char *status);
+/* the state's fields, inside a map the caller opened */
+void gen_state_fields(yajl_gen g, const struct record *r, const char *status);
 bool init_alive(const struct record *r);
 int record_load(const struct state_opts *o, const char *dir, struct record *r,
 		enum state_status *st, struct ward_err *err);
@@ -53,7 +59,9 @@ int load_saved_config(const char *dir, struct container_spec *spec, struct ward_
 int open_container(const struct state_opts *o, char **dir, int *lock, struct record *rec,
 		   enum state_status *st, struct ward_err *err);
 int proc_start_time(pid_t pid, unsigned long long *start, char *state);
+int record_begin(struct record *r, struct ward_err *err);
 int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
+void record_sweep_cgroups(const char *id);
 void record_release(struct record *r);
 int record_write(const char *dir, const struct record *r, struct ward_err *err);
 int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
