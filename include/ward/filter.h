@@ -15,7 +15,7 @@
  * else, and the residue of the argument checks for those that do; what it
  * does not cover it hands to the full program, so the decisions are the same.
  *
- * Only filter.c includes <seccomp.h>.
+ * Only the filter module (src/seccomp/filter*.c) includes <seccomp.h>.
  */
 #pragma once
 
