@@ -2,14 +2,17 @@
 /*
  * filter_cache.c - compiled programs on disk, `<dir>/<hexkey>.bpf`, keyed on
  * everything a program depends on: the profile bytes, the capability set, the
- * arch, the kernel release, the build flags, the libseccomp version and
- * ward's. An entry is taken only from a directory chain nobody but ward's euid
- * (and root) can write.
+ * arch, the kernel release, the build flags, the libseccomp version, and the
+ * ward binary itself (its ELF build id), so that a rebuilt ward never loads
+ * what an older one compiled. An entry is taken only from a directory chain
+ * nobody but ward's euid (and root) can write.
  */
 #include "filter_int.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +69,127 @@ static void fnv_str(uint64_t h[2], const char *s)
 	fnv_field(h, s, strlen(s));
 }
 
+/* ---- which ward compiled it --------------------------------------------------------- */
+
+/*
+ * A program is only as good as the ward that compiled it: a rebuilt ward (another
+ * compiler, a fixed fast path) must not take an older one's entry although
+ * WARD_VERSION and CACHE_VERSION stayed the same. So the key holds the running
+ * binary's identity: the NT_GNU_BUILD_ID note the linker put in it, read in
+ * memory through dl_iterate_phdr(), whose first object is the program itself
+ * (libward is linked in statically: ward, the unit tests, the fuzzers); or, if
+ * the linker wrote none, a hash of /proc/self/exe. Either is read once.
+ */
+struct self_id {
+	bool done;
+	int error;	  /* a negative errno when neither could be had */
+	const char *kind; /* "build-id" or "exe-fnv" */
+	unsigned char v[64];
+	size_t len;
+};
+
+static struct self_id self_id; /* ward is single-threaded (STYLE.md pitfall 1) */
+
+#define NOTE_ALIGN(n, a) (((size_t)(n) + (a)-1) & ~((size_t)(a)-1))
+
+/* The NT_GNU_BUILD_ID note among the @size bytes of notes at @p, into @id. */
+static bool find_build_id(const unsigned char *p, size_t size, size_t align, struct self_id *id)
+{
+	size_t off = 0, name, desc;
+	ElfW(Nhdr) n;
+
+	align = align == 8 ? 8 : 4;
+	while (off < size && size - off >= sizeof(n)) {
+		memcpy(&n, p + off, sizeof(n));
+		name = off + sizeof(n);
+		desc = name + NOTE_ALIGN(n.n_namesz, align);
+		if (desc > size || n.n_descsz > size - desc)
+			return false;
+		if (n.n_type == NT_GNU_BUILD_ID && n.n_namesz == 4 &&
+		    memcmp(p + name, "GNU", 4) == 0 && n.n_descsz > 0 &&
+		    n.n_descsz <= sizeof(id->v)) {
+			memcpy(id->v, p + desc, n.n_descsz);
+			id->len = n.n_descsz;
+			return true;
+		}
+		off = desc + NOTE_ALIGN(n.n_descsz, align);
+	}
+	return false;
+}
+
+static int note_of_program(struct dl_phdr_info *info, size_t size, void *data)
+{
+	ElfW(Half) i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_NOTE &&
+		    find_build_id((const unsigned char *)(info->dlpi_addr + ph->p_vaddr),
+				  ph->p_memsz, ph->p_align, data))
+			break;
+	}
+	return 1; /* the first object is the program; the shared libraries are not ward */
+}
+
+/* FNV-1a of the whole running executable, for a ward linked without a build id. */
+static int hash_exe(struct self_id *id)
+{
+	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	uint64_t h[2] = {FNV_BASIS_0, FNV_BASIS_1};
+	unsigned char buf[16384];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		fnv(h, buf, (size_t)n);
+	}
+	memcpy(id->v, h, sizeof(h));
+	id->len = sizeof(h);
+	return 0;
+}
+
+static const struct self_id *self_identity(void)
+{
+	if (self_id.done)
+		return &self_id;
+	self_id.done = true;
+	self_id.kind = "build-id";
+	(void)dl_iterate_phdr(note_of_program, &self_id); /* the callback's answer, always 1 */
+	if (self_id.len == 0) {
+		self_id.kind = "exe-fnv";
+		self_id.error = hash_exe(&self_id);
+		log_debug("seccomp cache: ward has no build id; keyed on a hash of /proc/self/exe");
+	}
+	return &self_id;
+}
+
+/* ---- the key ------------------------------------------------------------------------- */
+
+/* The identity of the ward that compiles: @key's when given, else the running binary's. */
+static int hash_build(uint64_t h[2], const struct filter_cache_key *key)
+{
+	const struct self_id *id;
+
+	if (key->build_id) {
+		fnv_str(h, "build-id");
+		fnv_field(h, key->build_id, key->build_id_len);
+		return 0;
+	}
+	id = self_identity();
+	if (id->error)
+		return id->error;
+	fnv_str(h, id->kind);
+	fnv_field(h, id->v, id->len);
+	return 0;
+}
+
 static int cache_key(const struct filter_cache_key *key, uint64_t out[2])
 {
 	const struct scmp_version *v = seccomp_version();
@@ -73,6 +197,7 @@ static int cache_key(const struct filter_cache_key *key, uint64_t out[2])
 	uint32_t num[4] = {CACHE_VERSION, 0, 0, 0};
 	struct utsname u;
 	const char *release = key->kernel_release;
+	int rc;
 
 	if (!release) {
 		if (uname(&u) < 0)
@@ -87,6 +212,9 @@ static int cache_key(const struct filter_cache_key *key, uint64_t out[2])
 	fnv_str(h, "ward seccomp cache");
 	fnv_field(h, num, sizeof(num));
 	fnv_str(h, WARD_VERSION);
+	rc = hash_build(h, key);
+	if (rc < 0)
+		return rc;
 	fnv_field(h, key->profile, key->profile_len);
 	fnv_field(h, &key->caps, sizeof(key->caps));
 	fnv_str(h, key->arch ? key->arch : "");
