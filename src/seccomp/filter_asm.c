@@ -412,8 +412,8 @@ static bool stub_needed(const struct plan *p)
  * The distinct seccomp_data.arch values of the filter's arches (x86_64 and x32
  * share one), each with a new label. Return: how many.
  */
-size_t plan_arch_groups(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
-			int group[MAX_ARCHES])
+static size_t arch_groups(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
+			  int group[MAX_ARCHES])
 {
 	size_t ngroups = 0, i, g;
 
@@ -431,17 +431,23 @@ size_t plan_arch_groups(struct as *a, const struct plan *p, uint32_t audit[MAX_A
 	return ngroups;
 }
 
-static void emit_stub(struct as *a, struct plan *p, bool near)
+size_t plan_arch_switch(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
+			int group[MAX_ARCHES], bool near)
 {
-	int group[MAX_ARCHES];
-	uint32_t audit[MAX_ARCHES];
-	size_t ngroups = plan_arch_groups(a, p, audit, group), i, g;
+	size_t ngroups = arch_groups(a, p, audit, group), g;
 
-	/* dispatch on seccomp_data.arch */
 	as_ld_abs(a, ARCH_OFF);
 	for (g = 0; g < ngroups; g++)
 		jcond(a, BPF_JEQ, audit[g], group[g], near);
 	as_ja(a, L_PROG);
+	return ngroups;
+}
+
+static void emit_stub(struct as *a, struct plan *p, bool near)
+{
+	int group[MAX_ARCHES];
+	uint32_t audit[MAX_ARCHES];
+	size_t ngroups = plan_arch_switch(a, p, audit, group, near), i, g;
 
 	for (g = 0; g < ngroups; g++) {
 		as_bind(a, group[g]);

@@ -376,12 +376,8 @@ static void emit_dispatch(struct as *a, struct plan *p, struct pe *e)
 {
 	int group[MAX_ARCHES];
 	uint32_t audit[MAX_ARCHES];
-	size_t ngroups = plan_arch_groups(a, p, audit, group), i, g;
-
-	as_ld_abs(a, ARCH_OFF);
-	for (g = 0; g < ngroups; g++)
-		as_jmp(a, BPF_JEQ, audit[g], group[g], L_NEXT);
-	as_ja(a, L_PROG);
+	/* as_link_far() makes room where a jump is too far: "near" here */
+	size_t ngroups = plan_arch_switch(a, p, audit, group, true), i, g;
 
 	for (g = 0; g < ngroups; g++) {
 		struct arch_plan *x64 = NULL, *x32 = NULL;

@@ -101,9 +101,13 @@ int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len,
 
 /* The arch plan of @token in @p, or NULL. */
 struct arch_plan *plan_find_arch(struct plan *p, uint32_t token);
-/* The distinct seccomp_data.arch values of @p, each with a new label of @a. Return: how many. */
-size_t plan_arch_groups(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
-			int group[MAX_ARCHES]);
+/*
+ * Switch on seccomp_data.arch: to a new label of @a for each distinct value
+ * among @p's arches (x86_64 and x32 share one), into @audit and @group; any
+ * other arch goes to L_PROG. @near: as for jcond(). Return: how many groups.
+ */
+size_t plan_arch_switch(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
+			int group[MAX_ARCHES], bool near);
 /* The stub in front of libseccomp's program; *len is 0 when nothing needs it. */
 int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_err *err);
 
