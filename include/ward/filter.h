@@ -15,7 +15,7 @@
  * else, and the residue of the argument checks for those that do; what it
  * does not cover it hands to the full program, so the decisions are the same.
  *
- * Only filter.c includes <seccomp.h>.
+ * Only the filter module (src/seccomp/filter*.c) includes <seccomp.h>.
  */
 #pragma once
 
@@ -100,7 +100,11 @@ int filter_export(const struct rule_set *rs, unsigned int build_flags, int forma
 
 /*
  * What a cached program depends on. filter_cache_*() add the libseccomp
- * version, WARD_VERSION and the cache format version themselves.
+ * version, WARD_VERSION and the cache format version themselves, and the
+ * identity of the ward binary that compiles (so that a rebuilt ward never
+ * takes an older one's program): the ELF build id of the running program,
+ * read once from its NT_GNU_BUILD_ID note, or a hash of /proc/self/exe when
+ * it was linked without one.
  */
 struct filter_cache_key {
 	const void *profile; /* the profile bytes as read (or the built-in's) */
@@ -109,6 +113,8 @@ struct filter_cache_key {
 	const char *arch;	    /* native arch, e.g. "SCMP_ARCH_X86_64"; NULL: "" */
 	const char *kernel_release; /* NULL: uname(2)'s release */
 	unsigned int build_flags;
+	const void *build_id; /* NULL: the running binary's, as above (set by tests) */
+	size_t build_id_len;
 };
 
 /* 128-bit key as 32 lowercase hex digits plus NUL. */
@@ -117,7 +123,8 @@ struct filter_cache_key {
 /**
  * filter_cache_key_hex() - the hex key a cache entry for @key is stored under.
  *
- * Return: 0, or -errno when uname(2) fails.
+ * Return: 0, or -errno when uname(2) fails or the running binary has neither a
+ * build id nor a readable /proc/self/exe.
  */
 int filter_cache_key_hex(const struct filter_cache_key *key, char out[FILTER_CACHE_KEY_HEX])
     __attribute__((nonnull));

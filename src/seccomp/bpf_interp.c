@@ -12,154 +12,190 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* The machine: accumulator, index register, scratch memory and the input. */
+struct vm {
+	uint32_t a, x;
+	uint32_t mem[BPF_MEMWORDS];
+	uint32_t mem_valid; /* bit i: mem[i] was stored */
+	unsigned char raw[sizeof(struct seccomp_data)];
+};
+
+/* What one instruction did. */
+enum step {
+	STEP_NEXT, /* go on at the (possibly updated) pc */
+	STEP_RET,  /* the program returned */
+	STEP_BAD,  /* not a program the kernel would accept */
+};
+
+/* Loads, stores and register moves: classes LD, LDX, ST, STX and MISC. */
+static enum step exec_ld_st(struct vm *m, const struct sock_filter *f)
+{
+	uint32_t k = f->k;
+
+	switch (f->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+		if (k >= sizeof(m->raw) || (k & 3) != 0)
+			return STEP_BAD;
+		memcpy(&m->a, m->raw + k, sizeof(m->a));
+		return STEP_NEXT;
+	case BPF_LD | BPF_W | BPF_LEN:
+		m->a = sizeof(m->raw);
+		return STEP_NEXT;
+	case BPF_LDX | BPF_W | BPF_LEN:
+		m->x = sizeof(m->raw);
+		return STEP_NEXT;
+	case BPF_LD | BPF_IMM:
+		m->a = k;
+		return STEP_NEXT;
+	case BPF_LDX | BPF_IMM:
+		m->x = k;
+		return STEP_NEXT;
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_MEM:
+		if (k >= BPF_MEMWORDS || !(m->mem_valid & (1U << k)))
+			return STEP_BAD;
+		if (BPF_CLASS(f->code) == BPF_LD)
+			m->a = m->mem[k];
+		else
+			m->x = m->mem[k];
+		return STEP_NEXT;
+	case BPF_ST:
+	case BPF_STX:
+		if (k >= BPF_MEMWORDS)
+			return STEP_BAD;
+		m->mem[k] = f->code == BPF_ST ? m->a : m->x;
+		m->mem_valid |= 1U << k;
+		return STEP_NEXT;
+	case BPF_MISC | BPF_TAX:
+		m->x = m->a;
+		return STEP_NEXT;
+	case BPF_MISC | BPF_TXA:
+		m->a = m->x;
+		return STEP_NEXT;
+	default:
+		return STEP_BAD;
+	}
+}
+
+/* Arithmetic on A; a division by zero ends the program with 0 in *@ret. */
+static enum step exec_alu(struct vm *m, const struct sock_filter *f, uint32_t *ret)
+{
+	uint32_t src = BPF_SRC(f->code) == BPF_X ? m->x : f->k;
+
+	switch (f->code & (uint16_t)~BPF_X) {
+	case BPF_ALU | BPF_ADD:
+		m->a += src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_SUB:
+		m->a -= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_MUL:
+		m->a *= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_DIV:
+		if (src == 0) {
+			*ret = 0;
+			return STEP_RET;
+		}
+		m->a /= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_AND:
+		m->a &= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_OR:
+		m->a |= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_XOR:
+		m->a ^= src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_LSH:
+		m->a = src >= 32 ? 0 : m->a << src;
+		return STEP_NEXT;
+	case BPF_ALU | BPF_RSH:
+		m->a = src >= 32 ? 0 : m->a >> src;
+		return STEP_NEXT;
+	default:
+		break;
+	}
+	if (f->code != (BPF_ALU | BPF_NEG))
+		return STEP_BAD;
+	m->a = -m->a;
+	return STEP_NEXT;
+}
+
+/* Jumps: *@pc (already past the jump) moves on, within the @len instructions. */
+static enum step exec_jmp(const struct vm *m, const struct sock_filter *f, size_t len, size_t *pc)
+{
+	uint32_t src = BPF_SRC(f->code) == BPF_X ? m->x : f->k;
+	size_t off;
+
+	switch (f->code & (uint16_t)~BPF_X) {
+	case BPF_JMP | BPF_JA:
+		if (f->code != (BPF_JMP | BPF_JA))
+			return STEP_BAD;
+		off = f->k;
+		break;
+	case BPF_JMP | BPF_JEQ:
+		off = m->a == src ? f->jt : f->jf;
+		break;
+	case BPF_JMP | BPF_JGT:
+		off = m->a > src ? f->jt : f->jf;
+		break;
+	case BPF_JMP | BPF_JGE:
+		off = m->a >= src ? f->jt : f->jf;
+		break;
+	case BPF_JMP | BPF_JSET:
+		off = (m->a & src) != 0 ? f->jt : f->jf;
+		break;
+	default:
+		return STEP_BAD;
+	}
+	if (off >= len - *pc)
+		return STEP_BAD;
+	*pc += off;
+	return STEP_NEXT;
+}
+
 int bpf_interp_run(const struct sock_filter *insns, size_t len, const struct seccomp_data *data,
 		   struct bpf_interp_result *res)
 {
-	uint32_t mem[BPF_MEMWORDS];
-	uint32_t mem_valid = 0; /* bit i: mem[i] was stored */
-	unsigned char raw[sizeof(*data)];
-	uint32_t a = 0, x = 0;
+	struct vm m;
 	size_t pc = 0, executed = 0;
+	uint32_t ret = 0;
+	enum step s;
 
 	if (len == 0 || len > BPF_MAXINSNS)
 		return -EINVAL;
-	memcpy(raw, data, sizeof(raw));
-	memset(mem, 0, sizeof(mem));
-
+	memset(&m, 0, sizeof(m));
+	memcpy(m.raw, data, sizeof(m.raw));
 	while (pc < len) {
-		const struct sock_filter *f = &insns[pc];
-		uint32_t k = f->k;
-		uint32_t src;
-		bool cond;
+		const struct sock_filter *f = &insns[pc++];
 
 		executed++;
-		pc++;
-		switch (f->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (k >= sizeof(raw) || (k & 3) != 0)
+		switch (BPF_CLASS(f->code)) {
+		case BPF_RET:
+			if (f->code != (BPF_RET | BPF_K) && f->code != (BPF_RET | BPF_A))
 				return -EINVAL;
-			memcpy(&a, raw + k, sizeof(a));
-			continue;
-		case BPF_LD | BPF_W | BPF_LEN:
-			a = sizeof(raw);
-			continue;
-		case BPF_LDX | BPF_W | BPF_LEN:
-			x = sizeof(raw);
-			continue;
-		case BPF_LD | BPF_IMM:
-			a = k;
-			continue;
-		case BPF_LDX | BPF_IMM:
-			x = k;
-			continue;
-		case BPF_LD | BPF_MEM:
-		case BPF_LDX | BPF_MEM:
-			if (k >= BPF_MEMWORDS || !(mem_valid & (1U << k)))
-				return -EINVAL;
-			if (BPF_CLASS(f->code) == BPF_LD)
-				a = mem[k];
-			else
-				x = mem[k];
-			continue;
-		case BPF_ST:
-		case BPF_STX:
-			if (k >= BPF_MEMWORDS)
-				return -EINVAL;
-			mem[k] = f->code == BPF_ST ? a : x;
-			mem_valid |= 1U << k;
-			continue;
-		case BPF_MISC | BPF_TAX:
-			x = a;
-			continue;
-		case BPF_MISC | BPF_TXA:
-			a = x;
-			continue;
-		case BPF_RET | BPF_K:
-			res->ret = k;
-			res->executed = executed;
-			return 0;
-		case BPF_RET | BPF_A:
-			res->ret = a;
-			res->executed = executed;
-			return 0;
-		case BPF_JMP | BPF_JA:
-			if (k >= len - pc)
-				return -EINVAL;
-			pc += k;
-			continue;
-		default:
+			ret = f->code == (BPF_RET | BPF_K) ? f->k : m.a;
+			s = STEP_RET;
 			break;
-		}
-
-		src = BPF_SRC(f->code) == BPF_X ? x : k;
-		switch (f->code) {
-		case BPF_ALU | BPF_ADD | BPF_K:
-		case BPF_ALU | BPF_ADD | BPF_X:
-			a += src;
-			continue;
-		case BPF_ALU | BPF_SUB | BPF_K:
-		case BPF_ALU | BPF_SUB | BPF_X:
-			a -= src;
-			continue;
-		case BPF_ALU | BPF_MUL | BPF_K:
-		case BPF_ALU | BPF_MUL | BPF_X:
-			a *= src;
-			continue;
-		case BPF_ALU | BPF_DIV | BPF_K:
-		case BPF_ALU | BPF_DIV | BPF_X:
-			if (src == 0) {
-				res->ret = 0;
-				res->executed = executed;
-				return 0;
-			}
-			a /= src;
-			continue;
-		case BPF_ALU | BPF_AND | BPF_K:
-		case BPF_ALU | BPF_AND | BPF_X:
-			a &= src;
-			continue;
-		case BPF_ALU | BPF_OR | BPF_K:
-		case BPF_ALU | BPF_OR | BPF_X:
-			a |= src;
-			continue;
-		case BPF_ALU | BPF_XOR | BPF_K:
-		case BPF_ALU | BPF_XOR | BPF_X:
-			a ^= src;
-			continue;
-		case BPF_ALU | BPF_LSH | BPF_K:
-		case BPF_ALU | BPF_LSH | BPF_X:
-			a = src >= 32 ? 0 : a << src;
-			continue;
-		case BPF_ALU | BPF_RSH | BPF_K:
-		case BPF_ALU | BPF_RSH | BPF_X:
-			a = src >= 32 ? 0 : a >> src;
-			continue;
-		case BPF_ALU | BPF_NEG:
-			a = -a;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-		case BPF_JMP | BPF_JEQ | BPF_X:
-			cond = a == src;
+		case BPF_ALU:
+			s = exec_alu(&m, f, &ret);
 			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-		case BPF_JMP | BPF_JGT | BPF_X:
-			cond = a > src;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-		case BPF_JMP | BPF_JGE | BPF_X:
-			cond = a >= src;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-		case BPF_JMP | BPF_JSET | BPF_X:
-			cond = (a & src) != 0;
+		case BPF_JMP:
+			s = exec_jmp(&m, f, len, &pc);
 			break;
 		default:
-			return -EINVAL;
+			s = exec_ld_st(&m, f);
+			break;
 		}
-		/* only conditional jumps get here */
-		if ((size_t)(cond ? f->jt : f->jf) >= len - pc)
+		if (s == STEP_BAD)
 			return -EINVAL;
-		pc += cond ? f->jt : f->jf;
+		if (s == STEP_RET) {
+			res->ret = ret;
+			res->executed = executed;
+			return 0;
+		}
 	}
 	return -EINVAL; /* fell off the end: the kernel rejects such programs */
 }

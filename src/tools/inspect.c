@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * inspect.c - `ward seccomp check|explain|export|bench|dump`. Decisions come
- * from running the compiled program through our BPF interpreter, so what
- * explain and bench report is what the kernel will do; the reasons come from
- * the resolved rules.
+ * inspect.c - `ward seccomp explain|export|bench|dump` (check is in
+ * inspect_check.c). Decisions come from running the compiled program through
+ * our BPF interpreter, so what explain and bench report is what the kernel
+ * will do; the reasons come from the resolved rules.
  */
 #include "ward/inspect.h"
 
@@ -15,13 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "inspect_int.h"
 #include "ward/bpf_interp.h"
-#include "ward/caps.h"
 #include "ward/cleanup.h"
 #include "ward/filter.h"
 #include "ward/policy.h"
@@ -35,15 +34,7 @@
 /* Native syscall numbers explain and bench walk; every ABI we build for is below. */
 #define INSPECT_MAX_NR 1024
 
-/* A profile read, resolved and compiled for the options' capability set. */
-struct compiled {
-	struct policy_source src;
-	struct profile *prof;
-	struct rule_set rs;
-	struct filter_prog prog;
-};
-
-static void compiled_release(struct compiled *c)
+void inspect_compiled_release(struct compiled *c)
 {
 	filter_prog_release(&c->prog);
 	rule_set_release(&c->rs);
@@ -51,7 +42,7 @@ static void compiled_release(struct compiled *c)
 	policy_source_release(&c->src);
 }
 
-static int compile(const struct inspect_opts *o, struct compiled *c, struct ward_err *err)
+int inspect_compile(const struct inspect_opts *o, struct compiled *c, struct ward_err *err)
 {
 	int r;
 
@@ -66,7 +57,7 @@ static int compile(const struct inspect_opts *o, struct compiled *c, struct ward
 			err_prefix(err, "seccomp profile '%s'", c->src.name);
 	}
 	if (r < 0)
-		compiled_release(c);
+		inspect_compiled_release(c);
 	return r;
 }
 
@@ -240,8 +231,8 @@ static bool gated_rule(const struct profile *p, const struct rule_set *rs, const
 	return false;
 }
 
-static uint32_t run_prog(const struct filter_prog *p, int nr, const uint64_t *args,
-			 size_t *executed)
+uint32_t inspect_run_prog(const struct filter_prog *p, int nr, const uint64_t *args,
+			  size_t *executed)
 {
 	struct seccomp_data d;
 	struct bpf_interp_result res = {0};
@@ -297,7 +288,7 @@ static void judge(const struct compiled *c, int nr, const uint64_t args[6], cons
 	size_t executed;
 
 	memset(v, 0, sizeof(*v));
-	v->ret = run_prog(&c->prog, nr, args, &executed);
+	v->ret = inspect_run_prog(&c->prog, nr, args, &executed);
 	describe_ret(v->ret, v->decision, sizeof(v->decision));
 	find_reason(&c->rs, name, &why);
 	v->rule = why.rule;
@@ -356,7 +347,7 @@ struct inspect_ctx {
 int inspect_open(const struct inspect_opts *o, struct inspect_ctx **out, struct ward_err *err)
 {
 	struct inspect_ctx *ctx = xcalloc(1, sizeof(*ctx));
-	int r = compile(o, &ctx->c, err);
+	int r = inspect_compile(o, &ctx->c, err);
 
 	if (r < 0) {
 		free(ctx);
@@ -371,7 +362,7 @@ void inspect_close(struct inspect_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	compiled_release(&ctx->c);
+	inspect_compiled_release(&ctx->c);
 	free(ctx);
 }
 
@@ -381,133 +372,11 @@ void inspect_judge(const struct inspect_ctx *ctx, int nr, const uint64_t args[6]
 	judge(&ctx->c, nr, args, name, ctx->dflt, v);
 }
 
-/* A native syscall by name and number, for the tables below. */
-struct named_nr {
-	const char *name;
-	int nr;
-};
-
-#define NR(n)                                                                                      \
-	{                                                                                          \
-#n, SYS_##n                                                                        \
-	}
-
-/*
- * What a runtime does after loading a container's filter, before its command
- * runs: a profile that denies one of them stops every container of that
- * runtime. Measured with strace -f of `run` on Debian 12 (docs/DESIGN.md);
- * any program also needs execve to start and exit_group to end.
- */
-static const struct runtime_needs {
-	const char *runtime;
-	const char *engines;
-	const char *when;
-	struct named_nr calls[10];
-} runtime_needs[] = {
-    {"ward", "ward run, podman --runtime ward", "", {NR(execve)}},
-    {"runc 1.1",
-     "Docker, containerd, Kubernetes",
-     "",
-     {NR(capget), NR(capset), NR(prctl), NR(fstatfs), NR(close_range), NR(execve)}},
-    {"crun 1.8",
-     "Podman",
-     "without no_new_privs",
-     {NR(close), NR(prctl), NR(setresgid), NR(setresuid), NR(capset), NR(rt_sigprocmask),
-      NR(rt_sigaction), NR(write), NR(execve)}},
-    {"crun 1.8", "Podman", "with no_new_privs", {NR(close), NR(execve)}},
-};
-
-static bool ret_allows(uint32_t ret)
-{
-	uint32_t action = ret & SECCOMP_RET_ACTION_FULL;
-
-	return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
-}
-
-/* The names of @calls that @prog denies, space-separated, into @buf; false if none. */
-static bool denied_of(const struct filter_prog *prog, const struct named_nr *calls, size_t n,
-		      char *buf, size_t len)
-{
-	size_t used = 0;
-	size_t executed;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && calls[i].name; i++) {
-		if (ret_allows(run_prog(prog, calls[i].nr, NULL, &executed)))
-			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-					 used ? " " : "", calls[i].name);
-	}
-	return used > 0;
-}
-
-/*
- * What starting a command needs under @c: the program's own execve and
- * exit_group, then each runtime's calls after its filter. Return: whether a
- * program can start and end at all.
- */
-static bool check_needs(const struct compiled *c, FILE *out)
-{
-	static const struct named_nr program[] = {NR(execve), NR(exit_group)};
-	char denied[256];
-	bool ok = true;
-
-	if (!c->prog.enabled)
-		return true;
-	if (denied_of(&c->prog, program, 2, denied, sizeof(denied))) {
-		fprintf(out, "%s: error: denies %s: no program can %s under it\n", c->src.name,
-			denied, strstr(denied, "execve") ? "start" : "exit");
-		ok = false;
-	}
-	for (size_t i = 0; i < sizeof(runtime_needs) / sizeof(runtime_needs[0]); i++) {
-		const struct runtime_needs *rt = &runtime_needs[i];
-		const size_t n = sizeof(rt->calls) / sizeof(rt->calls[0]);
-
-		if (denied_of(&c->prog, rt->calls, n, denied, sizeof(denied)))
-			fprintf(out,
-				"%s: warning: %s%s%s (%s) cannot start a container: it calls %s "
-				"after loading the filter\n",
-				c->src.name, rt->runtime, rt->when[0] ? " " : "", rt->when,
-				rt->engines, denied);
-		else
-			fprintf(out, "%s: %s%s%s (%s) can start a container under it\n",
-				c->src.name, rt->runtime, rt->when[0] ? " " : "", rt->when,
-				rt->engines);
-	}
-	return ok;
-}
-
-int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
-{
-	bool ok;
-	struct compiled c;
-	char caps[1024];
-	int r = compile(o, &c, err);
-
-	if (r < 0)
-		return r;
-	caps_format(o->caps, caps, sizeof(caps));
-	fprintf(out, "%s: ok: %zu rules, %zu apply here (capabilities: %s)\n", c.src.name,
-		c.prof->nrules, c.rs.nrules, caps[0] ? caps : "none");
-	if (c.prog.enabled)
-		fprintf(out, "%s: compiled to %zu BPF instructions for %zu architecture%s\n",
-			c.src.name, c.prog.len, c.rs.narches ? c.rs.narches : 1,
-			c.rs.narches > 1 ? "s" : "");
-	else
-		fprintf(out, "%s: no filter: the profile has no default action and no rules\n",
-			c.src.name);
-	ok = check_needs(&c, out);
-	if (!ok)
-		err_set(err, 0, "seccomp profile '%s' denies what every program needs", c.src.name);
-	compiled_release(&c);
-	return ok ? 0 : -EINVAL;
-}
-
 int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 {
 	yajl_gen g = NULL;
 	struct compiled c;
-	int r = compile(o, &c, err);
+	int r = inspect_compile(o, &c, err);
 	char dflt[64];
 
 	if (r < 0)
@@ -516,7 +385,7 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 	if (o->json) {
 		g = yajl_gen_alloc(NULL);
 		if (!g) {
-			compiled_release(&c);
+			inspect_compiled_release(&c);
 			return err_set(err, ENOMEM, "cannot allocate a JSON generator");
 		}
 		yajl_gen_map_open(g);
@@ -562,7 +431,7 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 		gen_flush(g, out);
 		yajl_gen_free(g);
 	}
-	compiled_release(&c);
+	inspect_compiled_release(&c);
 	return 0;
 }
 
@@ -635,14 +504,14 @@ int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
 
 	if (strcmp(format, "bpf") != 0 && strcmp(format, "pfc") != 0 && strcmp(format, "json") != 0)
 		return err_set(err, 0, "unknown export format '%s' (use bpf, pfc or json)", format);
-	r = compile(o, &c, err);
+	r = inspect_compile(o, &c, err);
 	if (r < 0)
 		return r;
 	if (strcmp(format, "json") == 0) {
 		yajl_gen g = yajl_gen_alloc(NULL);
 
 		if (!g) {
-			compiled_release(&c);
+			inspect_compiled_release(&c);
 			return err_set(err, ENOMEM, "cannot allocate a JSON generator");
 		}
 		yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -658,7 +527,7 @@ int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
 								     : FILTER_EXPORT_PFC,
 					  fileno(out), err);
 	}
-	compiled_release(&c);
+	inspect_compiled_release(&c);
 	return r;
 }
 
@@ -696,7 +565,7 @@ int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 		r = read_bpf_file(o->bpf_file, &c.prog, err);
 		name = o->bpf_file;
 	} else {
-		r = compile(o, &c, err);
+		r = inspect_compile(o, &c, err);
 		name = c.src.name;
 	}
 	if (r < 0)
@@ -709,7 +578,7 @@ int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 
 		if (!sys)
 			continue;
-		ret = run_prog(prog, nr, NULL, &executed);
+		ret = inspect_run_prog(prog, nr, NULL, &executed);
 		n_all++;
 		sum_all += (double)executed;
 		if (executed > worst_all)
@@ -738,7 +607,7 @@ int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 		fprintf(out, "  all syscalls: mean %.1f, worst %zu\n",
 			n_all ? sum_all / n_all : 0.0, worst_all);
 	}
-	compiled_release(&c);
+	inspect_compiled_release(&c);
 	return 0;
 }
 

@@ -7,7 +7,8 @@
 # (in a trusted cache, a forged allow-all program is loaded), then the attack: a
 # world-writable WARD_CACHE_DIR holding a forged "disabled" entry for the key; the
 # container still runs with Seccomp: 2, and ward says once why it ignored the cache.
-# Last, a rootless ward caches in the user's own $HOME/.cache/ward/seccomp.
+# Then, a rootless ward caches in the user's own $HOME/.cache/ward/seccomp. Last, a
+# ward rebuilt (another build id) does not load what this one compiled.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
@@ -137,6 +138,35 @@ EOF
 		"$(stat -c '%u %a' "$T/home/.cache/ward/seccomp" 2>&1)"
 else
 	skip "rootless cache directory" "this kernel refuses unprivileged user namespaces"
+fi
+
+# 5. a rebuilt ward does not take what this one compiled: the key holds ward's build id.
+# The rebuild is simulated: a copy of ward with one byte of its build id changed.
+build_id=$(readelf -n "$WARD" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
+if [ -n "$build_id" ]; then
+	new_tmpdir R
+	WARD_CACHE_DIR=$R/cache run_in "$ROOTFS" "$H" status Seccomp
+	assert_eq "this build: one entry" 1 "$(find "$R/cache" -name '*.bpf' | wc -l)"
+	cp -- "$WARD" "$R/ward"
+	python3 - "$R/ward" "$build_id" <<'PY'
+import sys
+path, old = sys.argv[1], bytes.fromhex(sys.argv[2])
+data = open(path, "rb").read()
+assert data.count(old) == 1, "the build id is not in ward exactly once"
+open(path, "wb").write(data.replace(old, bytes([old[0] ^ 0xFF]) + old[1:]))
+PY
+	assert_ne "the rebuilt ward has another build id" "$build_id" \
+		"$(readelf -n "$R/ward" | sed -n 's/^ *Build ID: *//p')"
+	WARD=$R/ward WARD_CACHE_DIR=$R/cache run_in "$ROOTFS" "$H" syscall mount
+	assert_line "rebuilt ward: its own filter denies mount" "mount: EPERM" "$OUT"
+	assert_eq "rebuilt ward: no warning" "" "$ERR"
+	assert_eq "rebuilt ward: it compiled and stored its own entry" 2 \
+		"$(find "$R/cache" -name '*.bpf' | wc -l)"
+	WARD_CACHE_DIR=$R/cache run_in "$ROOTFS" "$H" status Seccomp
+	assert_eq "this build again: it takes its own entry, none added" "Seccomp:	2 2" \
+		"$OUT $(find "$R/cache" -name '*.bpf' | wc -l)"
+else
+	skip "rebuilt ward" "readelf is missing or ward has no build id"
 fi
 
 assert_nothing_left "nothing left behind (processes, mounts, cgroups)"

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_cache.c - the on-disk cache of compiled filters: a round trip, every
- * input in the key, damaged entries as misses, and the trust rules: a cache
- * (or an entry) that someone other than ward's euid could have written is
- * ignored, with the reason, and an entry that turns the filter off is never
- * loaded, even with a correct checksum.
+ * input in the key (the build of ward among them), damaged entries as misses, and the trust rules:
+ * a cache (or an entry) that someone other than ward's euid could have written is ignored, with the
+ * reason, and an entry that turns the filter off is never loaded, even with a correct checksum.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,16 +105,21 @@ static void expect_hit(const struct fx *f)
 	filter_prog_release(&q);
 }
 
-/* A silent miss: nothing loaded, nothing to warn about. */
-static void expect_miss(const struct fx *f)
+/* A silent miss for @key: nothing loaded, nothing to warn about. */
+static void expect_miss_key(const struct fx *f, const struct filter_cache_key *key)
 {
 	struct ward_err why = {0};
 	struct filter_prog q;
 
-	ck_assert_int_eq(filter_cache_lookup(f->dir, &f->key, &q, &why), 0);
+	ck_assert_int_eq(filter_cache_lookup(f->dir, key, &q, &why), 0);
 	ck_assert(!q.enabled);
 	ck_assert_ptr_null(q.insns);
 	ck_assert_str_eq(why.msg, "");
+}
+
+static void expect_miss(const struct fx *f)
+{
+	expect_miss_key(f, &f->key);
 }
 
 /* Ignored, with exactly @msg as the reason; and nothing is stored there either. */
@@ -189,6 +193,84 @@ START_TEST(test_cache_roundtrip)
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(f.dir), 0);
 	fx_free(&f);
+}
+END_TEST
+
+/* An entry compiled by another build of ward (another build id) is never loaded. */
+START_TEST(test_cache_other_build_misses)
+{
+	static const unsigned char build_a[20] = {0xa1, 0x02, 0x03};
+	static const unsigned char build_b[20] = {0xb1, 0x02, 0x03};
+	struct fx f;
+	struct filter_cache_key other;
+	char hex_a[FILTER_CACHE_KEY_HEX], hex_self[FILTER_CACHE_KEY_HEX];
+	cleanup_free char *path_a = NULL;
+	cleanup_free char *path_b = NULL;
+
+	fx_init(&f);
+	f.key.build_id = build_a;
+	f.key.build_id_len = sizeof(build_a);
+	fx_store(&f);
+	expect_hit(&f);
+	path_a = fx_entry(&f, &f.key);
+
+	/* the same inputs, compiled by build B: a silent miss */
+	other = f.key;
+	other.build_id = build_b;
+	expect_miss_key(&f, &other);
+	/* even with build A's entry under build B's name: its header names build A's key */
+	path_b = fx_entry(&f, &other);
+	ck_assert_str_ne(path_a, path_b);
+	ck_assert_int_eq(link(path_a, path_b), 0);
+	expect_miss_key(&f, &other);
+	ck_assert_int_eq(unlink(path_b), 0);
+	/* a build id that is a prefix of another is another */
+	other.build_id = build_a;
+	other.build_id_len = sizeof(build_a) - 1;
+	expect_miss_key(&f, &other);
+
+	/* the running binary (build_id NULL) is neither */
+	other = f.key;
+	other.build_id = NULL;
+	other.build_id_len = 0;
+	ck_assert_int_eq(filter_cache_key_hex(&f.key, hex_a), 0);
+	ck_assert_int_eq(filter_cache_key_hex(&other, hex_self), 0);
+	ck_assert_str_ne(hex_a, hex_self);
+	expect_miss_key(&f, &other);
+	expect_hit(&f); /* and build A's entry is still there for build A */
+	fx_free(&f);
+}
+END_TEST
+
+/* The note as the linker writes it: namesz 4, descsz 20 (SHA-1), NT_GNU_BUILD_ID, "GNU". */
+static const unsigned char build_id_note[16] = {4, 0, 0, 0, 20,	 0,   0,   0,
+						3, 0, 0, 0, 'G', 'N', 'U', 0};
+
+/* Without a build id in the key, the key is the running binary's: its NT_GNU_BUILD_ID. */
+START_TEST(test_cache_key_is_the_running_build)
+{
+	cleanup_free char *exe = NULL;
+	size_t len = 0;
+	const unsigned char *note;
+	struct ward_err err = {0};
+	struct filter_cache_key key = {.profile = profile, .profile_len = sizeof(profile) - 1};
+	struct filter_cache_key self;
+	char hex_null[FILTER_CACHE_KEY_HEX], hex_self[FILTER_CACHE_KEY_HEX];
+
+	/* found in the file, where the loader found it in memory */
+	ck_assert_msg(read_file("/proc/self/exe", 256u << 20, &exe, &len, &err) == 0, "%s",
+		      err.msg);
+	note = memmem(exe, len, build_id_note, sizeof(build_id_note));
+	if (!note)
+		UNIT_SKIP("the test runner was linked without a 20-byte build id");
+	ck_assert_uint_le((size_t)(note - (const unsigned char *)exe) + sizeof(build_id_note) + 20,
+			  len);
+	self = key;
+	self.build_id = note + sizeof(build_id_note);
+	self.build_id_len = 20;
+	ck_assert_int_eq(filter_cache_key_hex(&key, hex_null), 0);
+	ck_assert_int_eq(filter_cache_key_hex(&self, hex_self), 0);
+	ck_assert_str_eq(hex_null, hex_self);
 }
 END_TEST
 
@@ -696,6 +778,8 @@ Suite *cache_suite(void)
 	tc = tcase_create("use");
 	tcase_set_timeout(tc, UNIT_TIMEOUT);
 	tcase_add_test(tc, test_cache_roundtrip);
+	tcase_add_test(tc, test_cache_other_build_misses);
+	tcase_add_test(tc, test_cache_key_is_the_running_build);
 	tcase_add_test(tc, test_cache_damaged_entries_miss);
 	tcase_add_test(tc, test_cache_forged_disabled_entry);
 	suite_add_tcase(s, tc);

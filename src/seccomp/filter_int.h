@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * filter_int.h - what the parts of the filter module share, and nothing else:
+ * filter.c (build, export, load), filter_rules.c (rule_set -> libseccomp),
+ * filter_asm.c (our assembler and stub), filter_fastpath.c (the partial
+ * evaluator in front) and filter_cache.c (the on-disk cache). Not an API: the
+ * rest of ward includes ward/filter.h. These files are the only ones that
+ * include <seccomp.h>.
+ */
+#pragma once
+
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ward/cleanup.h"
+#include "ward/filter.h"
+
+#define MAX_ARCHES 16
+
+static inline void ctx_release(scmp_filter_ctx ctx)
+{
+	if (ctx)
+		seccomp_release(ctx);
+}
+DEFINE_CLEANUP(scmp_filter_ctx, ctx_release)
+#define cleanup_ctx __attribute__((cleanup(ctx_releasep)))
+
+/* A rule on a system call libseccomp cannot name, matched by our stub. */
+struct extra_rule {
+	uint32_t nr;
+	uint32_t action;
+	const struct prof_rule *rule;
+	size_t order; /* insertion order, to keep profile order among equal numbers */
+};
+
+struct arch_plan {
+	uint32_t token; /* SCMP_ARCH_*; x32 is SCMP_ARCH_X32 */
+	int64_t max_nr; /* highest number named by any rule on this ABI; -1: none */
+	struct extra_rule *extras;
+	size_t nextras, cap;
+};
+
+/* What the stub and the fast path need to know beyond libseccomp's program. */
+struct plan {
+	uint32_t def_action;
+	bool enosys;	     /* emit the ENOSYS-above-maximum check */
+	bool notify;	     /* some rule is SCMP_ACT_NOTIFY */
+	size_t dispatch_len; /* instructions of the fast path in front of the stub */
+	struct arch_plan arch[MAX_ARCHES];
+	size_t narch;
+};
+
+/* ---- filter_rules.c ---------------------------------------------------------------- */
+
+/* libseccomp's filter for @rs in *@out, and the plan for our stub in @p. */
+int rules_build(const struct rule_set *rs, unsigned int build_flags, scmp_filter_ctx *out,
+		struct plan *p, struct ward_err *err);
+/* libseccomp's program for @ctx, through a memfd. */
+int rules_export(scmp_filter_ctx ctx, struct sock_filter **out, size_t *len, struct ward_err *err);
+/* SECCOMP_FILTER_FLAG_* for @rs (@notify: the filter has a listener). */
+unsigned int rules_flags(const struct rule_set *rs, bool notify);
+/* The value seccomp_data.arch carries for libseccomp arch token @token. */
+uint32_t rules_audit_arch(uint32_t token);
+void plan_release(struct plan *p);
+
+/* ---- filter_asm.c: an assembler with forward labels --------------------------------- */
+
+#define L_NEXT (-1) /* the next instruction */
+#define L_PROG (-2) /* the first instruction of the program behind the code assembled */
+
+#define NR_OFF	 offsetof(struct seccomp_data, nr)
+#define ARCH_OFF offsetof(struct seccomp_data, arch)
+
+struct asm_insn {
+	struct sock_filter f;
+	int jt, jf; /* labels; for BPF_JA, jt is the target of k */
+};
+
+struct as {
+	struct asm_insn *v;
+	size_t n, cap;
+	size_t *label; /* position of each label */
+	size_t nlabels, label_cap;
+};
+
+void as_release(struct as *a);
+int as_label(struct as *a);
+void as_bind(struct as *a, int l);
+void as_emit(struct as *a, uint16_t code, uint32_t k, int jt, int jf);
+void as_ld_abs(struct as *a, uint32_t off);
+void as_jmp(struct as *a, uint16_t op, uint32_t k, int jt, int jf);
+void as_ja(struct as *a, int target);
+void as_ret(struct as *a, uint32_t k);
+/* Link @a into a new array, with BPF_JA trampolines where a jump is too far. */
+int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len,
+		struct ward_err *err);
+
+/* The arch plan of @token in @p, or NULL. */
+struct arch_plan *plan_find_arch(struct plan *p, uint32_t token);
+/*
+ * Switch on seccomp_data.arch: to a new label of @a for each distinct value
+ * among @p's arches (x86_64 and x32 share one), into @audit and @group; any
+ * other arch goes to L_PROG. @near: as for jcond(). Return: how many groups.
+ */
+size_t plan_arch_switch(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
+			int group[MAX_ARCHES], bool near);
+/* The stub in front of libseccomp's program; *len is 0 when nothing needs it. */
+int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_err *err);
+
+/* ---- filter_fastpath.c ------------------------------------------------------------ */
+
+/*
+ * The fast path in front of @prog (@len instructions); *out is NULL when it
+ * cannot be built within the limits, and the program then runs alone.
+ */
+void fastpath_gen(struct plan *p, const struct sock_filter *prog, size_t len,
+		  struct sock_filter **out, size_t *out_len);
+
+/* ---- filter.c: whole reads and writes ------------------------------------------------ */
+
+/* Read exactly @len bytes at @off. Return: 0, or -errno (-EIO at end of file). */
+int filter_read_at(int fd, void *buf, size_t len, off_t off);
+/* Write all of @buf. Return: 0 or -errno. */
+int filter_write_all(int fd, const void *buf, size_t len);
