@@ -130,7 +130,7 @@ void cg_make_id(char *buf, size_t len) __attribute__((nonnull));
  * @h:   filled in; release with cg_destroy() and then cg_handle_release()
  *
  * On cgroup v2 the cgroup goes beneath ward's own cgroup when the controllers
- * it needs can be used there, else beneath <mount>/ward (see cgroup.c). A
+ * it needs can be used there, else beneath <mount>/ward (see cgroup/create.c). A
  * limit the host cannot provide fails with "cannot apply --FLAG: the X
  * controller is not available", or with a warning when @res->ignore_missing.
  * On failure nothing created is left behind.

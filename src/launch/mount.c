@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mount.c - the container's mount tree, built in the child before pivot_root.
- * No allocation: paths are formatted into stack buffers.
+ * mount.c - the container's mount tree, built in the child before the root is
+ * entered (mount_root.c): the rootfs and the bind sources opened, /proc, /dev,
+ * /sys (its cgroup part in mount_cgroupfs.c), the user's mounts, masked and
+ * read-only paths, sysctls; and the helpers the module's files share. No
+ * allocation past mnt_open_sources(): paths are formatted into stack buffers.
  */
 #include "ward/mount.h"
 
@@ -19,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "mount_int.h"
 #include "ward/cleanup.h"
 #include "ward/ns.h"
 #include "ward/sys.h"
@@ -55,7 +59,7 @@ static const char *fdpath(struct fdpath *p, int fd)
 }
 
 /* The mount flags a bind remount must keep: the kernel refuses to drop locked ones. */
-static unsigned long kept_flags(int fd)
+unsigned long mnt_kept_flags(int fd)
 {
 	struct statvfs sv;
 	unsigned long f = 0;
@@ -75,6 +79,42 @@ static unsigned long kept_flags(int fd)
 	if (sv.f_flag & ST_RELATIME)
 		f |= MS_RELATIME;
 	return f;
+}
+
+int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
+{
+	size_t used = 0;
+	bool any = false;
+
+	*whole = true;
+	for (;;) {
+		ssize_t n;
+
+		while (lr->pos < lr->end) {
+			char c = lr->buf[lr->pos++];
+
+			if (c == '\n') {
+				line[used] = '\0';
+				return 1;
+			}
+			any = true;
+			if (used + 1 < len)
+				line[used++] = c;
+			else
+				*whole = false;
+		}
+		n = read(lr->fd, lr->buf, sizeof(lr->buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) {
+			line[used] = '\0';
+			return any ? 1 : 0;
+		}
+		lr->pos = 0;
+		lr->end = (size_t)n;
+	}
 }
 
 /* Make sure @path exists inside the root, as a directory or an empty file. */
@@ -116,14 +156,14 @@ static int make_target(int rootfd, const char *path, bool dir, struct ward_err *
 }
 
 /* Remount what is now mounted at @path (inside the root) read-only. */
-static int remount_ro(int rootfd, const char *path, struct ward_err *err)
+int mnt_remount_ro(int rootfd, const char *path, struct ward_err *err)
 {
 	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH, 0);
 	struct fdpath p;
 
 	if (fd < 0)
 		return err_set(err, errno, "cannot open '%s'", path);
-	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(fd),
+	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mnt_kept_flags(fd),
 		  NULL) < 0)
 		return err_set(err, errno, "cannot remount '%s' read-only", path);
 	return 0;
@@ -153,8 +193,8 @@ static int mount_on(int fd, const char *src, const char *path, const char *fstyp
 	return 0;
 }
 
-static int mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
-			 unsigned long flags, const char *data, bool dir, struct ward_err *err)
+int mnt_mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
+		      unsigned long flags, const char *data, bool dir, struct ward_err *err)
 {
 	cleanup_close int fd = make_target(rootfd, path, dir, err);
 
@@ -234,8 +274,8 @@ static int setup_dev(int rootfd, struct ward_err *err)
 	struct fdpath p;
 	int r;
 
-	r = mount_in_root(rootfd, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
-			  "mode=755,size=65536k", true, err);
+	r = mnt_mount_in_root(rootfd, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			      "mode=755,size=65536k", true, err);
 	if (r < 0)
 		return r;
 	devfd = sys_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, 0);
@@ -254,24 +294,24 @@ static int setup_dev(int rootfd, struct ward_err *err)
 			return err_set(err, errno, "cannot create '/dev/%s'", nodes[i].name);
 		/* without CAP_MKNOD (a user namespace), bind the host's node instead */
 		(void)snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
-		r = mount_in_root(devfd, host, nodes[i].name, NULL, MS_BIND, NULL, false, err);
+		r = mnt_mount_in_root(devfd, host, nodes[i].name, NULL, MS_BIND, NULL, false, err);
 		if (r < 0)
 			return r;
 	}
-	r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-			  "newinstance,ptmxmode=0666,mode=0620,gid=5", true, err);
+	r = mnt_mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			      "newinstance,ptmxmode=0666,mode=0620,gid=5", true, err);
 	/* gid 5 (tty) unmapped in the user namespace: the kernel refuses it, go without */
 	if (r == -EINVAL)
-		r = mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-				  "newinstance,ptmxmode=0666,mode=0620", true, err);
+		r = mnt_mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+				      "newinstance,ptmxmode=0666,mode=0620", true, err);
 	if (r < 0)
 		return r;
-	r = mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "mode=1777,size=65536k", true, err);
+	r = mnt_mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			      "mode=1777,size=65536k", true, err);
 	if (r < 0)
 		return r;
-	r = mount_in_root(rootfd, "mqueue", "/dev/mqueue", "mqueue",
-			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
+	r = mnt_mount_in_root(rootfd, "mqueue", "/dev/mqueue", "mqueue",
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
@@ -311,8 +351,8 @@ static int make_devices(int rootfd, const struct container_spec *spec, struct wa
 
 			if (errno != EPERM || d->type == S_IFIFO)
 				return err_set(err, errno, "cannot create device '%s'", d->path);
-			r = mount_in_root(rootfd, d->path, d->path, NULL, MS_BIND, NULL, false,
-					  err);
+			r = mnt_mount_in_root(rootfd, d->path, d->path, NULL, MS_BIND, NULL, false,
+					      err);
 			if (r < 0)
 				return r;
 			continue;
@@ -341,132 +381,7 @@ static int setup_sys(int rootfd, struct ward_err *err)
 		return err_set(err, errno, "cannot mount sysfs on '/sys'");
 	if (mount("/sys", fdpath(&p, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind '/sys'");
-	return remount_ro(rootfd, "/sys", err);
-}
-
-/*
- * A cgroup file system at @dst (inside the root), read-only: a new mount when the
- * container has a cgroup namespace of its own (@own_ns: its cgroup is the mount's
- * root). Without one, or where the kernel refuses a new mount (a user namespace),
- * the container's cgroup as the host mounts it, @host_src, is bound read-only
- * instead, as runc does, so the container still sees its own cgroup there.
- */
-static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const char *data,
-			const char *host_src, bool own_ns, struct ward_err *err)
-{
-	int r = -EPERM;
-
-	/* without a cgroup namespace a new mount would show the whole hierarchy */
-	if (own_ns)
-		r = mount_in_root(rootfd, fstype, dst, fstype,
-				  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, data, true, err);
-	if (r != -EPERM)
-		return r;
-	r = mount_in_root(rootfd, host_src, dst, NULL, MS_BIND | MS_REC, NULL, true, err);
-	if (r < 0)
-		return r;
-	return remount_ro(rootfd, dst, err);
-}
-
-/*
- * One v1 hierarchy of /proc/self/cgroup ("cpu,cpuacct", "name=systemd", with the
- * cgroup @path in it) at /sys/fs/cgroup/NAME.
- */
-static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const char *path,
-			      bool own_ns, struct ward_err *err)
-{
-	const char *name = str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
-	char data[256], dst[PATH_MAX], host[PATH_MAX];
-	int r;
-
-	if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	if (snprintf(data, sizeof(data), "%s%s", name == ctrls ? "" : "none,", ctrls) >=
-		(int)sizeof(data) ||
-	    snprintf(dst, sizeof(dst), "/sys/fs/cgroup/%s", name) >= (int)sizeof(dst) ||
-	    snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", name, path) >= (int)sizeof(host))
-		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
-	r = mount_cgroup(rootfd, dst, "cgroup", data, host, own_ns, err);
-	if (r < 0)
-		return r;
-	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
-	if (strchr(name, ',')) {
-		char copy[256], *tok, *save = NULL;
-
-		(void)snprintf(copy, sizeof(copy), "%s", name); /* fits: data held it */
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			if (symlinkat(name, cgfd, tok) < 0 && errno != EEXIST)
-				return err_set(err, errno, "cannot create '/sys/fs/cgroup/%s'",
-					       tok);
-	}
-	return 0;
-}
-
-/*
- * /sys/fs/cgroup, read-only, laid out as the host's is and as Docker mounts it: a
- * cgroup2 mount on a v2 host; on v1 and hybrid hosts a tmpfs holding one mount per
- * v1 hierarchy, plus the hybrid's cgroup2 as "unified". Made inside the container's
- * cgroup namespace, each shows the container's own cgroup as its root, so that what
- * reads its limits where tools look for them (memory.max, memory.limit_in_bytes)
- * finds the container's.
- */
-static int setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err)
-{
-	cleanup_free char *text = NULL;
-	cleanup_close int cgfd = -1;
-	char *line, *save = NULL, v2_path[PATH_MAX] = "";
-	bool v1 = false, v2 = false;
-	size_t len;
-	int r;
-
-	if (read_file("/proc/self/cgroup", 1U << 20, &text, &len, err) < 0)
-		return -EIO;
-	for (char *l = text; *l; l++) {
-		if (l != text && l[-1] != '\n')
-			continue;
-		if (strncmp(l, "0::", 3) == 0) {
-			v2 = true;
-			(void)sscanf(l + 3, "%4095s", v2_path);
-		} else {
-			v1 = true;
-		}
-	}
-	if (!v1 && !v2)
-		return 0;
-	if (!v1) {
-		char host[PATH_MAX + 16];
-
-		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup%s", v2_path); /* fits */
-		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, own_ns, err);
-	}
-	r = mount_in_root(rootfd, "tmpfs", "/sys/fs/cgroup", "tmpfs",
-			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", true, err);
-	if (r < 0)
-		return r;
-	cgfd = sys_open_in_root(rootfd, "/sys/fs/cgroup", O_PATH | O_DIRECTORY, 0);
-	if (cgfd < 0)
-		return err_set(err, errno, "cannot open '/sys/fs/cgroup'");
-	/* ID:CONTROLLERS:PATH */
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrls = strchr(line, ':'), *path;
-
-		if (!ctrls || !(path = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
-			continue;
-		*path++ = '\0';
-		r = mount_v1_hierarchy(rootfd, cgfd, ctrls, path, own_ns, err);
-		if (r < 0)
-			return r;
-	}
-	if (v2) {
-		char host[PATH_MAX + 32];
-
-		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup/unified%s", v2_path); /* fits */
-		r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, own_ns,
-				 err);
-		if (r < 0)
-			return r;
-	}
-	return remount_ro(rootfd, "/sys/fs/cgroup", err);
+	return mnt_remount_ro(rootfd, "/sys", err);
 }
 
 /* The mounts asked for; a bind's source is the descriptor mnt_open_sources() opened. */
@@ -487,7 +402,7 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec,
 					       m->source);
 			r = mount_user(rootfd, m, src->fds[i], S_ISDIR(st.st_mode), err);
 			if (r == 0 && (m->flags & MS_RDONLY))
-				r = remount_ro(rootfd, m->destination, err);
+				r = mnt_remount_ro(rootfd, m->destination, err);
 		}
 		if (r == 0 && m->propagation)
 			r = set_propagation(rootfd, m->destination, m->propagation, err);
@@ -546,7 +461,7 @@ static int mask_paths(int rootfd, const struct container_spec *spec, struct ward
 			return err_set(err, errno, "cannot open read-only path '%s'", path);
 		if (mount(fdpath(&src, fd), fdpath(&dst, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
 			return err_set(err, errno, "cannot bind read-only path '%s'", path);
-		r = remount_ro(rootfd, path, err);
+		r = mnt_remount_ro(rootfd, path, err);
 		if (r < 0)
 			return r;
 	}
@@ -583,92 +498,6 @@ static int set_sysctls(int rootfd, const struct strv *sysctl, struct ward_err *e
 			return err_set(err, errno, "cannot set sysctl '%.*s' to '%s'", (int)klen,
 				       kv, eq + 1);
 	}
-	return 0;
-}
-
-/* Whether mount point @mnt is @root, above it or below it (all absolute, canonical). */
-static bool on_root_path(const char *mnt, const char *root)
-{
-	size_t m = strlen(mnt), r = strlen(root);
-
-	if (strcmp(mnt, "/") == 0)
-		return true;
-	if (m <= r)
-		return strncmp(root, mnt, m) == 0 && (root[m] == '/' || root[m] == '\0');
-	return strncmp(mnt, root, r) == 0 && mnt[r] == '/';
-}
-
-/*
- * --no-pivot (runc's, for a root filesystem where pivot_root is refused, as on
- * an initramfs): detach every mount that is neither the rootfs, one of its
- * ancestors nor below it, so that a process that gets out of the chroot finds
- * none of the host's mounts; then move the rootfs onto / and chroot into it.
- */
-static int move_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
-{
-	cleanup_free char *text = NULL;
-	struct strv mnts = {0};
-	char *line, *save = NULL;
-	size_t len;
-	int r = 0;
-
-	if (read_file("/proc/self/mountinfo", 16U << 20, &text, &len, err) < 0)
-		return -EIO;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char mnt[PATH_MAX];
-
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-			continue;
-		str_unescape_octal(mnt);
-		if (!on_root_path(mnt, spec->rootfs))
-			strv_push(&mnts, mnt);
-	}
-	/* deepest first; one already gone with a detached parent is EINVAL or ENOENT */
-	for (size_t i = mnts.n; i-- > 0 && r == 0;)
-		if (umount2(mnts.v[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-			r = err_set(err, errno, "--no-pivot: cannot detach the host's '%s'",
-				    mnts.v[i]);
-	strv_release(&mnts);
-	if (r < 0)
-		return r;
-	if (fchdir(rootfd) < 0)
-		return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-		return err_set(err, errno, "--no-pivot: cannot move rootfs '%s' onto '/'",
-			       spec->rootfs);
-	if (chroot(".") < 0)
-		return err_set(err, errno, "--no-pivot: cannot chroot into '%s'", spec->rootfs);
-	return 0;
-}
-
-int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
-{
-	if (spec->oci.no_pivot) {
-		int r = move_root(spec, rootfd, err);
-
-		if (r < 0)
-			return r;
-	} else {
-		if (fchdir(rootfd) < 0)
-			return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
-		/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
-		if (sys_pivot_root(".", ".") < 0)
-			return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
-		if (umount2(".", MNT_DETACH) < 0)
-			return err_set(err, errno, "cannot detach the old root");
-	}
-	if (chdir("/") < 0)
-		return err_set(err, errno, "cannot chdir to '/'");
-	if (spec->readonly_root) {
-		cleanup_close int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0 || mount(NULL, "/", NULL,
-				    MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(fd), NULL) < 0)
-			return err_set(err, errno, "cannot make the root filesystem read-only");
-	}
-	if (chdir(spec->cwd) < 0)
-		return err_set(err, errno, "cannot enter working directory '%s'", spec->cwd);
 	return 0;
 }
 
@@ -726,8 +555,8 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	cleanup_close int cwdfd = -1;
 	int r;
 
-	r = mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-			  true, err);
+	r = mnt_mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			      NULL, true, err);
 	if (r < 0)
 		return r;
 	/* through the container's own /proc, before /proc/sys is made read-only */
@@ -744,7 +573,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	if (r < 0)
 		return r;
 	/* a cgroup namespace other than ward's, made or joined: its root is the mount's */
-	r = setup_cgroupfs(
+	r = mnt_setup_cgroupfs(
 	    rootfd, ns_is_new(spec, CLONE_NEWCGROUP) || ns_is_joined(spec, CLONE_NEWCGROUP), err);
 	if (r < 0)
 		return r;

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mount_int.h - what the files of the mount module share and nothing else
+ * includes: mount.c's helpers for mounting inside the rootfs and its reader of
+ * /proc files through fixed buffers (the child does not allocate), the
+ * container's /sys/fs/cgroup (mount_cgroupfs.c). The module's API is
+ * include/ward/mount.h; entering the root is in mount_root.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ward/error.h"
+
+/** mnt_kept_flags() - the MS_* flags of the mount of @fd that a bind remount must keep. */
+unsigned long mnt_kept_flags(int fd);
+
+/**
+ * mnt_mount_in_root() - mount @src (of @fstype, with @flags and @data) on
+ * @path inside the root, creating it as a directory (@dir) or an empty file.
+ *
+ * Return: 0, or a negative errno with @err naming @path.
+ */
+int mnt_mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
+		      unsigned long flags, const char *data, bool dir, struct ward_err *err);
+
+/**
+ * mnt_remount_ro() - remount what is now mounted at @path (inside the root) read-only.
+ *
+ * Return: 0, or a negative errno with @err naming @path.
+ */
+int mnt_remount_ro(int rootfd, const char *path, struct ward_err *err) __attribute__((nonnull));
+
+/* A file read line by line through a fixed buffer: set .fd, zero the rest. */
+struct mnt_lines {
+	int fd;
+	size_t pos, end;
+	char buf[4096];
+};
+
+/**
+ * mnt_read_line() - the next line of @lr into @line, without its '\n'. A line
+ * longer than @len - 1 is cut to fit and *@whole set false (else true).
+ *
+ * Return: 1, 0 at the end of the file, or a negative errno.
+ */
+int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
+    __attribute__((nonnull));
+
+/**
+ * mnt_setup_cgroupfs() - /sys/fs/cgroup in the root, read-only, laid out as the
+ * host's is; @own_ns: the container has a cgroup namespace other than ward's.
+ *
+ * Return: 0, or a negative errno with @err naming the mount that failed.
+ */
+int mnt_setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err) __attribute__((nonnull));

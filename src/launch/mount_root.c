@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mount_root.c - entering the container's root in the child: pivot_root and
+ * detaching the old root, or with --no-pivot detaching the host's mounts and
+ * moving the rootfs onto /; then the read-only root and the working directory.
+ * No allocation: /proc/self/mountinfo is read a line at a time, and the mount
+ * points to detach are kept in a fixed buffer on the stack.
+ */
+#include "ward/mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "mount_int.h"
+#include "ward/cleanup.h"
+#include "ward/sys.h"
+#include "ward/util.h"
+
+#define HOST_MOUNTS_BUF 16384 /* bytes of mount points one pass of --no-pivot keeps */
+#define HOST_MOUNTS_MAX 256   /* mount points one pass keeps */
+#define STUCK_MAX	256   /* mounts that would not detach, skipped by later passes */
+
+/*
+ * The host's mounts one pass of --no-pivot detaches, in mountinfo order: the
+ * last ones read that fit, each by its mount id and mount point.
+ */
+struct host_mounts {
+	char buf[HOST_MOUNTS_BUF]; /* the mount points, NUL-terminated, one after another */
+	size_t off[HOST_MOUNTS_MAX];
+	int id[HOST_MOUNTS_MAX];
+	size_t n, used;
+	bool dropped; /* earlier ones were dropped to make room: another pass is due */
+};
+
+/* Whether mount point @mnt is @root, above it or below it (all absolute, canonical). */
+static bool on_root_path(const char *mnt, const char *root)
+{
+	size_t m = strlen(mnt), r = strlen(root);
+
+	if (strcmp(mnt, "/") == 0)
+		return true;
+	if (m <= r)
+		return strncmp(root, mnt, m) == 0 && (root[m] == '/' || root[m] == '\0');
+	return strncmp(mnt, root, r) == 0 && mnt[r] == '/';
+}
+
+/* Keep @mnt (@len bytes, < HOST_MOUNTS_BUF) last, dropping the first ones to make room. */
+static void keep_last(struct host_mounts *hm, int id, const char *mnt, size_t len)
+{
+	size_t drop = 0, from;
+
+	while (drop < hm->n && (hm->n - drop >= HOST_MOUNTS_MAX ||
+				hm->used - hm->off[drop] + len + 1 > sizeof(hm->buf)))
+		drop++;
+	if (drop) {
+		from = drop < hm->n ? hm->off[drop] : hm->used;
+		memmove(hm->buf, hm->buf + from, hm->used - from);
+		hm->used -= from;
+		for (size_t i = drop; i < hm->n; i++) {
+			hm->off[i - drop] = hm->off[i] - from;
+			hm->id[i - drop] = hm->id[i];
+		}
+		hm->n -= drop;
+		hm->dropped = true;
+	}
+	hm->off[hm->n] = hm->used;
+	hm->id[hm->n++] = id;
+	memcpy(hm->buf + hm->used, mnt, len + 1);
+	hm->used += len + 1;
+}
+
+/*
+ * The mount id and the (unescaped) mount point of a mountinfo line, ID PARENT
+ * MAJ:MIN ROOT MOUNTPOINT ...; @whole: false when the line was cut to fit.
+ * Return: 1, 0 for a line without them, -ENAMETOOLONG when the cut hit them.
+ */
+static int mountinfo_point(char *line, bool whole, int *id, char **mnt)
+{
+	char *tok[6], *save = NULL;
+	uint64_t v;
+
+	for (size_t i = 0; i < 6; i++)
+		tok[i] = strtok_r(i ? NULL : line, " ", &save);
+	if (!tok[4])
+		return whole ? 0 : -ENAMETOOLONG;
+	/* the line was cut: the mount point is whole only when a field follows it */
+	if (!whole && !tok[5])
+		return -ENAMETOOLONG;
+	if (!parse_u64(tok[0], INT32_MAX, &v))
+		return 0;
+	str_unescape_octal(tok[4]);
+	*id = (int)v;
+	*mnt = tok[4];
+	return 1;
+}
+
+/*
+ * Fill @hm from /proc/self/mountinfo with the mounts --no-pivot detaches:
+ * neither @rootfs, one of its ancestors nor below it, and not in @stuck.
+ */
+static int read_host_mounts(const char *rootfs, const int *stuck, size_t nstuck,
+			    struct host_mounts *hm, struct ward_err *err)
+{
+	static const char file[] = "/proc/self/mountinfo";
+	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct mnt_lines lr = {.fd = fd};
+	char line[2 * PATH_MAX];
+	bool whole;
+	int r;
+
+	hm->n = hm->used = 0;
+	hm->dropped = false;
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", file);
+	while ((r = mnt_read_line(&lr, line, sizeof(line), &whole)) > 0) {
+		char *mnt;
+		bool skip = false;
+		int id;
+
+		r = mountinfo_point(line, whole, &id, &mnt);
+		if (r < 0)
+			return err_set(err, -r, "--no-pivot: a mount point in '%s' is too long",
+				       file);
+		for (size_t i = 0; r > 0 && i < nstuck; i++)
+			skip |= stuck[i] == id;
+		if (r > 0 && !skip && !on_root_path(mnt, rootfs))
+			keep_last(hm, id, mnt, strlen(mnt));
+	}
+	if (r < 0)
+		return err_set(err, -r, "cannot read '%s'", file);
+	return 0;
+}
+
+/*
+ * --no-pivot's detaching of the host's mounts, deepest (last listed) first. One
+ * already gone with a detached parent is EINVAL or ENOENT. When they did not
+ * all fit in one pass, the next pass reads what is left, skipping those that
+ * would not go.
+ */
+static int detach_host_mounts(const char *rootfs, struct ward_err *err)
+{
+	struct host_mounts hm;
+	int stuck[STUCK_MAX];
+	size_t nstuck = 0;
+
+	do {
+		int r = read_host_mounts(rootfs, stuck, nstuck, &hm, err);
+
+		if (r < 0)
+			return r;
+		for (size_t i = hm.n; i-- > 0;) {
+			const char *mnt = hm.buf + hm.off[i];
+
+			if (umount2(mnt, MNT_DETACH) == 0)
+				continue;
+			if (errno != EINVAL && errno != ENOENT)
+				return err_set(err, errno,
+					       "--no-pivot: cannot detach the host's '%s'", mnt);
+			if (hm.dropped && nstuck == STUCK_MAX)
+				return err_set(
+				    err, E2BIG,
+				    "--no-pivot: too many of the host's mounts cannot be "
+				    "detached");
+			if (hm.dropped)
+				stuck[nstuck++] = hm.id[i];
+		}
+	} while (hm.dropped);
+	return 0;
+}
+
+/*
+ * --no-pivot (runc's, for a root filesystem where pivot_root is refused, as on
+ * an initramfs): detach every mount that is neither the rootfs, one of its
+ * ancestors nor below it, so that a process that gets out of the chroot finds
+ * none of the host's mounts; then move the rootfs onto / and chroot into it.
+ */
+static int move_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
+	int r = detach_host_mounts(spec->rootfs, err);
+
+	if (r < 0)
+		return r;
+	if (fchdir(rootfd) < 0)
+		return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return err_set(err, errno, "--no-pivot: cannot move rootfs '%s' onto '/'",
+			       spec->rootfs);
+	if (chroot(".") < 0)
+		return err_set(err, errno, "--no-pivot: cannot chroot into '%s'", spec->rootfs);
+	return 0;
+}
+
+int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+{
+	if (spec->oci.no_pivot) {
+		int r = move_root(spec, rootfd, err);
+
+		if (r < 0)
+			return r;
+	} else {
+		if (fchdir(rootfd) < 0)
+			return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
+		/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
+		if (sys_pivot_root(".", ".") < 0)
+			return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
+		if (umount2(".", MNT_DETACH) < 0)
+			return err_set(err, errno, "cannot detach the old root");
+	}
+	if (chdir("/") < 0)
+		return err_set(err, errno, "cannot chdir to '/'");
+	if (spec->readonly_root) {
+		cleanup_close int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 ||
+		    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mnt_kept_flags(fd),
+			  NULL) < 0)
+			return err_set(err, errno, "cannot make the root filesystem read-only");
+	}
+	if (chdir(spec->cwd) < 0)
+		return err_set(err, errno, "cannot enter working directory '%s'", spec->cwd);
+	return 0;
+}
