@@ -52,6 +52,14 @@ int oci_get_u64(yajl_val obj, const char *key, const char *field, uint64_t *out,
 int oci_get_strv(yajl_val obj, const char *key, const char *field, struct strv *sv,
 		 struct ward_err *err) __attribute__((nonnull(2, 3, 4, 5)));
 
+/**
+ * oci_get_type() - @entry, element @i of the list @base, is an object with a
+ * string "type" (required), into *@type; @field (OCI_FIELD_MAX bytes) is left
+ * holding "@base[@i].type" for the caller's own messages about it.
+ */
+int oci_get_type(yajl_val entry, const char *base, size_t i, char *field, const char **type,
+		 struct ward_err *err) __attribute__((nonnull(2, 4, 5, 6)));
+
 /** oci_check_object() - @v is absent or an object. */
 int oci_check_object(yajl_val v, const char *field, struct ward_err *err)
     __attribute__((nonnull(2, 3)));

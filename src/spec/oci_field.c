@@ -6,6 +6,7 @@
  */
 #include "ward/oci_parse.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "ward/json.h"
@@ -95,6 +96,18 @@ int oci_get_strv(yajl_val obj, const char *key, const char *field, struct strv *
 			return oci_bad(err, field, "must be an array of strings");
 		strv_push(sv, json_elem(v, i)->u.string);
 	}
+	return 0;
+}
+
+int oci_get_type(yajl_val entry, const char *base, size_t i, char *field, const char **type,
+		 struct ward_err *err)
+{
+	if (!YAJL_IS_OBJECT(entry))
+		return oci_bad(err, oci_field_at(field, base, i, NULL), "must be an object");
+	if (oci_get_string(entry, "type", oci_field_at(field, base, i, "type"), type, err) < 0)
+		return -EINVAL;
+	if (!*type)
+		return oci_bad(err, field, "is required");
 	return 0;
 }
 

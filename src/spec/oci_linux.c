@@ -52,14 +52,8 @@ static int parse_namespaces(yajl_val v, struct container_spec *spec, struct ward
 		size_t k, n = sizeof(ns_types) / sizeof(ns_types[0]);
 		struct stat st;
 
-		if (!YAJL_IS_OBJECT(ns))
-			return oci_bad(err, oci_field_at(field, "linux.namespaces", i, NULL),
-				       "must be an object");
-		if (oci_get_string(ns, "type", oci_field_at(field, "linux.namespaces", i, "type"),
-				   &type, err) < 0)
+		if (oci_get_type(ns, "linux.namespaces", i, field, &type, err) < 0)
 			return -EINVAL;
-		if (!type)
-			return oci_bad(err, field, "is required");
 		for (k = 0; k < n; k++)
 			if (strcmp(type, ns_types[k].name) == 0)
 				break;

@@ -60,17 +60,11 @@ static int parse_rlimits(yajl_val process, struct spec_oci *o, struct ward_err *
 	for (size_t i = 0; i < json_len(v); i++) {
 		yajl_val rl = json_elem(v, i);
 		struct spec_rlimit *r = &o->rlimits[o->nrlimits];
-		const char *type;
+		const char *type = NULL;
 		size_t k, n = sizeof(rlimit_names) / sizeof(rlimit_names[0]);
 
-		if (!YAJL_IS_OBJECT(rl))
-			return oci_bad(err, oci_field_at(field, "process.rlimits", i, NULL),
-				       "must be an object");
-		if (oci_get_string(rl, "type", oci_field_at(field, "process.rlimits", i, "type"),
-				   &type, err) < 0)
+		if (oci_get_type(rl, "process.rlimits", i, field, &type, err) < 0)
 			return -EINVAL;
-		if (!type)
-			return oci_bad(err, field, "is required");
 		for (k = 0; k < n; k++)
 			if (strcmp(type, rlimit_names[k].name) == 0)
 				break;
