@@ -78,38 +78,6 @@ static int fail_verb(const char *verb, struct ward_err *err)
 	return fail(err);
 }
 
-/* ward spec: a default config.json in the bundle directory, never over one */
-static int cmd_spec(const struct state_opts *o, struct ward_err *err)
-{
-	char *path = xasprintf("%s/config.json", o->bundle);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	FILE *f;
-	int r;
-
-	if (fd < 0) {
-		if (errno == EEXIST)
-			err_set(err, 0, "spec: '%s' exists already: not overwriting it", path);
-		else
-			err_set(err, errno, "spec: cannot create '%s'", path);
-		free(path);
-		return fail_verb("spec", err);
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		free(path);
-		err_set(err, errno, "spec: cannot write");
-		return fail_verb("spec", err);
-	}
-	r = oci_write_default(f, err);
-	if (fclose(f) != 0 && r == 0)
-		r = err_set(err, errno, "spec: cannot write '%s'", path);
-	if (r < 0)
-		(void)unlink(path);
-	free(path);
-	return r < 0 ? fail_verb("spec", err) : 0;
-}
-
 /* The verbs that put a ward process into a container another process of it may see. */
 static bool enters_container(const char *verb)
 {
@@ -123,8 +91,8 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	int r, status = 0;
 
 	if (strcmp(verb, "spec") == 0)
-		return cmd_spec(o, err);
-	if (strcmp(verb, "features") == 0)
+		r = oci_create_default(o->bundle, err);
+	else if (strcmp(verb, "features") == 0)
 		r = oci_features(stdout, err);
 	else if (strcmp(verb, "list") == 0)
 		r = state_list(o, stdout, err);
@@ -167,12 +135,7 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	struct proc_result res;
 	int status;
 
-	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &spec->caps, err) <
-	    0)
-		return fail(err);
-	if (spec_finalize(spec, opts->user, err) < 0)
-		return fail(err);
-	if (geteuid() != 0 && spec_make_rootless(spec, err) < 0)
+	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0)
 		return fail(err);
 	/* in a pid namespace of its own, nothing sees ward's child before its execve */
 	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)
@@ -214,17 +177,13 @@ static int cmd_compare(struct cli_opts *opts, struct ward_err *err)
 	struct compare_opts co = {.json = opts->json, .all = opts->all};
 	struct container_spec *a = &opts->spec, b;
 	struct strv command = {0};
-	int r = 0;
+	int r;
 
-	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &a->caps, err) < 0)
-		return fail(err);
+	/* the command as given: spec_finalize_run() puts /bin/sh in for none */
 	for (size_t i = 0; i < a->argv.n; i++)
 		strv_push(&command, a->argv.v[i]);
-	if (spec_finalize(a, opts->user, err) < 0) {
-		strv_release(&command);
-		return fail(err);
-	}
-	if (geteuid() != 0 && spec_make_rootless(a, err) < 0) {
+	r = spec_finalize_run(a, opts->user, opts->cap_add.v, opts->cap_drop.v, err);
+	if (r < 0) {
 		strv_release(&command);
 		return fail(err);
 	}

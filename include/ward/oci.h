@@ -81,6 +81,15 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
  */
 int oci_write_default(FILE *out, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * oci_create_default() - `ward spec`: oci_write_default() into a new
+ * <@bundle>/config.json, never over an existing one (nothing is left behind on
+ * failure).
+ *
+ * Return: 0, or a negative errno with @err naming the file.
+ */
+int oci_create_default(const char *bundle, struct ward_err *err) __attribute__((nonnull));
+
 /** oci_features() - `ward features`: the runtime-spec features document. */
 int oci_features(FILE *out, struct ward_err *err) __attribute__((nonnull));
 

@@ -198,6 +198,10 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 /** spec_release() - free everything the spec owns; it is left empty. */
 void spec_release(struct container_spec *spec) __attribute__((nonnull));
 
+/** spec_add_mount() - a new, zeroed mount at the end of @spec's list, for the caller to fill. */
+struct spec_mount *spec_add_mount(struct container_spec *spec)
+    __attribute__((nonnull, returns_nonnull));
+
 /**
  * spec_parse_volume() - add a bind mount from Docker's -v syntax SRC:DST[:ro|rw].
  *
@@ -269,6 +273,18 @@ void spec_setenv(struct container_spec *spec, const char *kv) __attribute__((non
  * Return: 0, or a negative errno with @err saying why not.
  */
 int spec_make_rootless(struct container_spec *spec, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * spec_finalize_run() - a spec built from `ward run` (or `ward compare`) flags,
+ * made ready to run: Docker's default capabilities changed by --cap-add and
+ * --cap-drop (caps_tweak()), spec_finalize() with @user, and spec_make_rootless()
+ * when ward is not root.
+ * @cap_add, @cap_drop: NULL-terminated capability names, or NULL for none
+ *
+ * Return: 0, or a negative errno with @err naming the input at fault.
+ */
+int spec_finalize_run(struct container_spec *spec, const char *user, char *const *cap_add,
+		      char *const *cap_drop, struct ward_err *err) __attribute__((nonnull(1, 5)));
 
 /**
  * spec_map_id() - the host id of container id @id under the mappings @map

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * util.h - small pure helpers: allocation that aborts on OOM, string vectors,
- * strict number parsing, whole-file reads. No module state, no side effects
+ * strict number parsing, whole-file reads, full writes. No module state, no side effects
  * beyond the files named by the caller.
  */
 #pragma once
@@ -69,3 +69,11 @@ int read_file(const char *path, size_t max, char **out, size_t *len, struct ward
  * Return: 0, or a negative errno with @err naming the file.
  */
 int write_file(const char *path, const char *data, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * fd_write_all() - write all @len bytes of @buf to @fd, again after EINTR and
+ * after short writes (a pipe, a socket, a terminal).
+ *
+ * Return: 0, or a negative errno (-EIO when write() made no progress).
+ */
+int fd_write_all(int fd, const void *buf, size_t len) __attribute__((nonnull(2)));

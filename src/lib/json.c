@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.c - one pass of yajl's event parser over a document before its tree is
- * built: syntax, depth, and NUL bytes in strings and keys, each named by place.
+ * built: syntax, depth, and NUL bytes in strings and keys, each named by place;
+ * then the tree's accessors and the generator helpers every module shares.
  */
 #include "ward/json.h"
 
@@ -9,7 +10,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yajl/yajl_parse.h>
 
 #include "ward/cleanup.h"
@@ -225,4 +228,195 @@ int json_check(const char *json, size_t len, unsigned int max_depth, struct ward
 		r = syntax_error(h, json ? json : "", json ? len : 0, off, err);
 	yajl_free(h);
 	return r;
+}
+
+/* ---- the tree --------------------------------------------------------------- */
+
+int json_parse(const char *json, size_t len, yajl_val *out, struct ward_err *err)
+{
+	cleanup_free char *text = NULL;
+	char errbuf[256] = "";
+	int r;
+
+	*out = NULL;
+	/* strict syntax (the tree parser allows comments), depth, no NUL in a string */
+	r = json_check(json, len, JSON_MAX_DEPTH, err);
+	if (r < 0)
+		return r;
+	text = xmalloc(len + 1);
+	if (len)
+		memcpy(text, json, len);
+	text[len] = '\0';
+	*out = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	if (!*out) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		return err_set(err, 0, "%s", errbuf[0] ? errbuf : "parse error");
+	}
+	return 0;
+}
+
+void json_tree_freep(yajl_val *v)
+{
+	yajl_tree_free(*v);
+}
+
+void json_gen_freep(yajl_gen *g)
+{
+	if (*g)
+		yajl_gen_free(*g);
+}
+
+static yajl_val get_by(yajl_val obj, const char *key, int (*cmp)(const char *, const char *))
+{
+	yajl_val v = NULL;
+
+	if (!obj || !YAJL_IS_OBJECT(obj))
+		return NULL;
+	for (size_t i = 0; i < obj->u.object.len; i++)
+		if (cmp(obj->u.object.keys[i], key) == 0)
+			v = obj->u.object.values[i];
+	return YAJL_IS_NULL(v) ? NULL : v;
+}
+
+yajl_val json_get(yajl_val obj, const char *key)
+{
+	return get_by(obj, key, strcmp);
+}
+
+yajl_val json_get_nocase(yajl_val obj, const char *key)
+{
+	return get_by(obj, key, strcasecmp);
+}
+
+size_t json_len(yajl_val a)
+{
+	/* yajl leaves `values` NULL for an empty array */
+	return a && YAJL_IS_ARRAY(a) && a->u.array.values ? a->u.array.len : 0;
+}
+
+yajl_val json_elem(yajl_val a, size_t i)
+{
+	return i < json_len(a) ? a->u.array.values[i] : NULL;
+}
+
+const char *json_type_name(yajl_val v)
+{
+	if (!v)
+		return "null";
+	switch (v->type) {
+	case yajl_t_string:
+		return "a string";
+	case yajl_t_number:
+		return "a number";
+	case yajl_t_object:
+		return "an object";
+	case yajl_t_array:
+		return "an array";
+	case yajl_t_true:
+	case yajl_t_false:
+		return "a boolean";
+	case yajl_t_null:
+		return "null";
+	case yajl_t_any:
+		break;
+	}
+	return "an unknown value";
+}
+
+const char *json_str(yajl_val obj, const char *key)
+{
+	yajl_val v = json_get(obj, key);
+
+	return YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+long long json_int(yajl_val obj, const char *key)
+{
+	yajl_val v = json_get(obj, key);
+
+	return YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+/* ---- the generator ----------------------------------------------------------- */
+
+yajl_gen json_gen_new(const char *indent)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (!g)
+		abort(); /* out of memory, as xmalloc() */
+	if (indent) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, indent);
+	}
+	return g;
+}
+
+void json_gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+void json_gen_kv(yajl_gen g, const char *key, const char *val)
+{
+	json_gen_str(g, key);
+	if (val)
+		json_gen_str(g, val);
+	else
+		yajl_gen_null(g);
+}
+
+void json_gen_strv(yajl_gen g, const char *key, const char *const *v)
+{
+	json_gen_str(g, key);
+	yajl_gen_array_open(g);
+	for (; *v; v++)
+		json_gen_str(g, *v);
+	yajl_gen_array_close(g);
+}
+
+void json_gen_value(yajl_gen g, yajl_val v)
+{
+	switch (v ? v->type : yajl_t_null) {
+	case yajl_t_string:
+		json_gen_str(g, v->u.string);
+		break;
+	case yajl_t_number:
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+		break;
+	case yajl_t_object:
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			json_gen_str(g, v->u.object.keys[i]);
+			json_gen_value(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+		break;
+	case yajl_t_array:
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < json_len(v); i++)
+			json_gen_value(g, json_elem(v, i));
+		yajl_gen_array_close(g);
+		break;
+	case yajl_t_true:
+	case yajl_t_false:
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+		break;
+	case yajl_t_null:
+	case yajl_t_any:
+		yajl_gen_null(g);
+		break;
+	}
+}
+
+int json_gen_write(yajl_gen g, FILE *out, struct ward_err *err)
+{
+	const unsigned char *buf;
+	size_t len;
+
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return err_set(err, EIO, "cannot format the document");
+	if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+		return err_set(err, errno ? errno : EIO, "cannot write the document");
+	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* util.c - allocation, string vectors, strict parsing, whole-file I/O. */
+/* util.c - allocation, string vectors, strict parsing, whole-file I/O, full writes. */
 #include "ward/util.h"
 
 #include <errno.h>
@@ -238,5 +238,24 @@ int write_file(const char *path, const char *data, struct ward_err *err)
 		return err_set(err, errno, "cannot write '%s' to '%s'", data, path);
 	if ((size_t)n != len)
 		return err_set(err, EIO, "short write of '%s' to '%s'", data, path);
+	return 0;
+}
+
+int fd_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }

@@ -165,7 +165,7 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 	copy_oci(&dst->oci, &src->oci);
 }
 
-static struct spec_mount *add_mount(struct container_spec *spec)
+struct spec_mount *spec_add_mount(struct container_spec *spec)
 {
 	spec->mounts = xrealloc(spec->mounts, (spec->nmounts + 1) * sizeof(*spec->mounts));
 	memset(&spec->mounts[spec->nmounts], 0, sizeof(*spec->mounts));
@@ -284,7 +284,7 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 		return err_set(err, errno, "volume source '%s'", src);
 	if (spec_check_mount_at(clean, src, err) < 0)
 		return err_prefix(err, "invalid volume specification '%s'", arg);
-	m = add_mount(spec);
+	m = spec_add_mount(spec);
 	m->kind = SPEC_MOUNT_BIND;
 	m->source = xstrdup(src);
 	m->destination = steal_ptr(&clean);
@@ -339,7 +339,7 @@ int spec_parse_tmpfs(struct container_spec *spec, const char *arg, struct ward_e
 			return err_set(err, 0, "invalid tmpfs option '%s' in '%s'", tok, arg);
 		}
 	}
-	m = add_mount(spec);
+	m = spec_add_mount(spec);
 	m->kind = SPEC_MOUNT_TMPFS;
 	m->destination = steal_ptr(&clean);
 	m->flags = flags;
@@ -638,5 +638,20 @@ int spec_make_rootless(struct container_spec *spec, struct ward_err *err)
 	*spec->oci.uid_mappings = (struct spec_idmap){0, (uint32_t)geteuid(), 1};
 	*spec->oci.gid_mappings = (struct spec_idmap){0, (uint32_t)getegid(), 1};
 	spec->oci.nuid_mappings = spec->oci.ngid_mappings = 1;
+	return 0;
+}
+
+int spec_finalize_run(struct container_spec *spec, const char *user, char *const *cap_add,
+		      char *const *cap_drop, struct ward_err *err)
+{
+	int r = caps_tweak(caps_docker_default(), cap_add, cap_drop, &spec->caps, err);
+
+	if (r < 0)
+		return r;
+	r = spec_finalize(spec, user, err);
+	if (r < 0)
+		return r;
+	if (geteuid() != 0)
+		return spec_make_rootless(spec, err);
 	return 0;
 }

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * oci.c - the OCI runtime verbs' command line (create, start, state, kill,
+ * delete, run --bundle, exec, update, ...), with runc's flags and letters:
+ * argv -> struct state_opts, whose strings point into argv.
+ */
+#include "ward/cli_parse.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	OPT_OCI_BUNDLE = 0x200,
+	OPT_OCI_PID_FILE,
+	OPT_OCI_CONSOLE,
+	OPT_OCI_NO_PIVOT,
+	OPT_OCI_CONFIG,
+	OPT_OCI_FORCE,
+	OPT_OCI_ALL,
+	OPT_OCI_FORMAT,
+	OPT_OCI_QUIET,
+	OPT_OCI_IGNORED,
+	OPT_OCI_IGNORED_ARG,
+	OPT_OCI_ROOTLESS,
+	OPT_OCI_HELP,
+	OPT_OCI_PROCESS,
+	OPT_OCI_TTY,
+	OPT_OCI_DETACH,
+	OPT_OCI_CWD,
+	OPT_OCI_ENV,
+	OPT_OCI_USER,
+	OPT_OCI_CAP,
+	OPT_OCI_NNP,
+	OPT_OCI_PRESERVE_FDS,
+	OPT_OCI_MEMORY,
+	OPT_OCI_MEMORY_SWAP,
+	OPT_OCI_PIDS,
+	OPT_OCI_CPU_QUOTA,
+	OPT_OCI_CPU_PERIOD,
+	OPT_OCI_CPU_SHARES,
+	OPT_OCI_CPUSET,
+	OPT_OCI_RESOURCES,
+	OPT_OCI_KEEP,
+};
+
+static const struct option oci_options[] = {
+    {"bundle", required_argument, NULL, OPT_OCI_BUNDLE},
+    {"pid-file", required_argument, NULL, OPT_OCI_PID_FILE},
+    {"console-socket", required_argument, NULL, OPT_OCI_CONSOLE},
+    {"no-pivot", no_argument, NULL, OPT_OCI_NO_PIVOT},
+    {"config", required_argument, NULL, OPT_OCI_CONFIG},
+    {"force", no_argument, NULL, OPT_OCI_FORCE},
+    {"all", no_argument, NULL, OPT_OCI_ALL},
+    {"format", required_argument, NULL, OPT_OCI_FORMAT},
+    {"quiet", no_argument, NULL, OPT_OCI_QUIET},
+    {"rootless", no_argument, NULL, OPT_OCI_ROOTLESS},
+    {"process", required_argument, NULL, OPT_OCI_PROCESS},
+    {"tty", no_argument, NULL, OPT_OCI_TTY},
+    {"detach", no_argument, NULL, OPT_OCI_DETACH},
+    {"cwd", required_argument, NULL, OPT_OCI_CWD},
+    {"env", required_argument, NULL, OPT_OCI_ENV},
+    {"user", required_argument, NULL, OPT_OCI_USER},
+    {"cap", required_argument, NULL, OPT_OCI_CAP},
+    {"no-new-privs", no_argument, NULL, OPT_OCI_NNP},
+    {"memory", required_argument, NULL, OPT_OCI_MEMORY},
+    {"memory-swap", required_argument, NULL, OPT_OCI_MEMORY_SWAP},
+    {"pids-limit", required_argument, NULL, OPT_OCI_PIDS},
+    {"cpu-quota", required_argument, NULL, OPT_OCI_CPU_QUOTA},
+    {"cpu-period", required_argument, NULL, OPT_OCI_CPU_PERIOD},
+    {"cpu-shares", required_argument, NULL, OPT_OCI_CPU_SHARES},
+    {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
+    {"resources", required_argument, NULL, OPT_OCI_RESOURCES},
+    /* runc's flags ward has no use for: accepted, so engines can pass them */
+    {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
+    {"keep", no_argument, NULL, OPT_OCI_KEEP},
+    {"preserve-fds", required_argument, NULL, OPT_OCI_PRESERVE_FDS},
+    {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
+    {"process-label", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"apparmor", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"help", no_argument, NULL, OPT_OCI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
+					"list",	  "spec",  "features", "exec", "pause",
+					"resume", "ps",	   "update",   NULL};
+
+bool cli_is_oci_verb(const char *cmd)
+{
+	for (size_t i = 0; oci_verbs[i]; i++)
+		if (strcmp(cmd, oci_verbs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
+bool cli_is_oci_run(int argc, char **argv)
+{
+	/* the OCI run's options that take a separate value, to step over it */
+	static const char *const with_value[] = {"--pid-file", "--console-socket", "--preserve-fds",
+						 NULL};
+
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--bundle") == 0 ||
+		    str_has_prefix(argv[i], "--bundle=") || strcmp(argv[i], "--config") == 0 ||
+		    str_has_prefix(argv[i], "--config="))
+			return true;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		/* step over the value once; it may be missing (i == argc ends the loop) */
+		for (size_t k = 0; with_value[k]; k++)
+			if (strcmp(argv[i], with_value[k]) == 0) {
+				i++;
+				break;
+			}
+	}
+	return false;
+}
+
+/* Whether option @c belongs to @verb: exec's and update's own are theirs alone. */
+static bool option_fits(const char *verb, int c)
+{
+	switch (c) {
+	case OPT_OCI_PROCESS:
+	case OPT_OCI_TTY:
+	case OPT_OCI_CWD:
+	case OPT_OCI_ENV:
+	case OPT_OCI_USER:
+	case OPT_OCI_CAP:
+	case OPT_OCI_NNP:
+		return strcmp(verb, "exec") == 0;
+	case OPT_OCI_KEEP:
+		return strcmp(verb, "run") == 0;
+	case OPT_OCI_DETACH:
+		return strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0;
+	case OPT_OCI_MEMORY:
+	case OPT_OCI_MEMORY_SWAP:
+	case OPT_OCI_PIDS:
+	case OPT_OCI_CPU_QUOTA:
+	case OPT_OCI_CPU_PERIOD:
+	case OPT_OCI_CPU_SHARES:
+	case OPT_OCI_CPUSET:
+	case OPT_OCI_RESOURCES:
+		return strcmp(verb, "update") == 0;
+	default:
+		return true;
+	}
+}
+
+/* One of update's limit flags into @u; runc's names, Docker's size suffixes. */
+static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
+			     struct ward_err *err)
+{
+	uint64_t v = 0;
+
+	switch (opt) {
+	case OPT_OCI_MEMORY:
+		if (!parse_size(arg, &v) || v == 0)
+			break;
+		u->memory = v;
+		u->set |= SPEC_RES_MEMORY;
+		return 0;
+	case OPT_OCI_MEMORY_SWAP:
+		if (strcmp(arg, "-1") == 0) {
+			u->memory_swap = -1;
+		} else if (parse_size(arg, &v) && v <= INT64_MAX) {
+			u->memory_swap = (int64_t)v;
+		} else {
+			break;
+		}
+		u->set |= SPEC_RES_MEMORY_SWAP;
+		return 0;
+	case OPT_OCI_PIDS:
+		if (strcmp(arg, "-1") == 0 || strcmp(arg, "0") == 0) {
+			u->pids = -1;
+		} else if (parse_u64(arg, INT64_MAX, &v)) {
+			u->pids = (int64_t)v;
+		} else {
+			break;
+		}
+		u->set |= SPEC_RES_PIDS;
+		return 0;
+	case OPT_OCI_CPU_QUOTA:
+		if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
+			break;
+		u->cpu_quota_us = v;
+		u->set |= SPEC_RES_CPUS;
+		return 0;
+	case OPT_OCI_CPU_PERIOD:
+		if (!parse_u64(arg, 1000000, &v) || v < 1000)
+			break;
+		u->cpu_period_us = v;
+		return 0;
+	case OPT_OCI_CPU_SHARES:
+		if (!parse_u64(arg, 262144, &v) || v < 2)
+			break;
+		u->cpu_shares = v;
+		u->set |= SPEC_RES_CPU_SHARES;
+		return 0;
+	case OPT_OCI_CPUSET:
+		u->cpuset_cpus = (char *)arg; /* in argv: never freed */
+		u->set |= SPEC_RES_CPUSET_CPUS;
+		return 0;
+	}
+	return err_set(err, 0, "update: invalid value '%s'", arg);
+}
+
+/* -f: list's and ps's --format, delete's --force; exec and update have runc's letters */
+static const char *short_options(const char *verb)
+{
+	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
+		return "+:f:q";
+	if (strcmp(verb, "exec") == 0)
+		return "+:p:tde:u:c:";
+	if (strcmp(verb, "update") == 0)
+		return "+:r:";
+	return "+:b:fa";
+}
+
+/* exec's own options: the process to run in the container */
+static int exec_option(struct state_opts *o, const char *verb, int c, const char *arg,
+		       struct ward_err *err)
+{
+	switch (c) {
+	case 'p':
+	case OPT_OCI_PROCESS:
+		o->process = arg;
+		break;
+	case 't':
+	case OPT_OCI_TTY:
+		o->tty = true;
+		break;
+	case OPT_OCI_CWD:
+		o->cwd = arg;
+		break;
+	case 'e':
+	case OPT_OCI_ENV:
+		if (!strchr(arg, '=') || arg[0] == '=')
+			return err_set(err, 0, "%s: --env '%s' is not KEY=VALUE", verb, arg);
+		strv_push(&o->env, arg);
+		break;
+	case 'u':
+	case OPT_OCI_USER:
+		o->user = arg;
+		break;
+	case 'c':
+	case OPT_OCI_CAP:
+		strv_push(&o->caps, arg);
+		break;
+	case OPT_OCI_NNP:
+		o->no_new_privs = true;
+		break;
+	}
+	return 0;
+}
+
+/* --format table|json (list, ps) */
+static int format_option(struct state_opts *o, const char *verb, const char *arg,
+			 struct ward_err *err)
+{
+	if (strcmp(arg, "json") == 0)
+		o->json = true;
+	else if (strcmp(arg, "table") != 0)
+		return err_set(err, 0, "%s: unknown format '%s' (table or json)", verb, arg);
+	return 0;
+}
+
+/* --preserve-fds N (create, run) */
+static int preserve_fds_option(struct state_opts *o, const char *verb, const char *arg,
+			       struct ward_err *err)
+{
+	uint64_t n;
+
+	if (!parse_u64(arg, 1024, &n))
+		return err_set(err, 0, "%s: --preserve-fds '%s' is not a number up to 1024", verb,
+			       arg);
+	o->preserve_fds = (unsigned int)n;
+	return 0;
+}
+
+/* One option @c of @verb, known to fit it (option_fits()). */
+static int oci_option(struct state_opts *o, const char *verb, int c, const char *arg,
+		      struct ward_err *err)
+{
+	switch (c) {
+	case 'b':
+	case OPT_OCI_BUNDLE:
+		o->bundle = arg;
+		return 0;
+	case OPT_OCI_PID_FILE:
+		o->pid_file = arg;
+		return 0;
+	case OPT_OCI_CONSOLE:
+		o->console_socket = arg;
+		return 0;
+	case OPT_OCI_NO_PIVOT:
+		o->no_pivot = true;
+		return 0;
+	case OPT_OCI_CONFIG:
+		o->config = arg;
+		return 0;
+	case 'f':
+		if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
+			return format_option(o, verb, arg, err);
+		o->force = true;
+		return 0;
+	case OPT_OCI_FORMAT:
+		return format_option(o, verb, arg, err);
+	case OPT_OCI_FORCE:
+	case OPT_OCI_ALL:
+	case 'a':
+		o->force = true;
+		return 0;
+	case 'q':
+	case OPT_OCI_QUIET:
+		o->quiet = true;
+		return 0;
+	case 'd':
+	case OPT_OCI_DETACH:
+		o->detach = true;
+		return 0;
+	case OPT_OCI_KEEP:
+		o->keep = true;
+		return 0;
+	case 'r':
+	case OPT_OCI_RESOURCES:
+		o->resources = arg;
+		return 0;
+	case OPT_OCI_PRESERVE_FDS:
+		return preserve_fds_option(o, verb, arg, err);
+	case OPT_OCI_MEMORY:
+	case OPT_OCI_MEMORY_SWAP:
+	case OPT_OCI_PIDS:
+	case OPT_OCI_CPU_QUOTA:
+	case OPT_OCI_CPU_PERIOD:
+	case OPT_OCI_CPU_SHARES:
+	case OPT_OCI_CPUSET:
+		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_ROOTLESS:
+	case OPT_OCI_IGNORED:
+	case OPT_OCI_IGNORED_ARG:
+		return 0;
+	default: /* exec's */
+		return exec_option(o, verb, c, arg, err);
+	}
+}
+
+/* After the options: the container id, then exec's command or kill's signal. */
+static int parse_operands(int argc, char **argv, struct state_opts *o, const char *verb,
+			  struct ward_err *err)
+{
+	int npos = argc - optind;
+
+	if (strcmp(verb, "list") == 0 || strcmp(verb, "spec") == 0 ||
+	    strcmp(verb, "features") == 0) {
+		if (npos > 0)
+			return err_set(err, 0, "%s: unexpected argument '%s'", verb, argv[optind]);
+		return 0;
+	}
+	if (npos < 1)
+		return err_set(err, 0, "%s: no container id given", verb);
+	o->id = argv[optind++];
+	if (strcmp(verb, "exec") == 0) {
+		if (optind == argc && !o->process)
+			return err_set(err, 0, "exec: no command given (or --process FILE)");
+		o->argv = argv + optind;
+		return 0;
+	}
+	if (strcmp(verb, "kill") == 0 && optind < argc)
+		o->signal = argv[optind++];
+	if (optind < argc)
+		return err_set(err, 0, "%s: unexpected argument '%s'", verb, argv[optind]);
+	return 0;
+}
+
+int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+{
+	struct state_opts *o = &opts->oci;
+	const char *verb = argv[0], *shorts = short_options(verb);
+	int c, r;
+
+	opts->command = CLI_OCI;
+	opts->verb = verb;
+	o->bundle = ".";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
+		if (!option_fits(verb, c)) {
+			const char *name = "?";
+
+			for (size_t k = 0; oci_options[k].name; k++)
+				if (oci_options[k].val == c)
+					name = oci_options[k].name;
+			return err_set(err, 0, "%s: unknown option '--%s'", verb, name);
+		}
+		if (c == OPT_OCI_HELP) {
+			opts->help = true;
+			return 0;
+		}
+		if (c == ':' || c == '?')
+			return cli_getopt_error(verb, c, argv, false, err);
+		r = oci_option(o, verb, c, optarg, err);
+		if (r < 0)
+			return r;
+	}
+	return parse_operands(argc, argv, o, verb, err);
+}
