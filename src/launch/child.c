@@ -71,9 +71,9 @@ __attribute__((noreturn)) void child_fail(const struct plan *plan, struct ward_e
 
 	if (plan->report->step != STEP_SETUP) {
 		plan->report->execve_ret =
-		    filter_decision(&plan->seccomp, plan->report->arch, SYS_execve);
+		    child_filter_decision(&plan->seccomp, plan->report->arch, SYS_execve);
 		plan->report->exit_ret =
-		    filter_decision(&plan->seccomp, plan->report->arch, SYS_exit_group);
+		    child_filter_decision(&plan->seccomp, plan->report->arch, SYS_exit_group);
 	}
 	plan->report->err = *err;
 	__atomic_store_n(&plan->report->failed, 1, __ATOMIC_RELEASE);

@@ -86,7 +86,7 @@ struct child_report *report_map(struct ward_err *err);
 void report_unmap(struct child_report **r);
 ssize_t read_full(int fd, void *buf, size_t len);
 ssize_t write_full(int fd, const void *buf, size_t len);
-uint32_t filter_decision(const struct filter_prog *prog, uint32_t arch, int nr);
+uint32_t child_filter_decision(const struct filter_prog *prog, uint32_t arch, int nr);
 bool decision_allows(uint32_t ret);
 int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err);
 int read_sync(int sync, int *fd, char *tag, struct ward_err *err);
@@ -110,7 +110,7 @@ pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int paren
 		 struct ward_err *err);
 
 /* parent.c */
-void plan_release(struct plan *plan);
+void launch_plan_release(struct plan *plan);
 
 /* serve.c */
 int release_child(int sync, pid_t pid, struct child_report *rep, const struct container_spec *spec,

@@ -74,7 +74,7 @@ static void forward_signal(int sig)
 	errno = saved;
 }
 
-void plan_release(struct plan *plan)
+void launch_plan_release(struct plan *plan)
 {
 	free(plan->hook_state[0]);
 	free(plan->hook_state[1]);
@@ -98,9 +98,9 @@ static int plan_policy(const struct container_spec *spec, struct filter_prog *pr
 	bool exit_denied;
 	int r = policy_prepare(spec, 0, prog, NULL, err);
 
-	if (r < 0 || decision_allows(filter_decision(prog, arch, SYS_execve)))
+	if (r < 0 || decision_allows(child_filter_decision(prog, arch, SYS_execve)))
 		return r;
-	exit_denied = !decision_allows(filter_decision(prog, arch, SYS_exit_group));
+	exit_denied = !decision_allows(child_filter_decision(prog, arch, SYS_exit_group));
 	filter_prog_release(prog);
 	r = err_set(err, 0,
 		    "the seccomp profile denies execve%s, which ward needs after loading it "
@@ -348,7 +348,7 @@ static void launch_init(struct launch *l, enum launch_mode mode, const struct co
 	memset(l, 0, sizeof(*l));
 	l->mode = mode;
 	l->plan = (struct plan){.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
-	ns_plan_init(&l->plan.ns); /* no fds yet: plan_release() must not close 0 */
+	ns_plan_init(&l->plan.ns); /* no fds yet: launch_plan_release() must not close 0 */
 	l->target.rootfd = -1;
 	l->cg = &l->own_cg;
 	l->parent_end = l->listener = l->master = -1;
@@ -376,7 +376,7 @@ static void launch_end(struct launch *l)
 		cgroup_finish(l->cg);
 	if (l->plan.sync >= 0)
 		close(l->plan.sync);
-	plan_release(&l->plan);
+	launch_plan_release(&l->plan);
 	target_release(&l->target);
 	if (l->parent_end >= 0)
 		close(l->parent_end);
@@ -511,7 +511,7 @@ static int launch_clone(struct launch *l, struct ward_err *err)
 					: spawn(&l->plan, err);
 	close(l->plan.sync);
 	l->plan.sync = -1;
-	plan_release(&l->plan);
+	launch_plan_release(&l->plan);
 	target_release(&l->target);
 	if (l->pid < 0) {
 		l->pid = 0;

@@ -91,7 +91,7 @@ ssize_t write_full(int fd, const void *buf, size_t len)
 }
 
 /* What @prog decides for syscall @nr (no arguments): pure computation, no system call. */
-uint32_t filter_decision(const struct filter_prog *prog, uint32_t arch, int nr)
+uint32_t child_filter_decision(const struct filter_prog *prog, uint32_t arch, int nr)
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch};
 	struct bpf_interp_result res = {0};

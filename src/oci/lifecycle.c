@@ -170,7 +170,7 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	r = proc_create(spec, &popts, &rec->pid, &rec->cg, &commit, err);
 	if (r < 0)
 		return r;
-	r = proc_start_time(rec->pid, &rec->pid_start, &(char){0});
+	r = pid_start_time(rec->pid, &rec->pid_start, &(char){0});
 	if (r < 0)
 		return err_set(err, -r, "cannot read the start time of the container's process");
 	r = record_write(dir, rec, err);

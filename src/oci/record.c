@@ -274,7 +274,7 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	return 0;
 }
 
-int proc_start_time(pid_t pid, unsigned long long *start, char *state)
+int pid_start_time(pid_t pid, unsigned long long *start, char *state)
 {
 	char path[64], buf[1024], *p;
 	cleanup_close int fd = -1;
@@ -303,7 +303,7 @@ static bool same_alive(pid_t pid, unsigned long long start)
 	unsigned long long now;
 	char st;
 
-	if (pid <= 0 || proc_start_time(pid, &now, &st) < 0)
+	if (pid <= 0 || pid_start_time(pid, &now, &st) < 0)
 		return false;
 	return now == start && st != 'Z' && st != 'X';
 }
@@ -447,7 +447,7 @@ int record_begin(struct record *r, struct ward_err *err)
 	int ret;
 
 	r->creator = getpid();
-	ret = proc_start_time(r->creator, &r->creator_start, &(char){0});
+	ret = pid_start_time(r->creator, &r->creator_start, &(char){0});
 	if (ret < 0)
 		return err_set(err, -ret, "cannot read ward's own start time");
 	return record_write(r->dir, r, err);

@@ -58,7 +58,7 @@ int record_load(const struct state_opts *o, const char *dir, struct record *r,
 int load_saved_config(const char *dir, struct container_spec *spec, struct ward_err *err);
 int open_container(const struct state_opts *o, char **dir, int *lock, struct record *rec,
 		   enum state_status *st, struct ward_err *err);
-int proc_start_time(pid_t pid, unsigned long long *start, char *state);
+int pid_start_time(pid_t pid, unsigned long long *start, char *state);
 int record_begin(struct record *r, struct ward_err *err);
 int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
 void record_sweep_cgroups(const char *id);
