@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ward/cleanup.h"
+#include "ward/util.h"
 
 int tty_setup_child(struct ward_err *err)
 {
@@ -122,21 +123,6 @@ int tty_proxy_start(struct tty_proxy *p, int master, struct ward_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int tty_proxy_pump(struct tty_proxy *p, bool master_ready, bool stdin_ready)
 {
 	char buf[8192];
@@ -145,14 +131,14 @@ int tty_proxy_pump(struct tty_proxy *p, bool master_ready, bool stdin_ready)
 	if (stdin_ready && p->stdin_open) {
 		n = read(STDIN_FILENO, buf, sizeof(buf));
 		if (n > 0) {
-			(void)write_all(p->master, buf, (size_t)n);
+			(void)fd_write_all(p->master, buf, (size_t)n);
 		} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 			/* end of input: tell the container's terminal, as a typed ^D would */
 			p->stdin_open = false;
 			if (!p->have_termios) {
 				char eot = 4;
 
-				(void)write_all(p->master, &eot, 1);
+				(void)fd_write_all(p->master, &eot, 1);
 			}
 		}
 	}
@@ -162,7 +148,7 @@ int tty_proxy_pump(struct tty_proxy *p, bool master_ready, bool stdin_ready)
 		if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN)))
 			return 1;
 		if (n > 0)
-			(void)write_all(STDOUT_FILENO, buf, (size_t)n);
+			(void)fd_write_all(STDOUT_FILENO, buf, (size_t)n);
 	}
 	return 0;
 }

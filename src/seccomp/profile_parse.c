@@ -69,35 +69,6 @@ static bool takes_errno(enum prof_action a)
 /* A decimal number 0..255 made of digits only, as Go's ParseUint(s, 10, 8). */
 /* ---- JSON access ---------------------------------------------------------- */
 
-static void tree_freep(yajl_val *v)
-{
-	yajl_tree_free(*v);
-}
-
-static const char *type_name(yajl_val v)
-{
-	if (!v)
-		return "null";
-	switch (v->type) {
-	case yajl_t_string:
-		return "a string";
-	case yajl_t_number:
-		return "a number";
-	case yajl_t_object:
-		return "an object";
-	case yajl_t_array:
-		return "an array";
-	case yajl_t_true:
-	case yajl_t_false:
-		return "a boolean";
-	case yajl_t_null:
-		return "null";
-	case yajl_t_any:
-		break;
-	}
-	return "an unknown value";
-}
-
 /* "a.b", "b" at the top level */
 /* (a path longer than PATH_LEN is cut: it only names a place in messages) */
 static void path_key(char *buf, const char *base, const char *key)
@@ -112,40 +83,16 @@ static void path_index(char *buf, const char *base, size_t i)
 		buf[PATH_LEN - 1] = '\0';
 }
 
-/* Element @i of array @a; yajl leaves `values` NULL for an empty array. */
-static yajl_val elem(yajl_val a, size_t i)
-{
-	yajl_val *vals = a ? a->u.array.values : NULL;
-
-	if (!vals || i >= a->u.array.len)
-		return NULL;
-	return vals[i];
-}
-
-/*
- * The value of @key in object @obj, or NULL when it is absent or null. Keys
- * match case-insensitively and the last match wins, as with Go's decoder.
- */
-static yajl_val obj_get(yajl_val obj, const char *key)
-{
-	yajl_val v = NULL;
-
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcasecmp(obj->u.object.keys[i], key) == 0)
-			v = obj->u.object.values[i];
-	return YAJL_IS_NULL(v) ? NULL : v;
-}
-
 static int type_error(const char *path, const char *want, yajl_val v, struct ward_err *err)
 {
-	return err_set(err, 0, "%s: expected %s, got %s", path, want, type_name(v));
+	return err_set(err, 0, "%s: expected %s, got %s", path, want, json_type_name(v));
 }
 
 /* @key of @obj as a string; *out stays NULL when absent */
 static int get_string(yajl_val obj, const char *base, const char *key, const char **out,
 		      struct ward_err *err)
 {
-	yajl_val v = obj_get(obj, key);
+	yajl_val v = json_get_nocase(obj, key);
 	char path[PATH_LEN];
 
 	*out = NULL;
@@ -174,7 +121,7 @@ static int get_nonempty(yajl_val obj, const char *base, const char *key, const c
 static int get_uint(yajl_val obj, const char *base, const char *key, uint64_t max, uint64_t *out,
 		    bool *present, struct ward_err *err)
 {
-	yajl_val v = obj_get(obj, key);
+	yajl_val v = json_get_nocase(obj, key);
 	char path[PATH_LEN];
 	const char *raw;
 	uint64_t n;
@@ -199,7 +146,7 @@ static int get_uint(yajl_val obj, const char *base, const char *key, uint64_t ma
 static int get_strv(yajl_val obj, const char *base, const char *key, char ***out, size_t *n,
 		    struct ward_err *err)
 {
-	yajl_val v = obj_get(obj, key);
+	yajl_val v = json_get_nocase(obj, key);
 	struct strv sv = {0};
 	char path[PATH_LEN], epath[PATH_LEN];
 
@@ -211,7 +158,7 @@ static int get_strv(yajl_val obj, const char *base, const char *key, char ***out
 	if (!YAJL_IS_ARRAY(v))
 		return type_error(path, "an array of strings", v, err);
 	for (size_t i = 0; i < v->u.array.len; i++) {
-		yajl_val e = elem(v, i);
+		yajl_val e = json_elem(v, i);
 
 		if (!YAJL_IS_STRING(e)) {
 			strv_release(&sv);
@@ -228,7 +175,7 @@ static int get_strv(yajl_val obj, const char *base, const char *key, char ***out
 static int get_object(yajl_val obj, const char *base, const char *key, yajl_val *out,
 		      struct ward_err *err)
 {
-	yajl_val v = obj_get(obj, key);
+	yajl_val v = json_get_nocase(obj, key);
 	char path[PATH_LEN];
 
 	*out = v;
@@ -242,7 +189,7 @@ static int get_object(yajl_val obj, const char *base, const char *key, yajl_val 
 static int get_array(yajl_val obj, const char *base, const char *key, yajl_val *out,
 		     struct ward_err *err)
 {
-	yajl_val v = obj_get(obj, key);
+	yajl_val v = json_get_nocase(obj, key);
 	char path[PATH_LEN];
 
 	*out = v;
@@ -464,7 +411,7 @@ static int parse_rule(yajl_val v, size_t idx, bool has_listener, struct prof_rul
 		r->nargs = args->u.array.len;
 		for (size_t i = 0; i < r->nargs; i++) {
 			path_index(epath, apath, i);
-			ret = parse_arg(elem(args, i), epath, &r->args[i], err);
+			ret = parse_arg(json_elem(args, i), epath, &r->args[i], err);
 			if (ret < 0)
 				return ret;
 		}
@@ -492,7 +439,7 @@ static int parse_arch_map(yajl_val root, struct profile *p, struct ward_err *err
 	p->arch_map = xcalloc(am->u.array.len, sizeof(*p->arch_map));
 	p->narch_map = am->u.array.len;
 	for (size_t i = 0; i < p->narch_map; i++) {
-		yajl_val e = elem(am, i);
+		yajl_val e = json_elem(am, i);
 		struct prof_arch_map *m = &p->arch_map[i];
 		const char *arch = NULL;
 
@@ -524,7 +471,7 @@ static int parse_flags(yajl_val root, struct profile *p, struct ward_err *err)
 	/* present, even empty: an explicit [] means "no flags", absent means the default */
 	p->has_flags = true;
 	for (size_t i = 0; i < fl->u.array.len; i++) {
-		yajl_val e = elem(fl, i);
+		yajl_val e = json_elem(fl, i);
 		size_t j;
 
 		path_index(path, "flags", i);
@@ -548,7 +495,7 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 
 	if (!YAJL_IS_OBJECT(root))
 		return err_set(err, 0, "expected a JSON object at the top level, got %s",
-			       type_name(root));
+			       json_type_name(root));
 	r = get_nonempty(root, "", "defaultAction", &s, err);
 	if (r < 0)
 		return r;
@@ -603,7 +550,7 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 	p->rules = xcalloc(sc->u.array.len, sizeof(*p->rules));
 	p->nrules = sc->u.array.len;
 	for (size_t i = 0; i < p->nrules; i++) {
-		r = parse_rule(elem(sc, i), i, p->listener_path != NULL, &p->rules[i], err);
+		r = parse_rule(json_elem(sc, i), i, p->listener_path != NULL, &p->rules[i], err);
 		if (r < 0)
 			return r;
 	}
@@ -612,7 +559,7 @@ static int parse_top(yajl_val root, struct profile *p, struct ward_err *err)
 
 int profile_parse(const char *json, size_t len, struct profile **out, struct ward_err *err)
 {
-	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
+	cleanup_json_tree yajl_val root = NULL;
 	cleanup_profile struct profile *p = NULL;
 	cleanup_free char *text = NULL;
 	char yerr[256];

@@ -18,6 +18,7 @@
 
 #include "ward/cleanup.h"
 #include "ward/inspect.h"
+#include "ward/json.h"
 #include "ward/probe_calls.h"
 #include "ward/process.h"
 
@@ -34,23 +35,6 @@ static void probe_out_release(struct probe_out *p)
 		free(p->result[i]);
 	strv_release(&p->status);
 	memset(p, 0, sizeof(*p));
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static void parse_probe(char *text, struct probe_out *out)
@@ -92,8 +76,9 @@ static int run_probe(struct container_spec *spec, struct probe_out *out, struct 
 	memset(out, 0, sizeof(*out));
 	if (exe < 0 || outfd < 0)
 		return err_set(err, errno, "cannot create a memfd for the probe");
-	if (write_all(exe, ward_probe_bin, size) < 0)
-		return err_set(err, errno, "cannot write the probe");
+	r = fd_write_all(exe, ward_probe_bin, size);
+	if (r < 0)
+		return err_set(err, -r, "cannot write the probe");
 	strv_push(&argv, "ward-probe");
 	spec->argv = argv;
 	popts.exec_fd = exe;
@@ -202,15 +187,6 @@ static const char *status_value(const struct probe_out *p, const char *key)
 		if (strncmp(p->status.v[i], key, klen) == 0 && p->status.v[i][klen] == '\t')
 			return p->status.v[i] + klen + 1;
 	return NULL;
-}
-
-static void gen_s(yajl_gen g, const char *k, const char *v)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-	if (v)
-		yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-	else
-		yajl_gen_null(g);
 }
 
 struct cmd_result {
@@ -347,13 +323,13 @@ static void gen_command(yajl_gen g, const char *argv0, const struct cmd_result *
 {
 	yajl_gen_string(g, (const unsigned char *)"command", 7);
 	yajl_gen_map_open(g);
-	gen_s(g, "argv0", argv0);
+	json_gen_kv(g, "argv0", argv0);
 	for (int k = 0; k < 2; k++) {
 		const struct cmd_result *r = k ? rb : ra;
 
 		yajl_gen_string(g, (const unsigned char *)(k ? "b_status" : "a_status"), 8);
 		yajl_gen_integer(g, r->status);
-		gen_s(g, k ? "b_error" : "a_error", r->ran ? NULL : r->error);
+		json_gen_kv(g, k ? "b_error" : "a_error", r->ran ? NULL : r->error);
 		yajl_gen_string(g, (const unsigned char *)(k ? "b_denied" : "a_denied"), 8);
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < r->denied.n; i++) {
@@ -361,10 +337,10 @@ static void gen_command(yajl_gen g, const char *argv0, const struct cmd_result *
 			char *name = strsep(&p, "\t"), *count = strsep(&p, "\t");
 
 			yajl_gen_map_open(g);
-			gen_s(g, "syscall", name);
+			json_gen_kv(g, "syscall", name);
 			yajl_gen_string(g, (const unsigned char *)"count", 5);
 			yajl_gen_integer(g, strtol(count, NULL, 10));
-			gen_s(g, "errno", p);
+			json_gen_kv(g, "errno", p);
 			yajl_gen_map_close(g);
 			free(copy);
 		}
@@ -386,8 +362,8 @@ static void print_json(const struct compare_opts *o, const char *la, const char 
 	if (!g)
 		return;
 	yajl_gen_map_open(g);
-	gen_s(g, "a", la);
-	gen_s(g, "b", lb);
+	json_gen_kv(g, "a", la);
+	json_gen_kv(g, "b", lb);
 	yajl_gen_string(g, (const unsigned char *)"calls", 5);
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < probe_ncalls && i < 256; i++) {
@@ -396,16 +372,16 @@ static void print_json(const struct compare_opts *o, const char *la, const char 
 		bool d = !a || !b || strcmp(a, b) != 0;
 
 		yajl_gen_map_open(g);
-		gen_s(g, "call", c->name);
-		gen_s(g, "syscall", c->syscall);
-		gen_s(g, "a", a);
-		gen_s(g, "b", b);
+		json_gen_kv(g, "call", c->name);
+		json_gen_kv(g, "syscall", c->syscall);
+		json_gen_kv(g, "a", a);
+		json_gen_kv(g, "b", b);
 		yajl_gen_string(g, (const unsigned char *)"differs", 7);
 		yajl_gen_bool(g, d);
 		cause(ca, c, a, why, sizeof(why));
-		gen_s(g, "cause_a", why);
+		json_gen_kv(g, "cause_a", why);
 		cause(cb, c, b, why, sizeof(why));
-		gen_s(g, "cause_b", why);
+		json_gen_kv(g, "cause_b", why);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -416,9 +392,9 @@ static void print_json(const struct compare_opts *o, const char *la, const char 
 
 		*tab = '\0';
 		yajl_gen_map_open(g);
-		gen_s(g, "key", copy);
-		gen_s(g, "a", tab + 1);
-		gen_s(g, "b", status_value(pb, copy));
+		json_gen_kv(g, "key", copy);
+		json_gen_kv(g, "a", tab + 1);
+		json_gen_kv(g, "b", status_value(pb, copy));
 		yajl_gen_map_close(g);
 		free(copy);
 	}
