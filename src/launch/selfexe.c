@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
@@ -21,8 +22,19 @@
 #define MFD_EXEC 0x0010U /* Linux 6.3: refused as EINVAL before, and not needed there */
 #endif
 
-/* What a sealed copy must carry: no write, resize or further change of the seals. */
-#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010 /* Linux 5.1 */
+#endif
+
+/*
+ * What a sealed copy must carry: no resize, no further change of the seals, and
+ * no write: F_SEAL_WRITE, or F_SEAL_FUTURE_WRITE where the kernel still counts
+ * a reference to a page of the copy (a per-CPU LRU batch, briefly) and refuses
+ * F_SEAL_WRITE with EBUSY. No one ever had the copy mapped writable, so both
+ * leave it unwritable for good.
+ */
+#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
+#define SELFEXE_WRITE (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
 extern char **environ;
 
@@ -34,7 +46,25 @@ bool selfexe_sealed(void)
 	if (fd < 0)
 		return false;
 	seals = fcntl(fd, F_GET_SEALS);
-	return seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS;
+	return seals >= 0 && (seals & SELFEXE_SEALS) == SELFEXE_SEALS && (seals & SELFEXE_WRITE);
+}
+
+/* F_SEAL_WRITE, retried for a moment while pages are still referenced; else the future-write seal.
+ */
+static int seal(int fd)
+{
+	const struct timespec pause = {.tv_nsec = 1000 * 1000};
+
+	for (int i = 0; i < 10; i++) {
+		if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0)
+			return fcntl(fd, F_ADD_SEALS, SELFEXE_SEALS);
+		if (errno != EBUSY)
+			return -1;
+		(void)nanosleep(&pause, NULL);
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) < 0)
+		return -1;
+	return fcntl(fd, F_ADD_SEALS, SELFEXE_SEALS);
 }
 
 static int memfd_exec(void)
@@ -84,7 +114,7 @@ int selfexe_seal(char *const argv[], struct ward_err *err)
 	r = copy_all(copy, self, st.st_size);
 	if (r < 0)
 		return err_set(err, -r, "cannot copy ward's executable into a memfd");
-	if (fcntl(copy, F_ADD_SEALS, SELFEXE_SEALS) < 0)
+	if (seal(copy) < 0)
 		return err_set(err, errno, "cannot seal ward's copy of itself");
 	fexecve(copy, argv, environ);
 	return err_set(err, errno, "cannot execute ward's sealed copy of itself");
