@@ -26,8 +26,11 @@ struct notify_denied {
 	uint64_t first_args[6];
 };
 
+struct record_log;
+
 struct notify_log {
 	const struct filter_prog *orig; /* the program the profile compiled to */
+	struct record_log *record;	/* set: `ward seccomp record`'s (record.h) */
 	struct notify_denied *v;
 	size_t n, cap;
 	unsigned long unanswered; /* notifications whose caller was gone */

@@ -51,6 +51,7 @@
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
+#include "ward/record.h"
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
@@ -978,7 +979,7 @@ static int listener_arrived(const struct container_spec *spec, const struct proc
 {
 	int r = take_listener(pid, num, rep, listener, err);
 
-	if (r == 0 && !opts->report_denied) {
+	if (r == 0 && !opts->report_denied && !opts->record) {
 		r = agent_send(spec, opts, pid, *listener, err);
 		close(*listener);
 		*listener = -1;
@@ -1276,6 +1277,14 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		res->denied.orig = &res->denied_prog;
 		res->denied_prog = plan.profile_prog;
 		memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
+	}
+	if (opts->record) {
+		plan.profile_prog = plan.seccomp;
+		r = record_filter(&plan.profile_prog, &plan.seccomp, err);
+		filter_prog_release(&plan.profile_prog);
+		if (r < 0)
+			return r;
+		res->denied.record = opts->record;
 	}
 	r = plan_prepare(&plan, spec, err);
 	if (r < 0) {

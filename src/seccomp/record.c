@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* record.c - `ward seccomp record`'s filter and notification handler. */
+#include "ward/record.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#include "ward/util.h"
+
+/* The calls whose arguments a recorded profile filters, as Docker's default does. */
+static const char *const special_names[] = {"clone", "socket", "personality"};
+
+enum { SPECIAL_CLONE, SPECIAL_SOCKET, SPECIAL_PERSONALITY };
+
+/* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET, Docker's mask */
+#define CLONE_NS_MASK 0x7E020000ULL
+
+void record_log_init(struct record_log *log)
+{
+	memset(log, 0, sizeof(*log));
+	for (int abi = 0; abi < SYS_ABI_COUNT; abi++)
+		for (size_t i = 0; i < 3; i++)
+			log->special[abi][i] =
+			    abi == SYS_ABI_OTHER ? -1
+						 : sysnames_nr((enum sys_abi)abi, special_names[i]);
+}
+
+void record_log_release(struct record_log *log)
+{
+	free(log->v);
+	free(log->socket_families.v);
+	free(log->personalities.v);
+	memset(log, 0, sizeof(*log));
+}
+
+int record_filter(const struct filter_prog *in, struct filter_prog *out, struct ward_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (in->enabled && (in->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		return err_set(err, 0,
+			       "seccomp record cannot stack a profile that has SCMP_ACT_NOTIFY "
+			       "rules (their listener goes to the agent at its listenerPath)");
+	out->enabled = true;
+	if (!in->enabled) {
+		/* unconfined: every call of every ABI, no architecture check */
+		out->insns = xcalloc(1, sizeof(*out->insns));
+		out->insns[0] =
+		    (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		out->len = 1;
+		out->flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		return 0;
+	}
+	out->insns = xcalloc(in->len, sizeof(*in->insns));
+	memcpy(out->insns, in->insns, in->len * sizeof(*in->insns));
+	out->len = in->len;
+	out->flags = in->flags | SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	for (size_t i = 0; i < out->len; i++) {
+		struct sock_filter *f = &out->insns[i];
+		uint32_t action = f->k & SECCOMP_RET_ACTION_FULL;
+
+		if (f->code == (BPF_RET | BPF_K) &&
+		    (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG))
+			f->k = SECCOMP_RET_USER_NOTIF;
+	}
+	return 0;
+}
+
+static void value_add(struct record_values *vs, uint64_t value)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->v[i].value == value) {
+			vs->v[i].count++;
+			return;
+		}
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 8;
+		vs->v = xrealloc(vs->v, vs->cap * sizeof(*vs->v));
+	}
+	vs->v[vs->n].value = value;
+	vs->v[vs->n++].count = 1;
+}
+
+void record_add(struct record_log *log, uint32_t arch, int nr, const uint64_t args[6])
+{
+	enum sys_abi abi = sysnames_abi(arch, nr);
+	int key = abi == SYS_ABI_X32 ? nr & ~SYS_X32_BIT : nr;
+	struct record_call *c = NULL;
+
+	log->total++;
+	if (abi != SYS_ABI_OTHER) {
+		const int *sp = log->special[abi];
+
+		if (nr == sp[SPECIAL_CLONE])
+			log->clone_ns |= args[0] & CLONE_NS_MASK;
+		else if (nr == sp[SPECIAL_SOCKET])
+			value_add(&log->socket_families, args[0] & 0xffffffffULL);
+		else if (nr == sp[SPECIAL_PERSONALITY])
+			value_add(&log->personalities, args[0] & 0xffffffffULL);
+	}
+	for (size_t i = 0; i < log->n; i++)
+		if (log->v[i].abi == abi && log->v[i].nr == key) {
+			c = &log->v[i];
+			break;
+		}
+	if (!c) {
+		if (log->n == log->cap) {
+			log->cap = log->cap ? log->cap * 2 : 64;
+			log->v = xrealloc(log->v, log->cap * sizeof(*log->v));
+		}
+		c = &log->v[log->n++];
+		c->abi = abi;
+		c->nr = key;
+		c->count = 0;
+	}
+	c->count++;
+}
+
+/* The entrypoint's execve (ward's child has no other way to start it). */
+static bool is_exec(uint32_t arch, int nr)
+{
+	return sysnames_abi(arch, nr) == SYS_ABI_NATIVE && (nr == SYS_execve || nr == SYS_execveat);
+}
+
+int record_handle(struct record_log *log, int listener, struct ward_err *err)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (errno == EINTR || errno == ENOENT)
+			return 0; /* interrupted, or the caller died before we looked */
+		return err_set(err, errno, "cannot receive a seccomp notification");
+	}
+	if (!log->started && is_exec(req.data.arch, req.data.nr))
+		log->started = true;
+	if (log->started)
+		record_add(log, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* Linux 5.5 */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+		if (errno == ENOENT) {
+			log->unanswered++; /* the caller was killed meanwhile */
+			return 0;
+		}
+		return err_set(err, errno, "cannot answer a seccomp notification");
+	}
+	return 0;
+}
