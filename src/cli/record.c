@@ -213,7 +213,7 @@ static int record_run(int argc, char **argv, const struct record_args *ra, struc
 	struct proc_result res;
 	struct record_log log;
 	struct cli_opts opts;
-	int fd, r;
+	int fd, r, status;
 
 	if (ra->merge && profile_load_file(ra->merge, &merge, err) < 0)
 		return err_prefix(err, "seccomp record: --merge '%s'", ra->merge);
@@ -242,10 +242,11 @@ static int record_run(int argc, char **argv, const struct record_args *ra, struc
 		(void)unlink(tmp);
 		err->status = WARD_EXIT_LAUNCHER;
 	}
+	status = res.status;
 	record_log_release(&log);
 	proc_result_release(&res);
 	cli_opts_release(&opts);
-	return r < 0 ? r : res.status;
+	return r < 0 ? r : status;
 }
 
 static int diff_args(int argc, char **argv, struct diff_opts *o, struct strv *add,

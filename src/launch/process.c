@@ -224,7 +224,8 @@ static __attribute__((noreturn)) void child_fail(const struct plan *plan, struct
 {
 	int status = err_exit_status(err);
 
-	if (plan->report->step != STEP_SETUP) {
+	/* recording answers every allowed call by notification: nothing was denied */
+	if (plan->report->step != STEP_SETUP && !plan->opts->record) {
 		plan->report->execve_ret =
 		    filter_decision(&plan->seccomp, plan->report->arch, SYS_execve);
 		plan->report->exit_ret =

@@ -20,14 +20,29 @@ enum { SPECIAL_CLONE, SPECIAL_SOCKET, SPECIAL_PERSONALITY };
 /* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET, Docker's mask */
 #define CLONE_NS_MASK 0x7E020000ULL
 
+/* Syscall numbers below this are looked up by name (every ABI's table ends below it). */
+#define RECORD_MAX_NR 1024
+
 void record_log_init(struct record_log *log)
 {
 	memset(log, 0, sizeof(*log));
 	for (int abi = 0; abi < SYS_ABI_COUNT; abi++)
 		for (size_t i = 0; i < 3; i++)
-			log->special[abi][i] =
-			    abi == SYS_ABI_OTHER ? -1
-						 : sysnames_nr((enum sys_abi)abi, special_names[i]);
+			log->special[abi][i] = -1;
+	/*
+	 * By number, not sysnames_nr(): libseccomp names i386's socket by its
+	 * socketcall pseudo-number, yet the kernel's direct call is 359.
+	 */
+	for (int abi = 0; abi < SYS_ABI_OTHER; abi++)
+		for (int nr = 0; nr < RECORD_MAX_NR; nr++) {
+			char *name = sysnames_name((enum sys_abi)abi, nr);
+
+			for (size_t i = 0; name && i < 3; i++)
+				if (strcmp(name, special_names[i]) == 0)
+					log->special[abi][i] =
+					    abi == SYS_ABI_X32 ? nr | SYS_X32_BIT : nr;
+			free(name);
+		}
 }
 
 void record_log_release(struct record_log *log)

@@ -302,17 +302,17 @@ static void model_rules(struct model *m)
 	qsort(m->families.v, m->families.n, sizeof(*m->families.v), cmp_value);
 	for (size_t i = 0; !m->socket_any && i < m->families.n; i++)
 		rule_arg(m, "socket", PROF_OP_EQ, m->families.v[i].value,
-			 xasprintf("socket(%s=%" PRIu64 "): %lu calls",
+			 xasprintf("socket(%s=%" PRIu64 "): %lu call%s",
 				   family_name(m->families.v[i].value), m->families.v[i].value,
-				   m->families.v[i].count));
+				   m->families.v[i].count, m->families.v[i].count == 1 ? "" : "s"));
 	if (m->personality_any)
 		strv_push(&rule_new(m, PROF_ACT_ALLOW, xstrdup("personality: any persona"))->names,
 			  "personality");
 	qsort(m->personas.v, m->personas.n, sizeof(*m->personas.v), cmp_value);
 	for (size_t i = 0; !m->personality_any && i < m->personas.n; i++)
 		rule_arg(m, "personality", PROF_OP_EQ, m->personas.v[i].value,
-			 xasprintf("personality(0x%" PRIx64 "): %lu calls", m->personas.v[i].value,
-				   m->personas.v[i].count));
+			 xasprintf("personality(0x%" PRIx64 "): %lu call%s", m->personas.v[i].value,
+				   m->personas.v[i].count, m->personas.v[i].count == 1 ? "" : "s"));
 	if (!strv_has(&m->names[SYS_ABI_NATIVE], "clone3") &&
 	    !strv_has(&m->names[SYS_ABI_X86], "clone3")) {
 		r = rule_new(m, PROF_ACT_ERRNO,

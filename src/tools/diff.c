@@ -72,6 +72,8 @@ static void side_close(struct side *s)
 
 static void probe_add(struct probe *p, size_t *n, int index, uint64_t value)
 {
+	if (value == 0)
+		index = -1; /* the same vector as all zero */
 	for (size_t i = 0; i < *n; i++)
 		if (p[i].index == index && p[i].value == value)
 			return;
@@ -180,7 +182,7 @@ static void print_text(const struct changes *c, char sign, const char *title, FI
 		fprintf(out, "  %c %s", sign, ch->name);
 		for (size_t j = 0; j < ch->n; j++) {
 			if (ch->probes[j].index < 0)
-				fprintf(out, "%sargs 0", j ? ", " : " when ");
+				fprintf(out, "%sargs all 0", j ? ", " : " when ");
 			else
 				fprintf(out, "%sarg%d=0x%" PRIx64, j ? ", " : " when ",
 					ch->probes[j].index, ch->probes[j].value);
