@@ -373,6 +373,13 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	int r;
 
+	/*
+	 * rootless: pidfd_getfd(2) needs a dumpable child (ward has no
+	 * CAP_SYS_PTRACE); execve sets the flag anew a moment later
+	 */
+	if (listener && (plan->opts->record || plan->opts->report_denied) && plan->spec->rootless &&
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot hand the seccomp listener to ward");
 	if (listener && announce_listener(plan, err) < 0)
 		return -EPROTO;
 	r = filter_load(&plan->seccomp, err);
