@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -49,7 +50,13 @@ struct record_log {
 	struct record_values socket_families;
 	struct record_values personalities;
 	int special[SYS_ABI_COUNT][3]; /* clone, socket, personality per ABI; -1 if none */
+	/* the receivers (record_handle()): they take calls as soon as they are made */
+	pthread_mutex_t lock;
+	bool threads;
 };
+
+/* Receiver threads: a call waiting for ward's receive can be interrupted by a signal. */
+#define RECORD_THREADS 8
 
 /** record_log_init() - an empty log, ready for record_handle(). */
 void record_log_init(struct record_log *log) __attribute__((nonnull));
@@ -68,8 +75,16 @@ int record_filter(const struct filter_prog *in, struct filter_prog *out, struct 
 
 /**
  * record_handle() - receive one notification from @listener, record it in
- * @log (once the entrypoint's execve was seen) and let it go on.
- * Return: 0, or a negative errno with @err set.
+ * @log (once the entrypoint's execve was seen) and let it go on. The first
+ * call starts RECORD_THREADS threads, each blocked in a receive on a copy of
+ * @listener, which serve every notification from then on: a caller that is
+ * not received yet when a signal comes fails with EINTR (unless its handler
+ * has SA_RESTART), which the workload would not see without ward, so the
+ * calls must be received at once (with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+ * Linux 5.19, a received call waits on). The threads stay blocked once the
+ * container is gone, until ward exits.
+ * Return: 1 when the threads serve @listener from now on (stop polling it),
+ * 0 after serving one notification here, or a negative errno with @err set.
  */
 int record_handle(struct record_log *log, int listener, struct ward_err *err)
     __attribute__((nonnull));

@@ -1054,12 +1054,13 @@ static int release_child(int sync, pid_t pid, struct child_report *rep,
 			 struct notify_log *log, int *listener, int *master, struct ward_err *err)
 {
 	char go = 'g';
+	bool served = false;
 
 	if (write_full(sync, &go, 1) != 1)
 		return err_set(err, errno, "cannot release the container");
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
-					{.fd = *listener, .events = POLLIN}};
+					{.fd = served ? -1 : *listener, .events = POLLIN}};
 		int r, fd = -1;
 		char tag = 0;
 
@@ -1072,6 +1073,8 @@ static int release_child(int sync, pid_t pid, struct child_report *rep,
 			r = notify_handle(log, *listener, err);
 			if (r < 0)
 				return r;
+			if (r > 0)
+				served = true; /* by threads of its own (record.h) */
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
@@ -1147,6 +1150,9 @@ static int serve_until_exit(pid_t pid, int listener, int master, struct notify_l
 			r = notify_handle(log, listener, err);
 			if (r < 0)
 				break;
+			if (r > 0)
+				listener = -1; /* served by threads of its own (record.h) */
+			r = 0;
 		}
 		if (master >= 0 && (pfd[2].revents || pfd[3].revents))
 			(void)tty_proxy_pump(&tp, pfd[2].revents != 0, pfd[3].revents != 0);

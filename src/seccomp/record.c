@@ -3,12 +3,15 @@
 #include "ward/record.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "ward/util.h"
 
@@ -26,6 +29,7 @@ enum { SPECIAL_CLONE, SPECIAL_SOCKET, SPECIAL_PERSONALITY };
 void record_log_init(struct record_log *log)
 {
 	memset(log, 0, sizeof(*log));
+	pthread_mutex_init(&log->lock, NULL);
 	for (int abi = 0; abi < SYS_ABI_COUNT; abi++)
 		for (size_t i = 0; i < 3; i++)
 			log->special[abi][i] = -1;
@@ -47,10 +51,33 @@ void record_log_init(struct record_log *log)
 
 void record_log_release(struct record_log *log)
 {
+	if (log->threads)
+		pthread_mutex_lock(&log->lock); /* blocked receivers only: never released */
 	free(log->v);
 	free(log->socket_families.v);
 	free(log->personalities.v);
 	memset(log, 0, sizeof(*log));
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/*
+ * A signal that reaches a caller waiting for ward's answer ends the call with
+ * EINTR (or restarts it, with SA_RESTART): even fork(2) may fail so, which
+ * the workload would not see without ward. From Linux 5.19 the wait is
+ * killable-only once ward has received the call, which leaves a short window
+ * (before ward's receive). Whether the kernel knows the flag: with a NULL
+ * program, a known flag set fails with EFAULT, an unknown one with EINVAL.
+ */
+static unsigned int killable_flag(void)
+{
+	unsigned int f = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f, NULL) < 0 && errno == EFAULT)
+		return SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	return 0;
 }
 
 int record_filter(const struct filter_prog *in, struct filter_prog *out, struct ward_err *err)
@@ -67,13 +94,14 @@ int record_filter(const struct filter_prog *in, struct filter_prog *out, struct 
 		out->insns[0] =
 		    (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 		out->len = 1;
-		out->flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		out->flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW |
+			     killable_flag();
 		return 0;
 	}
 	out->insns = xcalloc(in->len, sizeof(*in->insns));
 	memcpy(out->insns, in->insns, in->len * sizeof(*in->insns));
 	out->len = in->len;
-	out->flags = in->flags | SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	out->flags = in->flags | SECCOMP_FILTER_FLAG_NEW_LISTENER | killable_flag();
 	for (size_t i = 0; i < out->len; i++) {
 		struct sock_filter *f = &out->insns[i];
 		uint32_t action = f->k & SECCOMP_RET_ACTION_FULL;
@@ -141,7 +169,7 @@ static bool is_exec(uint32_t arch, int nr)
 	return sysnames_abi(arch, nr) == SYS_ABI_NATIVE && (nr == SYS_execve || nr == SYS_execveat);
 }
 
-int record_handle(struct record_log *log, int listener, struct ward_err *err)
+static int serve_one(struct record_log *log, int listener, struct ward_err *err)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
@@ -152,19 +180,89 @@ int record_handle(struct record_log *log, int listener, struct ward_err *err)
 			return 0; /* interrupted, or the caller died before we looked */
 		return err_set(err, errno, "cannot receive a seccomp notification");
 	}
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* Linux 5.5 */
+	pthread_mutex_lock(&log->lock);
 	if (!log->started && is_exec(req.data.arch, req.data.nr))
 		log->started = true;
 	if (log->started)
 		record_add(log, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
-	memset(&resp, 0, sizeof(resp));
-	resp.id = req.id;
-	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* Linux 5.5 */
+	pthread_mutex_unlock(&log->lock);
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
 		if (errno == ENOENT) {
+			pthread_mutex_lock(&log->lock);
 			log->unanswered++; /* the caller was killed meanwhile */
+			pthread_mutex_unlock(&log->lock);
 			return 0;
 		}
 		return err_set(err, errno, "cannot answer a seccomp notification");
 	}
 	return 0;
+}
+
+struct receiver {
+	struct record_log *log;
+	int fd;
+};
+
+static void *receive_loop(void *arg)
+{
+	struct receiver rc = *(struct receiver *)arg;
+	struct ward_err e;
+
+	free(arg);
+	while (serve_one(rc.log, rc.fd, &e) == 0)
+		;
+	/* the listener failed: the others, or ward's own poll, may still serve it */
+	close(rc.fd);
+	return NULL;
+}
+
+/* Start the receivers; false when not even one could be started. */
+static bool start_receivers(struct record_log *log, int listener)
+{
+	sigset_t all, old;
+	unsigned int started = 0;
+
+	/* signals stay with ward's main thread, which forwards them to the container */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned int i = 0; i < RECORD_THREADS; i++) {
+		struct receiver *rc = xcalloc(1, sizeof(*rc));
+		pthread_attr_t attr;
+		pthread_t t;
+
+		rc->log = log;
+		rc->fd = fcntl(listener, F_DUPFD_CLOEXEC, 0);
+		if (rc->fd < 0 || pthread_attr_init(&attr) != 0) {
+			if (rc->fd >= 0)
+				close(rc->fd);
+			free(rc);
+			break;
+		}
+		(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		(void)pthread_attr_setstacksize(&attr, 64 * 1024);
+		if (pthread_create(&t, &attr, receive_loop, rc) != 0) {
+			close(rc->fd);
+			free(rc);
+			pthread_attr_destroy(&attr);
+			break;
+		}
+		pthread_attr_destroy(&attr);
+		started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return started > 0;
+}
+
+int record_handle(struct record_log *log, int listener, struct ward_err *err)
+{
+	if (log->threads)
+		return 1;
+	if (start_receivers(log, listener)) {
+		log->threads = true;
+		return 1;
+	}
+	return serve_one(log, listener, err);
 }

@@ -39,7 +39,7 @@ cat >"$T/w/work.sh" <<EOF
 cd /tmp
 echo hello >/tmp/f; cat /tmp/f | grep hello | wc -l >/dev/null
 ls -l / >/dev/null; mkdir -p /tmp/d/e; touch /tmp/d/e/x; rm -r /tmp/d
-for i in 1 2 3; do (echo \$i | sed s/1/x/ | sort -r >/dev/null) & done; wait
+for i in 1 2 3; do (echo \$i | sed s/1/x/ | sort -r >/dev/null) & wait; done
 date >/dev/null; id >/dev/null; uname -a >/dev/null; hostname >/dev/null
 head -c 64 /dev/urandom | base64 >/dev/null; stat / >/dev/null; sleep 0.1
 $H syscall getpid socket:unix
