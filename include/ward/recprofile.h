@@ -32,3 +32,19 @@ struct recprofile_stats {
 int recprofile_write(const struct record_log *log, const struct profile *merge, FILE *out,
 		     struct recprofile_stats *st, struct ward_err *err)
     __attribute__((nonnull(1, 3, 4, 5)));
+
+/**
+ * recprofile_open() - a temporary file beside @path (*@tmp, allocated) that
+ * recprofile_commit() renames to @path: nothing partial is ever at @path.
+ * Return: its descriptor, or a negative errno with @err naming @path.
+ */
+int recprofile_open(const char *path, char **tmp, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * recprofile_commit() - recprofile_write() into @fd (closed here), then rename
+ * @tmp to @path. On failure @tmp is left for the caller to unlink.
+ * Return: 0, or a negative errno with @err naming @path.
+ */
+int recprofile_commit(int fd, const char *tmp, const char *path, const struct record_log *log,
+		      const struct profile *merge, struct recprofile_stats *st,
+		      struct ward_err *err) __attribute__((nonnull(2, 3, 4, 6, 7)));

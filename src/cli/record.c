@@ -8,11 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ward/caps.h"
@@ -105,28 +103,6 @@ static int parse_record_args(int argc, char **argv, struct record_args *ra, stru
 	return 0;
 }
 
-/* The temporary file beside @path that becomes it (rename); *@tmp its name. */
-static int open_output(const char *path, char **tmp, struct ward_err *err)
-{
-	cleanup_free char *copy = xstrdup(path);
-	cleanup_free char *base = xstrdup(path);
-	struct stat st;
-	int fd;
-
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return err_set(err, EISDIR, "seccomp record: cannot write '%s'", path);
-	*tmp = xasprintf("%s/.%s.XXXXXX", dirname(copy), basename(base));
-	fd = mkostemp(*tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		free(*tmp);
-		*tmp = NULL;
-		return err_set(err, e, "seccomp record: cannot write '%s'", path);
-	}
-	return fd;
-}
-
 /* Whether the run options name a seccomp profile (else recording runs unconfined). */
 static bool names_seccomp(int argc, char **argv)
 {
@@ -178,31 +154,19 @@ static int parse_run(int argc, char **argv, const struct record_args *ra, struct
 	return 0;
 }
 
-/* Write the profile to @fd, then put it in place. */
+/* Write the profile to @fd, put it in place, say so. */
 static int finish_output(int fd, const char *tmp, const char *path, const struct record_log *log,
 			 const struct profile *merge, struct ward_err *err)
 {
 	struct recprofile_stats st;
-	FILE *f = fdopen(fd, "w");
-	int r;
+	int r = recprofile_commit(fd, tmp, path, log, merge, &st, err);
 
-	if (!f) {
-		close(fd);
-		return err_set(err, errno, "seccomp record: cannot write '%s'", path);
-	}
-	r = recprofile_write(log, merge, f, &st, err);
-	if (r == 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0))
-		r = err_set(err, errno, "seccomp record: cannot write '%s'", path);
-	if (fclose(f) != 0 && r == 0)
-		r = err_set(err, errno, "seccomp record: cannot write '%s'", path);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = err_set(err, errno, "seccomp record: cannot write '%s'", path);
-	if (r == 0)
-		fprintf(stderr,
-			"ward: seccomp record: %zu syscalls, %lu calls recorded, %zu rules written "
-			"to %s\n",
-			st.syscalls, st.calls, st.rules, path);
-	return r;
+	if (r < 0)
+		return err_prefix(err, "seccomp record");
+	fprintf(stderr,
+		"ward: seccomp record: %zu syscalls, %lu calls recorded, %zu rules written to %s\n",
+		st.syscalls, st.calls, st.rules, path);
+	return 0;
 }
 
 static int record_run(int argc, char **argv, const struct record_args *ra, struct ward_err *err)
@@ -222,10 +186,10 @@ static int record_run(int argc, char **argv, const struct record_args *ra, struc
 		cli_opts_release(&opts);
 		return r;
 	}
-	fd = open_output(ra->output, &tmp, err);
+	fd = recprofile_open(ra->output, &tmp, err);
 	if (fd < 0) {
 		cli_opts_release(&opts);
-		return fd;
+		return err_prefix(err, "seccomp record");
 	}
 	record_log_init(&log);
 	popts.record = &log;

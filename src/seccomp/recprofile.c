@@ -3,11 +3,16 @@
 #include "ward/recprofile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "ward/cleanup.h"
 #include "ward/log.h"
 #include "ward/runtime_needs.h"
 #include "ward/util.h"
@@ -554,5 +559,47 @@ int recprofile_write(const struct record_log *log, const struct profile *merge, 
 		r = err_set(err, errno, "cannot write the profile");
 	yajl_gen_free(g);
 	model_release(&m);
+	return r;
+}
+
+int recprofile_open(const char *path, char **tmp, struct ward_err *err)
+{
+	cleanup_free char *copy = xstrdup(path);
+	cleanup_free char *base = xstrdup(path);
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return err_set(err, EISDIR, "cannot write '%s'", path);
+	*tmp = xasprintf("%s/.%s.XXXXXX", dirname(copy), basename(base));
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		free(*tmp);
+		*tmp = NULL;
+		return err_set(err, e, "cannot write '%s'", path);
+	}
+	return fd;
+}
+
+int recprofile_commit(int fd, const char *tmp, const char *path, const struct record_log *log,
+		      const struct profile *merge, struct recprofile_stats *st,
+		      struct ward_err *err)
+{
+	FILE *f = fdopen(fd, "w");
+	int r;
+
+	if (!f) {
+		close(fd);
+		return err_set(err, errno, "cannot write '%s'", path);
+	}
+	r = recprofile_write(log, merge, f, st, err);
+	if (r == 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0))
+		r = err_set(err, errno, "cannot write '%s'", path);
+	if (fclose(f) != 0 && r == 0)
+		r = err_set(err, errno, "cannot write '%s'", path);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = err_set(err, errno, "cannot write '%s'", path);
 	return r;
 }
