@@ -214,6 +214,19 @@ static int plan_policy(const struct container_spec *spec, struct filter_prog *pr
 	return r;
 }
 
+/* With opts->record: the recording program in place of the profile's (record.h). */
+static int plan_record(struct plan *plan, struct ward_err *err)
+{
+	int r;
+
+	if (!plan->opts->record)
+		return 0;
+	plan->profile_prog = plan->seccomp;
+	r = record_filter(&plan->profile_prog, &plan->seccomp, err);
+	filter_prog_release(&plan->profile_prog);
+	return r;
+}
+
 /*
  * Tell the parent what failed, then leave; nothing else is safe to do here.
  * The report page always has it; the socket too while no filter can deny the
@@ -987,7 +1000,11 @@ static int listener_arrived(const struct container_spec *spec, const struct proc
 {
 	int r = take_listener(pid, num, rep, listener, err);
 
-	if (r == 0 && !opts->report_denied && !opts->record) {
+	if (r == 0 && opts->listener_ready) {
+		r = opts->listener_ready(opts->listener_arg, pid, *listener, err);
+		close(*listener);
+		*listener = -1;
+	} else if (r == 0 && !opts->report_denied && !opts->record) {
 		r = agent_send(spec, opts, pid, *listener, err);
 		close(*listener);
 		*listener = -1;
@@ -1292,14 +1309,10 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 		res->denied_prog = plan.profile_prog;
 		memset(&plan.profile_prog, 0, sizeof(plan.profile_prog));
 	}
-	if (opts->record) {
-		plan.profile_prog = plan.seccomp;
-		r = record_filter(&plan.profile_prog, &plan.seccomp, err);
-		filter_prog_release(&plan.profile_prog);
-		if (r < 0)
-			return r;
-		res->denied.record = opts->record;
-	}
+	r = plan_record(&plan, err);
+	if (r < 0)
+		return r;
+	res->denied.record = opts->record;
 	r = plan_prepare(&plan, spec, err);
 	if (r < 0) {
 		plan_release(&plan);
@@ -1459,6 +1472,9 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	if (!report)
 		return -EINVAL;
 	r = plan_policy(spec, &plan.seccomp, err);
+	if (r < 0)
+		return r;
+	r = plan_record(&plan, err);
 	if (r < 0)
 		return r;
 	r = plan_prepare(&plan, spec, err);
