@@ -60,9 +60,9 @@ int trace_syscall_prepare(const struct container_spec *spec, struct trace_syscal
 
 	memset(ts, 0, sizeof(*ts));
 	ts->fd = -1;
-	record_log_init(&ts->log);
 	if (!v)
 		return 0;
+	record_log_init(&ts->log);
 	r = parse(v, ts, err);
 	if (r == 0 && ts->input && profile_load_file(ts->input, &ts->merge, err) < 0)
 		r = err_prefix(err, "if: '%s'", ts->input);
@@ -150,7 +150,7 @@ void trace_syscall_release(struct trace_syscall *ts)
 	free(ts->output);
 	free(ts->input);
 	profile_free(ts->merge);
-	record_log_release(&ts->log);
+	record_log_release(&ts->log); /* a no-op without record_log_init() */
 	memset(ts, 0, sizeof(*ts));
 	ts->fd = -1;
 }

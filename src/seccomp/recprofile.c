@@ -362,14 +362,20 @@ static bool same_rule(const struct out_rule *o, const struct prof_rule *p)
 /* A rule the merged profile has already keeps its comment: merging twice changes nothing. */
 static void reuse_comments(struct model *m, const struct profile *p)
 {
+	/* each of its rules once, in order: the x86 and x32 groups may have the same names */
+	bool *used = xcalloc(p->nrules + 1, sizeof(*used));
+
 	for (size_t i = 0; i < m->nrules; i++)
 		for (size_t j = 0; j < p->nrules; j++) {
-			if (!same_rule(&m->rules[i], &p->rules[j]) || !p->rules[j].comment)
+			if (used[j] || !same_rule(&m->rules[i], &p->rules[j]) ||
+			    !p->rules[j].comment)
 				continue;
+			used[j] = true;
 			free(m->rules[i].comment);
 			m->rules[i].comment = xstrdup(p->rules[j].comment);
 			break;
 		}
+	free(used);
 }
 
 static void model_release(struct model *m)
