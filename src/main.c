@@ -21,6 +21,7 @@
 #include "ward/oci.h"
 #include "ward/ns.h"
 #include "ward/process.h"
+#include "ward/record_cli.h"
 #include "ward/selfexe.h"
 #include "ward/state.h"
 #include "ward/util.h"
@@ -246,6 +247,10 @@ int main(int argc, char **argv)
 	struct cli_opts opts;
 	int status;
 
+	if (record_cli_handles(argc, argv)) {
+		status = record_cli_main(argc, argv, &err);
+		return status < 0 ? fail(&err) : status;
+	}
 	int pr = cli_parse(argc, argv, &opts, &err);
 
 	log_file = opts.log_file;

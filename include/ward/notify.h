@@ -26,8 +26,11 @@ struct notify_denied {
 	uint64_t first_args[6];
 };
 
+struct record_log;
+
 struct notify_log {
 	const struct filter_prog *orig; /* the program the profile compiled to */
+	struct record_log *record;	/* set: `ward seccomp record`'s (record.h) */
 	struct notify_denied *v;
 	size_t n, cap;
 	unsigned long unanswered; /* notifications whose caller was gone */
@@ -45,7 +48,9 @@ int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct
 
 /**
  * notify_handle() - receive one notification from @listener, record it in @log
- * and answer it. Return: 0, or a negative errno with @err set.
+ * and answer it (with log->record: record_handle()). Return: 0, 1 when
+ * @listener is served elsewhere from now on (stop polling it), or a negative
+ * errno with @err set.
  */
 int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
     __attribute__((nonnull));

@@ -17,9 +17,13 @@
 
 /* How to run it, beyond what the spec says about the container itself. */
 struct proc_opts {
-	int exec_fd;		    /* >= 0: execute this file (execveat) instead of argv[0] */
-	int stdout_fd;		    /* >= 0: the container's stdout instead of ward's */
-	bool report_denied;	    /* record every syscall the filter denies (notify.h) */
+	int exec_fd;		   /* >= 0: execute this file (execveat) instead of argv[0] */
+	int stdout_fd;		   /* >= 0: the container's stdout instead of ward's */
+	bool report_denied;	   /* record every syscall the filter denies (notify.h) */
+	struct record_log *record; /* record every syscall it allows (record.h) */
+	/* proc_create() with record: ward's listener goes here (trace_syscall.h) */
+	int (*listener_ready)(void *arg, pid_t pid, int listener, struct ward_err *err);
+	void *listener_arg;
 	bool terminal;		    /* a pty from the container's devpts as its stdio (tty.h) */
 	const char *console_socket; /* with terminal: send the master there, else proxy it */
 	/* proc_create() only */

@@ -14,7 +14,7 @@ static const char usage_ward[] =
     "\n"
     "Commands:\n"
     "  run         run a command in a root filesystem\n"
-    "  seccomp     check, explain, export and measure seccomp profiles\n"
+    "  seccomp     check, explain, export, measure, record and diff seccomp profiles\n"
     "  compare     what a configuration blocks, against unconfined or another one\n"
     "  cleanup     remove cgroups left behind by a ward that was killed\n"
     "  create, start, state, kill, delete, exec, list, spec, features, run --bundle\n"
@@ -92,6 +92,8 @@ static const char usage_seccomp[] =
     "  export --format bpf|pfc|json [PROFILE]  the compiled filter, or the resolved rules\n"
     "  bench [--json] [--bpf FILE] [PROFILE]   BPF instructions executed per syscall\n"
     "  dump PID                            the seccomp filter of a running process, as BPF\n"
+    "  record -o OUT [RUN OPTIONS] ROOTFS [COMMAND]   run it, write the profile it needs\n"
+    "  diff [--json] OLD NEW               what NEW allows that OLD denies, and back\n"
     "\n"
     "Options: --cap-add CAP, --cap-drop CAP, --strict (unknown syscall names are errors)\n";
 

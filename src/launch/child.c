@@ -69,7 +69,8 @@ __attribute__((noreturn)) void child_fail(const struct plan *plan, struct ward_e
 {
 	int status = err_exit_status(err);
 
-	if (plan->report->step != STEP_SETUP) {
+	/* recording answers every allowed call by notification: nothing was denied */
+	if (plan->report->step != STEP_SETUP && !plan->opts->record) {
 		plan->report->execve_ret =
 		    child_filter_decision(&plan->seccomp, plan->report->arch, SYS_execve);
 		plan->report->exit_ret =
@@ -187,6 +188,13 @@ static int load_filter(const struct plan *plan, struct ward_err *err)
 	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	int r;
 
+	/*
+	 * rootless: pidfd_getfd(2) needs a dumpable child (ward has no
+	 * CAP_SYS_PTRACE); execve sets the flag anew a moment later
+	 */
+	if (listener && (plan->opts->record || plan->opts->report_denied) && plan->spec->rootless &&
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot hand the seccomp listener to ward");
 	if (listener && announce_listener(plan, err) < 0)
 		return -EPROTO;
 	r = filter_load(&plan->seccomp, err);

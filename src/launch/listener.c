@@ -193,7 +193,11 @@ int listener_arrived(const struct container_spec *spec, const struct proc_opts *
 {
 	int r = take_listener(pid, num, rep, listener, err);
 
-	if (r == 0 && !opts->report_denied) {
+	if (r == 0 && opts->listener_ready) {
+		r = opts->listener_ready(opts->listener_arg, pid, *listener, err);
+		close(*listener);
+		*listener = -1;
+	} else if (r == 0 && !opts->report_denied && !opts->record) {
 		r = agent_send(spec, opts, pid, *listener, err);
 		close(*listener);
 		*listener = -1;

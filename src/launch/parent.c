@@ -52,6 +52,7 @@
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
+#include "ward/record.h"
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
@@ -387,6 +388,19 @@ static void launch_end(struct launch *l)
 	report_unmap(&l->report);
 }
 
+/* With opts->record: the recording program in place of the profile's (record.h). */
+static int launch_record(struct launch *l, struct ward_err *err)
+{
+	struct plan *plan = &l->plan;
+	int r;
+
+	plan->profile_prog = plan->seccomp;
+	memset(&plan->seccomp, 0, sizeof(plan->seccomp));
+	r = record_filter(&plan->profile_prog, &plan->seccomp, err);
+	filter_prog_release(&plan->profile_prog);
+	return r;
+}
+
 /* --report-denied: the child loads the rewritten program; @res keeps the profile's. */
 static int launch_report_denied(struct launch *l, struct proc_result *res, struct ward_err *err)
 {
@@ -542,6 +556,10 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 	r = plan_policy(spec, &l->plan.seccomp, err);
 	if (r == 0 && opts->report_denied)
 		r = launch_report_denied(l, res, err);
+	if (r == 0 && opts->record)
+		r = launch_record(l, err);
+	if (r == 0 && res)
+		res->denied.record = opts->record;
 	if (r == 0)
 		r = launch_plan(l, target, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC)

@@ -56,12 +56,13 @@ int release_child(int sync, pid_t pid, struct child_report *rep, const struct co
 		  struct ward_err *err)
 {
 	char go = 'g';
+	bool served = false;
 
 	if (write_full(sync, &go, 1) != 1)
 		return err_set(err, errno, "cannot release the container");
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
-					{.fd = *listener, .events = POLLIN}};
+					{.fd = served ? -1 : *listener, .events = POLLIN}};
 		int r, fd = -1;
 		char tag = 0;
 
@@ -74,6 +75,8 @@ int release_child(int sync, pid_t pid, struct child_report *rep, const struct co
 			r = notify_handle(log, *listener, err);
 			if (r < 0)
 				return r;
+			if (r > 0)
+				served = true; /* by threads of its own (record.h) */
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
@@ -149,6 +152,9 @@ int serve_until_exit(pid_t pid, int listener, int master, struct notify_log *log
 			r = notify_handle(log, listener, err);
 			if (r < 0)
 				break;
+			if (r > 0)
+				listener = -1; /* served by threads of its own (record.h) */
+			r = 0;
 		}
 		if (master >= 0 && (pfd[2].revents || pfd[3].revents))
 			(void)tty_proxy_pump(&tp, pfd[2].revents != 0, pfd[3].revents != 0);

@@ -34,6 +34,7 @@
 #include "ward/oci.h"
 #include "ward/process.h"
 #include "ward/spec.h"
+#include "ward/trace_syscall.h"
 #include "ward/util.h"
 
 /* ---- create ----------------------------------------------------------------------- */
@@ -124,17 +125,13 @@ static int reserve(const struct state_opts *o, const char *dir, struct ward_err 
 	return 0;
 }
 
-/*
- * Everything create does after the id is reserved. On failure the caller
- * removes the directory; this kills what it started.
- */
-static int create_in(const struct state_opts *o, const char *dir, struct container_spec *spec,
-		     struct record *rec, struct ward_err *err)
+/* create_in() with the options known. */
+static int create_with(const struct state_opts *o, const char *dir, struct container_spec *spec,
+		       struct proc_opts *popts, struct record *rec, struct ward_err *err)
 {
 	cleanup_free char *fifo = xasprintf("%s/%s", dir, EXEC_FIFO);
 	cleanup_close int fifo_fd = -1;
 	cleanup_close int commit = -1;
-	struct proc_opts popts = PROC_OPTS_INIT;
 	char real[PATH_MAX];
 	int r;
 
@@ -155,19 +152,19 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
 	if (fifo_fd < 0)
 		return err_set(err, errno, "cannot open '%s'", fifo);
-	popts.exec_fifo = fifo_fd;
-	popts.id = o->id;
-	popts.terminal = spec->oci.terminal;
-	popts.console_socket = o->console_socket;
-	popts.preserve_fds = o->preserve_fds;
-	popts.state_json = creating_state;
-	popts.cgroup_ready = record_cgroups;
-	popts.state_arg = rec;
+	popts->exec_fifo = fifo_fd;
+	popts->id = o->id;
+	popts->terminal = spec->oci.terminal;
+	popts->console_socket = o->console_socket;
+	popts->preserve_fds = o->preserve_fds;
+	popts->state_json = creating_state;
+	popts->cgroup_ready = record_cgroups;
+	popts->state_arg = rec;
 	rec->dir = dir;
 	r = record_begin(rec, err);
 	if (r < 0)
 		return r;
-	r = proc_create(spec, &popts, &rec->pid, &rec->cg, &commit, err);
+	r = proc_create(spec, popts, &rec->pid, &rec->cg, &commit, err);
 	if (r < 0)
 		return r;
 	r = pid_start_time(rec->pid, &rec->pid_start, &(char){0});
@@ -179,6 +176,29 @@ static int create_in(const struct state_opts *o, const char *dir, struct contain
 	/* only now may the init outlive us: it is on record */
 	if (r == 0)
 		r = proc_create_commit(&commit, err);
+	return r;
+}
+
+/*
+ * Everything create does after the id is reserved. On failure the caller
+ * removes the directory; this kills what it started.
+ */
+static int create_in(const struct state_opts *o, const char *dir, struct container_spec *spec,
+		     struct record *rec, struct ward_err *err)
+{
+	struct proc_opts popts = PROC_OPTS_INIT;
+	struct trace_syscall ts;
+	/* io.containers.trace-syscall: recorded, the profile written when it exits */
+	int r = trace_syscall_prepare(spec, &ts, err);
+
+	if (r == 0 && ts.output) {
+		popts.record = &ts.log;
+		popts.listener_ready = trace_syscall_start;
+		popts.listener_arg = &ts;
+	}
+	if (r == 0)
+		r = create_with(o, dir, spec, &popts, rec, err);
+	trace_syscall_release(&ts);
 	return r;
 }
 

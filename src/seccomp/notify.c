@@ -13,6 +13,7 @@
 #include "ward/bpf_interp.h"
 #include "ward/cleanup.h"
 #include "ward/profile.h"
+#include "ward/record.h"
 #include "ward/util.h"
 
 int notify_rewrite(const struct filter_prog *in, struct filter_prog *out, struct ward_err *err)
@@ -82,6 +83,8 @@ int notify_handle(struct notify_log *log, int listener, struct ward_err *err)
 	uint32_t e = EPERM;
 	bool logged = false;
 
+	if (log->record)
+		return record_handle(log->record, listener, err);
 	memset(&req, 0, sizeof(req));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 		if (errno == EINTR || errno == ENOENT)

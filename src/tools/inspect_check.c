@@ -14,42 +14,12 @@
 
 #include "inspect_int.h"
 #include "ward/caps.h"
-
-/* A native syscall by name and number, for the tables below. */
-struct named_nr {
-	const char *name;
-	int nr;
-};
+#include "ward/runtime_needs.h"
 
 #define NR(n)                                                                                      \
 	{                                                                                          \
 #n, SYS_##n                                                                        \
 	}
-
-/*
- * What a runtime does after loading a container's filter, before its command
- * runs: a profile that denies one of them stops every container of that
- * runtime. Measured with strace -f of `run` on Debian 12 (docs/DESIGN.md);
- * any program also needs execve to start and exit_group to end.
- */
-static const struct runtime_needs {
-	const char *runtime;
-	const char *engines;
-	const char *when;
-	struct named_nr calls[10];
-} runtime_needs[] = {
-    {"ward", "ward run, podman --runtime ward", "", {NR(execve)}},
-    {"runc 1.1",
-     "Docker, containerd, Kubernetes",
-     "",
-     {NR(capget), NR(capset), NR(prctl), NR(fstatfs), NR(close_range), NR(execve)}},
-    {"crun 1.8",
-     "Podman",
-     "without no_new_privs",
-     {NR(close), NR(prctl), NR(setresgid), NR(setresuid), NR(capset), NR(rt_sigprocmask),
-      NR(rt_sigaction), NR(write), NR(execve)}},
-    {"crun 1.8", "Podman", "with no_new_privs", {NR(close), NR(execve)}},
-};
 
 static bool ret_allows(uint32_t ret)
 {
@@ -93,7 +63,7 @@ static bool check_needs(const struct compiled *c, FILE *out)
 			denied, strstr(denied, "execve") ? "start" : "exit");
 		ok = false;
 	}
-	for (size_t i = 0; i < sizeof(runtime_needs) / sizeof(runtime_needs[0]); i++) {
+	for (size_t i = 0; i < runtime_needs_count; i++) {
 		const struct runtime_needs *rt = &runtime_needs[i];
 		const size_t n = sizeof(rt->calls) / sizeof(rt->calls[0]);
 

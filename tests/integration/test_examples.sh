@@ -31,5 +31,15 @@ assert_contains "the profile checks clean" "$OUT" "no-inet.json: ok: 3 rules"
 assert_contains "an IPv4 socket is refused with EACCES" "$OUT" "nc: socket: Permission denied"
 assert_contains "the report names socket and EACCES" "$OUT" "EACCES"
 
+run_example record-stage-enforce.sh
+assert_eq "record-stage-enforce.sh: exit 0" 0 "$STATUS"
+assert_match "it records a profile" "ward: seccomp record: [0-9]+ syscalls" "$OUT"
+assert_contains "staging logs what the profile would deny" "$OUT" \
+	"ward: seccomp denied 0 calls and logged 1:"
+assert_contains "enforced, nothing is denied" "$OUT" "ward: seccomp denied no syscalls"
+assert_contains "diff shows the widening" "$OUT" "  + statfs"
+assert_contains "CI sees exit 1" "$OUT" "ci: the profile allows more than before"
+assert_contains "and no wider than the default" "$OUT" "ci: no wider than the default"
+
 assert_nothing_left "nothing left behind (processes, mounts, cgroups)"
 finish
