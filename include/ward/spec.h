@@ -136,6 +136,7 @@ struct spec_oci {
 	mode_t umask;
 	bool terminal;
 	bool hostname_set; /* config.json names a hostname (else the host's is kept) */
+	char *domainname;  /* config.json's domainname (NIS), or NULL: the namespace's is kept */
 	struct spec_namespace *namespaces; /* linux.namespaces, as given */
 	size_t nnamespaces;
 	struct spec_idmap *uid_mappings;
@@ -252,6 +253,13 @@ int spec_check_mount_at(const char *dst, const char *source, struct ward_err *er
  */
 int spec_finalize(struct container_spec *spec, const char *user, struct ward_err *err)
     __attribute__((nonnull(1, 3)));
+
+/**
+ * spec_default_home() - for a config.json whose process.env has no HOME: HOME set
+ * to the home directory of the process's uid in the rootfs's /etc/passwd, or "/"
+ * when no entry has that uid (runc's rule).
+ */
+void spec_default_home(struct container_spec *spec) __attribute__((nonnull));
 
 /**
  * spec_getenv() - the value of @key in the container's environment, or NULL.

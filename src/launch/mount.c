@@ -314,9 +314,13 @@ static int setup_dev(int rootfd, struct ward_err *err)
 			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		/* /dev/core only where the kernel has a /proc/kcore, as runc does */
+		if (strcmp(links[i].name, "core") == 0 && access(links[i].target, F_OK) < 0)
+			continue;
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0)
 			return err_set(err, errno, "cannot create '/dev/%s'", links[i].name);
+	}
 	(void)p;
 	return 0;
 }
@@ -518,13 +522,9 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 {
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
-	/* nothing we mount may propagate back to the host */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return err_set(err, errno, "cannot make '/' a slave mount");
-	/* linux.rootfsPropagation: only ever less propagation than that (shared is refused) */
-	if (spec->oci.rootfs_propagation &&
-	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)
-		return err_set(err, errno, "cannot set the propagation of '/' (rootfsPropagation)");
+	/* nothing we mount may propagate back to the host, unless the config asks it */
+	if (mnt_root_propagation(spec, err) < 0)
+		return -err->code;
 	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);
 	src->rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

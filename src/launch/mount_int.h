@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "ward/error.h"
+#include "ward/spec.h"
 
 /** mnt_kept_flags() - the MS_* flags of the mount of @fd that a bind remount must keep. */
 unsigned long mnt_kept_flags(int fd);
@@ -46,6 +47,17 @@ struct mnt_lines {
  * Return: 1, 0 at the end of the file, or a negative errno.
  */
 int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
+    __attribute__((nonnull));
+
+/**
+ * mnt_root_propagation() - in the child's new mount namespace, first: '/' a
+ * slave of the host's mounts, then linux.rootfsPropagation if any. A shared one
+ * replaces the slave step (as runc's): the mounts stay peers of the host's, and
+ * the mount the rootfs lives on is made private so that its bind goes nowhere.
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull));
 
 /**

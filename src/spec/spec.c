@@ -43,6 +43,7 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->masked_paths);
 	strv_release(&o->readonly_paths);
 	free(o->cgroups_path);
+	free(o->domainname);
 	for (size_t i = 0; i < o->ndevices; i++)
 		free(o->devices[i].path);
 	free(o->devices);
@@ -116,6 +117,7 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);
 	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	dst->domainname = dup_or_null(src->domainname);
 	dst->devices = dup_array(src->devices, src->ndevices, sizeof(*src->devices));
 	for (size_t i = 0; i < src->ndevices; i++)
 		dst->devices[i].path = dup_or_null(src->devices[i].path);
@@ -539,6 +541,17 @@ static int resolve_user(struct container_spec *spec, const char *arg, struct use
 		spec->ngroups = 1;
 	}
 	return 0;
+}
+
+void spec_default_home(struct container_spec *spec)
+{
+	struct user_info u = {0};
+
+	if (spec_getenv(spec, "HOME"))
+		return;
+	if (!spec->rootfs || !lookup_passwd(spec->rootfs, NULL, spec->uid, &u))
+		(void)snprintf(u.home, sizeof(u.home), "/");
+	strv_push_owned(&spec->env, xasprintf("HOME=%s", u.home));
 }
 
 static char *random_hostname(void)

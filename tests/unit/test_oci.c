@@ -207,9 +207,8 @@ START_TEST(test_refused)
 	    {"sysctl name", "config.json: linux.sysctl: 'net..x' is not a sysctl name"},
 	    {"hostname no uts", "config.json: hostname: setting it needs a uts namespace (it would "
 				"change the host's)"},
-	    {"rootfs shared",
-	     "config.json: linux.rootfsPropagation: shared (the container's mounts "
-	     "would propagate to the host)"},
+	    {"domainname no uts", "config.json: domainname: setting it needs a uts namespace (it "
+				  "would change the host's)"},
 	    {"rlimit", NULL},
 	};
 
@@ -248,7 +247,15 @@ START_TEST(test_refused)
 			strv_push(&o->sysctl, "net..x=1");
 			break;
 		case 6:
-			o->rootfs_propagation = MS_SHARED | MS_REC;
+			/* domainname without the uts namespace */
+			for (k = 0; k < o->nnamespaces; k++)
+				if (o->namespaces[k].type == CLONE_NEWUTS)
+					break;
+			ck_assert_uint_lt(k, o->nnamespaces);
+			o->namespaces[k] = o->namespaces[--o->nnamespaces];
+			strv_release(&o->sysctl);
+			o->hostname_set = false;
+			o->domainname = xstrdup("example.org");
 			break;
 		default:
 			/* a hard limit above ward's own: refused unless it has CAP_SYS_RESOURCE */

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# config.json fields of the runtime spec (issue 17), each in a real container:
+# namespaces left out, the UTS sysctls and domainname, rootfsPropagation shared,
+# HOME from /etc/passwd, startContainer hooks resolved in the container, hook
+# environments, mounts of any filesystem type and podman's tmpfs options,
+# /dev/core, linux.resources, and nothing left behind.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+new_tmpdir T
+ROOT=$T/state
+snapshot_state
+
+# make_bundle DIR ARGS_JSON [PYTHON_EDIT]: as test_oci.sh's
+make_bundle() {
+	mkdir -p "$1"
+	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
+	python3 - "$1/config.json" "$ROOTFS" "$2" "${3:-}" <<'PY' || bail_out "cannot edit config.json"
+import json, sys
+path, rootfs, args, edit = sys.argv[1:5]
+c = json.load(open(path))
+c["root"]["path"] = rootfs
+c["process"]["args"] = json.loads(args)
+exec(edit)
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+wo() {
+	run_ward --root "$ROOT" "$@"
+}
+
+# sh_args SCRIPT: the JSON args of /bin/sh -c SCRIPT
+sh_args() {
+	python3 -c 'import json,sys; print(json.dumps(["/bin/sh", "-c", sys.argv[1]]))' "$1"
+}
+
+# bad DESC EXPECTED_STDERR WARD_ARGS...: exit 1, that message, nothing left
+bad() {
+	local desc=$1 msg=$2
+	shift 2
+	wo "$@"
+	assert_status "$desc: exit 1" 1
+	assert_eq "$desc: the message" "$msg" "$ERR"
+	assert_nothing_left "$desc: nothing started or left"
+}
+
+# ---- /dev/core ------------------------------------------------------------------------
+
+make_bundle "$T/core" "$(sh_args 'readlink /dev/core || echo none')"
+wo run --bundle "$T/core" core1
+if [ -e /proc/kcore ]; then
+	assert_eq "/dev/core: a link to /proc/kcore where the host has one" "/proc/kcore" "$OUT"
+else
+	assert_eq "/dev/core: none where the host has no /proc/kcore" "none" "$OUT"
+fi
+
+# ---- kernel.hostname, kernel.domainname, domainname ------------------------------------
+
+host_domain=$(cat /proc/sys/kernel/domainname)
+make_bundle "$T/uts" "$(sh_args 'cat /proc/sys/kernel/hostname /proc/sys/kernel/domainname')" '
+c["linux"]["sysctl"] = {"kernel.hostname": "from-sysctl"}
+c["domainname"] = "example.org"'
+wo run --bundle "$T/uts" uts1
+assert_status "uts sysctls: exit 0" 0
+assert_eq "kernel.hostname sysctl and domainname applied" "from-sysctl"$'\n'"example.org" "$OUT"
+make_bundle "$T/uts2" "$(sh_args 'cat /proc/sys/kernel/domainname')" '
+c["linux"]["sysctl"] = {"kernel.domainname": "by-sysctl"}'
+wo run --bundle "$T/uts2" uts2
+assert_eq "kernel.domainname sysctl applied" "by-sysctl" "$OUT"
+assert_eq "the host's domainname untouched" "$host_domain" "$(cat /proc/sys/kernel/domainname)"
+make_bundle "$T/uts3" '["/bin/true"]' '
+c["domainname"] = "example.org"
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]
+del c["hostname"]'
+bad "domainname without a uts namespace" \
+	"ward: config.json: domainname: setting it needs a uts namespace (it would change the host's)" \
+	create --bundle "$T/uts3" u3
+
+# ---- rootfsPropagation ----------------------------------------------------------------
+
+for p in shared rshared slave rslave private rprivate unbindable runbindable; do
+	make_bundle "$T/prop-$p" '["/usr/bin/ward-testhelper", "mounts"]' "c['linux']['rootfsPropagation'] = '$p'"
+	wo run --bundle "$T/prop-$p" "prop-$p"
+	assert_status "rootfsPropagation $p: runs" 0
+	rootline=$(awk '$5 == "/"' <<<"$OUT")
+	case $p in
+	*shared) assert_match "rootfsPropagation $p: the root is shared" 'shared:[0-9]+' "$rootline" ;;
+	*unbindable) assert_contains "rootfsPropagation $p: the root is unbindable" "$rootline" "unbindable" ;;
+	*) assert_not_contains "rootfsPropagation $p: the root is not shared" "$rootline" "shared:" ;;
+	esac
+done
+assert_nothing_left "rootfsPropagation: nothing left"
+
+# ---- HOME -----------------------------------------------------------------------------
+
+make_bundle "$T/home" "$(sh_args 'echo $HOME')" 'c["process"]["env"] = ["PATH=/bin:/usr/bin"]'
+wo run --bundle "$T/home" home1
+assert_eq "no HOME in process.env: root's from /etc/passwd" "/root" "$OUT"
+make_bundle "$T/home2" "$(sh_args 'echo $HOME')" '
+c["process"]["env"] = ["PATH=/bin:/usr/bin"]
+c["process"]["user"] = {"uid": 4242, "gid": 4242}'
+wo run --bundle "$T/home2" home2
+assert_eq "no HOME, a uid /etc/passwd lacks: /" "/" "$OUT"
+make_bundle "$T/home3" "$(sh_args 'echo $HOME')" 'c["process"]["env"] = ["HOME=/given"]'
+wo run --bundle "$T/home3" home3
+assert_eq "HOME given: kept" "/given" "$OUT"
+
+# ---- hooks ----------------------------------------------------------------------------
+
+# a startContainer hook's path is the container's: the helper is in the rootfs only
+make_bundle "$T/shook" "$(sh_args 'cat /tmp/hooked 2>/dev/null; echo ran')" "
+c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})
+c['hooks'] = {'startContainer': [{'path': '/usr/bin/ward-testhelper', 'args': ['ward-testhelper', 'write', '/tmp/hooked', 'in-container']}]}"
+if [ -e /usr/bin/ward-testhelper ]; then
+	skip "startContainer path in the container" "the host has /usr/bin/ward-testhelper"
+else
+	wo run --bundle "$T/shook" sh1
+	assert_status "startContainer: a path only the container has: exit 0" 0
+	assert_contains "startContainer: the hook ran in the container" "$OUT" "ran"
+fi
+# hooks without env: the runtime's environment on the host, the process's in the container
+cat >"$T/hook-env" <<HOOK
+#!/bin/sh
+echo "\${WARD_TEST_ENV:-unset}" >"$T/hook-env.out"
+HOOK
+chmod +x "$T/hook-env"
+make_bundle "$T/henv" "$(sh_args 'cat /tmp/startenv')" "
+c['process']['env'] = ['PATH=/bin:/usr/bin', 'PROC_VAR=proc']
+c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['hooks'] = {'prestart': [{'path': '$T/hook-env'}],
+              'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo \$PROC_VAR \$HOME >/tmp/startenv']}]}"
+WARD_TEST_ENV=from-ward wo run --bundle "$T/henv" he1
+assert_eq "a host hook without env: ward's environment" "from-ward" "$(cat "$T/hook-env.out" 2>/dev/null)"
+assert_eq "a startContainer hook without env: the process's" "proc /root" "$OUT"
+assert_nothing_left "hooks: nothing left"
+
+finish
