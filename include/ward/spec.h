@@ -18,17 +18,29 @@
 #define SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum spec_mount_kind {
-	SPEC_MOUNT_BIND,  /* -v SRC:DST[:ro]; config.json bind/rbind */
-	SPEC_MOUNT_TMPFS, /* --tmpfs DST[:opts] */
+	SPEC_MOUNT_BIND,    /* -v SRC:DST[:ro]; config.json bind/rbind */
+	SPEC_MOUNT_TMPFS,   /* --tmpfs DST[:opts] */
+	SPEC_MOUNT_OTHER,   /* config.json: any other type, handed to mount(2) as given */
+	SPEC_MOUNT_SYMLINK, /* a bind of a symlink with copy-symlink: the link, made anew */
+};
+
+/* what a config.json mount asks beyond mount(2)'s flags */
+enum spec_mount_extra {
+	SPEC_MNT_TMPCOPYUP = 1 << 0, /* tmpfs: the rootfs's files under it copied in (crun) */
 };
 
 struct spec_mount {
 	enum spec_mount_kind kind;
-	char *source;		   /* host path (bind) or NULL */
+	char *source;		   /* host path (bind), mount(2)'s source (other), link target */
 	char *destination;	   /* absolute path inside the container */
-	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
-	char *data;		   /* tmpfs options (size=, mode=) or NULL */
+	char *type;		   /* SPEC_MOUNT_OTHER: the filesystem type */
+	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, ... */
+	char *data;		   /* filesystem options (size=, mode=, lowerdir=, ...) or NULL */
 	unsigned long propagation; /* config.json: MS_PRIVATE, MS_SLAVE, ... (| MS_REC) or 0 */
+	unsigned int extra;	   /* enum spec_mount_extra */
+	/* recursive attributes (rro, rnosuid, ...): MOUNT_ATTR_* set and cleared on the
+	 * mount and every mount below it (mount_setattr(2)) */
+	uint64_t attr_set, attr_clr;
 };
 
 enum spec_seccomp_mode {
@@ -114,7 +126,7 @@ enum spec_hook_kind {
  */
 /* linux.devices: a node made in the container's /dev */
 struct spec_device {
-	char *path;  /* absolute, below /dev */
+	char *path;  /* absolute, no ".." (usually below /dev) */
 	mode_t type; /* S_IFCHR, S_IFBLK or S_IFIFO */
 	unsigned int major, minor;
 	mode_t mode; /* permission bits; 0666 when the config gives none */

@@ -70,6 +70,7 @@ void spec_release(struct container_spec *spec)
 		free(spec->mounts[i].source);
 		free(spec->mounts[i].destination);
 		free(spec->mounts[i].data);
+		free(spec->mounts[i].type);
 	}
 	free(spec->mounts);
 	free(spec->seccomp_path);
@@ -153,6 +154,7 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 			dst->mounts[i].source = dup_or_null(src->mounts[i].source);
 			dst->mounts[i].destination = dup_or_null(src->mounts[i].destination);
 			dst->mounts[i].data = dup_or_null(src->mounts[i].data);
+			dst->mounts[i].type = dup_or_null(src->mounts[i].type);
 		}
 	}
 	dst->seccomp_path = dup_or_null(src->seccomp_path);

@@ -138,4 +138,92 @@ assert_eq "a host hook without env: ward's environment" "from-ward" "$(cat "$T/h
 assert_eq "a startContainer hook without env: the process's" "proc /root" "$OUT"
 assert_nothing_left "hooks: nothing left"
 
+# ---- mounts ---------------------------------------------------------------------------
+
+# every mount below a tmpfs on /mnt: the shared rootfs gets no mount point of the test's
+MNT="c['mounts'].append({'destination': '/mnt', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})"
+mkdir -p "$T/lower" "$T/upper" "$T/work" "$T/rsrc"
+echo lower-file >"$T/lower/f"
+make_bundle "$T/ovl" "$(sh_args 'cat /mnt/ovl/f; echo new >/mnt/ovl/g && echo wrote; stat -c %a /mnt/tmp')" "$MNT
+c['mounts'].append({'destination': '/mnt/ovl', 'type': 'overlay', 'source': 'overlay',
+  'options': ['lowerdir=$T/lower', 'upperdir=$T/upper', 'workdir=$T/work']})
+c['mounts'].append({'destination': '/mnt/tmp', 'type': 'tmpfs', 'source': 'tmpfs'})"
+wo run --bundle "$T/ovl" ovl1
+assert_status "overlay: exit 0" 0
+assert_line "overlay: the lower layer" "lower-file" "$OUT"
+assert_line "overlay: writable" "wrote" "$OUT"
+assert_eq "overlay: the write went to the upper layer" "new" "$(cat "$T/upper/g" 2>/dev/null)"
+assert_line "tmpfs without mode=: the kernel's 1777, as runc" "1777" "$OUT"
+
+# tmpcopyup: the rootfs's /etc in a writable tmpfs over a read-only root
+make_bundle "$T/copyup" "$(sh_args 'grep -c ^root: /etc/passwd; echo x >/etc/new && echo writable; stat -c %a /etc/passwd')" "
+c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})"
+wo run --bundle "$T/copyup" cu1
+assert_status "tmpcopyup: exit 0" 0
+assert_eq "tmpcopyup: the rootfs's files copied in, writable, modes kept" \
+	"1"$'\n'"writable"$'\n'"$(stat -c %a "$ROOTFS/etc/passwd")" "$OUT"
+make_bundle "$T/nocopyup" "$(sh_args 'ls /etc | wc -l')" "
+c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['notmpcopyup']})"
+wo run --bundle "$T/nocopyup" cu2
+assert_eq "notmpcopyup: an empty tmpfs" "0" "$OUT"
+
+# options ward does not know are errors naming them, never mount data
+make_bundle "$T/badopt" '["/bin/true"]' "
+c['mounts'].append({'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'bogus']})"
+wo create --bundle "$T/badopt" bo1
+assert_status "an unknown tmpfs option: exit 1" 1
+assert_match "an unknown tmpfs option: named" "^ward: config.json: mounts\[[0-9]+\]\.options: unknown tmpfs option 'bogus'$" "$ERR"
+make_bundle "$T/badopt2" '["/bin/true"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'size=1k']})"
+wo create --bundle "$T/badopt2" bo2
+assert_match "a filesystem option on a bind: named" "unknown option 'size=1k' \(a bind mount takes none of a filesystem's own\)$" "$ERR"
+make_bundle "$T/idmap" '["/bin/true"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'idmap']})"
+wo create --bundle "$T/idmap" id1
+assert_match "idmap: refused, named" "'idmap': ward does not make idmapped mounts" "$ERR"
+assert_nothing_left "bad mount options: nothing left"
+
+# rro: read-only, recursively
+make_bundle "$T/rro" "$(sh_args 'echo x >/mnt/r/f 2>&1 || echo refused')" "$MNT
+c['mounts'].append({'destination': '/mnt/r', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'rro']})"
+wo run --bundle "$T/rro" rro1
+assert_contains "rro: the bind is read-only" "$OUT" "refused"
+assert_eq "rro: nothing written" "" "$(ls -A "$T/rsrc")"
+
+# copy-symlink: a bind of a symlink becomes the same link
+ln -s /etc/hostname "$T/link"
+make_bundle "$T/csl" "$(sh_args 'readlink /mnt/l')" "$MNT
+c['mounts'].append({'destination': '/mnt/l', 'type': 'bind', 'source': '$T/link', 'options': ['rbind', 'copy-symlink']})"
+wo run --bundle "$T/csl" csl1
+assert_eq "copy-symlink: the link itself" "/etc/hostname" "$OUT"
+
+# a destination through a dangling symlink: created inside the rootfs, never outside
+fresh_rootfs R
+ln -s "$T/outside/dir" "$R/dangling"
+ln -s ../rel-target "$R/etc/dangling-rel"
+make_bundle "$T/dangle" "$(sh_args 'ls -d /tmp/wt-*/outside/dir/sub /rel-target/sub')" "
+c['root']['path'] = '$R'
+c['mounts'].append({'destination': '/dangling/sub', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['mounts'].append({'destination': '/etc/dangling-rel/sub', 'type': 'tmpfs', 'source': 'tmpfs'})"
+sed -i "s|/tmp/wt-\*|$T|" "$T/dangle/config.json"
+wo run --bundle "$T/dangle" dg1
+assert_status "dangling symlink destination: exit 0" 0
+if [ -e "$T/outside" ]; then
+	fail "dangling symlink destination: nothing made outside the rootfs" "$(ls -la "$T/outside")"
+else
+	pass "dangling symlink destination: nothing made outside the rootfs"
+fi
+assert_eq "dangling symlinks: the mount points made inside the rootfs" \
+	"yes yes" "$([ -d "$R$T/outside/dir/sub" ] && echo yes) $([ -d "$R/rel-target/sub" ] && echo yes)"
+
+# linux.devices outside /dev
+make_bundle "$T/devout" "$(sh_args 'stat -c "%F %t,%T" /mnt/sub/null; echo x >/mnt/sub/null && echo wrote')" "
+c['mounts'].append({'destination': '/mnt', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['linux']['devices'] = [{'path': '/mnt/sub/null', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 438}]"
+wo run --bundle "$T/devout" dv1
+assert_status "linux.devices outside /dev: exit 0" 0
+assert_line "linux.devices outside /dev: the node" "character special file 1,3" "$OUT"
+assert_line "linux.devices outside /dev: it works" "wrote" "$OUT"
+assert_nothing_left "mounts: nothing left"
+
 finish
