@@ -65,8 +65,47 @@ enum spec_res_flags {
 	SPEC_RES_CPU_WEIGHT = 1 << 5,
 	SPEC_RES_CPUSET_CPUS = 1 << 6,
 	SPEC_RES_DEVICES = 1 << 7,
+	/* config.json only (linux.resources) */
+	SPEC_RES_MEMORY_OCI = 1 << 8, /* reservation, swappiness, disableOOMKiller, kernel* */
+	SPEC_RES_CPU_RT = 1 << 9,     /* cpu.realtimeRuntime / realtimePeriod */
+	SPEC_RES_CPUSET_MEMS = 1 << 10,
+	SPEC_RES_BLKIO = 1 << 11,
+	SPEC_RES_HUGETLB = 1 << 12,
+	SPEC_RES_NET_CLS = 1 << 13,
+	SPEC_RES_NET_PRIO = 1 << 14,
+	SPEC_RES_UNIFIED = 1 << 15,
 };
 
+/* which of linux.resources.memory's other fields are given */
+enum spec_mem_flags {
+	SPEC_MEM_RESERVATION = 1 << 0,
+	SPEC_MEM_SWAPPINESS = 1 << 1,
+	SPEC_MEM_NO_OOM_KILL = 1 << 2,
+	SPEC_MEM_KERNEL = 1 << 3,
+	SPEC_MEM_KERNEL_TCP = 1 << 4,
+};
+
+/* linux.resources.blockIO's per-device entries (weightDevice, throttle*Device) */
+enum spec_blkio_kind {
+	SPEC_BLKIO_WEIGHT,
+	SPEC_BLKIO_READ_BPS,
+	SPEC_BLKIO_WRITE_BPS,
+	SPEC_BLKIO_READ_IOPS,
+	SPEC_BLKIO_WRITE_IOPS,
+};
+
+struct spec_blkio_dev {
+	enum spec_blkio_kind kind;
+	unsigned int major, minor;
+	uint64_t value;	      /* weight or rate; UINT64_MAX: not given (a leafWeight-only entry) */
+	uint64_t leaf_weight; /* weightDevice's leafWeight, or 0 */
+};
+
+/* linux.resources.hugepageLimits[] and network.priorities[] */
+struct spec_res_entry {
+	char *name; /* a page size ("2MB") or an interface name */
+	uint64_t value;
+};
 struct spec_resources {
 	unsigned int set;	/* enum spec_res_flags */
 	uint64_t memory;	/* bytes (--memory) */
@@ -83,6 +122,23 @@ struct spec_resources {
 	size_t ndevices;
 	bool devices_default; /* ward's own defaults: where they cannot be applied, warn */
 	bool ignore_missing;  /* --ignore-missing-limits: warn instead of failing */
+	/* config.json's other fields of linux.resources (each behind its `set` bit) */
+	unsigned int mem;			  /* enum spec_mem_flags */
+	int64_t memory_reservation;		  /* bytes; -1: unlimited */
+	uint64_t swappiness;			  /* 0..100 */
+	int64_t kernel_tcp;			  /* bytes; -1: unlimited */
+	int64_t cpu_rt_runtime;			  /* us */
+	uint64_t cpu_rt_period;			  /* us, or 0 */
+	char *cpuset_mems;			  /* "0-1" */
+	uint64_t blkio_weight, blkio_leaf_weight; /* 10..1000, or 0 */
+	struct spec_blkio_dev *blkio_devs;
+	size_t nblkio_devs;
+	struct spec_res_entry *hugepages; /* pageSize, limit */
+	size_t nhugepages;
+	uint32_t net_classid;
+	struct spec_res_entry *net_prios; /* interface, priority */
+	size_t nnet_prios;
+	struct strv unified; /* key, value, key, value, ... */
 };
 
 /* process.rlimits[] of config.json */
@@ -207,6 +263,9 @@ void spec_init(struct container_spec *spec) __attribute__((nonnull));
 /** spec_copy() - a deep copy of @src into @dst (release both). */
 void spec_copy(struct container_spec *dst, const struct container_spec *src)
     __attribute__((nonnull));
+
+/** spec_resources_release() - free what @res owns; it is left zeroed. */
+void spec_resources_release(struct spec_resources *res) __attribute__((nonnull));
 
 /** spec_release() - free everything the spec owns; it is left empty. */
 void spec_release(struct container_spec *spec) __attribute__((nonnull));

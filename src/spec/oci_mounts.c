@@ -20,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 
 #include "ward/cleanup.h"
 #include "ward/json.h"
@@ -371,6 +372,45 @@ static void add_bind(struct container_spec *spec, char **source, char **dst,
 	sm->attr_clr = mo->attr_clr;
 }
 
+/* @path has a line starting with @prefix and then @type, ending there or at a space/tab */
+static bool file_has_word(const char *path, const char *prefix, const char *type)
+{
+	cleanup_fclose FILE *f = fopen(path, "re");
+	size_t plen = strlen(prefix), tlen = strlen(type);
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		if (strncmp(p, prefix, plen) != 0)
+			continue;
+		p += plen;
+		if (strncmp(p, type, tlen) == 0 && strchr(" \t\n", p[tlen]) && p[tlen])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the kernel can mount @type: registered (/proc/filesystems), or a
+ * module it would load for it (modules.alias "fs-TYPE"). Checked before anything
+ * starts, so a type the host lacks is named with its field.
+ */
+static bool fs_type_known(const char *type)
+{
+	struct utsname u;
+	char path[256], alias[96];
+
+	if (file_has_word("/proc/filesystems", "\t", type) ||
+	    file_has_word("/proc/filesystems", "nodev\t", type))
+		return true;
+	if (uname(&u) < 0)
+		return true; /* cannot tell: mount(2) will */
+	(void)snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
+	(void)snprintf(alias, sizeof(alias), "fs-%s", type);
+	return file_has_word(path, "alias ", alias);
+}
+
 /* any other filesystem: type, source and options go to mount(2) as given (runc) */
 static void add_other(struct container_spec *spec, const char *type, const char *src, char **dst,
 		      const struct mount_opts *mo)
@@ -451,6 +491,11 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 			       "%s: mount type '' on '%s' is not supported (bind and tmpfs are, "
 			       "and the standard /proc, /dev and /sys mounts)",
 			       oci_field_at(field, "mounts", i, "type"), dst);
+	if (!bind && strcmp(type, "tmpfs") != 0 && !fs_type_known(type))
+		return err_set(err, 0,
+			       "%s: mount type '%s' on '%s' is not one this kernel mounts (not in "
+			       "/proc/filesystems, no module for it)",
+			       oci_field_at(field, "mounts", i, "type"), type, dst);
 	if (bind)
 		add_bind(spec, &path, &dst, &mo);
 	else if (strcmp(type, "tmpfs") == 0)

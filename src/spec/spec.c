@@ -58,6 +58,22 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->annotations);
 }
 
+void spec_resources_release(struct spec_resources *res)
+{
+	free(res->cpuset_cpus);
+	free(res->devices);
+	free(res->cpuset_mems);
+	free(res->blkio_devs);
+	for (size_t i = 0; i < res->nhugepages; i++)
+		free(res->hugepages[i].name);
+	free(res->hugepages);
+	for (size_t i = 0; i < res->nnet_prios; i++)
+		free(res->net_prios[i].name);
+	free(res->net_prios);
+	strv_release(&res->unified);
+	memset(res, 0, sizeof(*res));
+}
+
 void spec_release(struct container_spec *spec)
 {
 	free(spec->rootfs);
@@ -75,8 +91,7 @@ void spec_release(struct container_spec *spec)
 	free(spec->mounts);
 	free(spec->seccomp_path);
 	free(spec->seccomp_json);
-	free(spec->resources.cpuset_cpus);
-	free(spec->resources.devices);
+	spec_resources_release(&spec->resources);
 	spec_oci_release(&spec->oci);
 	spec_init(spec);
 }
@@ -164,6 +179,18 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 		memcpy(dst->seccomp_json, src->seccomp_json, src->seccomp_json_len + 1);
 	}
 	dst->resources.cpuset_cpus = dup_or_null(src->resources.cpuset_cpus);
+	dst->resources.cpuset_mems = dup_or_null(src->resources.cpuset_mems);
+	dst->resources.blkio_devs = dup_array(src->resources.blkio_devs, src->resources.nblkio_devs,
+					      sizeof(*src->resources.blkio_devs));
+	dst->resources.hugepages = dup_array(src->resources.hugepages, src->resources.nhugepages,
+					     sizeof(*src->resources.hugepages));
+	for (size_t i = 0; i < src->resources.nhugepages; i++)
+		dst->resources.hugepages[i].name = xstrdup(src->resources.hugepages[i].name);
+	dst->resources.net_prios = dup_array(src->resources.net_prios, src->resources.nnet_prios,
+					     sizeof(*src->resources.net_prios));
+	for (size_t i = 0; i < src->resources.nnet_prios; i++)
+		dst->resources.net_prios[i].name = xstrdup(src->resources.net_prios[i].name);
+	copy_strv(&dst->resources.unified, &src->resources.unified);
 	dst->resources.devices = dup_array(src->resources.devices, src->resources.ndevices,
 					   sizeof(*src->resources.devices));
 	copy_oci(&dst->oci, &src->oci);
