@@ -226,4 +226,49 @@ assert_line "linux.devices outside /dev: the node" "character special file 1,3" 
 assert_line "linux.devices outside /dev: it works" "wrote" "$OUT"
 assert_nothing_left "mounts: nothing left"
 
+# ---- linux.resources ---------------------------------------------------------------------
+
+# read in the container, through its own view of /sys/fs/cgroup (a cgroup namespace)
+# a block device of the host's, for the throttle (a char device is refused by the kernel)
+blkdev=$(cat "$(ls -d /sys/block/*/dev | grep -v '/loop\|/ram' | head -1)" 2>/dev/null || echo 254:0)
+cg_read='for f in memory/memory.soft_limit_in_bytes memory/memory.swappiness cpuset/cpuset.mems blkio/blkio.throttle.read_bps_device unified/cgroup.max.depth; do [ -e /sys/fs/cgroup/$f ] && echo "$f=$(cat /sys/fs/cgroup/$f)"; done; grep oom_kill_disable /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'
+make_bundle "$T/res" "$(sh_args "$cg_read")" '
+c["linux"]["resources"] = {"memory": {"reservation": 33554432, "swappiness": 10, "disableOOMKiller": True},
+  "cpu": {"mems": "0"}, "blockIO": {"throttleReadBpsDevice": [{"major": '"${blkdev%:*}"', "minor": '"${blkdev#*:}"', "rate": 1048576}]},
+  "unified": {"cgroup.max.depth": "3"}}'
+if [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/blkio ] && [ -d /sys/fs/cgroup/unified ]; then
+	wo run --bundle "$T/res" res1
+	assert_status "linux.resources: exit 0" 0
+	assert_line "memory.reservation: the soft limit" "memory/memory.soft_limit_in_bytes=33554432" "$OUT"
+	assert_line "memory.swappiness" "memory/memory.swappiness=10" "$OUT"
+	assert_line "memory.disableOOMKiller" "oom_kill_disable 1" "$OUT"
+	assert_line "cpu.mems" "cpuset/cpuset.mems=0" "$OUT"
+	assert_line "blockIO.throttleReadBpsDevice" "blkio/blkio.throttle.read_bps_device=$blkdev 1048576" "$OUT"
+	assert_line "unified: a cgroup2 key" "unified/cgroup.max.depth=3" "$OUT"
+else
+	skip "linux.resources on cgroup v1" "this host is not hybrid (memory, blkio and unified mounts)"
+fi
+# what the host cannot apply is an error naming the field
+make_bundle "$T/res2" '["/bin/true"]' 'c["linux"]["resources"] = {"network": {"classID": 1048577}}'
+if [ -d /sys/fs/cgroup/net_cls ] || [ -d /sys/fs/cgroup/net_cls,net_prio ]; then
+	skip "network.classID refused" "this host has net_cls"
+else
+	bad "network.classID without net_cls" \
+		"ward: cannot apply linux.resources.network.classID: the net_cls controller is not available" \
+		create --bundle "$T/res2" r2
+fi
+make_bundle "$T/res3" '["/bin/true"]' 'c["linux"]["resources"] = {"unified": {"memory.high": "1G"}}'
+if [ -f /sys/fs/cgroup/unified/cgroup.controllers ] && ! grep -qw memory /sys/fs/cgroup/unified/cgroup.controllers; then
+	bad "unified: a controller the cgroup2 cgroup lacks" \
+		"ward: cannot apply linux.resources.unified: 'memory.high': the memory controller is not available in the container's cgroup2 cgroup" \
+		create --bundle "$T/res3" r3
+else
+	skip "unified: a controller the cgroup2 cgroup lacks" "not a hybrid host without v2 controllers"
+fi
+make_bundle "$T/res4" '["/bin/true"]' 'c["linux"]["resources"] = {"memory": {"kernel": 1048576}}'
+wo run --bundle "$T/res4" r4
+assert_status "memory.kernel: runs" 0
+assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
+assert_nothing_left "linux.resources: nothing left"
+
 finish
