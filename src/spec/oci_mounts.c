@@ -81,6 +81,13 @@ static const struct {
     {"norelatime", 0, MS_RELATIME},
     {"strictatime", MS_STRICTATIME, 0},
     {"nostrictatime", 0, MS_STRICTATIME},
+    {"defaults", 0, 0},
+    {"iversion", MS_I_VERSION, 0},
+    {"noiversion", 0, MS_I_VERSION},
+    {"lazytime", MS_LAZYTIME, 0},
+    {"nolazytime", 0, MS_LAZYTIME},
+    {"silent", MS_SILENT, 0},
+    {"loud", 0, MS_SILENT},
     {"bind", MS_BIND, 0},
     {"rbind", MS_BIND | MS_REC, 0},
     {"private", MS_PRIVATE, 0},
@@ -435,7 +442,8 @@ static void add_tmpfs(struct container_spec *spec, char **dst, const struct moun
 	sm->kind = SPEC_MOUNT_TMPFS;
 	sm->destination = steal_ptr(dst);
 	sm->flags = mo->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-				 MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME);
+				 MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME | MS_SYNCHRONOUS |
+				 MS_DIRSYNC | MS_LAZYTIME | MS_I_VERSION | MS_SILENT);
 	sm->data = mo->data[0] ? xstrdup(mo->data) : NULL;
 	sm->propagation = mo->propagation;
 	sm->extra = mo->copyup ? SPEC_MNT_TMPCOPYUP : 0;

@@ -167,6 +167,124 @@ START_TEST(test_home_from_passwd)
 }
 END_TEST
 
+/* every option the runtime spec's table says MUST be implemented is known on a tmpfs */
+START_TEST(test_mount_options_must)
+{
+	static const char *const must[] = {
+	    "async",	   "atime",    "defaults",   "dev",	   "diratime",	 "dirsync",
+	    "exec",	   "iversion", "lazytime",   "loud",	   "noatime",	 "nodev",
+	    "nodiratime",  "noexec",   "noiversion", "nolazytime", "norelatime", "nostrictatime",
+	    "nosuid",	   "private",  "relatime",   "rprivate",   "rshared",	 "rslave",
+	    "runbindable", "rw",       "shared",     "silent",	   "slave",	 "strictatime",
+	    "suid",	   "sync",     "unbindable", "ro",	   "tmpcopyup",	 "notmpcopyup",
+	    "rro",	   "rnosuid",  "rnoexec",
+	};
+
+	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++) {
+		struct container_spec spec;
+		struct ward_err err;
+		char *rest =
+		    xasprintf("\"mounts\": [{\"destination\": \"/run\", \"type\": \"tmpfs\", "
+			      "\"source\": \"tmpfs\", \"options\": [\"%s\", \"size=1m\"]}],",
+			      must[i]);
+
+		ck_assert_msg(parse(NULL, rest, &spec, &err) == 0, "%s: %s", must[i], err.msg);
+		ck_assert_uint_eq(spec.nmounts, 1);
+		ck_assert_str_eq(spec.mounts[0].data, "size=1m");
+		spec_release(&spec);
+		free(rest);
+	}
+}
+END_TEST
+
+/* what ward does not know is an error naming it, never mount data */
+START_TEST(test_mount_options_unknown)
+{
+	struct container_spec spec;
+	struct ward_err err;
+
+	ck_assert_int_lt(parse(NULL,
+			       "\"mounts\": [{\"destination\": \"/run\", \"type\": \"tmpfs\", "
+			       "\"options\": [\"tmpcopyup\", \"bogus\"]}],",
+			       &spec, &err),
+			 0);
+	ck_assert_str_eq(err.msg, "config.json: mounts[0].options: unknown tmpfs option 'bogus'");
+	spec_release(&spec);
+	ck_assert_int_lt(parse(NULL,
+			       "\"mounts\": [{\"destination\": \"/run\", \"type\": \"tmpfs\", "
+			       "\"options\": [\"idmap\"]}],",
+			       &spec, &err),
+			 0);
+	ck_assert_str_eq(err.msg, "config.json: mounts[0].options: 'idmap': ward does not make "
+				  "idmapped mounts (use a user namespace's mappings instead)");
+	spec_release(&spec);
+	/* another filesystem: its own options are its own, handed to mount(2) */
+	ck_assert_msg(parse(NULL,
+			    "\"mounts\": [{\"destination\": \"/mnt\", \"type\": \"proc\", "
+			    "\"source\": \"proc\", \"options\": [\"nosuid\", \"hidepid=2\"]}],",
+			    &spec, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(spec.mounts[0].kind, SPEC_MOUNT_OTHER);
+	ck_assert_str_eq(spec.mounts[0].type, "proc");
+	ck_assert_str_eq(spec.mounts[0].data, "hidepid=2");
+	ck_assert_uint_eq(spec.mounts[0].flags, MS_NOSUID);
+	spec_release(&spec);
+	/* a type this kernel does not mount: named before anything starts */
+	ck_assert_int_lt(parse(NULL,
+			       "\"mounts\": [{\"destination\": \"/mnt\", \"type\": \"wardfs\"}],",
+			       &spec, &err),
+			 0);
+	ck_assert_str_eq(err.msg, "config.json: mounts[0].type: mount type 'wardfs' on '/mnt' is "
+				  "not one this kernel mounts (not in /proc/filesystems, no module "
+				  "for it)");
+	spec_release(&spec);
+}
+END_TEST
+
+/* linux.resources: every field is kept (none dropped) */
+START_TEST(test_resources_parsed)
+{
+	struct container_spec spec;
+	struct ward_err err;
+	const struct spec_resources *r = &spec.resources;
+
+	ck_assert_msg(
+	    parse(NULL,
+		  "\"linux\": {\"resources\": {\"memory\": {\"reservation\": 1024, \"swappiness\": "
+		  "5, \"disableOOMKiller\": true, \"kernel\": 1, \"kernelTCP\": 2}, \"cpu\": "
+		  "{\"mems\": \"0-1\", \"realtimeRuntime\": 950, \"realtimePeriod\": 1000}, "
+		  "\"blockIO\": {\"weight\": 300, \"leafWeight\": 200, \"weightDevice\": "
+		  "[{\"major\": 8, \"minor\": 0, \"weight\": 400}], \"throttleWriteBpsDevice\": "
+		  "[{\"major\": 8, \"minor\": 0, \"rate\": 99}]}, \"hugepageLimits\": "
+		  "[{\"pageSize\": \"2MB\", \"limit\": 4096}], \"network\": {\"classID\": 7, "
+		  "\"priorities\": [{\"name\": \"eth0\", \"priority\": 3}]}, \"unified\": "
+		  "{\"io.max\": \"8:0 rbps=1\"}}},",
+		  &spec, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(r->set & (SPEC_RES_MEMORY_OCI | SPEC_RES_CPU_RT | SPEC_RES_CPUSET_MEMS |
+				    SPEC_RES_BLKIO | SPEC_RES_HUGETLB | SPEC_RES_NET_CLS |
+				    SPEC_RES_NET_PRIO | SPEC_RES_UNIFIED),
+			  SPEC_RES_MEMORY_OCI | SPEC_RES_CPU_RT | SPEC_RES_CPUSET_MEMS |
+			      SPEC_RES_BLKIO | SPEC_RES_HUGETLB | SPEC_RES_NET_CLS |
+			      SPEC_RES_NET_PRIO | SPEC_RES_UNIFIED);
+	ck_assert_uint_eq(r->mem, SPEC_MEM_RESERVATION | SPEC_MEM_SWAPPINESS |
+				      SPEC_MEM_NO_OOM_KILL | SPEC_MEM_KERNEL | SPEC_MEM_KERNEL_TCP);
+	ck_assert_int_eq(r->memory_reservation, 1024);
+	ck_assert_str_eq(r->cpuset_mems, "0-1");
+	ck_assert_int_eq(r->cpu_rt_runtime, 950);
+	ck_assert_uint_eq(r->cpu_rt_period, 1000);
+	ck_assert_uint_eq(r->blkio_weight, 300);
+	ck_assert_uint_eq(r->blkio_leaf_weight, 200);
+	ck_assert_uint_eq(r->nblkio_devs, 2);
+	ck_assert_uint_eq(r->blkio_devs[1].kind, SPEC_BLKIO_WRITE_BPS);
+	ck_assert_str_eq(r->hugepages[0].name, "2MB");
+	ck_assert_uint_eq(r->net_classid, 7);
+	ck_assert_str_eq(r->net_prios[0].name, "eth0");
+	ck_assert_str_eq(r->unified.v[1], "8:0 rbps=1");
+	spec_release(&spec);
+}
+END_TEST
+
 Suite *oci_spec_suite(void);
 
 Suite *oci_spec_suite(void)
@@ -178,6 +296,9 @@ Suite *oci_spec_suite(void)
 	tcase_add_test(tc, test_uts_sysctls_and_domainname);
 	tcase_add_test(tc, test_rootfs_propagation_all);
 	tcase_add_test(tc, test_home_from_passwd);
+	tcase_add_test(tc, test_mount_options_must);
+	tcase_add_test(tc, test_mount_options_unknown);
+	tcase_add_test(tc, test_resources_parsed);
 	suite_add_tcase(s, tc);
 	return s;
 }
