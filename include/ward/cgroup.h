@@ -46,6 +46,7 @@ enum cg_controller {
 	CG_HUGETLB,
 	CG_NET_CLS,  /* v1 only */
 	CG_NET_PRIO, /* v1 only */
+	CG_RDMA,
 	CG_NR_CONTROLLERS,
 };
 

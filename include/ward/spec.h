@@ -74,6 +74,9 @@ enum spec_res_flags {
 	SPEC_RES_NET_CLS = 1 << 13,
 	SPEC_RES_NET_PRIO = 1 << 14,
 	SPEC_RES_UNIFIED = 1 << 15,
+	SPEC_RES_CPU_IDLE = 1 << 16,
+	SPEC_RES_CPU_BURST = 1 << 17,
+	SPEC_RES_RDMA = 1 << 18,
 };
 
 /* which of linux.resources.memory's other fields are given */
@@ -139,6 +142,9 @@ struct spec_resources {
 	struct spec_res_entry *net_prios; /* interface, priority */
 	size_t nnet_prios;
 	struct strv unified; /* key, value, key, value, ... */
+	int64_t cpu_idle;    /* 0 or 1 */
+	uint64_t cpu_burst;  /* us */
+	struct strv rdma;    /* device, "hca_handle=N hca_object=M", ... */
 };
 
 /* process.rlimits[] of config.json */

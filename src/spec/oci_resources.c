@@ -147,8 +147,8 @@ static int parse_memory_more(yajl_val mem, struct spec_resources *out, struct wa
 static int parse_cpu_more(yajl_val cpu, struct spec_resources *out, struct ward_err *err)
 {
 	const char *mems = NULL;
-	long long rt = 0, period = 0;
-	bool rset = false, pset = false;
+	long long rt = 0, period = 0, burst = 0, idle = 0;
+	bool rset = false, pset = false, rset2 = false, bset = false;
 
 	if (oci_get_string(cpu, "mems", "linux.resources.cpu.mems", &mems, err) < 0 ||
 	    oci_get_int(cpu, "realtimeRuntime", "linux.resources.cpu.realtimeRuntime", -1,
@@ -159,6 +159,18 @@ static int parse_cpu_more(yajl_val cpu, struct spec_resources *out, struct ward_
 	if (mems && *mems) {
 		out->cpuset_mems = xstrdup(mems);
 		out->set |= SPEC_RES_CPUSET_MEMS;
+	}
+	if (oci_get_int(cpu, "idle", "linux.resources.cpu.idle", 0, 1, &idle, &rset2, err) < 0 ||
+	    oci_get_int(cpu, "burst", "linux.resources.cpu.burst", 0, INT64_MAX, &burst, &bset,
+			err) < 0)
+		return -EINVAL;
+	if (rset2) {
+		out->cpu_idle = idle;
+		out->set |= SPEC_RES_CPU_IDLE;
+	}
+	if (bset) {
+		out->cpu_burst = (uint64_t)burst;
+		out->set |= SPEC_RES_CPU_BURST;
 	}
 	if ((rset && rt != 0) || (pset && period != 0)) {
 		out->cpu_rt_runtime = rset ? rt : 0;
@@ -285,6 +297,43 @@ static int parse_entries(yajl_val list, const char *base, const char *name_key,
 	return 0;
 }
 
+/* rdma: {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}} */
+static int parse_rdma(yajl_val rdma, struct spec_resources *out, struct ward_err *err)
+{
+	if (oci_check_object(rdma, "linux.resources.rdma", err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; rdma && i < rdma->u.object.len; i++) {
+		const char *dev = rdma->u.object.keys[i];
+		yajl_val v = rdma->u.object.values[i];
+		char field[OCI_FIELD_MAX], fh[OCI_FIELD_MAX + 16], fo[OCI_FIELD_MAX + 16];
+		long long h = 0, o = 0;
+		bool hs = false, os = false;
+		char val[64];
+
+		(void)snprintf(field, sizeof(field), "linux.resources.rdma.%s", dev);
+		(void)snprintf(fh, sizeof(fh), "%s.hcaHandles", field);
+		(void)snprintf(fo, sizeof(fo), "%s.hcaObjects", field);
+		if (!*dev || strpbrk(dev, " \n"))
+			return oci_bad(err, field, "is not a device name");
+		if (oci_check_object(v, field, err) < 0 ||
+		    oci_get_int(v, "hcaHandles", fh, 0, UINT32_MAX, &h, &hs, err) < 0 ||
+		    oci_get_int(v, "hcaObjects", fo, 0, UINT32_MAX, &o, &os, err) < 0)
+			return -EINVAL;
+		if (!hs && !os)
+			return oci_bad(err, field, "needs hcaHandles or hcaObjects");
+		val[0] = '\0';
+		if (hs)
+			(void)snprintf(val, sizeof(val), "hca_handle=%lld", h);
+		if (os)
+			(void)snprintf(val + strlen(val), sizeof(val) - strlen(val),
+				       "%shca_object=%lld", hs ? " " : "", o);
+		strv_push(&out->rdma, dev);
+		strv_push(&out->rdma, val);
+		out->set |= SPEC_RES_RDMA;
+	}
+	return 0;
+}
+
 static int parse_more(yajl_val res, struct spec_resources *out, struct ward_err *err)
 {
 	yajl_val net = json_get(res, "network"), unified = json_get(res, "unified");
@@ -301,7 +350,8 @@ static int parse_more(yajl_val res, struct spec_resources *out, struct ward_err 
 			err) < 0 ||
 	    parse_entries(json_get(net, "priorities"), "linux.resources.network.priorities", "name",
 			  "priority", &out->net_prios, &out->nnet_prios, err) < 0 ||
-	    oci_check_object(unified, "linux.resources.unified", err) < 0)
+	    oci_check_object(unified, "linux.resources.unified", err) < 0 ||
+	    parse_rdma(json_get(res, "rdma"), out, err) < 0)
 		return -EINVAL;
 	if (out->nhugepages)
 		out->set |= SPEC_RES_HUGETLB;

@@ -71,6 +71,7 @@ void spec_resources_release(struct spec_resources *res)
 		free(res->net_prios[i].name);
 	free(res->net_prios);
 	strv_release(&res->unified);
+	strv_release(&res->rdma);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -191,6 +192,7 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 	for (size_t i = 0; i < src->resources.nnet_prios; i++)
 		dst->resources.net_prios[i].name = xstrdup(src->resources.net_prios[i].name);
 	copy_strv(&dst->resources.unified, &src->resources.unified);
+	copy_strv(&dst->resources.rdma, &src->resources.rdma);
 	dst->resources.devices = dup_array(src->resources.devices, src->resources.ndevices,
 					   sizeof(*src->resources.devices));
 	copy_oci(&dst->oci, &src->oci);

@@ -328,6 +328,9 @@ static void populate(const char *dir, void *arg)
 		knob(f, dir, "io.weight", "");
 		knob(f, dir, "io.max", "");
 		knob(f, dir, "hugetlb.2MB.max", "");
+		knob(f, dir, "cpu.idle", "");
+		knob(f, dir, "cpu.max.burst", "");
+		knob(f, dir, "rdma.max", "");
 		return;
 	}
 	knob(f, dir, "tasks", "");
@@ -1324,7 +1327,11 @@ START_TEST(test_oci_resources_v2)
 	fake_v2(&l, &f, "/");
 	strv_push(&res.unified, "memory.high");
 	strv_push(&res.unified, "1073741824");
-	res.set |= SPEC_RES_UNIFIED;
+	strv_push(&res.rdma, "mlx5_1");
+	strv_push(&res.rdma, "hca_handle=3 hca_object=10000");
+	res.set |= SPEC_RES_UNIFIED | SPEC_RES_CPU_IDLE | SPEC_RES_CPU_BURST | SPEC_RES_RDMA;
+	res.cpu_idle = 1;
+	res.cpu_burst = 20000;
 	ck_assert_msg(cg_create(&l, "u1", &res, &h, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(h.ndirs, 1);
 	dir = h.dirs[0].path;
@@ -1336,6 +1343,10 @@ START_TEST(test_oci_resources_v2)
 	ck_assert_int_eq(strncmp(get("%s/io.max", dir), "8:16 wiops=100", 14), 0);
 	ck_assert_str_eq(get("%s/hugetlb.2MB.max", dir), "4194304");
 	ck_assert_str_eq(get("%s/memory.high", dir), "1073741824");
+	ck_assert_str_eq(get("%s/cpu.idle", dir), "1");
+	ck_assert_str_eq(get("%s/cpu.max.burst", dir), "20000");
+	ck_assert_str_eq(get("%s/rdma.max", dir), "mlx5_1 hca_handle=3 hca_object=10000");
+	strv_release(&res.rdma);
 	ck_assert_int_eq(cg_destroy(&h, &err), 0);
 
 	/* what cgroup v2 has no knob for: an error naming the field, or a warning */

@@ -252,7 +252,8 @@ START_TEST(test_resources_parsed)
 	    parse(NULL,
 		  "\"linux\": {\"resources\": {\"memory\": {\"reservation\": 1024, \"swappiness\": "
 		  "5, \"disableOOMKiller\": true, \"kernel\": 1, \"kernelTCP\": 2}, \"cpu\": "
-		  "{\"mems\": \"0-1\", \"realtimeRuntime\": 950, \"realtimePeriod\": 1000}, "
+		  "{\"mems\": \"0-1\", \"realtimeRuntime\": 950, \"realtimePeriod\": 1000, "
+		  "\"idle\": 1, \"burst\": 5}, \"rdma\": {\"mlx5_1\": {\"hcaHandles\": 3}}, "
 		  "\"blockIO\": {\"weight\": 300, \"leafWeight\": 200, \"weightDevice\": "
 		  "[{\"major\": 8, \"minor\": 0, \"weight\": 400}], \"throttleWriteBpsDevice\": "
 		  "[{\"major\": 8, \"minor\": 0, \"rate\": 99}]}, \"hugepageLimits\": "
@@ -281,6 +282,9 @@ START_TEST(test_resources_parsed)
 	ck_assert_uint_eq(r->net_classid, 7);
 	ck_assert_str_eq(r->net_prios[0].name, "eth0");
 	ck_assert_str_eq(r->unified.v[1], "8:0 rbps=1");
+	ck_assert_int_eq(r->cpu_idle, 1);
+	ck_assert_uint_eq(r->cpu_burst, 5);
+	ck_assert_str_eq(r->rdma.v[1], "hca_handle=3");
 	spec_release(&spec);
 }
 END_TEST

@@ -25,6 +25,7 @@ static const char *const ctrl_names[CG_NR_CONTROLLERS] = {
     [CG_MEMORY] = "memory",   [CG_PIDS] = "pids",	[CG_CPU] = "cpu",
     [CG_CPUSET] = "cpuset",   [CG_DEVICES] = "devices", [CG_BLKIO] = "blkio",
     [CG_HUGETLB] = "hugetlb", [CG_NET_CLS] = "net_cls", [CG_NET_PRIO] = "net_prio",
+    [CG_RDMA] = "rdma",
 };
 
 const char *cg_controller_name(enum cg_controller c)

@@ -45,6 +45,9 @@ void cg_want_from(const struct spec_resources *res, struct want *w)
 	    {SPEC_RES_HUGETLB, CG_HUGETLB, "linux.resources.hugepageLimits"},
 	    {SPEC_RES_NET_CLS, CG_NET_CLS, "linux.resources.network.classID"},
 	    {SPEC_RES_NET_PRIO, CG_NET_PRIO, "linux.resources.network.priorities"},
+	    {SPEC_RES_CPU_IDLE, CG_CPU, "linux.resources.cpu.idle"},
+	    {SPEC_RES_CPU_BURST, CG_CPU, "linux.resources.cpu.burst"},
+	    {SPEC_RES_RDMA, CG_RDMA, "linux.resources.rdma"},
 	};
 
 	memset(w, 0, sizeof(*w));

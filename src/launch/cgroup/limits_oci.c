@@ -237,10 +237,55 @@ static int write_unified(const char *dir, const struct spec_resources *res, stru
 	return 0;
 }
 
+/* cpu.idle (v2 only) and cpu.burst (v1 cpu.cfs_burst_us, v2 cpu.max.burst) */
+static int write_cpu_more(const char *dir, bool v2, const struct spec_resources *res,
+			  struct ward_err *err)
+{
+	char buf[32];
+	int r = 0;
+
+	if (res->set & SPEC_RES_CPU_IDLE) {
+		(void)snprintf(buf, sizeof(buf), "%lld", (long long)res->cpu_idle);
+		r = v2 && cg_knob_exists(dir, "cpu.idle")
+			? cg_knob(dir, "cpu.idle", buf, "linux.resources.cpu.idle", err)
+			: cg_cannot(res, "linux.resources.cpu.idle",
+				    "only cgroup v2 on Linux 5.15 or later has cpu.idle", err);
+	}
+	if (r == 0 && (res->set & SPEC_RES_CPU_BURST)) {
+		const char *k = v2 ? "cpu.max.burst" : "cpu.cfs_burst_us";
+
+		(void)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)res->cpu_burst);
+		r = cg_knob_exists(dir, k)
+			? cg_knob(dir, k, buf, "linux.resources.cpu.burst", err)
+			: cg_cannot(res, "linux.resources.cpu.burst",
+				    "this kernel has no CPU burst for a cgroup (Linux 5.14)", err);
+	}
+	return r;
+}
+
+static int write_rdma(const char *dir, const struct spec_resources *res, struct ward_err *err)
+{
+	for (size_t i = 0; i + 1 < res->rdma.n; i += 2) {
+		char buf[160];
+		int r;
+
+		(void)snprintf(buf, sizeof(buf), "%s %s", res->rdma.v[i], res->rdma.v[i + 1]);
+		r = cg_knob(dir, "rdma.max", buf, "linux.resources.rdma", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int cg_write_limits_oci(const struct cg_dir *d, const struct spec_resources *res,
 			struct ward_err *err)
 {
 	int r = 0;
+
+	if ((d->controllers & BIT(CG_CPU)) && (res->set & (SPEC_RES_CPU_IDLE | SPEC_RES_CPU_BURST)))
+		r = write_cpu_more(d->path, d->v2, res, err);
+	if (r == 0 && (d->controllers & BIT(CG_RDMA)) && (res->set & SPEC_RES_RDMA))
+		r = write_rdma(d->path, res, err);
 
 	if ((d->controllers & BIT(CG_BLKIO)) && (res->set & SPEC_RES_BLKIO))
 		r = write_blkio(d->path, d->v2, res, err);
