@@ -54,14 +54,6 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 		       struct ward_err *err) __attribute__((nonnull));
 
 /**
- * mnt_release_rootfs() - for a config.json without a mount namespace, whose
- * mounts were made in ward's own (as runc makes them): detach them all, once
- * the container is gone (`ward run`, `ward delete`). A no-op otherwise.
- * Return: 0 or a negative errno.
- */
-int mnt_release_rootfs(const struct container_spec *spec) __attribute__((nonnull));
-
-/**
  * mnt_enter_root() - pivot_root into the tree mnt_prepare_rootfs() built and
  * detach the host's root; make it read-only if asked; chdir to spec->cwd.
  * @rootfd: what mnt_prepare_rootfs() returned (the caller closes it)

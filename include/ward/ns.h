@@ -20,8 +20,8 @@
 
 /**
  * ns_clone_flags() - the CLONE_NEW* flags for @spec: Docker's set in flags
- * mode; for a config.json, the namespaces it lists without a path (one it
- * does not list, the mount namespace included, is ward's own: runtime spec).
+ * mode; for a config.json, the namespaces it lists without a path, plus a
+ * mount namespace always (ward builds the rootfs in one).
  */
 unsigned long ns_clone_flags(const struct container_spec *spec) __attribute__((nonnull));
 

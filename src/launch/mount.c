@@ -540,9 +540,8 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 {
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
-	/* nothing we mount may propagate back to the host, unless the config asks it; in
-	 * ward's own mount namespace (a config without one) the host's is left as it is */
-	if (ns_is_new(spec, CLONE_NEWNS) && mnt_root_propagation(spec, err) < 0)
+	/* nothing we mount may propagate back to the host, unless the config asks it */
+	if (mnt_root_propagation(spec, err) < 0)
 		return -err->code;
 	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);

@@ -18,7 +18,6 @@
 
 #include "mount_int.h"
 #include "ward/cleanup.h"
-#include "ward/ns.h"
 #include "ward/sys.h"
 #include "ward/util.h"
 
@@ -265,38 +264,9 @@ int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err
 	return 0;
 }
 
-/*
- * A config without a mount namespace: the container shares ward's (runc's way).
- * pivot_root would move the root of every process there and --no-pivot would
- * detach the host's mounts, so the process only chroots into the rootfs's bind.
- */
-static int chroot_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
-{
-	if (fchdir(rootfd) < 0)
-		return err_set(err, errno, "cannot enter rootfs '%s'", spec->rootfs);
-	if (chroot(".") < 0)
-		return err_set(err, errno, "cannot chroot into '%s'", spec->rootfs);
-	return 0;
-}
-
-int mnt_release_rootfs(const struct container_spec *spec)
-{
-	if (!spec->oci.oci || ns_is_new(spec, CLONE_NEWNS) || !spec->rootfs)
-		return 0;
-	/* the rootfs's bind holds every mount made for the container: one lazy detach */
-	if (umount2(spec->rootfs, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
 {
-	if (!ns_is_new(spec, CLONE_NEWNS)) {
-		int r = chroot_root(spec, rootfd, err);
-
-		if (r < 0)
-			return r;
-	} else if (spec->oci.no_pivot) {
+	if (spec->oci.no_pivot) {
 		int r = move_root(spec, rootfd, err);
 
 		if (r < 0)
@@ -318,8 +288,7 @@ int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_er
 		return err_set(err, errno, "cannot chdir to '/'");
 	/* rootfsPropagation shared or unbindable: the container's root itself, now that
 	 * pivot_root (which refuses a shared root) and the bind (unbindable) are done */
-	if (ns_is_new(spec, CLONE_NEWNS) &&
-	    (spec->oci.rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
+	if ((spec->oci.rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)
 		return err_set(err, errno,
 			       "cannot set the propagation of the root (rootfsPropagation)");

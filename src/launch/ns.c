@@ -56,7 +56,9 @@ bool ns_is_new(const struct container_spec *spec, int type)
 		return type == CLONE_NEWNS || type == CLONE_NEWPID || type == CLONE_NEWUTS ||
 		       type == CLONE_NEWIPC || type == CLONE_NEWCGROUP;
 	}
-	/* one the config does not list is the runtime's, the mount namespace too (spec) */
+	/* ward builds the container's mount tree in a mount namespace of its own, always */
+	if (type == CLONE_NEWNS)
+		return true;
 	ns = listed(spec, type);
 	return ns && !ns->path;
 }

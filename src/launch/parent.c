@@ -372,10 +372,6 @@ static void launch_end(struct launch *l)
 	}
 	forward_to = 0;
 	forward_running = 0;
-	/* a container over (run) or never handed over (create): without a mount namespace
-	 * of its own, its mounts are in ward's */
-	if (l->cg && l->mode != LAUNCH_EXEC && mnt_release_rootfs(l->plan.spec) < 0)
-		log_warn("cannot detach the container's mounts from '%s'", l->plan.spec->rootfs);
 	if (l->cg && l->mode != LAUNCH_EXEC)
 		cgroup_finish(l->cg);
 	if (l->plan.sync >= 0)

@@ -271,31 +271,4 @@ assert_status "memory.kernel: runs" 0
 assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
 assert_nothing_left "linux.resources: nothing left"
 
-# ---- namespaces left out: the runtime's, the mount namespace too ---------------------------
-
-ns_all='for n in mnt pid net ipc uts cgroup user time; do echo $n=$(readlink /proc/self/ns/$n); done; ls /usr/bin/ward-testhelper'
-fresh_rootfs NSR
-make_bundle "$T/nsmnt" "$(sh_args "$ns_all")" "
-c['root']['path'] = '$NSR'
-c['root']['readonly'] = False
-c['linux']['namespaces'] = []
-del c['hostname']"
-wo run --bundle "$T/nsmnt" nm1
-assert_status "no namespace listed: runs" 0
-for n in mnt pid net ipc uts cgroup user time; do
-	[ -e "/proc/self/ns/$n" ] || continue
-	assert_line "no $n namespace listed: ward's own" "$n=$(readlink "/proc/self/ns/$n")" "$OUT"
-done
-assert_line "no mount namespace: the process is in the rootfs all the same" "/usr/bin/ward-testhelper" "$OUT"
-# the container's mounts were made in ward's namespace (runc's way); ward run's end detaches them
-# once the delete path calls mnt_release_rootfs() (src/oci); until then the test does
-if grep -q " $NSR[/ ]" /proc/self/mountinfo; then
-	diag "no mount namespace: mounts left below the rootfs after run (the delete path does not detach them yet)"
-	umount -l "$NSR" 2>/dev/null
-fi
-# ward run (Docker's flags) keeps its mount namespace of its own
-run_in "$ROOTFS" readlink /proc/self/ns/mnt
-assert_ne "ward run: a mount namespace of its own still" "$(readlink /proc/self/ns/mnt)" "$OUT"
-assert_nothing_left "namespaces: nothing left"
-
 finish
