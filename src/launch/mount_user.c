@@ -154,9 +154,12 @@ static int copy_entry(int from, int to, const char *name, int depth)
 	}
 	if (r < 0)
 		return r;
-	/* as the rootfs has it: owner, then the mode (chown clears set-id bits) */
-	if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    (!S_ISLNK(st.st_mode) && fchmodat(to, name, st.st_mode & 07777, 0) < 0) ||
+	/* as the rootfs has it: owner (an id a user namespace does not map stays ours),
+	 * then the mode (chown clears set-id bits) */
+	if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL &&
+	    errno != EPERM)
+		return -errno;
+	if ((!S_ISLNK(st.st_mode) && fchmodat(to, name, st.st_mode & 07777, 0) < 0) ||
 	    utimensat(to, name, (struct timespec[]){st.st_atim, st.st_mtim}, AT_SYMLINK_NOFOLLOW) <
 		0)
 		return -errno;

@@ -271,4 +271,23 @@ assert_status "memory.kernel: runs" 0
 assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
 assert_nothing_left "linux.resources: nothing left"
 
+# ---- namespaces left out: the runtime's (the mount namespace is always ward's own) ---------
+
+ns_all='for n in mnt pid net ipc uts cgroup user time; do echo $n=$(readlink /proc/self/ns/$n); done'
+make_bundle "$T/nsout" "$(sh_args "$ns_all")" "
+c['linux']['namespaces'] = [{'type': 'mount'}]
+del c['hostname']"
+wo run --bundle "$T/nsout" no1
+assert_status "only a mount namespace listed: runs" 0
+for n in pid net ipc uts cgroup user time; do
+	[ -e "/proc/self/ns/$n" ] || continue
+	assert_line "no $n namespace listed: ward's own" "$n=$(readlink "/proc/self/ns/$n")" "$OUT"
+done
+# ward run (Docker's flags): Docker's namespaces, unchanged
+run_in "$ROOTFS" /bin/sh -c "$ns_all"
+for n in mnt pid ipc uts cgroup net; do
+	assert_not_contains "ward run: a $n namespace of its own" "$OUT" "$n=$(readlink "/proc/self/ns/$n")"
+done
+assert_nothing_left "namespaces: nothing left"
+
 finish
