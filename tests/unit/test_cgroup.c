@@ -1346,6 +1346,17 @@ START_TEST(test_oci_resources_v2)
 	ck_assert_str_eq(get("%s/cpu.idle", dir), "1");
 	ck_assert_str_eq(get("%s/cpu.max.burst", dir), "20000");
 	ck_assert_str_eq(get("%s/rdma.max", dir), "mlx5_1 hca_handle=3 hca_object=10000");
+	/* ward update -r with unified alone */
+	{
+		struct spec_resources u = {0};
+
+		strv_push(&u.unified, "memory.high");
+		strv_push(&u.unified, "2048");
+		u.set = SPEC_RES_UNIFIED;
+		ck_assert_msg(cg_update(&l, &h, &u, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(strncmp(get("%s/memory.high", dir), "2048", 4), 0);
+		strv_release(&u.unified);
+	}
 	strv_release(&res.rdma);
 	ck_assert_int_eq(cg_destroy(&h, &err), 0);
 

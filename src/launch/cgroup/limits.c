@@ -430,7 +430,15 @@ int cg_update(const struct cg_layout *l, const struct cg_handle *h,
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* unified alone names no controller: it goes in the cgroup2 cgroup */
+	for (size_t i = 0; (only.set & SPEC_RES_UNIFIED) && i < h->ndirs; i++) {
+		struct cg_dir d = h->dirs[i];
+
+		d.controllers = 0;
+		if (d.v2)
+			return cg_write_limits_oci(&d, &only, err);
+	}
+	return cg_check_unified(h, &only, err);
 }
 
 /* The number after "KEY " on a line of a flat-keyed knob; -1 when absent. */
