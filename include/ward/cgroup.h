@@ -42,6 +42,11 @@ enum cg_controller {
 	CG_CPU,
 	CG_CPUSET,
 	CG_DEVICES, /* v1's devices controller; on cgroup v2 an eBPF program (devcg.h) */
+	CG_BLKIO,   /* v1's blkio, cgroup v2's io */
+	CG_HUGETLB,
+	CG_NET_CLS,  /* v1 only */
+	CG_NET_PRIO, /* v1 only */
+	CG_RDMA,
 	CG_NR_CONTROLLERS,
 };
 
@@ -85,8 +90,11 @@ struct cg_handle {
 	bool fake;
 };
 
-/** cg_controller_name() - "memory", "pids", "cpu", "cpuset". */
+/** cg_controller_name() - "memory", "pids", "cpu", "cpuset", ... as cgroup v1 names them. */
 const char *cg_controller_name(enum cg_controller c);
+
+/** cg_controller_v2_name() - the name on cgroup v2 ("io" for blkio), or NULL: v1 only. */
+const char *cg_controller_v2_name(enum cg_controller c);
 
 /**
  * cg_detect() - find the cgroup hierarchies and ward's place in them.
@@ -175,7 +183,8 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
  *
  * Return: 0, or a negative errno with @err set: -EINVAL for a path with a ".."
  * component, naming no cgroup or an invalid slice, -ENAMETOOLONG beyond
- * CG_PATH_MAX, -EEXIST when the leaf already exists.
+ * CG_PATH_MAX. A leaf that exists already is joined (runc's way): the limits are
+ * written into it and it is removed with the container.
  */
 int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
 		   struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));

@@ -68,6 +68,9 @@ int ns_join(const struct ns_plan *plan, struct ward_err *err) __attribute__((non
 /** ns_set_hostname() - in the child's UTS namespace. Return: 0 or -errno. */
 int ns_set_hostname(const char *hostname, struct ward_err *err) __attribute__((nonnull));
 
+/** ns_set_domainname() - the NIS domain name, in the child's UTS namespace. Return: 0 or -errno. */
+int ns_set_domainname(const char *domainname, struct ward_err *err) __attribute__((nonnull));
+
 /**
  * ns_loopback_up() - bring "lo" up in the child's new network namespace, so the
  * container has 127.0.0.1 and nothing else (Docker's --network none).

@@ -18,17 +18,29 @@
 #define SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum spec_mount_kind {
-	SPEC_MOUNT_BIND,  /* -v SRC:DST[:ro]; config.json bind/rbind */
-	SPEC_MOUNT_TMPFS, /* --tmpfs DST[:opts] */
+	SPEC_MOUNT_BIND,    /* -v SRC:DST[:ro]; config.json bind/rbind */
+	SPEC_MOUNT_TMPFS,   /* --tmpfs DST[:opts] */
+	SPEC_MOUNT_OTHER,   /* config.json: any other type, handed to mount(2) as given */
+	SPEC_MOUNT_SYMLINK, /* a bind of a symlink with copy-symlink: the link, made anew */
+};
+
+/* what a config.json mount asks beyond mount(2)'s flags */
+enum spec_mount_extra {
+	SPEC_MNT_TMPCOPYUP = 1 << 0, /* tmpfs: the rootfs's files under it copied in (crun) */
 };
 
 struct spec_mount {
 	enum spec_mount_kind kind;
-	char *source;		   /* host path (bind) or NULL */
+	char *source;		   /* host path (bind), mount(2)'s source (other), link target */
 	char *destination;	   /* absolute path inside the container */
-	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
-	char *data;		   /* tmpfs options (size=, mode=) or NULL */
+	char *type;		   /* SPEC_MOUNT_OTHER: the filesystem type */
+	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, ... */
+	char *data;		   /* filesystem options (size=, mode=, lowerdir=, ...) or NULL */
 	unsigned long propagation; /* config.json: MS_PRIVATE, MS_SLAVE, ... (| MS_REC) or 0 */
+	unsigned int extra;	   /* enum spec_mount_extra */
+	/* recursive attributes (rro, rnosuid, ...): MOUNT_ATTR_* set and cleared on the
+	 * mount and every mount below it (mount_setattr(2)) */
+	uint64_t attr_set, attr_clr;
 };
 
 enum spec_seccomp_mode {
@@ -53,8 +65,50 @@ enum spec_res_flags {
 	SPEC_RES_CPU_WEIGHT = 1 << 5,
 	SPEC_RES_CPUSET_CPUS = 1 << 6,
 	SPEC_RES_DEVICES = 1 << 7,
+	/* config.json only (linux.resources) */
+	SPEC_RES_MEMORY_OCI = 1 << 8, /* reservation, swappiness, disableOOMKiller, kernel* */
+	SPEC_RES_CPU_RT = 1 << 9,     /* cpu.realtimeRuntime / realtimePeriod */
+	SPEC_RES_CPUSET_MEMS = 1 << 10,
+	SPEC_RES_BLKIO = 1 << 11,
+	SPEC_RES_HUGETLB = 1 << 12,
+	SPEC_RES_NET_CLS = 1 << 13,
+	SPEC_RES_NET_PRIO = 1 << 14,
+	SPEC_RES_UNIFIED = 1 << 15,
+	SPEC_RES_CPU_IDLE = 1 << 16,
+	SPEC_RES_CPU_BURST = 1 << 17,
+	SPEC_RES_RDMA = 1 << 18,
 };
 
+/* which of linux.resources.memory's other fields are given */
+enum spec_mem_flags {
+	SPEC_MEM_RESERVATION = 1 << 0,
+	SPEC_MEM_SWAPPINESS = 1 << 1,
+	SPEC_MEM_NO_OOM_KILL = 1 << 2,
+	SPEC_MEM_KERNEL = 1 << 3,
+	SPEC_MEM_KERNEL_TCP = 1 << 4,
+};
+
+/* linux.resources.blockIO's per-device entries (weightDevice, throttle*Device) */
+enum spec_blkio_kind {
+	SPEC_BLKIO_WEIGHT,
+	SPEC_BLKIO_READ_BPS,
+	SPEC_BLKIO_WRITE_BPS,
+	SPEC_BLKIO_READ_IOPS,
+	SPEC_BLKIO_WRITE_IOPS,
+};
+
+struct spec_blkio_dev {
+	enum spec_blkio_kind kind;
+	unsigned int major, minor;
+	uint64_t value;	      /* weight or rate; UINT64_MAX: not given (a leafWeight-only entry) */
+	uint64_t leaf_weight; /* weightDevice's leafWeight, or 0 */
+};
+
+/* linux.resources.hugepageLimits[] and network.priorities[] */
+struct spec_res_entry {
+	char *name; /* a page size ("2MB") or an interface name */
+	uint64_t value;
+};
 struct spec_resources {
 	unsigned int set;	/* enum spec_res_flags */
 	uint64_t memory;	/* bytes (--memory) */
@@ -71,6 +125,26 @@ struct spec_resources {
 	size_t ndevices;
 	bool devices_default; /* ward's own defaults: where they cannot be applied, warn */
 	bool ignore_missing;  /* --ignore-missing-limits: warn instead of failing */
+	/* config.json's other fields of linux.resources (each behind its `set` bit) */
+	unsigned int mem;			  /* enum spec_mem_flags */
+	int64_t memory_reservation;		  /* bytes; -1: unlimited */
+	uint64_t swappiness;			  /* 0..100 */
+	int64_t kernel_tcp;			  /* bytes; -1: unlimited */
+	int64_t cpu_rt_runtime;			  /* us */
+	uint64_t cpu_rt_period;			  /* us, or 0 */
+	char *cpuset_mems;			  /* "0-1" */
+	uint64_t blkio_weight, blkio_leaf_weight; /* 10..1000, or 0 */
+	struct spec_blkio_dev *blkio_devs;
+	size_t nblkio_devs;
+	struct spec_res_entry *hugepages; /* pageSize, limit */
+	size_t nhugepages;
+	uint32_t net_classid;
+	struct spec_res_entry *net_prios; /* interface, priority */
+	size_t nnet_prios;
+	struct strv unified; /* key, value, key, value, ... */
+	int64_t cpu_idle;    /* 0 or 1 */
+	uint64_t cpu_burst;  /* us */
+	struct strv rdma;    /* device, "hca_handle=N hca_object=M", ... */
 };
 
 /* process.rlimits[] of config.json */
@@ -114,7 +188,7 @@ enum spec_hook_kind {
  */
 /* linux.devices: a node made in the container's /dev */
 struct spec_device {
-	char *path;  /* absolute, below /dev */
+	char *path;  /* absolute, no ".." (usually below /dev) */
 	mode_t type; /* S_IFCHR, S_IFBLK or S_IFIFO */
 	unsigned int major, minor;
 	mode_t mode; /* permission bits; 0666 when the config gives none */
@@ -136,6 +210,7 @@ struct spec_oci {
 	mode_t umask;
 	bool terminal;
 	bool hostname_set; /* config.json names a hostname (else the host's is kept) */
+	char *domainname;  /* config.json's domainname (NIS), or NULL: the namespace's is kept */
 	struct spec_namespace *namespaces; /* linux.namespaces, as given */
 	size_t nnamespaces;
 	struct spec_idmap *uid_mappings;
@@ -195,6 +270,9 @@ void spec_init(struct container_spec *spec) __attribute__((nonnull));
 void spec_copy(struct container_spec *dst, const struct container_spec *src)
     __attribute__((nonnull));
 
+/** spec_resources_release() - free what @res owns; it is left zeroed. */
+void spec_resources_release(struct spec_resources *res) __attribute__((nonnull));
+
 /** spec_release() - free everything the spec owns; it is left empty. */
 void spec_release(struct container_spec *spec) __attribute__((nonnull));
 
@@ -252,6 +330,13 @@ int spec_check_mount_at(const char *dst, const char *source, struct ward_err *er
  */
 int spec_finalize(struct container_spec *spec, const char *user, struct ward_err *err)
     __attribute__((nonnull(1, 3)));
+
+/**
+ * spec_default_home() - for a config.json whose process.env has no HOME: HOME set
+ * to the home directory of the process's uid in the rootfs's /etc/passwd, or "/"
+ * when no entry has that uid (runc's rule).
+ */
+void spec_default_home(struct container_spec *spec) __attribute__((nonnull));
 
 /**
  * spec_getenv() - the value of @key in the container's environment, or NULL.

@@ -330,6 +330,8 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* a config.json without a hostname keeps the one its UTS namespace has */
 	if ((!spec->oci.oci || spec->oci.hostname_set) && ns_set_hostname(spec->hostname, &err) < 0)
 		child_fail(plan, &err);
+	if (spec->oci.domainname && ns_set_domainname(spec->oci.domainname, &err) < 0)
+		child_fail(plan, &err);
 	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
 		child_fail(plan, &err);
 	if (mnt_prepare_rootfs(spec, &src, &err) < 0)

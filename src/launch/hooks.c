@@ -16,7 +16,8 @@
 #include "ward/oci.h"
 
 /* Run one hook with the state on its stdin; wait for it (its timeout, if any). */
-static int run_hook(const struct spec_hook *h, const char *json, struct ward_err *err)
+static int run_hook(const struct spec_hook *h, char *const *env, const char *json,
+		    struct ward_err *err)
 {
 	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 	int in[2], ws;
@@ -36,7 +37,7 @@ static int run_hook(const struct spec_hook *h, const char *json, struct ward_err
 	if (pid == 0) {
 		if (dup2(in[0], STDIN_FILENO) < 0)
 			_exit(127);
-		execve(h->path, h->args.v, h->env.v ? h->env.v : (char *[]){NULL});
+		execve(h->path, h->args.v, env);
 		_exit(127);
 	}
 	close(in[0]);
@@ -84,7 +85,15 @@ int hooks_run(const struct container_spec *spec, enum spec_hook_kind kind, const
 	      struct ward_err *err)
 {
 	for (size_t i = 0; i < spec->oci.nhooks[kind]; i++) {
-		int r = run_hook(&spec->oci.hooks[kind][i], json, err);
+		const struct spec_hook *h = &spec->oci.hooks[kind][i];
+		/*
+		 * A hook without "env" gets what runc's give it: the environment of the
+		 * runtime, and in the container (startContainer) the process's own.
+		 */
+		char *const *env = h->env.v			       ? h->env.v
+				   : kind == SPEC_HOOK_START_CONTAINER ? spec->env.v
+								       : environ;
+		int r = run_hook(h, env ? env : (char *[]){NULL}, json, err);
 
 		if (r < 0)
 			return err_prefix(err, "%s", oci_hook_name(kind));

@@ -249,9 +249,37 @@ static int mount_user(int rootfd, const struct spec_mount *m, int srcfd, bool di
 		return fd;
 	if (check_target(rootfd, fd, m, srcfd, err) < 0)
 		return -EPERM;
+	if (m->kind == SPEC_MOUNT_TMPFS && (m->extra & SPEC_MNT_TMPCOPYUP))
+		return mnt_tmpfs_copyup(rootfd, m, fd, err);
 	if (m->kind == SPEC_MOUNT_TMPFS)
 		return mount_on(fd, "tmpfs", m->destination, "tmpfs", m->flags, m->data, err);
+	if (m->kind == SPEC_MOUNT_OTHER)
+		return mount_on(fd, m->source, m->destination, m->type, m->flags, m->data, err);
 	return mount_on(fd, fdpath(&p, srcfd), m->destination, NULL, MS_BIND | MS_REC, NULL, err);
+}
+
+/* one mount of the config's, its destination's dangling links followed in the root */
+static int user_mount(int rootfd, const struct spec_mount *given, const struct mnt_sources *src,
+		      size_t i, struct ward_err *err)
+{
+	char dst[PATH_MAX];
+	struct spec_mount m = *given;
+	struct stat st;
+	int r = mnt_resolve_dest(rootfd, given->destination, dst, sizeof(dst));
+
+	if (r < 0)
+		return err_set(err, -r, "cannot resolve mount point '%s'", given->destination);
+	m.destination = dst;
+	if (m.kind == SPEC_MOUNT_SYMLINK)
+		return mnt_make_symlink(rootfd, &m, err);
+	if (m.kind != SPEC_MOUNT_BIND)
+		return mount_user(rootfd, &m, -1, true, err);
+	if (i >= src->n || fstat(src->fds[i], &st) < 0)
+		return err_set(err, errno ? errno : EBADF, "volume source '%s'", m.source);
+	r = mount_user(rootfd, &m, src->fds[i], S_ISDIR(st.st_mode), err);
+	if (r == 0 && (m.flags & MS_RDONLY))
+		r = mnt_remount_ro(rootfd, m.destination, err);
+	return r;
 }
 
 static int setup_dev(int rootfd, struct ward_err *err)
@@ -314,9 +342,13 @@ static int setup_dev(int rootfd, struct ward_err *err)
 			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		/* /dev/core only where the kernel has a /proc/kcore, as runc does */
+		if (strcmp(links[i].name, "core") == 0 && access(links[i].target, F_OK) < 0)
+			continue;
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0)
 			return err_set(err, errno, "cannot create '/dev/%s'", links[i].name);
+	}
 	(void)p;
 	return 0;
 }
@@ -390,22 +422,12 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec,
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
-		int r;
+		int r = user_mount(rootfd, m, src, i, err);
 
-		if (m->kind == SPEC_MOUNT_TMPFS) {
-			r = mount_user(rootfd, m, -1, true, err);
-		} else {
-			struct stat st;
-
-			if (i >= src->n || fstat(src->fds[i], &st) < 0)
-				return err_set(err, errno ? errno : EBADF, "volume source '%s'",
-					       m->source);
-			r = mount_user(rootfd, m, src->fds[i], S_ISDIR(st.st_mode), err);
-			if (r == 0 && (m->flags & MS_RDONLY))
-				r = mnt_remount_ro(rootfd, m->destination, err);
-		}
-		if (r == 0 && m->propagation)
+		if (r == 0 && m->propagation && m->kind != SPEC_MOUNT_SYMLINK)
 			r = set_propagation(rootfd, m->destination, m->propagation, err);
+		if (r == 0 && m->kind != SPEC_MOUNT_SYMLINK)
+			r = mnt_set_attrs(rootfd, m, err);
 		if (r < 0)
 			return r;
 	}
@@ -518,13 +540,9 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 {
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
-	/* nothing we mount may propagate back to the host */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return err_set(err, errno, "cannot make '/' a slave mount");
-	/* linux.rootfsPropagation: only ever less propagation than that (shared is refused) */
-	if (spec->oci.rootfs_propagation &&
-	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)
-		return err_set(err, errno, "cannot set the propagation of '/' (rootfsPropagation)");
+	/* nothing we mount may propagate back to the host, unless the config asks it */
+	if (mnt_root_propagation(spec, err) < 0)
+		return -err->code;
 	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind rootfs '%s'", spec->rootfs);
 	src->rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -535,7 +553,7 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 		const struct spec_mount *m = &spec->mounts[src->n];
 
 		src->fds[src->n] = -1;
-		if (m->kind == SPEC_MOUNT_TMPFS)
+		if (m->kind != SPEC_MOUNT_BIND)
 			continue;
 		src->fds[src->n] = open(m->source, O_PATH | O_CLOEXEC);
 		if (src->fds[src->n] < 0) {
@@ -566,9 +584,6 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	r = setup_dev(rootfd, err);
 	if (r < 0)
 		return r;
-	r = make_devices(rootfd, spec, err);
-	if (r < 0)
-		return r;
 	r = setup_sys(rootfd, err);
 	if (r < 0)
 		return r;
@@ -578,6 +593,10 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	if (r < 0)
 		return r;
 	r = setup_user_mounts(rootfd, spec, src, err);
+	if (r < 0)
+		return r;
+	/* after the mounts, as runc: linux.devices may be anywhere, on a tmpfs of the config's */
+	r = make_devices(rootfd, spec, err);
 	if (r < 0)
 		return r;
 	r = mask_paths(rootfd, spec, err);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "ward/error.h"
+#include "ward/spec.h"
 
 /** mnt_kept_flags() - the MS_* flags of the mount of @fd that a bind remount must keep. */
 unsigned long mnt_kept_flags(int fd);
@@ -46,6 +47,41 @@ struct mnt_lines {
  * Return: 1, 0 at the end of the file, or a negative errno.
  */
 int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
+    __attribute__((nonnull));
+
+/**
+ * mnt_resolve_dest() - @path (a mount's destination) into @out (@len bytes)
+ * with every dangling symlink on it replaced by its target, read inside the
+ * root: what is missing is then created inside the root, never outside.
+ * Return: 0 or a negative errno.
+ */
+int mnt_resolve_dest(int rootfd, const char *path, char *out, size_t len) __attribute__((nonnull));
+
+/**
+ * mnt_tmpfs_copyup() - mount @m's tmpfs on @fd (its destination, opened in the
+ * root) and copy into it what the rootfs has there (tmpcopyup).
+ * Return: 0, or a negative errno with @err set.
+ */
+int mnt_tmpfs_copyup(int rootfd, const struct spec_mount *m, int fd, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** mnt_make_symlink() - copy-symlink: the link @m->source at @m->destination. */
+int mnt_make_symlink(int rootfd, const struct spec_mount *m, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** mnt_set_attrs() - @m's recursive attributes (rro, ...) on its mount and those below. */
+int mnt_set_attrs(int rootfd, const struct spec_mount *m, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * mnt_root_propagation() - in the child's new mount namespace, first: '/' a
+ * slave of the host's mounts, then linux.rootfsPropagation if any. A shared one
+ * replaces the slave step (as runc's): the mounts stay peers of the host's, and
+ * the mount the rootfs lives on is made private so that its bind goes nowhere.
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull));
 
 /**

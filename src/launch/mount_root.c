@@ -195,6 +195,75 @@ static int move_root(const struct container_spec *spec, int rootfd, struct ward_
 	return 0;
 }
 
+/*
+ * The mount @rootfs lives on (the deepest mount point above it, the last one
+ * listed) into @mnt; *@shared: it is in a peer group.
+ */
+static int rootfs_parent(const char *rootfs, char *mnt, size_t len, bool *shared,
+			 struct ward_err *err)
+{
+	static const char file[] = "/proc/self/mountinfo";
+	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct mnt_lines lr = {.fd = fd};
+	char line[2 * PATH_MAX];
+	size_t best = 0;
+	bool whole;
+	int r;
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", file);
+	mnt[0] = '\0';
+	while ((r = mnt_read_line(&lr, line, sizeof(line), &whole)) > 0) {
+		char *tok[7], *save = NULL, *p;
+		size_t n;
+
+		for (size_t i = 0; i < 7; i++)
+			tok[i] = strtok_r(i ? NULL : line, " ", &save);
+		if (!tok[6] || !whole)
+			continue;
+		str_unescape_octal(tok[4]);
+		n = strlen(tok[4]);
+		if (n < best || n >= len || n > strlen(rootfs) || !on_root_path(tok[4], rootfs))
+			continue;
+		best = n;
+		memcpy(mnt, tok[4], n + 1);
+		/* the optional fields, up to "-": shared:N for a peer group */
+		*shared = false;
+		for (p = tok[6]; p && strcmp(p, "-") != 0; p = strtok_r(NULL, " ", &save))
+			*shared |= strncmp(p, "shared:", 7) == 0;
+	}
+	if (r < 0)
+		return err_set(err, -r, "cannot read '%s'", file);
+	return mnt[0] ? 0 : err_set(err, ENOENT, "no mount holds rootfs '%s'", rootfs);
+}
+
+int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err)
+{
+	unsigned long prop = spec->oci.rootfs_propagation;
+	char parent[PATH_MAX];
+	bool shared = false;
+	int r;
+
+	if (!(prop & MS_SHARED)) {
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			return err_set(err, errno, "cannot make '/' a slave mount");
+		/* unbindable: on the container's root, once it is one (the bind needs it not) */
+		if (prop && !(prop & MS_UNBINDABLE) && mount(NULL, "/", NULL, prop, NULL) < 0)
+			return err_set(err, errno,
+				       "cannot set the propagation of '/' (rootfsPropagation)");
+		return 0;
+	}
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return err_set(err, errno, "cannot make '/' shared (rootfsPropagation)");
+	/* pivot_root refuses a shared parent, and the rootfs's bind must not reach the host */
+	r = rootfs_parent(spec->rootfs, parent, sizeof(parent), &shared, err);
+	if (r < 0)
+		return r;
+	if (shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
+		return err_set(err, errno, "cannot make '%s' private (rootfsPropagation)", parent);
+	return 0;
+}
+
 int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
 {
 	if (spec->oci.no_pivot) {
@@ -208,11 +277,21 @@ int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_er
 		/* pivot_root(".", ".") stacks the old root on top of the new one; detach it */
 		if (sys_pivot_root(".", ".") < 0)
 			return err_set(err, errno, "cannot pivot_root into '%s'", spec->rootfs);
+		/* a shared old root: its detaching must not reach the host's peers */
+		if ((spec->oci.rootfs_propagation & MS_SHARED) &&
+		    mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return err_set(err, errno, "cannot make the old root a slave");
 		if (umount2(".", MNT_DETACH) < 0)
 			return err_set(err, errno, "cannot detach the old root");
 	}
 	if (chdir("/") < 0)
 		return err_set(err, errno, "cannot chdir to '/'");
+	/* rootfsPropagation shared or unbindable: the container's root itself, now that
+	 * pivot_root (which refuses a shared root) and the bind (unbindable) are done */
+	if ((spec->oci.rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
+	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)
+		return err_set(err, errno,
+			       "cannot set the propagation of the root (rootfsPropagation)");
 	if (spec->readonly_root) {
 		cleanup_close int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 

@@ -181,6 +181,13 @@ int ns_set_hostname(const char *hostname, struct ward_err *err)
 	return 0;
 }
 
+int ns_set_domainname(const char *domainname, struct ward_err *err)
+{
+	if (setdomainname(domainname, strlen(domainname)) < 0)
+		return err_set(err, errno, "cannot set domainname '%s'", domainname);
+	return 0;
+}
+
 int ns_loopback_up(struct ward_err *err)
 {
 	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

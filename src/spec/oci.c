@@ -43,7 +43,7 @@ int oci_parse(const char *json, size_t len, const char *bundle, struct container
 	      struct ward_err *err)
 {
 	cleanup_json_tree yajl_val root = parse_object(json, len, err);
-	const char *version = NULL, *hostname = NULL;
+	const char *version = NULL, *hostname = NULL, *domainname = NULL;
 	char host[HOST_NAME_MAX + 1];
 
 	if (!root)
@@ -76,6 +76,12 @@ int oci_parse(const char *json, size_t len, const char *bundle, struct container
 		hostname = host;
 	}
 	spec->hostname = xstrdup(hostname);
+	if (oci_get_string(root, "domainname", "domainname", &domainname, err) < 0)
+		return -EINVAL;
+	if (domainname && strlen(domainname) > HOST_NAME_MAX)
+		return oci_bad(err, "domainname", "is longer than 64 bytes");
+	if (domainname && *domainname)
+		spec->oci.domainname = xstrdup(domainname);
 	return 0;
 }
 
@@ -100,6 +106,8 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 		return err_prefix(err, "%s", name);
 	if (oci_parse(text, len, bundle, spec, err) < 0)
 		return err_prefix(err, "%s", name);
+	/* what the process gets: oci_parse() keeps process.env as given */
+	spec_default_home(spec);
 	return 0;
 }
 
@@ -142,6 +150,7 @@ int oci_load_process(const char *path, struct container_spec *spec, struct ward_
 	spec->oci.oom_score_adj_set = false;
 	if (oci_process_parse(root, spec, err) < 0 || oci_check_rlimits(&spec->oci, err) < 0)
 		return err_prefix(err, "--process '%s'", path);
+	spec_default_home(spec);
 	return 0;
 }
 

@@ -9,17 +9,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mount.h>
 
 #include "ward/oci_parse.h"
 
-/* linux.sysctl keys that belong to a namespace, and the one they need */
+/*
+ * linux.sysctl keys that belong to a namespace, and the one they need. The refusal
+ * names only the families engines set (its text is what callers match); the UTS
+ * names are allowed too, as runc allows them.
+ */
 static const struct {
 	const char *prefix; /* a whole key, or a prefix when it ends in '.' or '*' */
 	int ns;
 } namespaced_sysctls[] = {
-    {"net.", CLONE_NEWNET},	  {"kernel.shm*", CLONE_NEWIPC}, {"kernel.msg*", CLONE_NEWIPC},
-    {"kernel.sem", CLONE_NEWIPC}, {"fs.mqueue.", CLONE_NEWIPC},
+    {"net.", CLONE_NEWNET},
+    {"kernel.shm*", CLONE_NEWIPC},
+    {"kernel.msg*", CLONE_NEWIPC},
+    {"kernel.sem", CLONE_NEWIPC},
+    {"fs.mqueue.", CLONE_NEWIPC},
+    {"kernel.hostname", CLONE_NEWUTS},
+    {"kernel.domainname", CLONE_NEWUTS},
 };
 
 static bool has_ns(const struct spec_oci *o, int type)
@@ -152,15 +160,15 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 		return err_set(err, 0,
 			       "config.json: hostname: setting it needs a uts namespace (it would "
 			       "change the host's)");
+	if (o->domainname && !has_ns(o, CLONE_NEWUTS))
+		return err_set(err, 0,
+			       "config.json: domainname: setting it needs a uts namespace (it "
+			       "would change the host's)");
 	for (size_t i = 0; i < o->sysctl.n; i++) {
 		r = check_sysctl(o, o->sysctl.v[i], err);
 		if (r < 0)
 			return r;
 	}
-	if (o->rootfs_propagation & MS_SHARED)
-		return err_set(err, 0,
-			       "config.json: linux.rootfsPropagation: shared (the container's "
-			       "mounts would propagate to the host)");
 	r = oci_check_rlimits(o, err);
 	if (r < 0)
 		return r;

@@ -58,7 +58,9 @@ int oci_hooks_parse(yajl_val hooks, struct spec_oci *o, struct ward_err *err)
 				return -EINVAL;
 			if (!path || path[0] != '/')
 				return oci_bad(err, field, "must be an absolute path");
-			if (access(path, X_OK) < 0)
+			/* a startContainer hook runs in the container: its path is resolved
+			 * there, when it runs (runtime spec) */
+			if (k != SPEC_HOOK_START_CONTAINER && access(path, X_OK) < 0)
 				return err_set(err, errno, "%s: '%s'", field, path);
 			h->path = xstrdup(path);
 			if (oci_get_strv(hv, "args", oci_field_at(field, base, i, "args"), &h->args,

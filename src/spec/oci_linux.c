@@ -214,10 +214,11 @@ static int parse_devices(yajl_val devices, struct spec_oci *o, struct ward_err *
 		    oci_get_int(d, "gid", oci_field_at(field, "linux.devices", i, "gid"), 0,
 				UINT32_MAX - 1, &gid, &set, err) < 0)
 			return -EINVAL;
-		if (!path || strncmp(path, "/dev/", 5) != 0 || strstr(path, "/../") ||
+		/* anywhere in the container (runc), made inside the root by the mount module */
+		if (!path || path[0] != '/' || !path[1] || strstr(path, "/../") ||
 		    !strcmp(path + strlen(path) - 3, "/.."))
 			return oci_bad(err, oci_field_at(field, "linux.devices", i, "path"),
-				       "must be a path below /dev");
+				       "must be an absolute path without '..'");
 		if (!type || (strcmp(type, "c") && strcmp(type, "u") && strcmp(type, "b") &&
 			      strcmp(type, "p")))
 			return oci_bad(err, oci_field_at(field, "linux.devices", i, "type"),

@@ -10,6 +10,8 @@
 #include "ward/oci_parse.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 
 #include "ward/cleanup.h"
 #include "ward/json.h"
@@ -78,6 +81,13 @@ static const struct {
     {"norelatime", 0, MS_RELATIME},
     {"strictatime", MS_STRICTATIME, 0},
     {"nostrictatime", 0, MS_STRICTATIME},
+    {"defaults", 0, 0},
+    {"iversion", MS_I_VERSION, 0},
+    {"noiversion", 0, MS_I_VERSION},
+    {"lazytime", MS_LAZYTIME, 0},
+    {"nolazytime", 0, MS_LAZYTIME},
+    {"silent", MS_SILENT, 0},
+    {"loud", 0, MS_SILENT},
     {"bind", MS_BIND, 0},
     {"rbind", MS_BIND | MS_REC, 0},
     {"private", MS_PRIVATE, 0},
@@ -88,6 +98,51 @@ static const struct {
     {"rslave", MS_SLAVE | MS_REC, 0},
     {"unbindable", MS_UNBINDABLE, 0},
     {"runbindable", MS_UNBINDABLE | MS_REC, 0},
+};
+
+/* the recursive attributes of runtime-spec 1.1 (mount_setattr(2) with AT_RECURSIVE) */
+static const struct {
+	const char *name;
+	uint64_t set, clear;
+} mount_attrs[] = {
+    {"rro", MOUNT_ATTR_RDONLY, 0},
+    {"rrw", 0, MOUNT_ATTR_RDONLY},
+    {"rnosuid", MOUNT_ATTR_NOSUID, 0},
+    {"rsuid", 0, MOUNT_ATTR_NOSUID},
+    {"rnodev", MOUNT_ATTR_NODEV, 0},
+    {"rdev", 0, MOUNT_ATTR_NODEV},
+    {"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+    {"rexec", 0, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+    {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
+    {"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
+    {"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"ratime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"rnorelatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"rnostrictatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+};
+
+/* tmpfs's own options (mm/shmem.c), the part of an option before any '=' */
+static const char *const tmpfs_keys[] = {
+    "size",
+    "nr_blocks",
+    "nr_inodes",
+    "mode",
+    "uid",
+    "gid",
+    "huge",
+    "mpol",
+    "inode32",
+    "inode64",
+    "noswap",
+    "quota",
+    "usrquota",
+    "grpquota",
+    "usrquota_block_hardlimit",
+    "usrquota_inode_hardlimit",
+    "grpquota_block_hardlimit",
+    "grpquota_inode_hardlimit",
 };
 
 /* Mounts ward's mount module makes itself, with the type it makes them with. */
@@ -148,17 +203,65 @@ bool oci_propagation(const char *name, unsigned long *flags)
 	return false;
 }
 
+#define N_MOUNT_ATTRS (sizeof(mount_attrs) / sizeof(mount_attrs[0]))
+
+/* what ward does with an option beyond the flags tables */
+static const char *const other_options[] = {"tmpcopyup", "notmpcopyup", "copy-symlink"};
+#define N_OTHER_OPTIONS (sizeof(other_options) / sizeof(other_options[0]))
+
 const char *oci_mount_option_name(size_t i)
 {
-	return i < N_MOUNT_FLAGS ? mount_flags[i].name : NULL;
+	if (i < N_MOUNT_FLAGS)
+		return mount_flags[i].name;
+	i -= N_MOUNT_FLAGS;
+	if (i < N_MOUNT_ATTRS)
+		return mount_attrs[i].name;
+	i -= N_MOUNT_ATTRS;
+	return i < N_OTHER_OPTIONS ? other_options[i] : NULL;
 }
 
 /* what mounts[i].options say: flags, a propagation, the rest for the filesystem */
 struct mount_opts {
 	unsigned long flags;
 	unsigned long propagation; /* the last one given wins */
-	char data[1024];	   /* tmpfs options (size=, mode=), comma-separated */
+	uint64_t attr_set, attr_clr;
+	bool copyup, copy_symlink;
+	char data[1024];     /* the filesystem's own options, comma-separated */
+	char first_data[64]; /* the first of them, for a message */
 };
+
+/* Whether @opt (KEY or KEY=VALUE) is one of tmpfs's own options. */
+static bool is_tmpfs_option(const char *opt)
+{
+	size_t n = strcspn(opt, "=");
+
+	for (size_t i = 0; i < sizeof(tmpfs_keys) / sizeof(tmpfs_keys[0]); i++)
+		if (strlen(tmpfs_keys[i]) == n && strncmp(opt, tmpfs_keys[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* an option that is no flag, no attribute and none of ward's own */
+static bool other_option(const char *opt, struct mount_opts *mo)
+{
+	for (size_t j = 0; j < N_MOUNT_ATTRS; j++) {
+		if (strcmp(opt, mount_attrs[j].name) == 0) {
+			/* the last one wins; an atime mode clears the whole _ATIME field */
+			mo->attr_set = (mo->attr_set & ~mount_attrs[j].clear) | mount_attrs[j].set;
+			mo->attr_clr = (mo->attr_clr & ~mount_attrs[j].set) | mount_attrs[j].clear;
+			return true;
+		}
+	}
+	if (strcmp(opt, "tmpcopyup") == 0 || strcmp(opt, "notmpcopyup") == 0) {
+		mo->copyup = opt[0] == 't';
+		return true;
+	}
+	if (strcmp(opt, "copy-symlink") == 0) {
+		mo->copy_symlink = true;
+		return true;
+	}
+	return false;
+}
 
 static void strv_releasep(struct strv *sv)
 {
@@ -187,6 +290,15 @@ static int parse_options(yajl_val m, size_t i, struct mount_opts *mo, struct war
 			mo->flags = (mo->flags | mount_flags[j].set) & ~mount_flags[j].clear;
 			continue;
 		}
+		if (other_option(opts.v[k], mo))
+			continue;
+		if (strcmp(opts.v[k], "idmap") == 0 || strcmp(opts.v[k], "ridmap") == 0)
+			return err_set(err, 0,
+				       "%s: '%s': ward does not make idmapped mounts (use a user "
+				       "namespace's mappings instead)",
+				       field, opts.v[k]);
+		if (!mo->first_data[0])
+			(void)snprintf(mo->first_data, sizeof(mo->first_data), "%s", opts.v[k]);
 		used = strlen(mo->data);
 		if ((size_t)snprintf(mo->data + used, sizeof(mo->data) - used, "%s%s",
 				     used ? "," : "", opts.v[k]) >= sizeof(mo->data) - used)
@@ -214,17 +326,113 @@ static int bind_source(const char *src, size_t i, const char *bundle, char **pat
 	return 0;
 }
 
+/*
+ * What a mount of @type does not take: filesystem options on a bind (it has
+ * none), an option tmpfs does not know, ward's own options on the wrong type.
+ * An unknown option is never handed to the kernel as mount data by accident.
+ */
+static int check_options(const char *type, bool bind, const struct mount_opts *mo,
+			 const char *field, struct ward_err *err)
+{
+	char data[sizeof(mo->data)], *p = data, *opt;
+	bool tmpfs = !bind && strcmp(type, "tmpfs") == 0;
+
+	if (bind && mo->data[0])
+		return err_set(err, 0,
+			       "%s: unknown option '%s' (a bind mount takes none of a "
+			       "filesystem's own)",
+			       field, mo->first_data);
+	if (mo->copyup && !tmpfs)
+		return err_set(err, 0, "%s: 'tmpcopyup' is for tmpfs mounts", field);
+	if (mo->copy_symlink && !bind)
+		return err_set(err, 0, "%s: 'copy-symlink' is for bind mounts", field);
+	if (!tmpfs)
+		return 0;
+	memcpy(data, mo->data, sizeof(data));
+	while ((opt = strsep(&p, ",")))
+		if (*opt && !is_tmpfs_option(opt))
+			return err_set(err, 0, "%s: unknown tmpfs option '%s'", field, opt);
+	return 0;
+}
+
 static void add_bind(struct container_spec *spec, char **source, char **dst,
 		     const struct mount_opts *mo)
 {
 	struct spec_mount *sm = spec_add_mount(spec);
+	char link[PATH_MAX];
+	ssize_t n;
 
 	sm->kind = SPEC_MOUNT_BIND;
+	/* copy-symlink (crun's): a source that is a symlink becomes the same link */
+	if (mo->copy_symlink && (n = readlink(*source, link, sizeof(link) - 1)) > 0) {
+		link[n] = '\0';
+		sm->kind = SPEC_MOUNT_SYMLINK;
+		free(*source);
+		*source = xstrdup(link);
+	}
 	sm->source = steal_ptr(source);
 	sm->destination = steal_ptr(dst);
 	/* the mount module binds recursively and applies ro; other flags are kept */
 	sm->flags = mo->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	sm->propagation = mo->propagation;
+	sm->attr_set = mo->attr_set;
+	sm->attr_clr = mo->attr_clr;
+}
+
+/* @path has a line starting with @prefix and then @type, ending there or at a space/tab */
+static bool file_has_word(const char *path, const char *prefix, const char *type)
+{
+	cleanup_fclose FILE *f = fopen(path, "re");
+	size_t plen = strlen(prefix), tlen = strlen(type);
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		if (strncmp(p, prefix, plen) != 0)
+			continue;
+		p += plen;
+		if (strncmp(p, type, tlen) == 0 && strchr(" \t\n", p[tlen]) && p[tlen])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the kernel can mount @type: registered (/proc/filesystems), or a
+ * module it would load for it (modules.alias "fs-TYPE"). Checked before anything
+ * starts, so a type the host lacks is named with its field.
+ */
+static bool fs_type_known(const char *type)
+{
+	struct utsname u;
+	char path[256], alias[96];
+
+	if (file_has_word("/proc/filesystems", "\t", type) ||
+	    file_has_word("/proc/filesystems", "nodev\t", type))
+		return true;
+	if (uname(&u) < 0)
+		return true; /* cannot tell: mount(2) will */
+	(void)snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
+	(void)snprintf(alias, sizeof(alias), "fs-%s", type);
+	return file_has_word(path, "alias ", alias);
+}
+
+/* any other filesystem: type, source and options go to mount(2) as given (runc) */
+static void add_other(struct container_spec *spec, const char *type, const char *src, char **dst,
+		      const struct mount_opts *mo)
+{
+	struct spec_mount *sm = spec_add_mount(spec);
+
+	sm->kind = SPEC_MOUNT_OTHER;
+	sm->type = xstrdup(type);
+	sm->source = xstrdup(src && *src ? src : type);
+	sm->destination = steal_ptr(dst);
+	sm->flags = mo->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	sm->data = mo->data[0] ? xstrdup(mo->data) : NULL;
+	sm->propagation = mo->propagation;
+	sm->attr_set = mo->attr_set;
+	sm->attr_clr = mo->attr_clr;
 }
 
 static void add_tmpfs(struct container_spec *spec, char **dst, const struct mount_opts *mo)
@@ -234,9 +442,13 @@ static void add_tmpfs(struct container_spec *spec, char **dst, const struct moun
 	sm->kind = SPEC_MOUNT_TMPFS;
 	sm->destination = steal_ptr(dst);
 	sm->flags = mo->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-				 MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME);
+				 MS_STRICTATIME | MS_RELATIME | MS_NODIRATIME | MS_SYNCHRONOUS |
+				 MS_DIRSYNC | MS_LAZYTIME | MS_I_VERSION | MS_SILENT);
 	sm->data = mo->data[0] ? xstrdup(mo->data) : NULL;
 	sm->propagation = mo->propagation;
+	sm->extra = mo->copyup ? SPEC_MNT_TMPCOPYUP : 0;
+	sm->attr_set = mo->attr_set;
+	sm->attr_clr = mo->attr_clr;
 }
 
 static int parse_mount(yajl_val m, size_t i, const char *bundle, struct container_spec *spec,
@@ -270,6 +482,8 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 		type = bind ? "bind" : "";
 	if (is_standard_mount(dst, type))
 		return 0;
+	if (check_options(type, bind, &mo, oci_field_at(field, "mounts", i, "options"), err) < 0)
+		return -EINVAL;
 	if (bind) {
 		r = bind_source(src, i, bundle, &path, err);
 		if (r < 0)
@@ -280,15 +494,22 @@ static int parse_mount(yajl_val m, size_t i, const char *bundle, struct containe
 	if (spec_check_mount_at(dst, bind ? path : NULL, err) < 0)
 		return err_prefix(err, "%s: '%s'", oci_field_at(field, "mounts", i, "destination"),
 				  given);
+	if (!*type)
+		return err_set(err, 0,
+			       "%s: mount type '' on '%s' is not supported (bind and tmpfs are, "
+			       "and the standard /proc, /dev and /sys mounts)",
+			       oci_field_at(field, "mounts", i, "type"), dst);
+	if (!bind && strcmp(type, "tmpfs") != 0 && !fs_type_known(type))
+		return err_set(err, 0,
+			       "%s: mount type '%s' on '%s' is not one this kernel mounts (not in "
+			       "/proc/filesystems, no module for it)",
+			       oci_field_at(field, "mounts", i, "type"), type, dst);
 	if (bind)
 		add_bind(spec, &path, &dst, &mo);
 	else if (strcmp(type, "tmpfs") == 0)
 		add_tmpfs(spec, &dst, &mo);
 	else
-		return err_set(err, 0,
-			       "%s: mount type '%s' on '%s' is not supported (bind and tmpfs are, "
-			       "and the standard /proc, /dev and /sys mounts)",
-			       oci_field_at(field, "mounts", i, "type"), type, dst);
+		add_other(spec, type, src, &dst, &mo);
 	return 0;
 }
 

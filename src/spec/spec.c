@@ -43,6 +43,7 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->masked_paths);
 	strv_release(&o->readonly_paths);
 	free(o->cgroups_path);
+	free(o->domainname);
 	for (size_t i = 0; i < o->ndevices; i++)
 		free(o->devices[i].path);
 	free(o->devices);
@@ -57,6 +58,23 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->annotations);
 }
 
+void spec_resources_release(struct spec_resources *res)
+{
+	free(res->cpuset_cpus);
+	free(res->devices);
+	free(res->cpuset_mems);
+	free(res->blkio_devs);
+	for (size_t i = 0; i < res->nhugepages; i++)
+		free(res->hugepages[i].name);
+	free(res->hugepages);
+	for (size_t i = 0; i < res->nnet_prios; i++)
+		free(res->net_prios[i].name);
+	free(res->net_prios);
+	strv_release(&res->unified);
+	strv_release(&res->rdma);
+	memset(res, 0, sizeof(*res));
+}
+
 void spec_release(struct container_spec *spec)
 {
 	free(spec->rootfs);
@@ -69,12 +87,12 @@ void spec_release(struct container_spec *spec)
 		free(spec->mounts[i].source);
 		free(spec->mounts[i].destination);
 		free(spec->mounts[i].data);
+		free(spec->mounts[i].type);
 	}
 	free(spec->mounts);
 	free(spec->seccomp_path);
 	free(spec->seccomp_json);
-	free(spec->resources.cpuset_cpus);
-	free(spec->resources.devices);
+	spec_resources_release(&spec->resources);
 	spec_oci_release(&spec->oci);
 	spec_init(spec);
 }
@@ -116,6 +134,7 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);
 	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	dst->domainname = dup_or_null(src->domainname);
 	dst->devices = dup_array(src->devices, src->ndevices, sizeof(*src->devices));
 	for (size_t i = 0; i < src->ndevices; i++)
 		dst->devices[i].path = dup_or_null(src->devices[i].path);
@@ -151,6 +170,7 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 			dst->mounts[i].source = dup_or_null(src->mounts[i].source);
 			dst->mounts[i].destination = dup_or_null(src->mounts[i].destination);
 			dst->mounts[i].data = dup_or_null(src->mounts[i].data);
+			dst->mounts[i].type = dup_or_null(src->mounts[i].type);
 		}
 	}
 	dst->seccomp_path = dup_or_null(src->seccomp_path);
@@ -160,6 +180,19 @@ void spec_copy(struct container_spec *dst, const struct container_spec *src)
 		memcpy(dst->seccomp_json, src->seccomp_json, src->seccomp_json_len + 1);
 	}
 	dst->resources.cpuset_cpus = dup_or_null(src->resources.cpuset_cpus);
+	dst->resources.cpuset_mems = dup_or_null(src->resources.cpuset_mems);
+	dst->resources.blkio_devs = dup_array(src->resources.blkio_devs, src->resources.nblkio_devs,
+					      sizeof(*src->resources.blkio_devs));
+	dst->resources.hugepages = dup_array(src->resources.hugepages, src->resources.nhugepages,
+					     sizeof(*src->resources.hugepages));
+	for (size_t i = 0; i < src->resources.nhugepages; i++)
+		dst->resources.hugepages[i].name = xstrdup(src->resources.hugepages[i].name);
+	dst->resources.net_prios = dup_array(src->resources.net_prios, src->resources.nnet_prios,
+					     sizeof(*src->resources.net_prios));
+	for (size_t i = 0; i < src->resources.nnet_prios; i++)
+		dst->resources.net_prios[i].name = xstrdup(src->resources.net_prios[i].name);
+	copy_strv(&dst->resources.unified, &src->resources.unified);
+	copy_strv(&dst->resources.rdma, &src->resources.rdma);
 	dst->resources.devices = dup_array(src->resources.devices, src->resources.ndevices,
 					   sizeof(*src->resources.devices));
 	copy_oci(&dst->oci, &src->oci);
@@ -539,6 +572,17 @@ static int resolve_user(struct container_spec *spec, const char *arg, struct use
 		spec->ngroups = 1;
 	}
 	return 0;
+}
+
+void spec_default_home(struct container_spec *spec)
+{
+	struct user_info u = {0};
+
+	if (spec_getenv(spec, "HOME"))
+		return;
+	if (!spec->rootfs || !lookup_passwd(spec->rootfs, NULL, spec->uid, &u))
+		(void)snprintf(u.home, sizeof(u.home), "/");
+	strv_push_owned(&spec->env, xasprintf("HOME=%s", u.home));
 }
 
 static char *random_hostname(void)

@@ -322,6 +322,15 @@ static void populate(const char *dir, void *arg)
 		knob(f, dir, "cpu.max", "");
 		knob(f, dir, "cpu.weight", "");
 		knob(f, dir, "cpuset.cpus", "");
+		knob(f, dir, "cpuset.mems", "");
+		knob(f, dir, "memory.low", "");
+		knob(f, dir, "memory.high", "");
+		knob(f, dir, "io.weight", "");
+		knob(f, dir, "io.max", "");
+		knob(f, dir, "hugetlb.2MB.max", "");
+		knob(f, dir, "cpu.idle", "");
+		knob(f, dir, "cpu.max.burst", "");
+		knob(f, dir, "rdma.max", "");
 		return;
 	}
 	knob(f, dir, "tasks", "");
@@ -330,6 +339,14 @@ static void populate(const char *dir, void *arg)
 		knob(f, dir, "memory.memsw.limit_in_bytes", "");
 		knob(f, dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
 		knob(f, dir, "memory.failcnt", "0\n");
+		knob(f, dir, "memory.soft_limit_in_bytes", "");
+		knob(f, dir, "memory.swappiness", "");
+	} else if (strstr(dir, "/blkio/")) {
+		knob(f, dir, "blkio.weight", "");
+		knob(f, dir, "blkio.throttle.read_bps_device", "");
+		knob(f, dir, "blkio.throttle.write_iops_device", "");
+	} else if (strstr(dir, "/net cls/")) {
+		knob(f, dir, "net_cls.classid", "");
 	} else if (strstr(dir, "/pids/")) {
 		knob(f, dir, "pids.max", "");
 	} else if (strstr(dir, "/devices/")) {
@@ -1236,6 +1253,7 @@ START_TEST(test_path_rejected)
 }
 END_TEST
 
+/* an existing cgroup at cgroupsPath is joined, as runc does (issue 17) */
 START_TEST(test_path_exists)
 {
 	struct fake f = {0};
@@ -1245,34 +1263,170 @@ START_TEST(test_path_exists)
 	struct ward_err err = {0};
 	char want[PATH_MAX];
 
+	res.set = SPEC_RES_MEMORY | SPEC_RES_PIDS;
 	fake_v2(&l, &f, "/system.slice/foo.service");
 	mkdirs("%s/sys/fs/cgroup/taken/leaf", tmp);
 	put("", "%s/sys/fs/cgroup/taken/cgroup.subtree_control", tmp);
-	ck_assert_int_eq(cg_create_path(&l, "/taken/leaf", &res, &h, &err), -EEXIST);
-	snprintf(want, sizeof(want), "cgroup '%s/sys/fs/cgroup/taken/leaf' already exists", tmp);
-	ck_assert_str_eq(err.msg, want);
-	ck_assert_uint_eq(h.ndirs, 0);
-	ck_assert(exists("%s/sys/fs/cgroup/taken/leaf", tmp)); /* not ours: left alone */
-	/* found taken before anything was enabled on its way */
-	ck_assert_str_eq(get("%s/sys/fs/cgroup/cgroup.subtree_control", tmp), "");
+	put("", "%s/sys/fs/cgroup/taken/leaf/memory.max", tmp);
+	put("", "%s/sys/fs/cgroup/taken/leaf/pids.max", tmp);
+	ck_assert_msg(cg_create_path(&l, "/taken/leaf", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	snprintf(want, sizeof(want), "%s/sys/fs/cgroup/taken/leaf", tmp);
+	ck_assert_str_eq(h.dirs[0].path, want);
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/taken/leaf/memory.max", tmp), "67108864");
+	ck_assert_str_eq(get("%s/sys/fs/cgroup/taken/leaf/pids.max", tmp), "50");
+	/* the controllers are enabled on its way, as for a new one */
+	ck_assert_ptr_nonnull(
+	    strstr(get("%s/sys/fs/cgroup/taken/cgroup.subtree_control", tmp), "memory"));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
 	teardown();
 	setup();
 
-	/*
-	 * hybrid: the cgroup2 and memory cgroups (and their new ancestors) are made
-	 * before the pids one is found taken; all of them go again
-	 */
+	/* hybrid: the existing pids cgroup is joined, the others are made */
 	memset(&res, 0, sizeof(res));
 	fake_hybrid(&l, &f);
 	mkdirs("%s/sys/fs/cgroup/pids/new/leaf", tmp);
-	ck_assert_int_eq(cg_create_path(&l, "/new/leaf", &res, &h, &err), -EEXIST);
-	snprintf(want, sizeof(want), "cgroup '%s/sys/fs/cgroup/pids/new/leaf' already exists", tmp);
-	ck_assert_str_eq(err.msg, want);
-	ck_assert_uint_eq(h.ndirs, 0);
-	ck_assert(!exists("%s/sys/fs/cgroup/unified/new", tmp));
-	ck_assert(!exists("%s/sys/fs/cgroup/memory/new", tmp));
-	ck_assert(!exists("%s/sys/fs/cgroup/cpu/new", tmp));
+	ck_assert_msg(cg_create_path(&l, "/new/leaf", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert(exists("%s/sys/fs/cgroup/memory/new/leaf", tmp));
 	ck_assert(exists("%s/sys/fs/cgroup/pids/new/leaf", tmp));
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+}
+END_TEST
+
+/* linux.resources' other fields (issue 17): the knobs runc writes, v2 and v1 */
+static struct spec_resources oci_limits(void)
+{
+	static struct spec_blkio_dev devs[] = {
+	    {SPEC_BLKIO_READ_BPS, 8, 0, 1048576, 0},
+	    {SPEC_BLKIO_WRITE_IOPS, 8, 16, 100, 0},
+	};
+	static struct spec_res_entry huge[] = {{(char *)"2MB", 4194304}};
+	struct spec_resources r = {0};
+
+	r.set = SPEC_RES_MEMORY_OCI | SPEC_RES_CPUSET_MEMS | SPEC_RES_BLKIO | SPEC_RES_HUGETLB;
+	r.mem = SPEC_MEM_RESERVATION;
+	r.memory_reservation = 32 << 20;
+	r.cpuset_mems = (char *)"0";
+	r.blkio_weight = 500;
+	r.blkio_devs = devs;
+	r.nblkio_devs = 2;
+	r.hugepages = huge;
+	r.nhugepages = 1;
+	return r;
+}
+
+START_TEST(test_oci_resources_v2)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = oci_limits();
+	struct ward_err err = {0};
+	const char *dir;
+
+	fake_v2(&l, &f, "/");
+	strv_push(&res.unified, "memory.high");
+	strv_push(&res.unified, "1073741824");
+	strv_push(&res.rdma, "mlx5_1");
+	strv_push(&res.rdma, "hca_handle=3 hca_object=10000");
+	res.set |= SPEC_RES_UNIFIED | SPEC_RES_CPU_IDLE | SPEC_RES_CPU_BURST | SPEC_RES_RDMA;
+	res.cpu_idle = 1;
+	res.cpu_burst = 20000;
+	ck_assert_msg(cg_create(&l, "u1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(h.ndirs, 1);
+	dir = h.dirs[0].path;
+	ck_assert_str_eq(get("%s/memory.low", dir), "33554432");
+	ck_assert_str_eq(get("%s/cpuset.mems", dir), "0");
+	ck_assert_str_eq(get("%s/io.weight", dir),
+			 "default 4950"); /* 1 + (500 - 10) * 9999 / 990 */
+	/* a fake knob is a file: the last write lands over the first one's start */
+	ck_assert_int_eq(strncmp(get("%s/io.max", dir), "8:16 wiops=100", 14), 0);
+	ck_assert_str_eq(get("%s/hugetlb.2MB.max", dir), "4194304");
+	ck_assert_str_eq(get("%s/memory.high", dir), "1073741824");
+	ck_assert_str_eq(get("%s/cpu.idle", dir), "1");
+	ck_assert_str_eq(get("%s/cpu.max.burst", dir), "20000");
+	ck_assert_str_eq(get("%s/rdma.max", dir), "mlx5_1 hca_handle=3 hca_object=10000");
+	/* ward update -r with unified alone */
+	{
+		struct spec_resources u = {0};
+
+		strv_push(&u.unified, "memory.high");
+		strv_push(&u.unified, "2048");
+		u.set = SPEC_RES_UNIFIED;
+		ck_assert_msg(cg_update(&l, &h, &u, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(strncmp(get("%s/memory.high", dir), "2048", 4), 0);
+		strv_release(&u.unified);
+	}
+	strv_release(&res.rdma);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* what cgroup v2 has no knob for: an error naming the field, or a warning */
+	res = oci_limits();
+	res.set = SPEC_RES_MEMORY_OCI;
+	res.mem = SPEC_MEM_SWAPPINESS;
+	ck_assert_int_lt(cg_create(&l, "u2", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply linux.resources.memory.swappiness: cgroup v2 has "
+				  "no per-cgroup swappiness");
+	res.ignore_missing = true;
+	ck_assert_msg(cg_create(&l, "u3", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+	/* net_cls has no cgroup v2 controller */
+	memset(&res, 0, sizeof(res));
+	res.set = SPEC_RES_NET_CLS;
+	res.net_classid = 0x100001;
+	ck_assert_int_lt(cg_create(&l, "u4", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply linux.resources.network.classID: the net_cls "
+				  "controller is not available");
+	strv_release(&res.unified);
+}
+END_TEST
+
+START_TEST(test_oci_resources_v1)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = oci_limits();
+	struct ward_err err = {0};
+	const char *mem = NULL, *blkio = NULL, *cpuset = NULL;
+
+	fake_hybrid(&l, &f);
+	res.mem |= SPEC_MEM_SWAPPINESS;
+	res.swappiness = 10;
+	ck_assert_msg(cg_create(&l, "v1", &res, &h, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < h.ndirs; i++) {
+		if (strstr(h.dirs[i].path, "/memory/"))
+			mem = h.dirs[i].path;
+		if (strstr(h.dirs[i].path, "/blkio/"))
+			blkio = h.dirs[i].path;
+		if (strstr(h.dirs[i].path, "/cpuset/"))
+			cpuset = h.dirs[i].path;
+	}
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_ptr_nonnull(blkio);
+	ck_assert_ptr_nonnull(cpuset);
+	ck_assert_str_eq(get("%s/memory.soft_limit_in_bytes", mem), "33554432");
+	ck_assert_str_eq(get("%s/memory.swappiness", mem), "10");
+	ck_assert_str_eq(get("%s/blkio.weight", blkio), "500");
+	ck_assert_str_eq(get("%s/blkio.throttle.read_bps_device", blkio), "8:0 1048576");
+	ck_assert_str_eq(get("%s/blkio.throttle.write_iops_device", blkio), "8:16 100");
+	/* cpu.mems alone: the cpus come from the parent */
+	ck_assert_str_eq(get("%s/cpuset.mems", cpuset), "0");
+	ck_assert_str_eq(get("%s/cpuset.cpus", cpuset), "0-3");
+	ck_assert_int_eq(cg_destroy(&h, &err), 0);
+
+	/* unified on a host whose container has no cgroup2 cgroup (pure v1) */
+	teardown();
+	setup();
+	fake_v1(&l, &f);
+	memset(&res, 0, sizeof(res));
+	strv_push(&res.unified, "memory.high");
+	strv_push(&res.unified, "1");
+	res.set = SPEC_RES_UNIFIED;
+	ck_assert_int_lt(cg_create(&l, "v2", &res, &h, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot apply linux.resources.unified: the container has no "
+				  "cgroup2 cgroup (cgroup v2 is not mounted)");
+	strv_release(&res.unified);
 }
 END_TEST
 
@@ -1468,6 +1622,8 @@ Suite *cgroup_suite(void)
 	    {"path_hybrid", test_path_hybrid},
 	    {"path_rejected", test_path_rejected},
 	    {"path_exists", test_path_exists},
+	    {"oci_resources_v2", test_oci_resources_v2},
+	    {"oci_resources_v1", test_oci_resources_v1},
 	    {"signal_all", test_signal_all},
 	    {"real_host", test_real_host},
 	    {"real_host_path", test_real_host_path},

@@ -75,6 +75,36 @@ void cg_want_from(const struct spec_resources *res, struct want *w) __attribute_
 int cg_write_limits(const struct cg_dir *d, const struct spec_resources *res, struct ward_err *err)
     __attribute__((nonnull));
 
+/**
+ * cg_check_unified() - linux.resources.unified with no cgroup2 cgroup to write
+ * it in (a v1 host): an error, or a warning with --ignore-missing-limits.
+ */
+int cg_check_unified(const struct cg_handle *h, const struct spec_resources *res,
+		     struct ward_err *err) __attribute__((nonnull));
+
+/** cg_knob() - write @value to @dir/@name; @err names @flag. */
+int cg_knob(const char *dir, const char *name, const char *value, const char *flag,
+	    struct ward_err *err) __attribute__((nonnull));
+
+/** cg_knob_exists() - whether @dir has the knob @name. */
+bool cg_knob_exists(const char *dir, const char *name) __attribute__((nonnull));
+
+/**
+ * cg_cannot() - @field cannot be applied on this host (@why): an error, or a
+ * warning with --ignore-missing-limits, as for a missing controller.
+ */
+int cg_cannot(const struct spec_resources *res, const char *field, const char *why,
+	      struct ward_err *err) __attribute__((nonnull));
+
+/* limits_oci.c */
+
+/**
+ * cg_write_limits_oci() - linux.resources' blockIO, hugepageLimits, network and
+ * (in a cgroup2 cgroup) unified, for the controllers of @d.
+ */
+int cg_write_limits_oci(const struct cg_dir *d, const struct spec_resources *res,
+			struct ward_err *err) __attribute__((nonnull));
+
 /* path.c */
 
 /**

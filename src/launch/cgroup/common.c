@@ -22,13 +22,24 @@
 #define CG_POLL_NS 10000000L
 
 static const char *const ctrl_names[CG_NR_CONTROLLERS] = {
-    [CG_MEMORY] = "memory", [CG_PIDS] = "pids",	      [CG_CPU] = "cpu",
-    [CG_CPUSET] = "cpuset", [CG_DEVICES] = "devices",
+    [CG_MEMORY] = "memory",   [CG_PIDS] = "pids",	[CG_CPU] = "cpu",
+    [CG_CPUSET] = "cpuset",   [CG_DEVICES] = "devices", [CG_BLKIO] = "blkio",
+    [CG_HUGETLB] = "hugetlb", [CG_NET_CLS] = "net_cls", [CG_NET_PRIO] = "net_prio",
+    [CG_RDMA] = "rdma",
 };
 
 const char *cg_controller_name(enum cg_controller c)
 {
 	return c < CG_NR_CONTROLLERS ? ctrl_names[c] : "?";
+}
+
+const char *cg_controller_v2_name(enum cg_controller c)
+{
+	if (c == CG_BLKIO)
+		return "io";
+	if (c == CG_NET_CLS || c == CG_NET_PRIO || c >= CG_NR_CONTROLLERS)
+		return NULL;
+	return ctrl_names[c];
 }
 
 bool cg_has_token(const char *list, const char *name, const char *seps)

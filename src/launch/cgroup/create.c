@@ -94,12 +94,12 @@ static int enable_controllers(const char *dir, struct want *w, unsigned int mask
 		return err_set(err, ENAMETOOLONG, "cannot enable controllers in '%s'", dir);
 	(void)cg_read_token_file(dir, "cgroup.subtree_control", present, sizeof(present));
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
-		if (!(mask & w->ctrls & BIT(c)) ||
-		    cg_has_token(present, cg_controller_name(c), " \n"))
+		if (!(mask & w->ctrls & BIT(c)) || !cg_controller_v2_name(c) ||
+		    cg_has_token(present, cg_controller_v2_name(c), " \n"))
 			continue;
 		todo |= BIT(c);
 		(void)snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s+%s",
-			       line[0] ? " " : "", cg_controller_name(c)); /* 4 names fit */
+			       line[0] ? " " : "", cg_controller_v2_name(c)); /* all fit */
 	}
 	if (!todo || write_file(path, line, &first) == 0)
 		return 0;
@@ -110,7 +110,7 @@ static int enable_controllers(const char *dir, struct want *w, unsigned int mask
 
 		if (!(todo & BIT(c)))
 			continue;
-		(void)snprintf(one, sizeof(one), "+%s", cg_controller_name(c));
+		(void)snprintf(one, sizeof(one), "+%s", cg_controller_v2_name(c));
 		if (write_file(path, one, &e) == 0)
 			continue;
 		if (!res->ignore_missing)
@@ -144,13 +144,13 @@ static int make_dir(const struct cg_layout *l, const char *path, bool exist_ok,
 }
 
 static int add_dir(const struct cg_layout *l, struct cg_handle *h, const char *path, bool v2,
-		   unsigned int ctrls, struct ward_err *err)
+		   unsigned int ctrls, bool exist_ok, struct ward_err *err)
 {
 	int r;
 
 	if (h->ndirs >= CG_MAX_DIRS)
 		return err_set(err, E2BIG, "too many cgroups for one container");
-	r = make_dir(l, path, false, err);
+	r = make_dir(l, path, exist_ok, err);
 	if (r < 0)
 		return r;
 	(void)cg_copy_str(h->dirs[h->ndirs].path, CG_PATH_MAX, path); /* length checked above */
@@ -183,8 +183,8 @@ static int v2_parent(const struct cg_layout *l, const struct spec_resources *res
 		return r;
 	(void)cg_read_token_file(own, "cgroup.subtree_control", present, sizeof(present));
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++)
-		if ((v2mask & w->ctrls & BIT(c)) &&
-		    !cg_has_token(present, cg_controller_name(c), " \n"))
+		if ((v2mask & w->ctrls & BIT(c)) && cg_controller_v2_name(c) &&
+		    !cg_has_token(present, cg_controller_v2_name(c), " \n"))
 			all = false;
 	if (all || strcmp(l->v2_own, "/") == 0) {
 		r = all ? 0 : enable_controllers(own, w, v2mask, res, err);
@@ -351,15 +351,15 @@ static int place_dir(const struct cg_layout *l, struct placement *pl, struct cg_
 	if (pl->explicit_path) {
 		struct stat st;
 
-		/* taken: say so before enabling anything on the way (mkdir says it too) */
-		if (lstat(leaf, &st) == 0)
+		/* there already: joined, as runc does (something else than a cgroup is not) */
+		if (lstat(leaf, &st) == 0 && !S_ISDIR(st.st_mode))
 			return err_set(err, EEXIST, "cgroup '%s' already exists", leaf);
 		r = make_ancestors(l, pl, mount, leaf, v2, w, mask, res, err);
 		if (r < 0)
 			return r;
 	}
 	/* evaluated after make_ancestors(): --ignore-missing-limits may have dropped some */
-	r = add_dir(l, h, leaf, v2, mask & w->ctrls, err);
+	r = add_dir(l, h, leaf, v2, mask & w->ctrls, pl->explicit_path, err);
 	if (r < 0)
 		return r;
 	/* a cpuset limit writes both itself; otherwise (a cpuset co-mounted) inherit them */
@@ -389,7 +389,8 @@ static int v2_controllers(const struct cg_layout *l, const struct spec_resources
 		/* cgroup v2 has no devices controller to enable: an eBPF program does it */
 		if (c == CG_DEVICES && l->v2_mount[0])
 			continue;
-		if (l->v2_mount[0] && cg_has_token(root_ctrls, cg_controller_name(c), " \n")) {
+		if (l->v2_mount[0] && cg_controller_v2_name(c) &&
+		    cg_has_token(root_ctrls, cg_controller_v2_name(c), " \n")) {
 			*v2mask |= BIT(c);
 			continue;
 		}
@@ -437,7 +438,8 @@ static int create_v2(const struct cg_layout *l, struct placement *pl,
 		     struct cg_handle *h, struct ward_err *err)
 {
 	bool devices = (w->ctrls & BIT(CG_DEVICES)) && !cg_on_v1(l, CG_DEVICES);
-	bool needed = l->mode == CG_V2 || (v2mask & w->ctrls) || devices;
+	bool needed =
+	    l->mode == CG_V2 || (v2mask & w->ctrls) || devices || (res->set & SPEC_RES_UNIFIED);
 	size_t made = pl->nmade;
 	int r;
 
@@ -505,8 +507,10 @@ static int create_v1(const struct cg_layout *l, struct placement *pl,
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
 		int r;
 
-		if (!cg_on_v1(l, c) || (!(w->ctrls & BIT(c)) &&
-					!(pl->explicit_path && c != CG_CPUSET && c != CG_DEVICES)))
+		/* an explicit path: also pids, memory and cpu, for engines reading stats */
+		if (!cg_on_v1(l, c) ||
+		    (!(w->ctrls & BIT(c)) &&
+		     !(pl->explicit_path && (c == CG_PIDS || c == CG_MEMORY || c == CG_CPU))))
 			continue;
 		if (share_v1(l, h, c, w->ctrls))
 			continue;
@@ -558,6 +562,8 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 	for (size_t i = 0; r == 0 && i < h->ndirs; i++)
 		if (!h->dirs[i].v2)
 			r = cg_write_limits(&h->dirs[i], res, err);
+	if (r == 0)
+		r = cg_check_unified(h, res, err);
 	if (r == 0 && h->ndirs == 0)
 		log_warn("no cgroup hierarchy is usable: the container gets no cgroup of its own");
 	return r;

@@ -38,6 +38,16 @@ void cg_want_from(const struct spec_resources *res, struct want *w)
 	    {SPEC_RES_CPU_WEIGHT, CG_CPU, "--cpu-weight"},
 	    {SPEC_RES_CPUSET_CPUS, CG_CPUSET, "--cpuset-cpus"},
 	    {SPEC_RES_DEVICES, CG_DEVICES, "linux.resources.devices"},
+	    {SPEC_RES_MEMORY_OCI, CG_MEMORY, "linux.resources.memory"},
+	    {SPEC_RES_CPU_RT, CG_CPU, "linux.resources.cpu.realtimeRuntime"},
+	    {SPEC_RES_CPUSET_MEMS, CG_CPUSET, "linux.resources.cpu.mems"},
+	    {SPEC_RES_BLKIO, CG_BLKIO, "linux.resources.blockIO"},
+	    {SPEC_RES_HUGETLB, CG_HUGETLB, "linux.resources.hugepageLimits"},
+	    {SPEC_RES_NET_CLS, CG_NET_CLS, "linux.resources.network.classID"},
+	    {SPEC_RES_NET_PRIO, CG_NET_PRIO, "linux.resources.network.priorities"},
+	    {SPEC_RES_CPU_IDLE, CG_CPU, "linux.resources.cpu.idle"},
+	    {SPEC_RES_CPU_BURST, CG_CPU, "linux.resources.cpu.burst"},
+	    {SPEC_RES_RDMA, CG_RDMA, "linux.resources.rdma"},
 	};
 
 	memset(w, 0, sizeof(*w));
@@ -128,6 +138,59 @@ static int swap_value(const char *dir, bool v2, const struct spec_resources *res
 	return 1;
 }
 
+/* A field the controller is there for but this host cannot apply: the flags' rule. */
+static int cannot(const struct spec_resources *res, const char *field, const char *why,
+		  struct ward_err *err)
+{
+	if (!res->ignore_missing)
+		return err_set(err, 0, "cannot apply %s: %s", field, why);
+	log_warn("ignoring %s: %s", field, why);
+	return 0;
+}
+
+/* @v as a knob wants it: "max" (v2) or "-1" (v1) for a negative one */
+static int knob_i64(const char *dir, bool v2, const char *name, int64_t v, const char *flag,
+		    struct ward_err *err)
+{
+	if (v < 0)
+		return knob(dir, name, v2 ? "max" : "-1", flag, err);
+	return knob_u64(dir, name, (unsigned long long)v, flag, err);
+}
+
+/* linux.resources.memory's other fields */
+static int write_memory_oci(const char *dir, bool v2, const struct spec_resources *res,
+			    struct ward_err *err)
+{
+	int r = 0;
+
+	if (res->mem & SPEC_MEM_RESERVATION)
+		r = knob_i64(dir, v2, v2 ? "memory.low" : "memory.soft_limit_in_bytes",
+			     res->memory_reservation, "linux.resources.memory.reservation", err);
+	if (r == 0 && (res->mem & SPEC_MEM_SWAPPINESS))
+		r = v2 ? cannot(res, "linux.resources.memory.swappiness",
+				"cgroup v2 has no per-cgroup swappiness", err)
+		       : knob_u64(dir, "memory.swappiness", res->swappiness,
+				  "linux.resources.memory.swappiness", err);
+	if (r == 0 && (res->mem & SPEC_MEM_NO_OOM_KILL))
+		r = v2 ? cannot(res, "linux.resources.memory.disableOOMKiller",
+				"cgroup v2 cannot disable the OOM killer", err)
+		       : knob(dir, "memory.oom_control", "1",
+			      "linux.resources.memory.disableOOMKiller", err);
+	/* kernel memory limits are gone from the kernel (5.16); runc 1.1 ignores them */
+	if (r == 0 && (res->mem & SPEC_MEM_KERNEL))
+		log_warn("ignoring linux.resources.memory.kernel: kernel memory limits are "
+			 "deprecated and not applied");
+	if (r == 0 && (res->mem & SPEC_MEM_KERNEL_TCP)) {
+		if (!v2 && knob_exists(dir, "memory.kmem.tcp.limit_in_bytes"))
+			r = knob_i64(dir, false, "memory.kmem.tcp.limit_in_bytes", res->kernel_tcp,
+				     "linux.resources.memory.kernelTCP", err);
+		else
+			r = cannot(res, "linux.resources.memory.kernelTCP",
+				   "this kernel has no TCP buffer limit for a cgroup", err);
+	}
+	return r;
+}
+
 static int write_memory(const char *dir, bool v2, const struct spec_resources *res,
 			struct ward_err *err)
 {
@@ -155,7 +218,10 @@ static int write_memory(const char *dir, bool v2, const struct spec_resources *r
 		if (r < 0)
 			return r;
 	}
-	return have_swap > 0 ? knob(dir, swap_knob, swap, "--memory-swap", err) : 0;
+	r = have_swap > 0 ? knob(dir, swap_knob, swap, "--memory-swap", err) : 0;
+	if (r == 0 && (res->set & SPEC_RES_MEMORY_OCI))
+		r = write_memory_oci(dir, v2, res, err);
+	return r;
 }
 
 static int write_pids(const char *dir, const struct spec_resources *res, struct ward_err *err)
@@ -203,36 +269,62 @@ static int write_cpu(const char *dir, bool v2, const struct spec_resources *res,
 		else
 			r = knob_u64(dir, "cpu.shares", weight_to_shares(res->cpu_weight),
 				     "--cpu-weight", err);
+		if (r < 0)
+			return r;
+	}
+	if (res->set & SPEC_RES_CPU_RT) {
+		if (v2 || !knob_exists(dir, "cpu.rt_runtime_us"))
+			return cannot(res, "linux.resources.cpu.realtimeRuntime",
+				      "this kernel has no realtime budget for a cgroup "
+				      "(CONFIG_RT_GROUP_SCHED, cgroup v1)",
+				      err);
+		if (res->cpu_rt_period)
+			r = knob_u64(dir, "cpu.rt_period_us", res->cpu_rt_period,
+				     "linux.resources.cpu.realtimePeriod", err);
+		if (r == 0)
+			r = knob_i64(dir, false, "cpu.rt_runtime_us", res->cpu_rt_runtime,
+				     "linux.resources.cpu.realtimeRuntime", err);
 	}
 	return r;
+}
+
+/* v1: what the new cpuset does not get from the limits, its parent's @name */
+static int inherit_cpuset(const char *dir, const char *name, const char *flag, struct ward_err *err)
+{
+	char parent[CG_PATH_MAX], val[256];
+	char *slash;
+	int r;
+
+	(void)cg_copy_str(parent, sizeof(parent), dir); /* same size */
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	r = cg_read_token_file(parent, name, val, sizeof(val));
+	if (r < 0)
+		return err_set(err, -r, "cannot apply %s: cannot read '%s/%s'", flag, parent, name);
+	val[strcspn(val, "\n")] = '\0';
+	return knob(dir, name, val, flag, err);
 }
 
 static int write_cpuset(const char *dir, bool v2, const struct spec_resources *res,
 			struct ward_err *err)
 {
-	if (!v2) {
-		/* a new v1 cpuset starts with no memory nodes and takes no task until it has some
-		 */
-		char parent[CG_PATH_MAX], mems[256];
-		char *slash;
-		int r;
+	bool cpus = res->set & SPEC_RES_CPUSET_CPUS, mems = res->set & SPEC_RES_CPUSET_MEMS;
+	const char *flag = cpus ? "--cpuset-cpus" : "linux.resources.cpu.mems";
+	int r = 0;
 
-		(void)cg_copy_str(parent, sizeof(parent), dir); /* same size */
-		slash = strrchr(parent, '/');
-		if (slash)
-			*slash = '\0';
-		r = cg_read_token_file(parent, "cpuset.mems", mems, sizeof(mems));
-		if (r < 0)
-			return err_set(err, -r,
-				       "cannot apply --cpuset-cpus: cannot read '%s/cpuset.mems'",
-				       parent);
-		mems[strcspn(mems, "\n")] = '\0';
-		r = knob(dir, "cpuset.mems", mems, "--cpuset-cpus", err);
-		if (r < 0)
-			return r;
-	}
-	return knob(dir, "cpuset.cpus", res->cpuset_cpus ? res->cpuset_cpus : "", "--cpuset-cpus",
-		    err);
+	/* a new v1 cpuset starts with no cpus and no memory nodes, and takes no task until it
+	 * has both: what is not asked for comes from its parent */
+	if (mems)
+		r = knob(dir, "cpuset.mems", res->cpuset_mems, "linux.resources.cpu.mems", err);
+	else if (!v2)
+		r = inherit_cpuset(dir, "cpuset.mems", flag, err);
+	if (r < 0)
+		return r;
+	if (cpus)
+		return knob(dir, "cpuset.cpus", res->cpuset_cpus ? res->cpuset_cpus : "",
+			    "--cpuset-cpus", err);
+	return v2 ? 0 : inherit_cpuset(dir, "cpuset.cpus", flag, err);
 }
 
 /* The device cgroup's rules: v1's devices.deny/allow, or an eBPF program on v2. */
@@ -258,6 +350,23 @@ static int write_devices(const char *dir, bool v2, const struct spec_resources *
 	return r;
 }
 
+int cg_knob(const char *dir, const char *name, const char *value, const char *flag,
+	    struct ward_err *err)
+{
+	return knob(dir, name, value, flag, err);
+}
+
+bool cg_knob_exists(const char *dir, const char *name)
+{
+	return knob_exists(dir, name);
+}
+
+int cg_cannot(const struct spec_resources *res, const char *field, const char *why,
+	      struct ward_err *err)
+{
+	return cannot(res, field, why, err);
+}
+
 int cg_write_limits(const struct cg_dir *d, const struct spec_resources *res, struct ward_err *err)
 {
 	int r = 0;
@@ -272,6 +381,8 @@ int cg_write_limits(const struct cg_dir *d, const struct spec_resources *res, st
 		r = write_cpuset(d->path, d->v2, res, err);
 	if (r == 0 && (d->controllers & BIT(CG_DEVICES)))
 		r = write_devices(d->path, d->v2, res, err);
+	if (r == 0)
+		r = cg_write_limits_oci(d, res, err);
 	return r;
 }
 
@@ -303,7 +414,8 @@ int cg_update(const struct cg_layout *l, const struct cg_handle *h,
 			} else if (x->v2 &&
 				   cg_read_token_file(x->path, "cgroup.controllers", ctrls,
 						      sizeof(ctrls)) == 0 &&
-				   cg_has_token(ctrls, cg_controller_name(c), " \n")) {
+				   cg_controller_v2_name(c) &&
+				   cg_has_token(ctrls, cg_controller_v2_name(c), " \n")) {
 				found = x;
 			}
 		}
@@ -318,7 +430,15 @@ int cg_update(const struct cg_layout *l, const struct cg_handle *h,
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* unified alone names no controller: it goes in the cgroup2 cgroup */
+	for (size_t i = 0; (only.set & SPEC_RES_UNIFIED) && i < h->ndirs; i++) {
+		struct cg_dir d = h->dirs[i];
+
+		d.controllers = 0;
+		if (d.v2)
+			return cg_write_limits_oci(&d, &only, err);
+	}
+	return cg_check_unified(h, &only, err);
 }
 
 /* The number after "KEY " on a line of a flat-keyed knob; -1 when absent. */

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# config.json fields of the runtime spec (issue 17), each in a real container:
+# namespaces left out, the UTS sysctls and domainname, rootfsPropagation shared,
+# HOME from /etc/passwd, startContainer hooks resolved in the container, hook
+# environments, mounts of any filesystem type and podman's tmpfs options,
+# /dev/core, linux.resources, and nothing left behind.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+new_tmpdir T
+ROOT=$T/state
+snapshot_state
+
+# make_bundle DIR ARGS_JSON [PYTHON_EDIT]: as test_oci.sh's
+make_bundle() {
+	mkdir -p "$1"
+	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
+	python3 - "$1/config.json" "$ROOTFS" "$2" "${3:-}" <<'PY' || bail_out "cannot edit config.json"
+import json, sys
+path, rootfs, args, edit = sys.argv[1:5]
+c = json.load(open(path))
+c["root"]["path"] = rootfs
+c["process"]["args"] = json.loads(args)
+exec(edit)
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+wo() {
+	run_ward --root "$ROOT" "$@"
+}
+
+# sh_args SCRIPT: the JSON args of /bin/sh -c SCRIPT
+sh_args() {
+	python3 -c 'import json,sys; print(json.dumps(["/bin/sh", "-c", sys.argv[1]]))' "$1"
+}
+
+# bad DESC EXPECTED_STDERR WARD_ARGS...: exit 1, that message, nothing left
+bad() {
+	local desc=$1 msg=$2
+	shift 2
+	wo "$@"
+	assert_status "$desc: exit 1" 1
+	assert_eq "$desc: the message" "$msg" "$ERR"
+	assert_nothing_left "$desc: nothing started or left"
+}
+
+# ---- /dev/core ------------------------------------------------------------------------
+
+make_bundle "$T/core" "$(sh_args 'readlink /dev/core || echo none')"
+wo run --bundle "$T/core" core1
+if [ -e /proc/kcore ]; then
+	assert_eq "/dev/core: a link to /proc/kcore where the host has one" "/proc/kcore" "$OUT"
+else
+	assert_eq "/dev/core: none where the host has no /proc/kcore" "none" "$OUT"
+fi
+
+# ---- kernel.hostname, kernel.domainname, domainname ------------------------------------
+
+host_domain=$(cat /proc/sys/kernel/domainname)
+make_bundle "$T/uts" "$(sh_args 'cat /proc/sys/kernel/hostname /proc/sys/kernel/domainname')" '
+c["linux"]["sysctl"] = {"kernel.hostname": "from-sysctl"}
+c["domainname"] = "example.org"'
+wo run --bundle "$T/uts" uts1
+assert_status "uts sysctls: exit 0" 0
+assert_eq "kernel.hostname sysctl and domainname applied" "from-sysctl"$'\n'"example.org" "$OUT"
+make_bundle "$T/uts2" "$(sh_args 'cat /proc/sys/kernel/domainname')" '
+c["linux"]["sysctl"] = {"kernel.domainname": "by-sysctl"}'
+wo run --bundle "$T/uts2" uts2
+assert_eq "kernel.domainname sysctl applied" "by-sysctl" "$OUT"
+assert_eq "the host's domainname untouched" "$host_domain" "$(cat /proc/sys/kernel/domainname)"
+make_bundle "$T/uts3" '["/bin/true"]' '
+c["domainname"] = "example.org"
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]
+del c["hostname"]'
+bad "domainname without a uts namespace" \
+	"ward: config.json: domainname: setting it needs a uts namespace (it would change the host's)" \
+	create --bundle "$T/uts3" u3
+
+# ---- rootfsPropagation ----------------------------------------------------------------
+
+for p in shared rshared slave rslave private rprivate unbindable runbindable; do
+	make_bundle "$T/prop-$p" '["/usr/bin/ward-testhelper", "mounts"]' "c['linux']['rootfsPropagation'] = '$p'"
+	wo run --bundle "$T/prop-$p" "prop-$p"
+	assert_status "rootfsPropagation $p: runs" 0
+	rootline=$(awk '$5 == "/"' <<<"$OUT")
+	case $p in
+	*shared) assert_match "rootfsPropagation $p: the root is shared" 'shared:[0-9]+' "$rootline" ;;
+	*unbindable) assert_contains "rootfsPropagation $p: the root is unbindable" "$rootline" "unbindable" ;;
+	*) assert_not_contains "rootfsPropagation $p: the root is not shared" "$rootline" "shared:" ;;
+	esac
+done
+assert_nothing_left "rootfsPropagation: nothing left"
+
+# ---- HOME -----------------------------------------------------------------------------
+
+make_bundle "$T/home" "$(sh_args 'echo $HOME')" 'c["process"]["env"] = ["PATH=/bin:/usr/bin"]'
+wo run --bundle "$T/home" home1
+assert_eq "no HOME in process.env: root's from /etc/passwd" "/root" "$OUT"
+make_bundle "$T/home2" "$(sh_args 'echo $HOME')" '
+c["process"]["env"] = ["PATH=/bin:/usr/bin"]
+c["process"]["user"] = {"uid": 4242, "gid": 4242}'
+wo run --bundle "$T/home2" home2
+assert_eq "no HOME, a uid /etc/passwd lacks: /" "/" "$OUT"
+make_bundle "$T/home3" "$(sh_args 'echo $HOME')" 'c["process"]["env"] = ["HOME=/given"]'
+wo run --bundle "$T/home3" home3
+assert_eq "HOME given: kept" "/given" "$OUT"
+
+# ---- hooks ----------------------------------------------------------------------------
+
+# a startContainer hook's path is the container's: the helper is in the rootfs only
+make_bundle "$T/shook" "$(sh_args 'cat /tmp/hooked 2>/dev/null; echo ran')" "
+c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})
+c['hooks'] = {'startContainer': [{'path': '/usr/bin/ward-testhelper', 'args': ['ward-testhelper', 'write', '/tmp/hooked', 'in-container']}]}"
+if [ -e /usr/bin/ward-testhelper ]; then
+	skip "startContainer path in the container" "the host has /usr/bin/ward-testhelper"
+else
+	wo run --bundle "$T/shook" sh1
+	assert_status "startContainer: a path only the container has: exit 0" 0
+	assert_contains "startContainer: the hook ran in the container" "$OUT" "ran"
+fi
+# hooks without env: the runtime's environment on the host, the process's in the container
+cat >"$T/hook-env" <<HOOK
+#!/bin/sh
+echo "\${WARD_TEST_ENV:-unset}" >"$T/hook-env.out"
+HOOK
+chmod +x "$T/hook-env"
+make_bundle "$T/henv" "$(sh_args 'cat /tmp/startenv')" "
+c['process']['env'] = ['PATH=/bin:/usr/bin', 'PROC_VAR=proc']
+c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['hooks'] = {'prestart': [{'path': '$T/hook-env'}],
+              'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo \$PROC_VAR \$HOME >/tmp/startenv']}]}"
+WARD_TEST_ENV=from-ward wo run --bundle "$T/henv" he1
+assert_eq "a host hook without env: ward's environment" "from-ward" "$(cat "$T/hook-env.out" 2>/dev/null)"
+assert_eq "a startContainer hook without env: the process's" "proc /root" "$OUT"
+assert_nothing_left "hooks: nothing left"
+
+# ---- mounts ---------------------------------------------------------------------------
+
+# every mount below a tmpfs on /mnt: the shared rootfs gets no mount point of the test's
+MNT="c['mounts'].append({'destination': '/mnt', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})"
+mkdir -p "$T/lower" "$T/upper" "$T/work" "$T/rsrc"
+echo lower-file >"$T/lower/f"
+make_bundle "$T/ovl" "$(sh_args 'cat /mnt/ovl/f; echo new >/mnt/ovl/g && echo wrote; stat -c %a /mnt/tmp')" "$MNT
+c['mounts'].append({'destination': '/mnt/ovl', 'type': 'overlay', 'source': 'overlay',
+  'options': ['lowerdir=$T/lower', 'upperdir=$T/upper', 'workdir=$T/work']})
+c['mounts'].append({'destination': '/mnt/tmp', 'type': 'tmpfs', 'source': 'tmpfs'})"
+wo run --bundle "$T/ovl" ovl1
+assert_status "overlay: exit 0" 0
+assert_line "overlay: the lower layer" "lower-file" "$OUT"
+assert_line "overlay: writable" "wrote" "$OUT"
+assert_eq "overlay: the write went to the upper layer" "new" "$(cat "$T/upper/g" 2>/dev/null)"
+assert_line "tmpfs without mode=: the kernel's 1777, as runc" "1777" "$OUT"
+
+# tmpcopyup: the rootfs's /etc in a writable tmpfs over a read-only root
+make_bundle "$T/copyup" "$(sh_args 'grep -c ^root: /etc/passwd; echo x >/etc/new && echo writable; stat -c %a /etc/passwd')" "
+c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']})"
+wo run --bundle "$T/copyup" cu1
+assert_status "tmpcopyup: exit 0" 0
+assert_eq "tmpcopyup: the rootfs's files copied in, writable, modes kept" \
+	"1"$'\n'"writable"$'\n'"$(stat -c %a "$ROOTFS/etc/passwd")" "$OUT"
+make_bundle "$T/nocopyup" "$(sh_args 'ls /etc | wc -l')" "
+c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['notmpcopyup']})"
+wo run --bundle "$T/nocopyup" cu2
+assert_eq "notmpcopyup: an empty tmpfs" "0" "$OUT"
+
+# options ward does not know are errors naming them, never mount data
+make_bundle "$T/badopt" '["/bin/true"]' "
+c['mounts'].append({'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'bogus']})"
+wo create --bundle "$T/badopt" bo1
+assert_status "an unknown tmpfs option: exit 1" 1
+assert_match "an unknown tmpfs option: named" "^ward: config.json: mounts\[[0-9]+\]\.options: unknown tmpfs option 'bogus'$" "$ERR"
+make_bundle "$T/badopt2" '["/bin/true"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'size=1k']})"
+wo create --bundle "$T/badopt2" bo2
+assert_match "a filesystem option on a bind: named" "unknown option 'size=1k' \(a bind mount takes none of a filesystem's own\)$" "$ERR"
+make_bundle "$T/idmap" '["/bin/true"]' "
+c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'idmap']})"
+wo create --bundle "$T/idmap" id1
+assert_match "idmap: refused, named" "'idmap': ward does not make idmapped mounts" "$ERR"
+assert_nothing_left "bad mount options: nothing left"
+
+# rro: read-only, recursively
+make_bundle "$T/rro" "$(sh_args 'echo x >/mnt/r/f 2>&1 || echo refused')" "$MNT
+c['mounts'].append({'destination': '/mnt/r', 'type': 'bind', 'source': '$T/rsrc', 'options': ['rbind', 'rro']})"
+wo run --bundle "$T/rro" rro1
+assert_contains "rro: the bind is read-only" "$OUT" "refused"
+assert_eq "rro: nothing written" "" "$(ls -A "$T/rsrc")"
+
+# copy-symlink: a bind of a symlink becomes the same link
+ln -s /etc/hostname "$T/link"
+make_bundle "$T/csl" "$(sh_args 'readlink /mnt/l')" "$MNT
+c['mounts'].append({'destination': '/mnt/l', 'type': 'bind', 'source': '$T/link', 'options': ['rbind', 'copy-symlink']})"
+wo run --bundle "$T/csl" csl1
+assert_eq "copy-symlink: the link itself" "/etc/hostname" "$OUT"
+
+# a destination through a dangling symlink: created inside the rootfs, never outside
+fresh_rootfs R
+ln -s "$T/outside/dir" "$R/dangling"
+ln -s ../rel-target "$R/etc/dangling-rel"
+make_bundle "$T/dangle" "$(sh_args 'ls -d /tmp/wt-*/outside/dir/sub /rel-target/sub')" "
+c['root']['path'] = '$R'
+c['mounts'].append({'destination': '/dangling/sub', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['mounts'].append({'destination': '/etc/dangling-rel/sub', 'type': 'tmpfs', 'source': 'tmpfs'})"
+sed -i "s|/tmp/wt-\*|$T|" "$T/dangle/config.json"
+wo run --bundle "$T/dangle" dg1
+assert_status "dangling symlink destination: exit 0" 0
+if [ -e "$T/outside" ]; then
+	fail "dangling symlink destination: nothing made outside the rootfs" "$(ls -la "$T/outside")"
+else
+	pass "dangling symlink destination: nothing made outside the rootfs"
+fi
+assert_eq "dangling symlinks: the mount points made inside the rootfs" \
+	"yes yes" "$([ -d "$R$T/outside/dir/sub" ] && echo yes) $([ -d "$R/rel-target/sub" ] && echo yes)"
+
+# linux.devices outside /dev
+make_bundle "$T/devout" "$(sh_args 'stat -c "%F %t,%T" /mnt/sub/null; echo x >/mnt/sub/null && echo wrote')" "
+c['mounts'].append({'destination': '/mnt', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['linux']['devices'] = [{'path': '/mnt/sub/null', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 438}]"
+wo run --bundle "$T/devout" dv1
+assert_status "linux.devices outside /dev: exit 0" 0
+assert_line "linux.devices outside /dev: the node" "character special file 1,3" "$OUT"
+assert_line "linux.devices outside /dev: it works" "wrote" "$OUT"
+assert_nothing_left "mounts: nothing left"
+
+# ---- linux.resources ---------------------------------------------------------------------
+
+# read in the container, through its own view of /sys/fs/cgroup (a cgroup namespace)
+# a block device of the host's, for the throttle (a char device is refused by the kernel)
+blkdev=$(cat "$(ls -d /sys/block/*/dev | grep -v '/loop\|/ram' | head -1)" 2>/dev/null || echo 254:0)
+cg_read='for f in memory/memory.soft_limit_in_bytes memory/memory.swappiness cpuset/cpuset.mems blkio/blkio.throttle.read_bps_device unified/cgroup.max.depth; do [ -e /sys/fs/cgroup/$f ] && echo "$f=$(cat /sys/fs/cgroup/$f)"; done; grep oom_kill_disable /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'
+make_bundle "$T/res" "$(sh_args "$cg_read")" '
+c["linux"]["resources"] = {"memory": {"reservation": 33554432, "swappiness": 10, "disableOOMKiller": True},
+  "cpu": {"mems": "0"}, "blockIO": {"throttleReadBpsDevice": [{"major": '"${blkdev%:*}"', "minor": '"${blkdev#*:}"', "rate": 1048576}]},
+  "unified": {"cgroup.max.depth": "3"}}'
+if [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/blkio ] && [ -d /sys/fs/cgroup/unified ]; then
+	wo run --bundle "$T/res" res1
+	assert_status "linux.resources: exit 0" 0
+	assert_line "memory.reservation: the soft limit" "memory/memory.soft_limit_in_bytes=33554432" "$OUT"
+	assert_line "memory.swappiness" "memory/memory.swappiness=10" "$OUT"
+	assert_line "memory.disableOOMKiller" "oom_kill_disable 1" "$OUT"
+	assert_line "cpu.mems" "cpuset/cpuset.mems=0" "$OUT"
+	assert_line "blockIO.throttleReadBpsDevice" "blkio/blkio.throttle.read_bps_device=$blkdev 1048576" "$OUT"
+	assert_line "unified: a cgroup2 key" "unified/cgroup.max.depth=3" "$OUT"
+else
+	skip "linux.resources on cgroup v1" "this host is not hybrid (memory, blkio and unified mounts)"
+fi
+# what the host cannot apply is an error naming the field
+make_bundle "$T/res2" '["/bin/true"]' 'c["linux"]["resources"] = {"network": {"classID": 1048577}}'
+if [ -d /sys/fs/cgroup/net_cls ] || [ -d /sys/fs/cgroup/net_cls,net_prio ]; then
+	skip "network.classID refused" "this host has net_cls"
+else
+	bad "network.classID without net_cls" \
+		"ward: cannot apply linux.resources.network.classID: the net_cls controller is not available" \
+		create --bundle "$T/res2" r2
+fi
+make_bundle "$T/res3" '["/bin/true"]' 'c["linux"]["resources"] = {"unified": {"memory.high": "1G"}}'
+if [ -f /sys/fs/cgroup/unified/cgroup.controllers ] && ! grep -qw memory /sys/fs/cgroup/unified/cgroup.controllers; then
+	bad "unified: a controller the cgroup2 cgroup lacks" \
+		"ward: cannot apply linux.resources.unified: 'memory.high': the memory controller is not available in the container's cgroup2 cgroup" \
+		create --bundle "$T/res3" r3
+else
+	skip "unified: a controller the cgroup2 cgroup lacks" "not a hybrid host without v2 controllers"
+fi
+make_bundle "$T/res4" '["/bin/true"]' 'c["linux"]["resources"] = {"memory": {"kernel": 1048576}}'
+wo run --bundle "$T/res4" r4
+assert_status "memory.kernel: runs" 0
+assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
+assert_nothing_left "linux.resources: nothing left"
+
+# ---- namespaces left out: the runtime's (the mount namespace is always ward's own) ---------
+
+ns_all='for n in mnt pid net ipc uts cgroup user time; do echo $n=$(readlink /proc/self/ns/$n); done'
+make_bundle "$T/nsout" "$(sh_args "$ns_all")" "
+c['linux']['namespaces'] = [{'type': 'mount'}]
+del c['hostname']"
+wo run --bundle "$T/nsout" no1
+assert_status "only a mount namespace listed: runs" 0
+for n in pid net ipc uts cgroup user time; do
+	[ -e "/proc/self/ns/$n" ] || continue
+	assert_line "no $n namespace listed: ward's own" "$n=$(readlink "/proc/self/ns/$n")" "$OUT"
+done
+# ward run (Docker's flags): Docker's namespaces, unchanged
+run_in "$ROOTFS" /bin/sh -c "$ns_all"
+for n in mnt pid ipc uts cgroup net; do
+	assert_not_contains "ward run: a $n namespace of its own" "$OUT" "$n=$(readlink "/proc/self/ns/$n")"
+done
+assert_nothing_left "namespaces: nothing left"
+
+finish
