@@ -31,11 +31,13 @@ struct mnt_sources {
  * ward's ids: in a new user namespace its root is an unprivileged host uid,
  * which may not reach the paths the config names (podman's userdata, a 0700
  * parent), while what is already open stays usable.
+ * @fds: room for spec->nmounts descriptors, made before the clone (the child
+ *        does not allocate); @src holds it until mnt_sources_release()
  * @src: filled in, also on failure; release with mnt_sources_release()
  *
  * Return: 0, or a negative errno with @err naming the path.
  */
-int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
+int mnt_open_sources(const struct container_spec *spec, int *fds, struct mnt_sources *src,
 		     struct ward_err *err) __attribute__((nonnull));
 
 /** mnt_sources_release() - close what mnt_open_sources() opened. */

@@ -314,7 +314,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	if (spec->rootless && selfexe_undumpable(&err) < 0)
 		child_fail(plan, &err);
 	/* with ward's ids still: see mnt_open_sources() */
-	if (mnt_open_sources(spec, &src, &err) < 0)
+	if (mnt_open_sources(spec, plan->mount_fds, &src, &err) < 0)
 		child_fail(plan, &err);
 	/* in a new user namespace, the id maps are written by now: become its root */
 	if (ns_is_new(spec, CLONE_NEWUSER) && ns_become_root(!spec->rootless, &err) < 0)

@@ -64,6 +64,7 @@ struct plan {
 	int sync;			 /* the child's end of the socket pair */
 	int parent_end;			 /* ward's end: the child closes it first */
 	struct child_report *report;	 /* shared with the child (report_map()) */
+	int *mount_fds;			 /* run, create: room for the bind sources' descriptors */
 	/* ward create with set-up hooks: where the child receives the two state JSONs */
 	char *hook_state[2];
 	size_t hook_state_size;

@@ -530,16 +530,16 @@ void mnt_sources_release(struct mnt_sources *src)
 	for (size_t i = 0; i < src->n; i++)
 		if (src->fds[i] >= 0)
 			close(src->fds[i]);
-	free(src->fds);
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
 }
 
-int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
+int mnt_open_sources(const struct container_spec *spec, int *fds, struct mnt_sources *src,
 		     struct ward_err *err)
 {
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
+	src->fds = fds;
 	/* nothing we mount may propagate back to the host, unless the config asks it */
 	if (mnt_root_propagation(spec, err) < 0)
 		return -err->code;
@@ -548,7 +548,6 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 	src->rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src->rootfd < 0)
 		return err_set(err, errno, "cannot open rootfs '%s'", spec->rootfs);
-	src->fds = xcalloc(spec->nmounts + 1, sizeof(*src->fds));
 	for (; src->n < spec->nmounts; src->n++) {
 		const struct spec_mount *m = &spec->mounts[src->n];
 

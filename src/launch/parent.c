@@ -77,6 +77,8 @@ static void forward_signal(int sig)
 
 void launch_plan_release(struct plan *plan)
 {
+	free(plan->mount_fds);
+	plan->mount_fds = NULL;
 	free(plan->hook_state[0]);
 	free(plan->hook_state[1]);
 	plan->hook_state[0] = plan->hook_state[1] = NULL;
@@ -480,6 +482,8 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 		return r;
 	if (l->mode == LAUNCH_EXEC)
 		return target_open(target, &l->target, err);
+	/* the child's descriptors of the bind sources: allocated here, not after the clone */
+	l->plan.mount_fds = xcalloc(spec->nmounts + 1, sizeof(*l->plan.mount_fds));
 	r = ns_prepare(&l->plan.ns, spec, err);
 	if (r == 0 && l->mode == LAUNCH_CREATE)
 		r = fifo_to_user(spec, l->plan.opts->exec_fifo, err);
