@@ -151,7 +151,8 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
 
 /**
  * filter_cache_store() - save @prog as `<dir>/<hexkey>.bpf`, atomically
- * (a new file of mode 0600 under a random name, fsync, rename), through the
+ * (a new file of mode 0600 under a random name, renamed; not fsync'ed: a
+ * torn entry fails its checksum and is a miss), through the
  * same checked chain of directories as filter_cache_lookup(); the missing ones
  * are made, mode 0700. A disabled program is never stored (-EINVAL).
  *
@@ -160,6 +161,47 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
  */
 int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 		       const struct filter_prog *prog, struct ward_err *err)
+    __attribute__((nonnull));
+
+/*
+ * A program compiled when ward was built (by ward-precompile, from the
+ * embedded default profile): cold starts with the default profile then cost no
+ * compilation. Keyed on what a cache entry is keyed on, in the terms that can
+ * be known at build time: the profile bytes (the embedded default's), the
+ * capability set, the arch, the build flags, the libseccomp version, and
+ * instead of the kernel release the range of kernels for which the profile's
+ * minKernel conditions all resolve the same way.
+ */
+struct filter_builtin {
+	uint64_t caps;
+	const char *arch; /* "SCMP_ARCH_X86_64", ... */
+	unsigned int build_flags;
+	unsigned int kernel_lo;	   /* (major << 8 | minor): valid from this kernel ... */
+	unsigned int kernel_hi;	   /* ... up to, not including, this one; 0: no bound */
+	unsigned int scmp_version; /* major << 16 | minor << 8 | micro */
+	unsigned int flags;	   /* SECCOMP_FILTER_FLAG_* */
+	size_t len;
+	const struct sock_filter *insns;
+};
+
+/* The build's table (generated; empty in programs built without it). */
+extern const struct filter_builtin filter_builtins[];
+extern const size_t filter_nbuiltins;
+
+/** filter_scmp_version() - the running libseccomp's version, as in struct filter_builtin. */
+unsigned int filter_scmp_version(void);
+
+/**
+ * filter_builtin_lookup() - the precompiled program for @key on a kernel
+ * @kernel_major.@kernel_minor, copied into @out (release with
+ * filter_prog_release()). @key->profile must be the embedded default
+ * profile's bytes (compared, not hashed); @key->kernel_release and
+ * @key->build_id are not read.
+ *
+ * Return: true on a hit; false when nothing was built for @key (compile it).
+ */
+bool filter_builtin_lookup(const struct filter_cache_key *key, unsigned int kernel_major,
+			   unsigned int kernel_minor, struct filter_prog *out)
     __attribute__((nonnull));
 
 /**

@@ -29,6 +29,7 @@
 #include "ward/caps.h"
 #include "ward/filter.h"
 #include "ward/log.h"
+#include "ward/policy.h"
 #include "ward/profile.h"
 #include "ward/syscalls_extra.h"
 #include "ward/util.h"
@@ -1176,6 +1177,83 @@ START_TEST(test_fast_path_random_rule_sets)
 }
 END_TEST
 
+/*
+ * The programs compiled at build time (ward-precompile) are what a fresh
+ * compile of the same key gives, instruction for instruction; and anything
+ * else in the key (caps, profile bytes, kernel, flags, arch) misses.
+ */
+START_TEST(test_builtin_matches_fresh_compile)
+{
+	struct policy_source src;
+	struct profile *prof = NULL;
+	struct ward_err err = {0};
+	struct filter_cache_key key;
+	struct filter_prog pre, fresh;
+	cleanup_free char *copy = NULL;
+	bool docker = false, none = false;
+	size_t i;
+
+	ck_assert_int_ge(filter_nbuiltins, 2);
+	ck_assert_int_eq(policy_read(NULL, &src, &err), 0);
+	ck_assert_msg(profile_load_default(&prof, &err) == 0, "%s", err.msg);
+	for (i = 0; i < filter_nbuiltins; i++) {
+		const struct filter_builtin *b = &filter_builtins[i];
+		unsigned int maj = b->kernel_lo >> 8, min = b->kernel_lo & 0xff;
+		struct resolve_ctx c = {.native_arch = "amd64",
+					.native_scmp = b->arch,
+					.caps = b->caps,
+					.kernel_major = maj,
+					.kernel_minor = min};
+		struct rule_set rs;
+
+		docker |= b->caps == caps_docker_default();
+		none |= b->caps == 0;
+		memset(&key, 0, sizeof(key));
+		key.profile = src.data;
+		key.profile_len = src.len;
+		key.caps = b->caps;
+		key.arch = b->arch;
+		ck_assert(filter_builtin_lookup(&key, maj, min, &pre));
+		ck_assert_msg(profile_resolve(prof, &c, &rs, &err) == 0, "%s", err.msg);
+		ck_assert_msg(filter_build(&rs, 0, &fresh, &err) == 0, "%s", err.msg);
+		rule_set_release(&rs);
+		ck_assert_int_eq(pre.len, fresh.len);
+		ck_assert_int_eq(pre.flags, fresh.flags);
+		ck_assert(pre.enabled && fresh.enabled);
+		ck_assert(memcmp(pre.insns, fresh.insns, pre.len * sizeof(*pre.insns)) == 0);
+		filter_prog_release(&pre);
+		filter_prog_release(&fresh);
+
+		/* a newer kernel is the same; an older one than the profile names, no */
+		ck_assert(filter_builtin_lookup(&key, 255, 255, &pre));
+		filter_prog_release(&pre);
+		if (b->kernel_lo > 0)
+			ck_assert(!filter_builtin_lookup(&key, (b->kernel_lo - 1) >> 8,
+							 (b->kernel_lo - 1) & 0xff, &pre));
+		key.build_flags = FILTER_STRICT;
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.build_flags = 0;
+		key.arch = "SCMP_ARCH_AARCH64";
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.arch = b->arch;
+		key.caps = b->caps | 1ULL << 21; /* CAP_SYS_ADMIN */
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.caps = b->caps;
+		copy = xmalloc(src.len);
+		memcpy(copy, src.data, src.len);
+		key.profile = copy;
+		ck_assert(filter_builtin_lookup(&key, maj, min, &pre)); /* the same bytes */
+		filter_prog_release(&pre);
+		copy[src.len - 1] = ' ' == copy[src.len - 1] ? '\n' : ' ';
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		free(steal_ptr(&copy));
+	}
+	ck_assert_msg(docker && none, "Docker's 14 capabilities and the empty set are built in");
+	profile_free(prof);
+	policy_source_release(&src);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -1219,6 +1297,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_disabled_and_empty);
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_export);
+	tcase_add_test(tc, test_builtin_matches_fresh_compile);
 	suite_add_tcase(s, tc);
 
 	return s;
