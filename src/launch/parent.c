@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -474,12 +475,49 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 	return r;
 }
 
+/*
+ * Whether a `ward run` can do without a cgroup of its own: none of its work is
+ * asked for (no limit, no device rule beyond ward's defaults, no cgroupsPath,
+ * no engine that reads stats from it), the pid namespace ends every process
+ * with its init, and the device cgroup has nothing to refuse: it guards the
+ * host's devices against a container that can make their nodes (CAP_MKNOD
+ * outside a user namespace) or sees them through a bind mount that allows
+ * devices; without those, the only nodes it can open are the ones ward put
+ * in its /dev, which the default rules allow anyway. Skipping saves the
+ * mkdir, the rules, the attach and the rmdir of every hierarchy (issue 19).
+ */
+static bool cgroup_unneeded(const struct container_spec *spec, const struct proc_opts *opts)
+{
+	size_t i;
+
+	if (opts->id || (spec->oci.cgroups_path && spec->oci.cgroups_path[0]))
+		return false;
+	if ((spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES) ||
+	    ((spec->resources.set & SPEC_RES_DEVICES) && !spec->resources.devices_default))
+		return false;
+	if (!ns_is_new(spec, CLONE_NEWPID))
+		return false;
+	if ((spec->caps & (UINT64_C(1) << CAP_MKNOD)) && !ns_is_new(spec, CLONE_NEWUSER))
+		return false;
+	for (i = 0; i < spec->nmounts; i++)
+		if (spec->mounts[i].kind == SPEC_MOUNT_BIND && !(spec->mounts[i].flags & MS_NODEV))
+			return false;
+	return true;
+}
+
 /* The container's cgroup, before anything runs: ward run's own, or ward create's. */
 static int launch_cgroup(struct launch *l, struct ward_err *err)
 {
 	const struct proc_opts *opts = l->plan.opts;
 	bool create = l->mode == LAUNCH_CREATE;
-	int r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+	int r;
+
+	if (l->mode == LAUNCH_RUN && cgroup_unneeded(l->plan.spec, opts)) {
+		log_debug("no limit, no device to guard: no cgroup of the container's own");
+		memset(l->cg, 0, sizeof(*l->cg));
+		return 0;
+	}
+	r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
 
 	if (r < 0) {
 		l->cg = NULL; /* nothing made */
