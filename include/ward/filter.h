@@ -36,6 +36,10 @@ enum filter_build_flags {
 	 * the decisions are the same, for tests and comparisons
 	 */
 	FILTER_STUB_FIRST = 1 << 1,
+	/* no value sets: libseccomp compiles every argument rule, as before ward 0.3;
+	 * the decisions are the same, for tests and comparisons
+	 */
+	FILTER_NO_VSET = 1 << 2,
 };
 
 enum filter_export_format {

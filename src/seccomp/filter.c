@@ -172,6 +172,15 @@ static void describe_stub(int fd, const struct plan *p)
 		else
 			dprintf(fd, " no ENOSYS check");
 		dprintf(fd, "\n");
+		for (j = 0; j < ap->nvrefs; j++) {
+			const struct value_set *vs = &p->vsets[ap->vrefs[j].set];
+
+			dprintf(fd,
+				"#   syscall %u (%s): action 0x%08x if arg%u is one of %zu values "
+				"(a comparison tree%s), else the default\n",
+				ap->vrefs[j].nr, vs->name, vs->action, vs->index, vs->n,
+				ap->vrefs[j].lo_only ? " on the low 32 bits" : "");
+		}
 		for (j = 0; j < ap->nextras; j++)
 			dprintf(fd, "#   syscall %u (not in libseccomp): action 0x%08x%s\n",
 				ap->extras[j].nr, ap->extras[j].action,

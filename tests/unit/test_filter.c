@@ -1177,6 +1177,147 @@ START_TEST(test_fast_path_random_rule_sets)
 }
 END_TEST
 
+/* ---- value sets --------------------------------------------------------------------- */
+
+struct vcase {
+	const char *name;
+	unsigned int index;
+	uint32_t nr[3]; /* x86_64, i386, x32 (with the x32 bit); 0: absent */
+};
+
+static const struct vcase vcases[] = {
+    {"ioctl", 1, {16, 54, 0x40000000U | 514}},
+    {"prctl", 0, {157, 172, 0x40000000U | 157}},
+    {"setsockopt", 2, {54, 366, 0x40000000U | 541}}, /* socketcall on i386: libseccomp's */
+};
+
+/* A rule set of @n equality rules on each of vcases' calls (@wide: 64-bit values). */
+static void vset_rules(struct rule_set *rs, struct prof_rule **rules, uint64_t **vals, size_t n,
+		       bool wide, char **arches, size_t narches)
+{
+	static char *names[3][2] = {{"ioctl", NULL}, {"prctl", NULL}, {"setsockopt", NULL}};
+	size_t c, i, k = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->enabled = true;
+	rs->default_action = PROF_ACT_ERRNO;
+	rs->default_errno = EPERM;
+	rs->arches = arches;
+	rs->narches = narches;
+	*rules = xcalloc(3 * n + 1, sizeof(**rules));
+	*vals = xcalloc(3 * n, sizeof(**vals));
+	rs->rules = xcalloc(3 * n + 1, sizeof(*rs->rules));
+	for (c = 0; c < 3; c++) {
+		for (i = 0; i < n; i++, k++) {
+			struct prof_rule *r = &(*rules)[k];
+			uint64_t v = rng();
+
+			v = wide && i % 3 == 0 ? v : (uint32_t)v;
+			if (i % 7 == 0 && i > 0)
+				v = (*vals)[k - 1] + 1; /* neighbours */
+			(*vals)[k] = v;
+			r->names = names[c];
+			r->nnames = 1;
+			r->action = PROF_ACT_ALLOW;
+			r->args = xcalloc(1, sizeof(*r->args));
+			r->args[0] = (struct prof_arg){vcases[c].index, v, 0, PROF_OP_EQ};
+			r->nargs = 1;
+			r->position = k;
+			rs->rules[rs->nrules++] = r;
+		}
+	}
+	rs->rules[rs->nrules] = NULL;
+}
+
+static void vset_free(struct rule_set *rs, struct prof_rule *rules, uint64_t *vals)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		free(rules[i].args);
+	free(rules);
+	free(vals);
+	free(rs->rules);
+}
+
+/* The decision of @a and @b for every value of the sets, its neighbours, and random ones. */
+static void vset_compare(const struct filter_prog *a, const struct filter_prog *b,
+			 const uint64_t *vals, size_t n)
+{
+	static const uint32_t audit[3] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+	size_t c, i, s, arch;
+
+	for (arch = 0; arch < 3; arch++) {
+		for (c = 0; c < 3; c++) {
+			for (i = 0; i < n + 200; i++) {
+				uint64_t base = i < n ? vals[c * n + i] : rng();
+				uint64_t probe[4] = {base, base + 1, base - 1, base ^ (1ULL << 32)};
+
+				for (s = 0; s < 4; s++) {
+					uint64_t args[6];
+					size_t j;
+					uint32_t ra, rb;
+
+					for (j = 0; j < 6; j++)
+						args[j] = rng();
+					args[vcases[c].index] = probe[s];
+					if (arch == 1) /* a 32-bit ABI: the kernel zero-extends */
+						for (j = 0; j < 6; j++)
+							args[j] = (uint32_t)args[j];
+					ra = interp(a, audit[arch], vcases[c].nr[arch], args, NULL);
+					rb = interp(b, audit[arch], vcases[c].nr[arch], args, NULL);
+					ck_assert_msg(
+					    ra == rb,
+					    "%s arch %zu value 0x%llx: 0x%x vs libseccomp 0x%x",
+					    vcases[c].name, arch,
+					    (unsigned long long)args[vcases[c].index], ra, rb);
+				}
+			}
+		}
+	}
+}
+
+/*
+ * Value sets (filter_vset.c) decide as libseccomp does, for every value in the set,
+ * its neighbours and random ones, on each ABI; and their search is logarithmic.
+ */
+START_TEST(test_value_sets_match_libseccomp)
+{
+	static char *subs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+	static const struct {
+		size_t n;
+		bool wide;
+		size_t narches; /* of subs */
+	} t[] = {{20, false, 2}, {300, false, 2}, {300, true, 0}, {600, false, 0}};
+	size_t i;
+
+	log_set_level(LOG_QUIET);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rule_set rs;
+		struct prof_rule *rules;
+		uint64_t *vals;
+		struct filter_prog fast, plain;
+		struct ward_err err = {0};
+		size_t executed = 0;
+		uint64_t args[6] = {0};
+
+		/* libseccomp's chains on three ABIs fit up to a few hundred values */
+		vset_rules(&rs, &rules, &vals, t[i].n, t[i].wide, subs, t[i].narches);
+		ck_assert_msg(filter_build(&rs, 0, &fast, &err) == 0, "%s", err.msg);
+		ck_assert_msg(filter_build(&rs, FILTER_NO_VSET, &plain, &err) == 0, "%s", err.msg);
+		vset_compare(&fast, &plain, vals, t[i].n);
+		/* an allowed ioctl: the tree's depth, not the set's size */
+		args[1] = vals[t[i].n - 1];
+		ck_assert_uint_eq(interp(&fast, AUDIT_ARCH_X86_64, 16, args, &executed),
+				  SECCOMP_RET_ALLOW);
+		ck_assert_msg(executed < 40, "%zu values: %zu instructions", t[i].n, executed);
+		filter_prog_release(&fast);
+		filter_prog_release(&plain);
+		vset_free(&rs, rules, vals);
+	}
+}
+END_TEST
+
 /*
  * The programs compiled at build time (ward-precompile) are what a fresh
  * compile of the same key gives, instruction for instruction; and anything
@@ -1298,6 +1439,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_builtin_matches_fresh_compile);
+	tcase_add_test(tc, test_value_sets_match_libseccomp);
 	suite_add_tcase(s, tc);
 
 	return s;
