@@ -20,6 +20,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,8 @@ enum filter_build_flags {
 	 * the decisions are the same, for tests and comparisons
 	 */
 	FILTER_NO_VSET = 1 << 2,
+	/* value sets always in stacked filters, for tests */
+	FILTER_STACK = 1 << 3,
 };
 
 enum filter_export_format {
@@ -47,11 +50,22 @@ enum filter_export_format {
 	FILTER_EXPORT_PFC = 1, /* libseccomp's pseudo-code, after a description of our stub */
 };
 
+/* The most programs one profile is stacked into (see filter_build()). */
+#define FILTER_MAX_PARTS 8
+
 struct filter_prog {
 	struct sock_filter *insns; /* owned; NULL when !enabled */
 	size_t len;
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
 	bool enabled;	    /* false: the rule set means "no seccomp" */
+	/*
+	 * 0 or 1: one program. More: @insns holds @nparts programs one after the
+	 * other, part_len[i] instructions each, loaded as stacked filters: each
+	 * answers ALLOW for what another one decides, so the kernel's choice of
+	 * the most restrictive answer is the one the profile means.
+	 */
+	size_t nparts;
+	size_t part_len[FILTER_MAX_PARTS];
 };
 
 /**
@@ -67,8 +81,13 @@ struct filter_prog {
  * (an error with FILTER_STRICT). When @rs is not enabled, @out is an empty,
  * disabled program.
  *
+ * A profile whose program would exceed FILTER_MAX_INSNS because of its value
+ * sets (many equality rules on one argument of one call) is split into
+ * stacked filters (@out->nparts > 1; the kernel allows 32,768 instructions
+ * along all of them), unless it has a listener.
+ *
  * Return: 0, or a negative errno with @err filled in (-E2BIG when the program
- * would exceed FILTER_MAX_INSNS).
+ * cannot be made to fit).
  */
 int filter_build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
 		 struct ward_err *err) __attribute__((nonnull));
@@ -87,6 +106,16 @@ int filter_build(const struct rule_set *rs, unsigned int build_flags, struct fil
  * SECCOMP_FILTER_FLAG_NEW_LISTENER; or a negative errno with @err filled in.
  */
 int filter_load(const struct filter_prog *prog, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * filter_eval() - what the kernel would answer for @d under @prog, through
+ * ward's BPF interpreter: with stacked parts, the most restrictive answer of
+ * all (the kernel's rule), and the instructions executed summed.
+ *
+ * Return: 0, or a negative errno when a part is not a valid program.
+ */
+int filter_eval(const struct filter_prog *prog, const struct seccomp_data *d, uint32_t *ret,
+		size_t *executed) __attribute__((nonnull(1, 2, 3)));
 
 /** filter_prog_release() - free the instructions; @p is left empty and disabled. */
 void filter_prog_release(struct filter_prog *p) __attribute__((nonnull));

@@ -454,6 +454,7 @@ static void emit_stub(struct as *a, struct plan *p, bool near)
 		p->vsets[i].label = as_label(a);
 		p->vsets[i].label_lo = as_label(a);
 	}
+	p->allow_label = as_label(a);
 	ngroups = plan_arch_switch(a, p, audit, group, near);
 
 	for (g = 0; g < ngroups; g++) {

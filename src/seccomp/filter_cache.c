@@ -547,6 +547,9 @@ int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 		return err_set(err, EINVAL, "a disabled seccomp program is never cached");
 	if (!prog->insns || !prog->len || prog->len > FILTER_MAX_INSNS)
 		return err_set(err, EINVAL, "invalid seccomp program for the cache");
+	/* the entry format holds one program; stacked ones compile in milliseconds */
+	if (prog->nparts > 1)
+		return err_set(err, EINVAL, "stacked seccomp programs are not cached");
 	rc = cache_key(key, k);
 	if (rc < 0)
 		return err_set(err, -rc, "cannot compute the seccomp cache key");

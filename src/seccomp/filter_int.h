@@ -81,6 +81,8 @@ struct plan {
 	size_t narch;
 	struct value_set *vsets; /* sorted by name */
 	size_t nvsets;
+	bool stacked;	 /* the value sets go into filters of their own (filter_stack.c) */
+	int allow_label; /* while the stub is assembled with stacked sets: RET ALLOW */
 };
 
 /* ---- filter_rules.c ---------------------------------------------------------------- */
@@ -166,6 +168,19 @@ int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_
  */
 void fastpath_gen(struct plan *p, const struct sock_filter *prog, size_t len,
 		  struct sock_filter **out, size_t *out_len);
+
+/* ---- filter_stack.c ---------------------------------------------------------------- */
+
+/*
+ * The filters stacked behind the main one for @p's value sets (p->stacked):
+ * appended to *@out (*@len instructions so far), their lengths to @part_len
+ * from *@nparts on. Return: 0, or -E2BIG with @err set when they do not fit.
+ */
+int stack_gen(const struct plan *p, struct sock_filter **out, size_t *len, size_t *part_len,
+	      size_t *nparts, struct ward_err *err);
+/* A holds the low word (@lo_only) or the argument is loaded: the tree on @v[0..n). */
+void vset_emit_values(struct as *a, const uint64_t *v, size_t n, unsigned int index, bool lo_only,
+		      uint32_t action, uint32_t def);
 
 /* ---- filter.c: whole reads and writes ------------------------------------------------ */
 

@@ -207,8 +207,9 @@ void vset_emit_refs(struct as *a, const struct plan *p, const struct arch_plan *
 	for (i = 0; i < ap->nvrefs; i++) {
 		const struct value_set *vs = &p->vsets[ap->vrefs[i].set];
 
-		as_jmp(a, BPF_JEQ, ap->vrefs[i].nr, ap->vrefs[i].lo_only ? vs->label_lo : vs->label,
-		       L_NEXT);
+		int target = ap->vrefs[i].lo_only ? vs->label_lo : vs->label;
+
+		as_jmp(a, BPF_JEQ, ap->vrefs[i].nr, p->stacked ? p->allow_label : target, L_NEXT);
 	}
 }
 
@@ -240,50 +241,69 @@ static void emit_tree(struct as *a, const uint32_t *lo, size_t n, uint32_t actio
 	emit_tree(a, lo + mid, n - mid, action, def);
 }
 
-/* One set: the high word selects a group, then the tree on the low words. */
-static void emit_set(struct as *a, const struct value_set *vs, uint32_t def)
+/* The high word selects a group, then the tree on the low words. */
+static void emit_wide(struct as *a, const uint64_t *v, size_t n, unsigned int index,
+		      uint32_t action, uint32_t def)
 {
-	cleanup_free uint32_t *lo = xcalloc(vs->n, sizeof(*lo));
-	cleanup_free int *glabel = xcalloc(vs->n, sizeof(*glabel));
+	cleanup_free uint32_t *lo = xcalloc(n, sizeof(*lo));
+	cleanup_free int *glabel = xcalloc(n, sizeof(*glabel));
 	size_t i, j, g, ngroups = 0;
 
-	as_ld_abs(a, asm_arg_hi(vs->index));
-	for (i = 0; i < vs->n; i = j) {
-		for (j = i; j < vs->n && vs->values[j] >> 32 == vs->values[i] >> 32; j++)
+	as_ld_abs(a, asm_arg_hi(index));
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && v[j] >> 32 == v[i] >> 32; j++)
 			;
 		glabel[ngroups] = as_label(a);
-		as_jmp(a, BPF_JEQ, (uint32_t)(vs->values[i] >> 32), glabel[ngroups], L_NEXT);
+		as_jmp(a, BPF_JEQ, (uint32_t)(v[i] >> 32), glabel[ngroups], L_NEXT);
 		ngroups++;
 	}
 	as_ret(a, def);
-	for (i = 0, g = 0; i < vs->n; i = j, g++) {
-		for (j = i; j < vs->n && vs->values[j] >> 32 == vs->values[i] >> 32; j++)
-			lo[j - i] = (uint32_t)vs->values[j];
+	for (i = 0, g = 0; i < n; i = j, g++) {
+		for (j = i; j < n && v[j] >> 32 == v[i] >> 32; j++)
+			lo[j - i] = (uint32_t)v[j];
 		as_bind(a, glabel[g]);
-		as_ld_abs(a, asm_arg_lo(vs->index));
-		emit_tree(a, lo, j - i, vs->action, def);
+		as_ld_abs(a, asm_arg_lo(index));
+		emit_tree(a, lo, j - i, action, def);
 	}
+}
+
+void vset_emit_values(struct as *a, const uint64_t *v, size_t n, unsigned int index, bool lo_only,
+		      uint32_t action, uint32_t def)
+{
+	cleanup_free uint32_t *lo = NULL;
+	size_t j;
+
+	if (!lo_only) {
+		emit_wide(a, v, n, index, action, def);
+		return;
+	}
+	/* eligible() took the set for such an ABI only with 32-bit values */
+	lo = xcalloc(n, sizeof(*lo));
+	for (j = 0; j < n; j++)
+		lo[j] = (uint32_t)v[j];
+	as_ld_abs(a, asm_arg_lo(index));
+	emit_tree(a, lo, n, action, def);
 }
 
 void vset_emit_trees(struct as *a, const struct plan *p)
 {
 	size_t i;
 
+	if (p->stacked) {
+		/* the stacked filters decide these calls: this one lets them through */
+		as_bind(a, p->allow_label);
+		as_ret(a, SCMP_ACT_ALLOW);
+		return;
+	}
 	for (i = 0; i < p->nvsets; i++) {
 		const struct value_set *vs = &p->vsets[i];
 
 		as_bind(a, vs->label);
-		emit_set(a, vs, p->def_action);
+		vset_emit_values(a, vs->values, vs->n, vs->index, false, vs->action, p->def_action);
 		if (vs->need_lo) {
-			/* eligible() took the set for such an ABI only with 32-bit values */
-			cleanup_free uint32_t *lo = xcalloc(vs->n, sizeof(*lo));
-			size_t j;
-
-			for (j = 0; j < vs->n; j++)
-				lo[j] = (uint32_t)vs->values[j];
 			as_bind(a, vs->label_lo);
-			as_ld_abs(a, asm_arg_lo(vs->index));
-			emit_tree(a, lo, vs->n, vs->action, p->def_action);
+			vset_emit_values(a, vs->values, vs->n, vs->index, true, vs->action,
+					 p->def_action);
 		}
 	}
 }

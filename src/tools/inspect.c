@@ -235,7 +235,7 @@ uint32_t inspect_run_prog(const struct filter_prog *p, int nr, const uint64_t *a
 			  size_t *executed)
 {
 	struct seccomp_data d;
-	struct bpf_interp_result res = {0};
+	uint32_t ret;
 
 	memset(&d, 0, sizeof(d));
 	d.nr = nr;
@@ -246,12 +246,12 @@ uint32_t inspect_run_prog(const struct filter_prog *p, int nr, const uint64_t *a
 		*executed = 0;
 		return SECCOMP_RET_ALLOW;
 	}
-	if (bpf_interp_run(p->insns, p->len, &d, &res) < 0) {
+	/* every stacked part, as the kernel runs them */
+	if (filter_eval(p, &d, &ret, executed) < 0) {
 		*executed = 0;
 		return SECCOMP_RET_KILL_PROCESS;
 	}
-	*executed = res.executed;
-	return res.ret;
+	return ret;
 }
 
 static void gen_str(yajl_gen g, const char *s)

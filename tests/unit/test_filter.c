@@ -130,8 +130,13 @@ static uint32_t interp(const struct filter_prog *p, uint32_t arch, uint32_t nr,
 	d.nr = (int)nr;
 	if (args)
 		memcpy(d.args, args, sizeof(d.args));
-	rc = bpf_interp_run(p->insns, p->len, &d, &res);
-	ck_assert_msg(rc == 0, "bpf_interp_run rejected the program: %d", rc);
+	if (p->nparts > 1) { /* stacked filters, as the kernel runs them */
+		rc = filter_eval(p, &d, &res.ret, &res.executed);
+		ck_assert_msg(rc == 0, "filter_eval rejected the program: %d", rc);
+	} else {
+		rc = bpf_interp_run(p->insns, p->len, &d, &res);
+		ck_assert_msg(rc == 0, "bpf_interp_run rejected the program: %d", rc);
+	}
 	if (executed)
 		*executed = res.executed;
 	return res.ret;
@@ -1229,6 +1234,13 @@ static void vset_rules(struct rule_set *rs, struct prof_rule **rules, uint64_t *
 	rs->rules[rs->nrules] = NULL;
 }
 
+static int cmp_u64_test(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
 static void vset_free(struct rule_set *rs, struct prof_rule *rules, uint64_t *vals)
 {
 	size_t i;
@@ -1296,7 +1308,7 @@ START_TEST(test_value_sets_match_libseccomp)
 		struct rule_set rs;
 		struct prof_rule *rules;
 		uint64_t *vals;
-		struct filter_prog fast, plain;
+		struct filter_prog fast, plain, stacked;
 		struct ward_err err = {0};
 		size_t executed = 0;
 		uint64_t args[6] = {0};
@@ -1306,6 +1318,11 @@ START_TEST(test_value_sets_match_libseccomp)
 		ck_assert_msg(filter_build(&rs, 0, &fast, &err) == 0, "%s", err.msg);
 		ck_assert_msg(filter_build(&rs, FILTER_NO_VSET, &plain, &err) == 0, "%s", err.msg);
 		vset_compare(&fast, &plain, vals, t[i].n);
+		/* the same sets in stacked filters decide the same */
+		ck_assert_msg(filter_build(&rs, FILTER_STACK, &stacked, &err) == 0, "%s", err.msg);
+		ck_assert_uint_gt(stacked.nparts, 1);
+		vset_compare(&stacked, &plain, vals, t[i].n);
+		filter_prog_release(&stacked);
 		/* an allowed ioctl: the tree's depth, not the set's size */
 		args[1] = vals[t[i].n - 1];
 		ck_assert_uint_eq(interp(&fast, AUDIT_ARCH_X86_64, 16, args, &executed),
@@ -1315,6 +1332,73 @@ START_TEST(test_value_sets_match_libseccomp)
 		filter_prog_release(&plain);
 		vset_free(&rs, rules, vals);
 	}
+}
+END_TEST
+
+/*
+ * Beyond one program: 4,000 values on three ABIs are stacked filters
+ * (libseccomp's program would not fit to compare with): every value in the set
+ * is allowed, its neighbours and random values are not, and a search takes
+ * tens of instructions. Each filter fits the kernel's limit.
+ */
+START_TEST(test_value_sets_stacked_large)
+{
+	static char *subs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+	static const uint32_t nr[3] = {16, 54, 0x40000000U | 514}; /* ioctl */
+	static const uint32_t audit[3] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+	struct rule_set rs;
+	struct prof_rule *rules;
+	uint64_t *vals, *sorted;
+	struct filter_prog prog;
+	struct ward_err err = {0};
+	size_t n = 4000, i, a, k, executed, worst = 0;
+
+	static char *exit_names[] = {"exit_group", NULL};
+	struct prof_rule exit_rule = {.names = exit_names, .nnames = 1, .action = PROF_ACT_ALLOW};
+	struct call calls[2] = {{SYS_ioctl, {(uint64_t)-1}, 0}, {SYS_ioctl, {(uint64_t)-1}, 0}};
+	struct live_out live;
+
+	log_set_level(LOG_QUIET);
+	vset_rules(&rs, &rules, &vals, n, false, subs, 2);
+	rs.rules[n] = &exit_rule; /* ioctl's rules, and a way out for the live check */
+	rs.nrules = n + 1;
+	ck_assert_msg(filter_build(&rs, 0, &prog, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(prog.nparts, 1);
+	/* the kernel takes the stack, and decides as the interpreter says */
+	calls[0].a[1] = vals[n / 2];
+	calls[1].a[1] = (uint32_t)(vals[n / 2] + 1) == vals[n / 2 + 1] ? 0 : vals[n / 2] + 1;
+	ck_assert_int_eq(run_live(&prog, calls, 2, &live), 0);
+	ck_assert_int_eq(live.load_rc, 0);
+	ck_assert_int_eq(live.err[0], EBADF);
+	ck_assert_int_eq(live.err[1], EPERM);
+	for (i = 0; i < prog.nparts; i++)
+		ck_assert_uint_le(prog.part_len[i], FILTER_MAX_INSNS);
+	sorted = xcalloc(n, sizeof(*sorted));
+	memcpy(sorted, vals, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_u64_test);
+	for (a = 0; a < 3; a++) {
+		for (i = 0; i < n + 500; i++) {
+			uint64_t args[6] = {0}, v = i < n ? vals[i] : (uint32_t)rng();
+			uint64_t probe[3] = {v, (uint32_t)(v + 1), (uint32_t)(v - 1)};
+
+			for (k = 0; k < 3; k++) {
+				bool in = bsearch(&probe[k], sorted, n, sizeof(*sorted),
+						  cmp_u64_test) != NULL;
+				uint32_t want = in ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
+
+				args[1] = probe[k];
+				ck_assert_uint_eq(interp(&prog, audit[a], nr[a], args, &executed),
+						  want);
+				worst = executed > worst ? executed : worst;
+			}
+		}
+	}
+	ck_assert_msg(worst < 200, "worst path %zu instructions", worst);
+	free(sorted);
+	filter_prog_release(&prog);
+	rs.rules[n] = &rules[n];
+	rs.nrules = 3 * n;
+	vset_free(&rs, rules, vals);
 }
 END_TEST
 
@@ -1440,6 +1524,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_builtin_matches_fresh_compile);
 	tcase_add_test(tc, test_value_sets_match_libseccomp);
+	tcase_add_test(tc, test_value_sets_stacked_large);
 	suite_add_tcase(s, tc);
 
 	return s;
