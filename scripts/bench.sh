@@ -447,10 +447,10 @@ runc --root "$runc_root" delete -f "$id_runc-m" >/dev/null 2>&1 || true
 
 # A syscall-heavy loop (dd: 2 syscalls a byte) under ward's filter, runc's, and none
 declare -A loop_ms
-loop_args='["/bin/dd","if=/dev/zero","of=/dev/null","bs=1","count=300000"]'
+loop_args='["/bin/dd","if=/dev/zero","of=/dev/null","bs=1","count=1000000"]'
 if [ "$have_hyperfine" -eq 1 ]; then
-	loop_cmd="$ward run $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=300000"
-	loop_none="$ward run --security-opt seccomp=unconfined $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=300000"
+	loop_cmd="$ward run $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
+	loop_none="$ward run --security-opt seccomp=unconfined $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
 	hf_loop=(hyperfine --style none -N --runs "$((runs / 4 + 2))" --warmup 1)
 	WARD_CACHE_DIR=$warm "${hf_loop[@]}" --export-json "$work/loop-ward.json" \
 		-n ward "$loop_cmd" -n none "$loop_none" >/dev/null 2>&1 || true
@@ -550,7 +550,7 @@ report() {
 		echo "| $n | ${exec_ms[$n]:-n/a} | ${mem_pss[$n]:-n/a} |"
 	done
 	echo
-	echo "A syscall-heavy loop: \`dd if=/dev/zero of=/dev/null bs=1 count=300000\` (600,000"
+	echo "A syscall-heavy loop: \`dd if=/dev/zero of=/dev/null bs=1 count=1000000\` (2,000,000"
 	echo "read/write calls), whole run including start-up, median (ms):"
 	echo
 	echo "| filter | median (ms) |"
