@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * filter_builtin.c - the default profile's programs compiled when ward was
- * built (the table comes from ward-precompile, src/seccomp/gen/): looked up
- * before the on-disk cache, so that a first run, or any run on a machine with
- * an empty cache, compiles nothing for the default profile.
+ * filter_builtin.c - what ward-precompile (src/seccomp/gen/) computed when ward
+ * was built: the default profile's programs, looked up so that a first run, or
+ * any run on a machine with an empty cache, compiles nothing for the default
+ * profile; and the tables of real syscall numbers the fast path weighs with.
  */
 #include "filter_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/syscalls_extra.h"
 #include "ward/util.h"
 
 /* generated from profiles/default.json by scripts/embed.cmake */
@@ -65,4 +66,47 @@ bool filter_builtin_lookup(const struct filter_cache_key *key, unsigned int kern
 		return true;
 	}
 	return false;
+}
+
+int filter_real_lookup(uint32_t token, uint32_t nr)
+{
+	static unsigned int scmp; /* ward is single-threaded */
+	size_t i;
+
+	for (i = 0; i < filter_nreals; i++) {
+		const struct filter_real *r = &filter_reals[i];
+
+		if (r->token != token || nr < r->base || nr - r->base >= FILTER_REAL_MAX)
+			continue;
+		if (scmp == 0)
+			scmp = filter_scmp_version();
+		if (r->scmp_version != scmp)
+			return -1;
+		nr -= r->base;
+		return (r->bits[nr / 8] >> (nr % 8)) & 1;
+	}
+	return -1;
+}
+
+void filter_real_compute(uint32_t token, struct filter_real *out)
+{
+	uint32_t nr;
+
+	memset(out, 0, sizeof(*out));
+	out->token = token;
+	out->base = token == SCMP_ARCH_X32 ? SYSCALL_EXTRA_X32_BIT : 0;
+	out->scmp_version = filter_scmp_version();
+	for (nr = 0; nr < FILTER_REAL_MAX; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(token, (int)(out->base + nr));
+		bool real = name != NULL;
+
+		free(name);
+		if (!real)
+			real = syscall_extra_name((int)(out->base + nr),
+						  token == SCMP_ARCH_X32
+						      ? SYSCALL_EXTRA_ARCH_X32
+						      : rules_audit_arch(token)) != NULL;
+		if (real)
+			out->bits[nr / 8] |= (uint8_t)(1U << (nr % 8));
+	}
 }

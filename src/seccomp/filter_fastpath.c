@@ -235,7 +235,12 @@ static void ranges_push(struct ranges *r, uint32_t first, enum range_kind kind, 
 
 static bool is_real(uint32_t token, uint32_t nr)
 {
-	char *name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	char *name;
+	int known = filter_real_lookup(token, nr);
+
+	if (known >= 0) /* the table ward-precompile made at build time */
+		return known;
+	name = seccomp_syscall_resolve_num_arch(token, (int)nr);
 
 	if (name) {
 		free(name);

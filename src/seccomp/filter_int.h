@@ -163,6 +163,26 @@ int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_
 /* ---- filter_fastpath.c ------------------------------------------------------------ */
 
 /*
+ * Which numbers are real system calls on one ABI (libseccomp's names and ours),
+ * as a bitmap made at build time by ward-precompile for the libseccomp it was
+ * built with: the fast path weighs its search with it, and asking libseccomp
+ * number by number was a third of a custom profile's compile.
+ */
+#define FILTER_REAL_MAX 1024
+struct filter_real {
+	uint32_t token;		   /* SCMP_ARCH_* */
+	uint32_t base;		   /* 0, or the x32 bit */
+	unsigned int scmp_version; /* as filter_scmp_version() */
+	uint8_t bits[FILTER_REAL_MAX / 8];
+};
+extern const struct filter_real filter_reals[];
+extern const size_t filter_nreals;
+/* 1 or 0 from the table; -1 when it does not cover @token and @nr. */
+int filter_real_lookup(uint32_t token, uint32_t nr);
+/* The entry for @token, from libseccomp and our own table (for ward-precompile). */
+void filter_real_compute(uint32_t token, struct filter_real *out);
+
+/*
  * The fast path in front of @prog (@len instructions); *out is NULL when it
  * cannot be built within the limits, and the program then runs alone.
  */
