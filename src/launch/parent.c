@@ -476,15 +476,10 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 }
 
 /*
- * Whether a `ward run` can do without a cgroup of its own: none of its work is
- * asked for (no limit, no device rule beyond ward's defaults, no cgroupsPath,
- * no engine that reads stats from it), the pid namespace ends every process
- * with its init, and the device cgroup has nothing to refuse: it guards the
- * host's devices against a container that can make their nodes (CAP_MKNOD
- * outside a user namespace) or sees them through a bind mount that allows
- * devices; without those, the only nodes it can open are the ones ward put
- * in its /dev, which the default rules allow anyway. Skipping saves the
- * mkdir, the rules, the attach and the rmdir of every hierarchy (issue 19).
+ * `ward run` needs no cgroup when nothing asks for one (no limit, no device rule
+ * of its own, no cgroupsPath, its own pid namespace) and the device cgroup has
+ * nothing to guard: no node it could make (CAP_MKNOD outside a user namespace)
+ * or see through a bind mount allowing devices, only the ones ward put in /dev.
  */
 static bool cgroup_unneeded(const struct container_spec *spec, const struct proc_opts *opts)
 {
