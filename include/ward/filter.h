@@ -14,6 +14,10 @@
  * search on the syscall number returning the decisions that depend on nothing
  * else, and the residue of the argument checks for those that do; what it
  * does not cover it hands to the full program, so the decisions are the same.
+ * Value sets (many equality rules on one argument of one call) are compiled by
+ * our stub into comparison trees instead of libseccomp's chains, and go into
+ * stacked filters when one program would exceed the kernel's limit. The
+ * default profile comes precompiled (filter_builtin_lookup()).
  *
  * Only the filter module (src/seccomp/filter*.c) includes <seccomp.h>.
  */
