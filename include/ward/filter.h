@@ -126,7 +126,8 @@ void filter_prog_release(struct filter_prog *p) __attribute__((nonnull));
 
 /**
  * filter_export() - write @rs, compiled, to @fd.
- * @format: FILTER_EXPORT_BPF (the exact bytes filter_load() would install) or
+ * @format: FILTER_EXPORT_BPF (the exact bytes filter_load() would install; for
+ *          stacked filters, the main program then the stacked ones, end to end) or
  *          FILTER_EXPORT_PFC (a comment block describing our stub, then
  *          libseccomp's pseudo filter code)
  *
