@@ -12,6 +12,10 @@
 #  (b) start-up time with hyperfine: ward (warm and cold filter cache, and warm
 #      with cgroup limits), runc, crun and the floor (unshare + chroot + exec);
 #  (c) peak RSS of each launcher (GNU time);
+#  (e) large profiles: compile time and the allowed call's path for 10, 100,
+#      1,000 and 4,000 ioctl values; which calls the kernel's action cache takes;
+#  (f) 50 containers at once, exec latency, the launcher's memory beside a
+#      running container, a syscall-heavy loop under each filter;
 #  (d) docs/benchmarks.png, a chart of (a) and (b), with gnuplot (docs/plot.gp).
 # Needs root. Installs runc, crun, hyperfine, time and gnuplot-nox from Debian
 # when missing (apt-get); a tool that cannot be had is skipped and the report
@@ -46,7 +50,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	-h | --help)
-		sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) die "unknown argument '$1'" ;;
@@ -261,11 +265,22 @@ if [ "$have_hyperfine" -eq 1 ]; then
 	else
 		skipped+=("ward with cgroup limits: failed on this host ($(head -n1 "$work/limits.err"))")
 	fi
+	# a custom profile of the kind users write: 64 names allowed, Docker's ABIs
+	p64_names='"read","write","open","close","stat","fstat","lstat","poll","lseek","mmap","mprotect","munmap","brk","rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","pread64","pwrite64","readv","writev","access","pipe","select","sched_yield","mremap","msync","mincore","madvise","dup","dup2","pause","nanosleep","getitimer","alarm","setitimer","getpid","sendfile","socket","connect","accept","sendto","recvfrom","sendmsg","recvmsg","shutdown","bind","listen","getsockname","getpeername","socketpair","setsockopt","getsockopt","clone","fork","vfork","execve","exit","wait4","kill","uname","fcntl","flock","arch_prctl"'
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[{"names":[%s],"action":"SCMP_ACT_ALLOW"}]}\n' \
+		"$p64_names" >"$work/p64.json"
+	ward64_cmd="$ward run --security-opt seccomp=$work/p64.json $rootfs /usr/bin/ward-testhelper true"
+	WARD_CACHE_DIR=$warm $ward64_cmd >/dev/null 2>&1 || true
 	WARD_CACHE_DIR=$warm "${hf[@]}" --export-json "$work/hf-warm.json" \
-		-n floor "$floor_cmd" -n ward "$ward_cmd" "${limits_run[@]}" >/dev/null
-	# cold: an empty cache directory before every run
+		-n floor "$floor_cmd" -n ward "$ward_cmd" "${limits_run[@]}" -n ward-64 "$ward64_cmd" >/dev/null
+	# cold: the cache directory emptied before every run (a first run, an edited
+	# profile, a CI runner whose cache directory exists); -nodir: not even the directory
+	mkdir -p "$cold"
 	WARD_CACHE_DIR=$cold "${hf[@]}" --export-json "$work/hf-cold.json" \
-		--prepare "rm -rf $cold" -n ward-cold "$ward_cmd" >/dev/null
+		--prepare "find $cold -mindepth 1 -delete" -n ward-cold "$ward_cmd" \
+		-n ward-64-cold "$ward64_cmd" >/dev/null
+	WARD_CACHE_DIR=$cold "${hf[@]}" --export-json "$work/hf-nodir.json" \
+		--prepare "rm -rf $cold" -n ward-cold-nodir "$ward_cmd" >/dev/null
 	if [ "$have_runc" -eq 1 ]; then
 		"${hf[@]}" --export-json "$work/hf-runc.json" -n runc "$runc_cmd" >/dev/null
 	fi
@@ -303,6 +318,156 @@ if [ "$have_time" -eq 1 ]; then
 	fi
 fi
 
+# ---- (e) large profiles: value sets --------------------------------------------------------
+
+# A profile allowing a few calls and N ioctl requests (arg 1 == value), on Docker's ABIs.
+vset_profile() { # N OUT
+	awk -v n="$1" 'BEGIN {
+		srand(19); printf "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":"
+		printf "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],\"syscalls\":["
+		printf "{\"names\":[\"read\",\"write\",\"exit_group\",\"execve\"],\"action\":\"SCMP_ACT_ALLOW\"}"
+		for (i = 0; i < n; i++)
+			printf ",{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}", int(rand() * 2147483647)
+		printf "]}\n" }' >"$2"
+}
+ms_median() { # COMMAND...: median wall time of 5 runs, in ms
+	local i s e t=()
+	for i in 1 2 3 4 5; do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || return 1
+		e=$(date +%s%N)
+		t+=($(((e - s) / 1000)))
+	done
+	printf '%s\n' "${t[@]}" | sort -n | awk 'NR == 3 { printf "%.1f", $1 / 1000 }'
+}
+declare -A vs_ms vs_len vs_parts vs_worst vs_mean
+for n in 10 100 1000 4000; do
+	vset_profile "$n" "$work/vset-$n.json"
+	vs_ms[$n]=$(ms_median "$ward" seccomp export --format bpf "$work/vset-$n.json") || vs_ms[$n]=failed
+	if j=$("$ward" seccomp bench --json "$work/vset-$n.json" 2>/dev/null); then
+		vs_len[$n]=$(jq -r .instructions <<<"$j")
+		vs_parts[$n]=$(jq -r .filters <<<"$j")
+		vs_worst[$n]=$(jq -r .worst_rule_call <<<"$j")
+		vs_mean[$n]=$(jq -r .mean_rule_call <<<"$j")
+	fi
+done
+floor_export=$(ms_median "$ward" seccomp export --format bpf "$work/vset-10.json") || floor_export=n/a
+
+# the kernel's seccomp action cache: which allowed calls skip the filter
+cache_line=$("$ward" seccomp bench "${profile_arg[@]}" | sed -n 's/^ *\(seccomp action cache.*\)/\1/p')
+
+# ---- (f) many containers, exec, memory, a syscall-heavy loop --------------------------------
+
+declare -A par_wall par_slow par_ok
+par50() { # NAME COMMAND... ({i} in an argument becomes the run's index)
+	local name=$1 i t0 t1
+	shift
+	rm -rf "$work/par" && mkdir -p "$work/par"
+	t0=$(date +%s%N)
+	for i in $(seq 50); do
+		(
+			s=$(date +%s%N)
+			if "${@//\{i\}/$i}" >/dev/null 2>&1 </dev/null; then
+				e=$(date +%s%N)
+				echo $(((e - s) / 1000)) >"$work/par/$i"
+			fi
+		) &
+	done
+	wait
+	t1=$(date +%s%N)
+	par_ok[$name]=$(find "$work/par" -type f | wc -l)
+	par_wall[$name]=$(awk -v t=$(((t1 - t0) / 1000)) 'BEGIN { printf "%.0f", t / 1000 }')
+	par_slow[$name]=$({ cat "$work/par"/* 2>/dev/null || true; } | sort -n | tail -n1 |
+		awk '{ printf "%.0f", $1 / 1000 }')
+}
+# shellcheck disable=SC2086 # the commands are word lists on purpose
+WARD_CACHE_DIR=$warm par50 ward $ward_cmd
+[ "$have_runc" -eq 0 ] || par50 runc runc --root "$runc_root" run --bundle "$work/b-true" "$id_runc-p{i}"
+[ "$have_crun" -eq 0 ] || par50 crun "${crun_wrap[@]}" crun --root "$crun_root" "${crun_flags[@]}" \
+	run --bundle "$work/b-true" "$id_crun-p{i}"
+
+# exec into a running container, and what the launcher costs beside it
+declare -A exec_ms mem_pss
+ward_root=$work/ward-state
+id_ward=ward-bench-ward-$$
+if [ "$have_hyperfine" -eq 1 ] && [ -d "$work/b-sleep" ]; then
+	if "$ward" --root "$ward_root" create --bundle "$work/b-sleep" "$id_ward" >/dev/null 2>&1 &&
+		"$ward" --root "$ward_root" start "$id_ward" >/dev/null 2>&1; then
+		"${hf[@]}" --export-json "$work/ex-ward.json" -n ward \
+			"$ward --root $ward_root exec $id_ward /usr/bin/ward-testhelper true" >/dev/null 2>&1 || true
+		"$ward" --root "$ward_root" delete --force "$id_ward" >/dev/null 2>&1 || true
+	else
+		skipped+=("ward exec: create/start of a bundle failed")
+	fi
+	if [ "$have_runc" -eq 1 ] && runc --root "$runc_root" run -d --bundle "$work/b-sleep" "$id_runc-x" \
+		</dev/null >/dev/null 2>&1; then
+		"${hf[@]}" --export-json "$work/ex-runc.json" -n runc \
+			"runc --root $runc_root exec $id_runc-x /usr/bin/ward-testhelper true" >/dev/null 2>&1 || true
+		runc --root "$runc_root" delete -f "$id_runc-x" >/dev/null 2>&1 || true
+	fi
+	if [ "$have_crun" -eq 1 ]; then
+		# crun's state lives in its private mount namespace: one shell does it all
+		crun_ns sh -c "crun --root $crun_root ${crun_flags[*]} run -d --bundle $work/b-sleep $id_crun-x \
+			</dev/null >/dev/null 2>&1 && ${hf[*]} --export-json $work/ex-crun.json -n crun \
+			'crun --root $crun_root ${crun_flags[*]} exec $id_crun-x /usr/bin/ward-testhelper true' \
+			>/dev/null 2>&1; crun --root $crun_root ${crun_flags[*]} delete -f $id_crun-x >/dev/null 2>&1" ||
+			true
+	fi
+	for f in "$work"/ex-*.json; do
+		[ -f "$f" ] || continue
+		while read -r name med; do
+			exec_ms[$name]=$(awk -v s="$med" 'BEGIN { printf "%.2f", s * 1000 }')
+		done < <(jq -r '.results[] | "\(.command) \(.median)"' "$f")
+	done
+fi
+
+# The launcher's own memory while its container runs in the foreground: the PSS of
+# every process of the launcher's name (the container runs ward-testhelper).
+launcher_pss() { # NAME PATTERN COMMAND...
+	local name=$1 pat=$2 pid total=0 p
+	shift 2
+	"$@" >/dev/null 2>&1 </dev/null &
+	pid=$!
+	sleep 1.5
+	for p in $(pgrep -f -- "$pat" || true); do
+		[ "$p" = "$$" ] && continue
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+		total=$((total + ${v:-0}))
+	done
+	mem_pss[$name]=$total
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+WARD_CACHE_DIR=$warm launcher_pss ward "^$ward run" "$ward" run "$rootfs" /usr/bin/ward-testhelper sleep 5
+[ "$have_runc" -eq 0 ] || launcher_pss runc "^runc --root $runc_root run" \
+	runc --root "$runc_root" run --bundle "$work/b-sleep" "$id_runc-m"
+runc --root "$runc_root" delete -f "$id_runc-m" >/dev/null 2>&1 || true
+[ "$have_crun" -eq 0 ] || launcher_pss crun "^crun --root $crun_root" \
+	"${crun_wrap[@]}" crun --root "$crun_root" "${crun_flags[@]}" run --bundle "$work/b-sleep" "$id_crun-m"
+
+# A syscall-heavy loop (dd: 2 syscalls a byte) under ward's filter, runc's, and none
+declare -A loop_ms
+loop_args='["/bin/dd","if=/dev/zero","of=/dev/null","bs=1","count=1000000"]'
+if [ "$have_hyperfine" -eq 1 ]; then
+	loop_cmd="$ward run $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
+	loop_none="$ward run --security-opt seccomp=unconfined $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
+	hf_loop=(hyperfine --style none -N --runs "$((runs / 4 + 2))" --warmup 1)
+	WARD_CACHE_DIR=$warm "${hf_loop[@]}" --export-json "$work/loop-ward.json" \
+		-n ward "$loop_cmd" -n none "$loop_none" >/dev/null 2>&1 || true
+	if [ "$have_runc" -eq 1 ]; then
+		make_bundle "$work/b-loop" "$loop_args"
+		"${hf_loop[@]}" --export-json "$work/loop-runc.json" -n runc \
+			"runc --root $runc_root run --bundle $work/b-loop $id_runc-l" >/dev/null 2>&1 || true
+	fi
+	for f in "$work"/loop-*.json; do
+		[ -f "$f" ] || continue
+		while read -r name med; do
+			loop_ms[$name]=$(awk -v s="$med" 'BEGIN { printf "%.1f", s * 1000 }')
+		done < <(jq -r '.results[] | "\(.command) \(.median)"' "$f")
+	done
+fi
+skipped+=("a container with a recorded profile (issue \"Record a least-privilege profile\"): not merged yet")
+
 # ---- report ---------------------------------------------------------------------------------
 
 v() { echo "${1:-n/a}"; }
@@ -333,16 +498,66 @@ report() {
 	echo
 	echo "| command | median (ms) | ward (warm)/this |"
 	echo "|---|---|---|"
-	for n in floor ward ward-limits ward-cold runc crun; do
+	for n in floor ward ward-limits ward-cold ward-cold-nodir ward-64 ward-64-cold runc crun; do
 		[ -n "${median[$n]:-}" ] || continue
 		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
 	done
 	echo
+	echo "Targets (issue 19), from this run: ward warm/floor $(ratio "${median[ward]:-}" "${median[floor]:-}") (1.2);"
+	echo "ward cold/warm $(ratio "${median[ward-cold]:-}" "${median[ward]:-}") (1.2);"
+	echo "custom 64-name profile cold/warm $(ratio "${median[ward-64-cold]:-}" "${median[ward-64]:-}") (1.5)."
+	echo
 	echo "- floor: \`unshare --mount --pid --uts --ipc --net --cgroup --fork chroot ROOTFS ...\`"
-	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory removed before each run"
+	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory emptied before each run (the default profile comes precompiled with ward); ward-cold-nodir: the cache directory removed before each run"
+	echo "- ward-64, ward-64-cold: a custom profile allowing 64 syscall names on Docker's three ABIs, warm and with the cache emptied (compiled every run)"
 	echo "- ward-limits: warm cache, with cgroup limits \`$limits\` (cgroup$([ "$crun_hybrid" -eq 0 ] || echo ' hybrid: v1 controllers plus the v2 hierarchy'))"
 	echo "- runc, crun (no limits): \`run\` of a bundle on the same rootfs with the same namespaces and profile, in the foreground"
 	[ "$crun_hybrid" -eq 0 ] || echo "- crun: hybrid cgroup host, so crun ran under \`unshare -m\` with /sys/fs/cgroup/unified bind-mounted over /sys/fs/cgroup and \`--cgroup-manager=disabled\` (no cgroup set-up: this flatters crun)"
+	echo
+	echo "### Large profiles: N allowed \`ioctl\` requests (arg 1 == value), Docker's three ABIs"
+	echo
+	echo "Compile: \`ward seccomp export --format bpf\`, median of 5 (process start-up included;"
+	echo "the 10-value profile takes ${floor_export:-n/a} ms). Path: BPF instructions an allowed ioctl executes,"
+	echo "every filter of a stack counted (ward's interpreter)."
+	echo
+	echo "| values | compile (ms) | program (instructions) | filters | allowed ioctl: mean | worst |"
+	echo "|---|---|---|---|---|---|"
+	for n in 10 100 1000 4000; do
+		echo "| $n | ${vs_ms[$n]:-n/a} | ${vs_len[$n]:-n/a} | ${vs_parts[$n]:-n/a} | ${vs_mean[$n]:-n/a} | ${vs_worst[$n]:-n/a} |"
+	done
+	echo
+	echo "Seccomp action cache, $profile_name: ${cache_line:-n/a}."
+	echo
+	echo "### Many containers, exec, memory"
+	echo
+	echo "50 containers (\`ward-testhelper true\`) started at once, warm cache; wall time for all"
+	echo "and the slowest single start (ms):"
+	echo
+	echo "| launcher | all 50 (ms) | slowest (ms) | succeeded |"
+	echo "|---|---|---|---|"
+	for n in ward runc crun; do
+		[ -n "${par_wall[$n]:-}" ] || continue
+		echo "| $n | ${par_wall[$n]} | ${par_slow[$n]:-n/a} | ${par_ok[$n]}/50 |"
+	done
+	echo
+	echo "\`exec\` of \`ward-testhelper true\` into a running container (hyperfine median, ms), and"
+	echo "what the launcher itself costs while a container runs in the foreground (PSS of its"
+	echo "processes, KiB; a detached container keeps no launcher process under any of the three):"
+	echo
+	echo "| launcher | exec (ms) | launcher PSS (KiB) |"
+	echo "|---|---|---|"
+	for n in ward runc crun; do
+		echo "| $n | ${exec_ms[$n]:-n/a} | ${mem_pss[$n]:-n/a} |"
+	done
+	echo
+	echo "A syscall-heavy loop: \`dd if=/dev/zero of=/dev/null bs=1 count=1000000\` (2,000,000"
+	echo "read/write calls), whole run including start-up, median (ms):"
+	echo
+	echo "| filter | median (ms) |"
+	echo "|---|---|"
+	for n in none ward runc; do
+		echo "| $n | ${loop_ms[$n]:-n/a} |"
+	done
 	echo
 	echo "### Peak RSS of the launcher (GNU time %M, largest of 3 runs, KiB)"
 	echo
@@ -370,7 +585,7 @@ report() {
 chart=0
 if [ "$have_gnuplot" -eq 1 ]; then
 	: >"$work/startup.dat"
-	for n in floor ward ward-limits ward-cold crun runc; do
+	for n in floor ward ward-limits ward-cold ward-64-cold crun runc; do
 		[ -z "${median[$n]:-}" ] || echo "$n ${median[$n]}" >>"$work/startup.dat"
 	done
 	: >"$work/bpf.dat"

@@ -14,12 +14,17 @@
  * search on the syscall number returning the decisions that depend on nothing
  * else, and the residue of the argument checks for those that do; what it
  * does not cover it hands to the full program, so the decisions are the same.
+ * Value sets (many equality rules on one argument of one call) are compiled by
+ * our stub into comparison trees instead of libseccomp's chains, and go into
+ * stacked filters when one program would exceed the kernel's limit. The
+ * default profile comes precompiled (filter_builtin_lookup()).
  *
  * Only the filter module (src/seccomp/filter*.c) includes <seccomp.h>.
  */
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +41,12 @@ enum filter_build_flags {
 	 * the decisions are the same, for tests and comparisons
 	 */
 	FILTER_STUB_FIRST = 1 << 1,
+	/* no value sets: libseccomp compiles every argument rule, as before ward 0.3;
+	 * the decisions are the same, for tests and comparisons
+	 */
+	FILTER_NO_VSET = 1 << 2,
+	/* value sets always in stacked filters, for tests */
+	FILTER_STACK = 1 << 3,
 };
 
 enum filter_export_format {
@@ -43,11 +54,22 @@ enum filter_export_format {
 	FILTER_EXPORT_PFC = 1, /* libseccomp's pseudo-code, after a description of our stub */
 };
 
+/* The most programs one profile is stacked into (see filter_build()). */
+#define FILTER_MAX_PARTS 8
+
 struct filter_prog {
 	struct sock_filter *insns; /* owned; NULL when !enabled */
 	size_t len;
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* to pass to seccomp(2) */
 	bool enabled;	    /* false: the rule set means "no seccomp" */
+	/*
+	 * 0 or 1: one program. More: @insns holds @nparts programs one after the
+	 * other, part_len[i] instructions each, loaded as stacked filters: each
+	 * answers ALLOW for what another one decides, so the kernel's choice of
+	 * the most restrictive answer is the one the profile means.
+	 */
+	size_t nparts;
+	size_t part_len[FILTER_MAX_PARTS];
 };
 
 /**
@@ -63,8 +85,13 @@ struct filter_prog {
  * (an error with FILTER_STRICT). When @rs is not enabled, @out is an empty,
  * disabled program.
  *
+ * A profile whose program would exceed FILTER_MAX_INSNS because of its value
+ * sets (many equality rules on one argument of one call) is split into
+ * stacked filters (@out->nparts > 1; the kernel allows 32,768 instructions
+ * along all of them), unless it has a listener.
+ *
  * Return: 0, or a negative errno with @err filled in (-E2BIG when the program
- * would exceed FILTER_MAX_INSNS).
+ * cannot be made to fit).
  */
 int filter_build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
 		 struct ward_err *err) __attribute__((nonnull));
@@ -84,12 +111,23 @@ int filter_build(const struct rule_set *rs, unsigned int build_flags, struct fil
  */
 int filter_load(const struct filter_prog *prog, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * filter_eval() - what the kernel would answer for @d under @prog, through
+ * ward's BPF interpreter: with stacked parts, the most restrictive answer of
+ * all (the kernel's rule), and the instructions executed summed.
+ *
+ * Return: 0, or a negative errno when a part is not a valid program.
+ */
+int filter_eval(const struct filter_prog *prog, const struct seccomp_data *d, uint32_t *ret,
+		size_t *executed) __attribute__((nonnull(1, 2, 3)));
+
 /** filter_prog_release() - free the instructions; @p is left empty and disabled. */
 void filter_prog_release(struct filter_prog *p) __attribute__((nonnull));
 
 /**
  * filter_export() - write @rs, compiled, to @fd.
- * @format: FILTER_EXPORT_BPF (the exact bytes filter_load() would install) or
+ * @format: FILTER_EXPORT_BPF (the exact bytes filter_load() would install; for
+ *          stacked filters, the main program then the stacked ones, end to end) or
  *          FILTER_EXPORT_PFC (a comment block describing our stub, then
  *          libseccomp's pseudo filter code)
  *
@@ -151,7 +189,8 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
 
 /**
  * filter_cache_store() - save @prog as `<dir>/<hexkey>.bpf`, atomically
- * (a new file of mode 0600 under a random name, fsync, rename), through the
+ * (a new file of mode 0600 under a random name, renamed; not fsync'ed: a
+ * torn entry fails its checksum and is a miss), through the
  * same checked chain of directories as filter_cache_lookup(); the missing ones
  * are made, mode 0700. A disabled program is never stored (-EINVAL).
  *
@@ -160,6 +199,47 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
  */
 int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 		       const struct filter_prog *prog, struct ward_err *err)
+    __attribute__((nonnull));
+
+/*
+ * A program compiled when ward was built (by ward-precompile, from the
+ * embedded default profile): cold starts with the default profile then cost no
+ * compilation. Keyed on what a cache entry is keyed on, in the terms that can
+ * be known at build time: the profile bytes (the embedded default's), the
+ * capability set, the arch, the build flags, the libseccomp version, and
+ * instead of the kernel release the range of kernels for which the profile's
+ * minKernel conditions all resolve the same way.
+ */
+struct filter_builtin {
+	uint64_t caps;
+	const char *arch; /* "SCMP_ARCH_X86_64", ... */
+	unsigned int build_flags;
+	unsigned int kernel_lo;	   /* (major << 8 | minor): valid from this kernel ... */
+	unsigned int kernel_hi;	   /* ... up to, not including, this one; 0: no bound */
+	unsigned int scmp_version; /* major << 16 | minor << 8 | micro */
+	unsigned int flags;	   /* SECCOMP_FILTER_FLAG_* */
+	size_t len;
+	const struct sock_filter *insns;
+};
+
+/* The build's table (generated; empty in programs built without it). */
+extern const struct filter_builtin filter_builtins[];
+extern const size_t filter_nbuiltins;
+
+/** filter_scmp_version() - the running libseccomp's version, as in struct filter_builtin. */
+unsigned int filter_scmp_version(void);
+
+/**
+ * filter_builtin_lookup() - the precompiled program for @key on a kernel
+ * @kernel_major.@kernel_minor, copied into @out (release with
+ * filter_prog_release()). @key->profile must be the embedded default
+ * profile's bytes (compared, not hashed); @key->kernel_release and
+ * @key->build_id are not read.
+ *
+ * Return: true on a hit; false when nothing was built for @key (compile it).
+ */
+bool filter_builtin_lookup(const struct filter_cache_key *key, unsigned int kernel_major,
+			   unsigned int kernel_minor, struct filter_prog *out)
     __attribute__((nonnull));
 
 /**

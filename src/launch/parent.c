@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -492,12 +493,44 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 	return r;
 }
 
+/*
+ * `ward run` needs no cgroup when nothing asks for one (no limit, no device rule
+ * of its own, no cgroupsPath, its own pid namespace) and the device cgroup has
+ * nothing to guard: no node it could make (CAP_MKNOD outside a user namespace)
+ * or see through a bind mount allowing devices, only the ones ward put in /dev.
+ */
+static bool cgroup_unneeded(const struct container_spec *spec, const struct proc_opts *opts)
+{
+	size_t i;
+
+	if (opts->id || (spec->oci.cgroups_path && spec->oci.cgroups_path[0]))
+		return false;
+	if ((spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES) ||
+	    ((spec->resources.set & SPEC_RES_DEVICES) && !spec->resources.devices_default))
+		return false;
+	if (!ns_is_new(spec, CLONE_NEWPID))
+		return false;
+	if ((spec->caps & (UINT64_C(1) << CAP_MKNOD)) && !ns_is_new(spec, CLONE_NEWUSER))
+		return false;
+	for (i = 0; i < spec->nmounts; i++)
+		if (spec->mounts[i].kind == SPEC_MOUNT_BIND && !(spec->mounts[i].flags & MS_NODEV))
+			return false;
+	return true;
+}
+
 /* The container's cgroup, before anything runs: ward run's own, or ward create's. */
 static int launch_cgroup(struct launch *l, struct ward_err *err)
 {
 	const struct proc_opts *opts = l->plan.opts;
 	bool create = l->mode == LAUNCH_CREATE;
-	int r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+	int r;
+
+	if (l->mode == LAUNCH_RUN && cgroup_unneeded(l->plan.spec, opts)) {
+		log_debug("no limit, no device to guard: no cgroup of the container's own");
+		memset(l->cg, 0, sizeof(*l->cg));
+		return 0;
+	}
+	r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
 
 	if (r < 0) {
 		l->cg = NULL; /* nothing made */

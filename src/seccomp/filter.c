@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "filter_int.h"
+#include "ward/bpf_interp.h"
 #include "ward/cleanup.h"
 #include "ward/log.h"
 #include "ward/syscalls_extra.h"
@@ -64,6 +65,26 @@ int filter_write_all(int fd, const void *buf, size_t len)
 
 /* ---- build, export ---------------------------------------------------------------- */
 
+/*
+ * Our stub in *@stub; when it and libseccomp's @scmp_len instructions would not
+ * fit in one program because of value sets, the sets go into stacked filters.
+ */
+static int stub_fit(struct plan *p, unsigned int build_flags, size_t scmp_len,
+		    struct sock_filter **stub, size_t *stub_len, struct ward_err *err)
+{
+	int rc = stub_gen(p, stub, stub_len, err);
+	bool big = rc == -E2BIG || (rc == 0 && *stub_len + scmp_len > FILTER_MAX_INSNS);
+
+	if ((big || (build_flags & FILTER_STACK)) && p->nvsets && !p->notify) {
+		free(*stub);
+		*stub = NULL;
+		p->stacked = true;
+		log_debug("seccomp filter: value sets in stacked filters");
+		rc = stub_gen(p, stub, stub_len, err);
+	}
+	return rc;
+}
+
 static int build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
 		 struct plan *p, scmp_filter_ctx *ctxp, struct ward_err *err)
 {
@@ -80,7 +101,7 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 	rc = rules_export(*ctxp, &scmp, &scmp_len, err);
 	if (rc < 0)
 		return rc;
-	rc = stub_gen(p, &stub, &stub_len, err);
+	rc = stub_fit(p, build_flags, scmp_len, &stub, &stub_len, err);
 	if (rc < 0)
 		return rc;
 	total = stub_len + scmp_len;
@@ -101,6 +122,13 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 	out->flags = rules_flags(rs, p->notify);
 	out->enabled = true;
 	p->dispatch_len = disp_len;
+	if (p->stacked) {
+		out->nparts = 1;
+		out->part_len[0] = out->len;
+		rc = stack_gen(p, &out->insns, &out->len, out->part_len, &out->nparts, err);
+		if (rc < 0)
+			return rc;
+	}
 	log_debug("seccomp filter: %zu instructions (fast path %zu, stub %zu, libseccomp %zu)",
 		  out->len, disp_len, stub_len, scmp_len);
 	return 0;
@@ -172,6 +200,15 @@ static void describe_stub(int fd, const struct plan *p)
 		else
 			dprintf(fd, " no ENOSYS check");
 		dprintf(fd, "\n");
+		for (j = 0; j < ap->nvrefs; j++) {
+			const struct value_set *vs = &p->vsets[ap->vrefs[j].set];
+
+			dprintf(fd,
+				"#   syscall %u (%s): action 0x%08x if arg%u is one of %zu values "
+				"(a comparison tree%s), else the default\n",
+				ap->vrefs[j].nr, vs->name, vs->action, vs->index, vs->n,
+				ap->vrefs[j].lo_only ? " on the low 32 bits" : "");
+		}
 		for (j = 0; j < ap->nextras; j++)
 			dprintf(fd, "#   syscall %u (not in libseccomp): action 0x%08x%s\n",
 				ap->extras[j].nr, ap->extras[j].action,
@@ -209,25 +246,86 @@ int filter_export(const struct rule_set *rs, unsigned int build_flags, int forma
 
 /* ---- load (child side: no allocation) ------------------------------------------- */
 
-int filter_load(const struct filter_prog *prog, struct ward_err *err)
+/* One program of @prog: part @i, or the whole when it is not stacked. */
+static bool part_of(const struct filter_prog *prog, size_t i, size_t *off, size_t *len)
+{
+	size_t j;
+
+	if (prog->nparts <= 1) {
+		*off = 0;
+		*len = prog->len;
+		return i == 0;
+	}
+	if (i >= prog->nparts || prog->nparts > FILTER_MAX_PARTS)
+		return false;
+	for (*off = 0, j = 0; j < i; j++)
+		*off += prog->part_len[j];
+	*len = prog->part_len[i];
+	return *off + *len <= prog->len;
+}
+
+int filter_eval(const struct filter_prog *prog, const struct seccomp_data *d, uint32_t *ret,
+		size_t *executed)
+{
+	struct bpf_interp_result res;
+	size_t i, off, len, total = 0;
+	int rc;
+
+	*ret = SECCOMP_RET_ALLOW;
+	for (i = 0; part_of(prog, i, &off, &len); i++) {
+		rc = bpf_interp_run(prog->insns + off, len, d, &res);
+		if (rc < 0)
+			return rc;
+		total += res.executed;
+		/* the kernel's rule: the lowest action, as a signed value, wins */
+		if ((int32_t)(res.ret & SECCOMP_RET_ACTION_FULL) <
+		    (int32_t)(*ret & SECCOMP_RET_ACTION_FULL))
+			*ret = res.ret;
+	}
+	if (executed)
+		*executed = total;
+	return 0;
+}
+
+static long load_one(const struct sock_filter *insns, size_t len, unsigned int *flags)
 {
 	struct sock_fprog fprog;
+	long rc;
+
+	fprog.len = (unsigned short)len;
+	fprog.filter = (struct sock_filter *)insns;
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, *flags, &fprog);
+	if (rc < 0 && errno == EINVAL && (*flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW)) {
+		/* kernels before 4.17 do not know SPEC_ALLOW (crun retries the same way) */
+		*flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, *flags, &fprog);
+	}
+	return rc;
+}
+
+int filter_load(const struct filter_prog *prog, struct ward_err *err)
+{
 	unsigned int flags = prog->flags;
+	size_t i, off, len;
 	long rc;
 
 	if (!prog->enabled)
 		return 0;
-	if (!prog->insns || prog->len == 0 || prog->len > FILTER_MAX_INSNS)
+	if (!prog->insns || prog->len == 0 || !part_of(prog, 0, &off, &len))
 		return err_set(err, EINVAL, "invalid seccomp program (%zu instructions)",
 			       prog->len);
-	fprog.len = (unsigned short)prog->len;
-	fprog.filter = prog->insns;
-	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
-	if (rc < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW)) {
-		/* kernels before 4.17 do not know SPEC_ALLOW (crun retries the same way) */
-		flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	/* the stacked filters first: none of them carries a listener (filter_build()) */
+	for (i = prog->nparts; i-- > 1;) {
+		if (!part_of(prog, i, &off, &len) || len == 0 || len > FILTER_MAX_INSNS)
+			return err_set(err, EINVAL, "invalid stacked seccomp program %zu", i);
+		rc = load_one(prog->insns + off, len, &flags);
+		if (rc < 0)
+			return err_set(err, errno, "cannot load seccomp filter");
 	}
+	(void)part_of(prog, 0, &off, &len);
+	if (len == 0 || len > FILTER_MAX_INSNS)
+		return err_set(err, EINVAL, "invalid seccomp program (%zu instructions)", len);
+	rc = load_one(prog->insns, len, &flags);
 	if (rc < 0)
 		return err_set(err, errno, "cannot load seccomp filter");
 	if (rc > 0 && !(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))

@@ -239,7 +239,7 @@ int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len, s
 
 /* ---- the stub ---------------------------------------------------------------------- */
 
-static uint32_t arg_lo(unsigned int i)
+uint32_t asm_arg_lo(unsigned int i)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i);
@@ -248,7 +248,7 @@ static uint32_t arg_lo(unsigned int i)
 #endif
 }
 
-static uint32_t arg_hi(unsigned int i)
+uint32_t asm_arg_hi(unsigned int i)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (uint32_t)(offsetof(struct seccomp_data, args) + 8 * i + 4);
@@ -267,37 +267,37 @@ static void emit_cmp(struct as *a, const struct prof_arg *c, int fail)
 	uint32_t vhi = (uint32_t)(c->value >> 32), vlo = (uint32_t)c->value;
 	int pass = as_label(a);
 
-	as_ld_abs(a, arg_hi(c->index));
+	as_ld_abs(a, asm_arg_hi(c->index));
 	switch (c->op) {
 	case PROF_OP_EQ:
 		as_jmp(a, BPF_JEQ, vhi, L_NEXT, fail);
-		as_ld_abs(a, arg_lo(c->index));
+		as_ld_abs(a, asm_arg_lo(c->index));
 		as_jmp(a, BPF_JEQ, vlo, pass, fail);
 		break;
 	case PROF_OP_NE:
 		as_jmp(a, BPF_JEQ, vhi, L_NEXT, pass);
-		as_ld_abs(a, arg_lo(c->index));
+		as_ld_abs(a, asm_arg_lo(c->index));
 		as_jmp(a, BPF_JEQ, vlo, fail, pass);
 		break;
 	case PROF_OP_GT:
 	case PROF_OP_GE:
 		as_jmp(a, BPF_JGT, vhi, pass, L_NEXT);
 		as_jmp(a, BPF_JEQ, vhi, L_NEXT, fail);
-		as_ld_abs(a, arg_lo(c->index));
+		as_ld_abs(a, asm_arg_lo(c->index));
 		as_jmp(a, c->op == PROF_OP_GT ? BPF_JGT : BPF_JGE, vlo, pass, fail);
 		break;
 	case PROF_OP_LT:
 	case PROF_OP_LE:
 		as_jmp(a, BPF_JGT, vhi, fail, L_NEXT);
 		as_jmp(a, BPF_JEQ, vhi, L_NEXT, pass);
-		as_ld_abs(a, arg_lo(c->index));
+		as_ld_abs(a, asm_arg_lo(c->index));
 		/* LT fails when lo >= v, LE when lo > v */
 		as_jmp(a, c->op == PROF_OP_LT ? BPF_JGE : BPF_JGT, vlo, fail, pass);
 		break;
 	case PROF_OP_MASKED_EQ:
 		as_emit(a, BPF_ALU | BPF_AND | BPF_K, (uint32_t)(c->value >> 32), L_NEXT, L_NEXT);
 		as_jmp(a, BPF_JEQ, (uint32_t)(c->value_two >> 32), L_NEXT, fail);
-		as_ld_abs(a, arg_lo(c->index));
+		as_ld_abs(a, asm_arg_lo(c->index));
 		as_emit(a, BPF_ALU | BPF_AND | BPF_K, (uint32_t)c->value, L_NEXT, L_NEXT);
 		as_jmp(a, BPF_JEQ, (uint32_t)c->value_two, pass, fail);
 		break;
@@ -340,6 +340,7 @@ static void emit_arch_body(struct as *a, const struct plan *p, struct arch_plan 
 
 	if (use_enosys && (ap->token == SCMP_ARCH_S390 || ap->token == SCMP_ARCH_S390X))
 		as_jmp(a, BPF_JEQ, 0, enosys, L_NEXT); /* the s390 multiplexer, as runc does */
+	vset_emit_refs(a, p, ap);
 
 	if (ap->nextras) {
 		qsort(ap->extras, ap->nextras, sizeof(*ap->extras), cmp_extra);
@@ -405,7 +406,7 @@ static bool stub_needed(const struct plan *p)
 	for (i = 0; i < p->narch; i++)
 		if (p->arch[i].nextras || (p->enosys && p->arch[i].max_nr >= 0))
 			return true;
-	return false;
+	return p->nvsets > 0;
 }
 
 /*
@@ -447,7 +448,14 @@ static void emit_stub(struct as *a, struct plan *p, bool near)
 {
 	int group[MAX_ARCHES];
 	uint32_t audit[MAX_ARCHES];
-	size_t ngroups = plan_arch_switch(a, p, audit, group, near), i, g;
+	size_t ngroups, i, g;
+
+	for (i = 0; i < p->nvsets; i++) {
+		p->vsets[i].label = as_label(a);
+		p->vsets[i].label_lo = as_label(a);
+	}
+	p->allow_label = as_label(a);
+	ngroups = plan_arch_switch(a, p, audit, group, near);
 
 	for (g = 0; g < ngroups; g++) {
 		as_bind(a, group[g]);
@@ -476,6 +484,7 @@ static void emit_stub(struct as *a, struct plan *p, bool near)
 					emit_arch_body(a, p, &p->arch[i], near);
 		}
 	}
+	vset_emit_trees(a, p);
 }
 
 /* Generate the stub; *len is 0 when nothing needs it. */
@@ -487,6 +496,15 @@ int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_
 	*len = 0;
 	if (!stub_needed(p))
 		return 0;
+	if (p->nvsets) {
+		/* comparison trees jump far: trampolines wherever a jump needs one */
+		struct as a = {0};
+
+		emit_stub(&a, p, false);
+		rc = as_link_far(&a, out, len, err);
+		as_release(&a);
+		return rc;
+	}
 	for (pass = 0; pass < 2; pass++) {
 		struct as a = {0};
 

@@ -235,7 +235,12 @@ static void ranges_push(struct ranges *r, uint32_t first, enum range_kind kind, 
 
 static bool is_real(uint32_t token, uint32_t nr)
 {
-	char *name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	char *name;
+	int known = filter_real_lookup(token, nr);
+
+	if (known >= 0) /* the table ward-precompile made at build time */
+		return known;
+	name = seccomp_syscall_resolve_num_arch(token, (int)nr);
 
 	if (name) {
 		free(name);
@@ -248,6 +253,12 @@ static bool is_real(uint32_t token, uint32_t nr)
 
 /* The most numbers one ABI's tree covers; beyond, the ABI goes straight to the program. */
 #define DISPATCH_MAX_SPAN 8192
+/*
+ * The largest residue copied: a bigger one (a comparison tree on a value set,
+ * filter_vset.c) is cheaper reached in the program than copied, which could
+ * double it and push the whole past the size limit.
+ */
+#define DISPATCH_MAX_RESIDUE 256
 /* The most ranges the optimal tree is computed for (its tables are n^2). */
 #define DISPATCH_MAX_DP 1024
 
@@ -278,7 +289,7 @@ static void plan_ranges(struct pe *e, const struct arch_plan *ap, uint32_t base,
 			if (w == W_REAL && (r.v & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
 				w = W_HOT;
 			ranges_push(out, nr, R_RET, r.v, (w >> shift) | 1);
-		} else if (pe_collect(e, r)) {
+		} else if (pe_collect(e, r) && e->nnode <= DISPATCH_MAX_RESIDUE) {
 			ranges_push(out, nr, R_RESIDUE, 0,
 				    ((w == W_REAL ? W_HOT : w) >> shift) | 1);
 		} else {

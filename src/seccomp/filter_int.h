@@ -37,11 +37,38 @@ struct extra_rule {
 	size_t order; /* insertion order, to keep profile order among equal numbers */
 };
 
+/*
+ * A value set: every rule on one system call compares the same argument for
+ * equality with one value and has the same action (an allowlist of ioctl
+ * requests, socket options, prctl options). libseccomp would walk one value
+ * after the other, and compiles them in more than linear time; our stub
+ * searches the sorted values in a comparison tree instead (filter_asm.c).
+ */
+struct value_set {
+	const char *name;
+	uint32_t action;
+	unsigned int index; /* the argument */
+	uint64_t *values;   /* sorted, distinct */
+	size_t n, cap;
+	int label;    /* the tree's label while the stub is assembled */
+	int label_lo; /* the tree on the low words only, for ABIs libseccomp compares so */
+	bool need_lo; /* some ABI uses label_lo */
+};
+
+/* A value set's number on one ABI. */
+struct vset_ref {
+	uint32_t nr;
+	size_t set;   /* index in plan.vsets */
+	bool lo_only; /* libseccomp compares 32 bits on this ABI (x86, x32, ...) */
+};
+
 struct arch_plan {
 	uint32_t token; /* SCMP_ARCH_*; x32 is SCMP_ARCH_X32 */
 	int64_t max_nr; /* highest number named by any rule on this ABI; -1: none */
 	struct extra_rule *extras;
 	size_t nextras, cap;
+	struct vset_ref *vrefs;
+	size_t nvrefs, vcap;
 };
 
 /* What the stub and the fast path need to know beyond libseccomp's program. */
@@ -52,6 +79,10 @@ struct plan {
 	size_t dispatch_len; /* instructions of the fast path in front of the stub */
 	struct arch_plan arch[MAX_ARCHES];
 	size_t narch;
+	struct value_set *vsets; /* sorted by name */
+	size_t nvsets;
+	bool stacked;	 /* the value sets go into filters of their own (filter_stack.c) */
+	int allow_label; /* while the stub is assembled with stacked sets: RET ALLOW */
 };
 
 /* ---- filter_rules.c ---------------------------------------------------------------- */
@@ -66,6 +97,19 @@ unsigned int rules_flags(const struct rule_set *rs, bool notify);
 /* The value seccomp_data.arch carries for libseccomp arch token @token. */
 uint32_t rules_audit_arch(uint32_t token);
 void plan_release(struct plan *p);
+/* libseccomp's action for profile action @a (with @errno_ret for ERRNO and TRACE). */
+int rules_map_action(enum prof_action a, uint32_t errno_ret, uint32_t *out, struct ward_err *err);
+
+/* ---- filter_vset.c: value sets, searched in a comparison tree ------------------------- */
+
+struct as;
+
+/* Find the value sets among @rs's rules (before any rule is added) into @p. */
+void vset_plan(const struct rule_set *rs, struct plan *p);
+/* With A = seccomp_data.nr: to the tree of each value set @ap has a number for. */
+void vset_emit_refs(struct as *a, const struct plan *p, const struct arch_plan *ap);
+/* Each value set's tree, at its label; each path ends in a return. */
+void vset_emit_trees(struct as *a, const struct plan *p);
 
 /* ---- filter_asm.c: an assembler with forward labels --------------------------------- */
 
@@ -95,6 +139,9 @@ void as_ld_abs(struct as *a, uint32_t off);
 void as_jmp(struct as *a, uint16_t op, uint32_t k, int jt, int jf);
 void as_ja(struct as *a, int target);
 void as_ret(struct as *a, uint32_t k);
+/* The offsets of argument @i's low and high 32-bit words in struct seccomp_data. */
+uint32_t asm_arg_lo(unsigned int i);
+uint32_t asm_arg_hi(unsigned int i);
 /* Link @a into a new array, with BPF_JA trampolines where a jump is too far. */
 int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len,
 		struct ward_err *err);
@@ -108,10 +155,32 @@ struct arch_plan *plan_find_arch(struct plan *p, uint32_t token);
  */
 size_t plan_arch_switch(struct as *a, const struct plan *p, uint32_t audit[MAX_ARCHES],
 			int group[MAX_ARCHES], bool near);
+/* The value set @name is compiled as, or NULL (libseccomp compiles its rules). */
+struct value_set *plan_find_vset(const struct plan *p, const char *name);
 /* The stub in front of libseccomp's program; *len is 0 when nothing needs it. */
 int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_err *err);
 
 /* ---- filter_fastpath.c ------------------------------------------------------------ */
+
+/*
+ * Which numbers are real system calls on one ABI (libseccomp's names and ours),
+ * as a bitmap made at build time by ward-precompile for the libseccomp it was
+ * built with: the fast path weighs its search with it, and asking libseccomp
+ * number by number was a third of a custom profile's compile.
+ */
+#define FILTER_REAL_MAX 1024
+struct filter_real {
+	uint32_t token;		   /* SCMP_ARCH_* */
+	uint32_t base;		   /* 0, or the x32 bit */
+	unsigned int scmp_version; /* as filter_scmp_version() */
+	uint8_t bits[FILTER_REAL_MAX / 8];
+};
+extern const struct filter_real filter_reals[];
+extern const size_t filter_nreals;
+/* 1 or 0 from the table; -1 when it does not cover @token and @nr. */
+int filter_real_lookup(uint32_t token, uint32_t nr);
+/* The entry for @token, from libseccomp and our own table (for ward-precompile). */
+void filter_real_compute(uint32_t token, struct filter_real *out);
 
 /*
  * The fast path in front of @prog (@len instructions); *out is NULL when it
@@ -119,6 +188,19 @@ int stub_gen(struct plan *p, struct sock_filter **out, size_t *len, struct ward_
  */
 void fastpath_gen(struct plan *p, const struct sock_filter *prog, size_t len,
 		  struct sock_filter **out, size_t *out_len);
+
+/* ---- filter_stack.c ---------------------------------------------------------------- */
+
+/*
+ * The filters stacked behind the main one for @p's value sets (p->stacked):
+ * appended to *@out (*@len instructions so far), their lengths to @part_len
+ * from *@nparts on. Return: 0, or -E2BIG with @err set when they do not fit.
+ */
+int stack_gen(const struct plan *p, struct sock_filter **out, size_t *len, size_t *part_len,
+	      size_t *nparts, struct ward_err *err);
+/* A holds the low word (@lo_only) or the argument is loaded: the tree on @v[0..n). */
+void vset_emit_values(struct as *a, const uint64_t *v, size_t n, unsigned int index, bool lo_only,
+		      uint32_t action, uint32_t def);
 
 /* ---- filter.c: whole reads and writes ------------------------------------------------ */
 

@@ -28,14 +28,21 @@ void plan_release(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->narch; i++)
+	for (i = 0; i < p->narch; i++) {
 		free(p->arch[i].extras);
+		free(p->arch[i].vrefs);
+	}
 	p->narch = 0;
+	for (i = 0; i < p->nvsets; i++)
+		free(p->vsets[i].values);
+	free(p->vsets);
+	p->vsets = NULL;
+	p->nvsets = 0;
 }
 
 /* ---- actions, arches, flags ---------------------------------------------------- */
 
-static int map_action(enum prof_action a, uint32_t errno_ret, uint32_t *out, struct ward_err *err)
+int rules_map_action(enum prof_action a, uint32_t errno_ret, uint32_t *out, struct ward_err *err)
 {
 	if ((a == PROF_ACT_ERRNO || a == PROF_ACT_TRACE) && errno_ret > 0xffff)
 		return err_set(err, EINVAL, "errno value %u out of range", errno_ret);
@@ -235,6 +242,8 @@ static int add_name(scmp_filter_ctx ctx, struct plan *p, const struct prof_rule 
 	 */
 	if (action == p->def_action)
 		return 0;
+	if (p->nvsets && plan_find_vset(p, name))
+		return 0; /* the stub searches its values (filter_vset.c) */
 	if (nr != __NR_SCMP_ERROR)
 		return add_scmp_rule(ctx, nr, name, r, repeated, action, err);
 
@@ -277,7 +286,7 @@ static int add_arch(scmp_filter_ctx ctx, struct plan *p, uint32_t token, struct 
 /* The default action, and whether the stub answers ENOSYS above the highest number. */
 static int plan_default(const struct rule_set *rs, struct plan *p, struct ward_err *err)
 {
-	int rc = map_action(rs->default_action, rs->default_errno, &p->def_action, err);
+	int rc = rules_map_action(rs->default_action, rs->default_errno, &p->def_action, err);
 
 	if (rc < 0)
 		return err_prefix(err, "default action");
@@ -340,7 +349,7 @@ static int add_rule(scmp_filter_ctx ctx, struct plan *p, const struct prof_rule 
 	size_t j;
 	int rc;
 
-	rc = map_action(r->action, errno_ret, &action, err);
+	rc = rules_map_action(r->action, errno_ret, &action, err);
 	if (rc == 0)
 		rc = check_args(r, &repeated, err);
 	if (rc < 0)
@@ -372,6 +381,8 @@ int rules_build(const struct rule_set *rs, unsigned int build_flags, scmp_filter
 	rc = add_arches(ctx, rs, p, err);
 	if (rc < 0)
 		return rc;
+	if (!(build_flags & FILTER_NO_VSET))
+		vset_plan(rs, p);
 	for (i = 0; i < rs->nrules; i++) {
 		rc = add_rule(ctx, p, rs->rules[i], build_flags, err);
 		if (rc < 0)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * policy.c - the seccomp steps of the pipeline, in order: read, look up the
- * cache, parse, resolve, compile, store. A cache hit skips parsing and
- * compiling entirely; that is what keeps start-up fast.
+ * cache, then the programs precompiled at build time, parse, resolve,
+ * compile, store. A hit in either skips parsing and compiling entirely; that
+ * is what keeps start-up fast.
  */
 #include "ward/policy.h"
 
@@ -212,6 +213,12 @@ int policy_prepare(const struct container_spec *spec, unsigned int build_flags,
 	if (cache_lookup(dir, &key, out)) {
 		if (cache_hit)
 			*cache_hit = true;
+		policy_source_release(&src);
+		return 0;
+	}
+	/* the default profile was compiled when ward was built, for the common cap sets */
+	if (filter_builtin_lookup(&key, ctx.kernel_major, ctx.kernel_minor, out)) {
+		cache_store(dir, &key, out);
 		policy_source_release(&src);
 		return 0;
 	}

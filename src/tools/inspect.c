@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * inspect.c - `ward seccomp explain|export|bench|dump` (check is in
- * inspect_check.c). Decisions come from running the compiled program through
+ * inspect.c - `ward seccomp explain|export|dump` (check is in inspect_check.c,
+ * bench in inspect_bench.c). Decisions come from running the compiled program through
  * our BPF interpreter, so what explain and bench report is what the kernel
  * will do; the reasons come from the resolved rules.
  */
@@ -235,7 +235,7 @@ uint32_t inspect_run_prog(const struct filter_prog *p, int nr, const uint64_t *a
 			  size_t *executed)
 {
 	struct seccomp_data d;
-	struct bpf_interp_result res = {0};
+	uint32_t ret;
 
 	memset(&d, 0, sizeof(d));
 	d.nr = nr;
@@ -246,12 +246,12 @@ uint32_t inspect_run_prog(const struct filter_prog *p, int nr, const uint64_t *a
 		*executed = 0;
 		return SECCOMP_RET_ALLOW;
 	}
-	if (bpf_interp_run(p->insns, p->len, &d, &res) < 0) {
+	/* every stacked part, as the kernel runs them */
+	if (filter_eval(p, &d, &ret, executed) < 0) {
 		*executed = 0;
 		return SECCOMP_RET_KILL_PROCESS;
 	}
-	*executed = res.executed;
-	return res.ret;
+	return ret;
 }
 
 static void gen_str(yajl_gen g, const char *s)
@@ -529,86 +529,6 @@ int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,
 	}
 	inspect_compiled_release(&c);
 	return r;
-}
-
-static int read_bpf_file(const char *path, struct filter_prog *prog, struct ward_err *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (read_file(path, FILTER_MAX_INSNS * sizeof(struct sock_filter), &buf, &len, err) < 0)
-		return -EINVAL;
-	if (len == 0 || len % sizeof(struct sock_filter)) {
-		free(buf);
-		return err_set(err, 0, "'%s' is not a BPF program (%zu bytes)", path, len);
-	}
-	memset(prog, 0, sizeof(*prog));
-	prog->len = len / sizeof(struct sock_filter);
-	prog->insns = xcalloc(prog->len, sizeof(struct sock_filter));
-	memcpy(prog->insns, buf, len); /* read_file's buffer is not aligned for sock_filter */
-	prog->enabled = true;
-	free(buf);
-	return 0;
-}
-
-int inspect_bench(const struct inspect_opts *o, FILE *out, struct ward_err *err)
-{
-	struct compiled c;
-	const struct filter_prog *prog;
-	size_t n_allowed = 0, n_all = 0, worst_allowed = 0, worst_all = 0;
-	double sum_allowed = 0, sum_all = 0;
-	const char *name;
-	int r;
-
-	memset(&c, 0, sizeof(c));
-	if (o->bpf_file) {
-		r = read_bpf_file(o->bpf_file, &c.prog, err);
-		name = o->bpf_file;
-	} else {
-		r = inspect_compile(o, &c, err);
-		name = c.src.name;
-	}
-	if (r < 0)
-		return r;
-	prog = &c.prog;
-	for (int nr = 0; nr < INSPECT_MAX_NR; nr++) {
-		cleanup_free char *sys = filter_syscall_name(nr);
-		size_t executed;
-		uint32_t ret;
-
-		if (!sys)
-			continue;
-		ret = inspect_run_prog(prog, nr, NULL, &executed);
-		n_all++;
-		sum_all += (double)executed;
-		if (executed > worst_all)
-			worst_all = executed;
-		if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW) {
-			n_allowed++;
-			sum_allowed += (double)executed;
-			if (executed > worst_allowed)
-				worst_allowed = executed;
-		}
-	}
-	if (o->json) {
-		fprintf(out,
-			"{\"program\":\"%s\",\"instructions\":%zu,\"syscalls\":%zu,\"allowed\":%zu,"
-			"\"mean_allowed\":%.2f,\"worst_allowed\":%zu,\"mean_all\":%.2f,"
-			"\"worst_all\":%zu}\n",
-			name, prog->len, n_all, n_allowed,
-			n_allowed ? sum_allowed / n_allowed : 0.0, worst_allowed,
-			n_all ? sum_all / n_all : 0.0, worst_all);
-	} else {
-		fprintf(out, "%s: %zu BPF instructions\n", name, prog->len);
-		fprintf(out,
-			"  allowed syscalls: %zu of %zu; instructions executed per allowed "
-			"syscall: mean %.1f, worst %zu\n",
-			n_allowed, n_all, n_allowed ? sum_allowed / n_allowed : 0.0, worst_allowed);
-		fprintf(out, "  all syscalls: mean %.1f, worst %zu\n",
-			n_all ? sum_all / n_all : 0.0, worst_all);
-	}
-	inspect_compiled_release(&c);
-	return 0;
 }
 
 int inspect_dump(pid_t pid, FILE *out, struct ward_err *err)

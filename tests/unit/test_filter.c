@@ -29,6 +29,7 @@
 #include "ward/caps.h"
 #include "ward/filter.h"
 #include "ward/log.h"
+#include "ward/policy.h"
 #include "ward/profile.h"
 #include "ward/syscalls_extra.h"
 #include "ward/util.h"
@@ -129,8 +130,13 @@ static uint32_t interp(const struct filter_prog *p, uint32_t arch, uint32_t nr,
 	d.nr = (int)nr;
 	if (args)
 		memcpy(d.args, args, sizeof(d.args));
-	rc = bpf_interp_run(p->insns, p->len, &d, &res);
-	ck_assert_msg(rc == 0, "bpf_interp_run rejected the program: %d", rc);
+	if (p->nparts > 1) { /* stacked filters, as the kernel runs them */
+		rc = filter_eval(p, &d, &res.ret, &res.executed);
+		ck_assert_msg(rc == 0, "filter_eval rejected the program: %d", rc);
+	} else {
+		rc = bpf_interp_run(p->insns, p->len, &d, &res);
+		ck_assert_msg(rc == 0, "bpf_interp_run rejected the program: %d", rc);
+	}
 	if (executed)
 		*executed = res.executed;
 	return res.ret;
@@ -1176,6 +1182,303 @@ START_TEST(test_fast_path_random_rule_sets)
 }
 END_TEST
 
+/* ---- value sets --------------------------------------------------------------------- */
+
+struct vcase {
+	const char *name;
+	unsigned int index;
+	uint32_t nr[3]; /* x86_64, i386, x32 (with the x32 bit); 0: absent */
+};
+
+static const struct vcase vcases[] = {
+    {"ioctl", 1, {16, 54, 0x40000000U | 514}},
+    {"prctl", 0, {157, 172, 0x40000000U | 157}},
+    {"setsockopt", 2, {54, 366, 0x40000000U | 541}}, /* socketcall on i386: libseccomp's */
+};
+
+/* A rule set of @n equality rules on each of vcases' calls (@wide: 64-bit values). */
+static void vset_rules(struct rule_set *rs, struct prof_rule **rules, uint64_t **vals, size_t n,
+		       bool wide, char **arches, size_t narches)
+{
+	static char *names[3][2] = {{"ioctl", NULL}, {"prctl", NULL}, {"setsockopt", NULL}};
+	size_t c, i, k = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->enabled = true;
+	rs->default_action = PROF_ACT_ERRNO;
+	rs->default_errno = EPERM;
+	rs->arches = arches;
+	rs->narches = narches;
+	*rules = xcalloc(3 * n + 1, sizeof(**rules));
+	*vals = xcalloc(3 * n, sizeof(**vals));
+	rs->rules = xcalloc(3 * n + 1, sizeof(*rs->rules));
+	for (c = 0; c < 3; c++) {
+		for (i = 0; i < n; i++, k++) {
+			struct prof_rule *r = &(*rules)[k];
+			uint64_t v = rng();
+
+			v = wide && i % 3 == 0 ? v : (uint32_t)v;
+			if (i % 7 == 0 && i > 0)
+				v = (*vals)[k - 1] + 1; /* neighbours */
+			(*vals)[k] = v;
+			r->names = names[c];
+			r->nnames = 1;
+			r->action = PROF_ACT_ALLOW;
+			r->args = xcalloc(1, sizeof(*r->args));
+			r->args[0] = (struct prof_arg){vcases[c].index, v, 0, PROF_OP_EQ};
+			r->nargs = 1;
+			r->position = k;
+			rs->rules[rs->nrules++] = r;
+		}
+	}
+	rs->rules[rs->nrules] = NULL;
+}
+
+static int cmp_u64_test(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void vset_free(struct rule_set *rs, struct prof_rule *rules, uint64_t *vals)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		free(rules[i].args);
+	free(rules);
+	free(vals);
+	free(rs->rules);
+}
+
+/* The decision of @a and @b for every value of the sets, its neighbours, and random ones. */
+static void vset_compare(const struct filter_prog *a, const struct filter_prog *b,
+			 const uint64_t *vals, size_t n)
+{
+	static const uint32_t audit[3] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+	size_t c, i, s, arch;
+
+	for (arch = 0; arch < 3; arch++) {
+		for (c = 0; c < 3; c++) {
+			for (i = 0; i < n + 200; i++) {
+				uint64_t base = i < n ? vals[c * n + i] : rng();
+				uint64_t probe[4] = {base, base + 1, base - 1, base ^ (1ULL << 32)};
+
+				for (s = 0; s < 4; s++) {
+					uint64_t args[6];
+					size_t j;
+					uint32_t ra, rb;
+
+					for (j = 0; j < 6; j++)
+						args[j] = rng();
+					args[vcases[c].index] = probe[s];
+					if (arch == 1) /* a 32-bit ABI: the kernel zero-extends */
+						for (j = 0; j < 6; j++)
+							args[j] = (uint32_t)args[j];
+					ra = interp(a, audit[arch], vcases[c].nr[arch], args, NULL);
+					rb = interp(b, audit[arch], vcases[c].nr[arch], args, NULL);
+					ck_assert_msg(
+					    ra == rb,
+					    "%s arch %zu value 0x%llx: 0x%x vs libseccomp 0x%x",
+					    vcases[c].name, arch,
+					    (unsigned long long)args[vcases[c].index], ra, rb);
+				}
+			}
+		}
+	}
+}
+
+/*
+ * Value sets (filter_vset.c) decide as libseccomp does, for every value in the set,
+ * its neighbours and random ones, on each ABI; and their search is logarithmic.
+ */
+START_TEST(test_value_sets_match_libseccomp)
+{
+	static char *subs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+	static const struct {
+		size_t n;
+		bool wide;
+		size_t narches; /* of subs */
+	} t[] = {{20, false, 2}, {300, false, 2}, {300, true, 0}, {600, false, 0}};
+	size_t i;
+
+	log_set_level(LOG_QUIET);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rule_set rs;
+		struct prof_rule *rules;
+		uint64_t *vals;
+		struct filter_prog fast, plain, stacked;
+		struct ward_err err = {0};
+		size_t executed = 0;
+		uint64_t args[6] = {0};
+
+		/* libseccomp's chains on three ABIs fit up to a few hundred values */
+		vset_rules(&rs, &rules, &vals, t[i].n, t[i].wide, subs, t[i].narches);
+		ck_assert_msg(filter_build(&rs, 0, &fast, &err) == 0, "%s", err.msg);
+		ck_assert_msg(filter_build(&rs, FILTER_NO_VSET, &plain, &err) == 0, "%s", err.msg);
+		vset_compare(&fast, &plain, vals, t[i].n);
+		/* the same sets in stacked filters decide the same */
+		ck_assert_msg(filter_build(&rs, FILTER_STACK, &stacked, &err) == 0, "%s", err.msg);
+		ck_assert_uint_gt(stacked.nparts, 1);
+		vset_compare(&stacked, &plain, vals, t[i].n);
+		filter_prog_release(&stacked);
+		/* an allowed ioctl: the tree's depth, not the set's size */
+		args[1] = vals[t[i].n - 1];
+		ck_assert_uint_eq(interp(&fast, AUDIT_ARCH_X86_64, 16, args, &executed),
+				  SECCOMP_RET_ALLOW);
+		ck_assert_msg(executed < 40, "%zu values: %zu instructions", t[i].n, executed);
+		filter_prog_release(&fast);
+		filter_prog_release(&plain);
+		vset_free(&rs, rules, vals);
+	}
+}
+END_TEST
+
+/*
+ * Beyond one program: 4,000 values on three ABIs are stacked filters
+ * (libseccomp's program would not fit to compare with): every value in the set
+ * is allowed, its neighbours and random values are not, and a search takes
+ * tens of instructions. Each filter fits the kernel's limit.
+ */
+START_TEST(test_value_sets_stacked_large)
+{
+	static char *subs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+	static const uint32_t nr[3] = {16, 54, 0x40000000U | 514}; /* ioctl */
+	static const uint32_t audit[3] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+	struct rule_set rs;
+	struct prof_rule *rules;
+	uint64_t *vals, *sorted;
+	struct filter_prog prog;
+	struct ward_err err = {0};
+	size_t n = 4000, i, a, k, executed, worst = 0;
+
+	static char *exit_names[] = {"exit_group", NULL};
+	struct prof_rule exit_rule = {.names = exit_names, .nnames = 1, .action = PROF_ACT_ALLOW};
+	struct call calls[2] = {{SYS_ioctl, {(uint64_t)-1}, 0}, {SYS_ioctl, {(uint64_t)-1}, 0}};
+	struct live_out live;
+
+	log_set_level(LOG_QUIET);
+	vset_rules(&rs, &rules, &vals, n, false, subs, 2);
+	rs.rules[n] = &exit_rule; /* ioctl's rules, and a way out for the live check */
+	rs.nrules = n + 1;
+	ck_assert_msg(filter_build(&rs, 0, &prog, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(prog.nparts, 1);
+	/* the kernel takes the stack, and decides as the interpreter says */
+	calls[0].a[1] = vals[n / 2];
+	calls[1].a[1] = (uint32_t)(vals[n / 2] + 1) == vals[n / 2 + 1] ? 0 : vals[n / 2] + 1;
+	ck_assert_int_eq(run_live(&prog, calls, 2, &live), 0);
+	ck_assert_int_eq(live.load_rc, 0);
+	ck_assert_int_eq(live.err[0], EBADF);
+	ck_assert_int_eq(live.err[1], EPERM);
+	for (i = 0; i < prog.nparts; i++)
+		ck_assert_uint_le(prog.part_len[i], FILTER_MAX_INSNS);
+	sorted = xcalloc(n, sizeof(*sorted));
+	memcpy(sorted, vals, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_u64_test);
+	for (a = 0; a < 3; a++) {
+		for (i = 0; i < n + 500; i++) {
+			uint64_t args[6] = {0}, v = i < n ? vals[i] : (uint32_t)rng();
+			uint64_t probe[3] = {v, (uint32_t)(v + 1), (uint32_t)(v - 1)};
+
+			for (k = 0; k < 3; k++) {
+				bool in = bsearch(&probe[k], sorted, n, sizeof(*sorted),
+						  cmp_u64_test) != NULL;
+				uint32_t want = in ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
+
+				args[1] = probe[k];
+				ck_assert_uint_eq(interp(&prog, audit[a], nr[a], args, &executed),
+						  want);
+				worst = executed > worst ? executed : worst;
+			}
+		}
+	}
+	ck_assert_msg(worst < 200, "worst path %zu instructions", worst);
+	free(sorted);
+	filter_prog_release(&prog);
+	rs.rules[n] = &rules[n];
+	rs.nrules = 3 * n;
+	vset_free(&rs, rules, vals);
+}
+END_TEST
+
+/*
+ * The programs compiled at build time (ward-precompile) are what a fresh
+ * compile of the same key gives, instruction for instruction; and anything
+ * else in the key (caps, profile bytes, kernel, flags, arch) misses.
+ */
+START_TEST(test_builtin_matches_fresh_compile)
+{
+	struct policy_source src;
+	struct profile *prof = NULL;
+	struct ward_err err = {0};
+	struct filter_cache_key key;
+	struct filter_prog pre, fresh;
+	cleanup_free char *copy = NULL;
+	bool docker = false, none = false;
+	size_t i;
+
+	ck_assert_int_ge(filter_nbuiltins, 2);
+	ck_assert_int_eq(policy_read(NULL, &src, &err), 0);
+	ck_assert_msg(profile_load_default(&prof, &err) == 0, "%s", err.msg);
+	for (i = 0; i < filter_nbuiltins; i++) {
+		const struct filter_builtin *b = &filter_builtins[i];
+		unsigned int maj = b->kernel_lo >> 8, min = b->kernel_lo & 0xff;
+		struct resolve_ctx c = {.native_arch = "amd64",
+					.native_scmp = b->arch,
+					.caps = b->caps,
+					.kernel_major = maj,
+					.kernel_minor = min};
+		struct rule_set rs;
+
+		docker |= b->caps == caps_docker_default();
+		none |= b->caps == 0;
+		memset(&key, 0, sizeof(key));
+		key.profile = src.data;
+		key.profile_len = src.len;
+		key.caps = b->caps;
+		key.arch = b->arch;
+		ck_assert(filter_builtin_lookup(&key, maj, min, &pre));
+		ck_assert_msg(profile_resolve(prof, &c, &rs, &err) == 0, "%s", err.msg);
+		ck_assert_msg(filter_build(&rs, 0, &fresh, &err) == 0, "%s", err.msg);
+		rule_set_release(&rs);
+		ck_assert_int_eq(pre.len, fresh.len);
+		ck_assert_int_eq(pre.flags, fresh.flags);
+		ck_assert(pre.enabled && fresh.enabled);
+		ck_assert(memcmp(pre.insns, fresh.insns, pre.len * sizeof(*pre.insns)) == 0);
+		filter_prog_release(&pre);
+		filter_prog_release(&fresh);
+
+		/* a newer kernel is the same; an older one than the profile names, no */
+		ck_assert(filter_builtin_lookup(&key, 255, 255, &pre));
+		filter_prog_release(&pre);
+		if (b->kernel_lo > 0)
+			ck_assert(!filter_builtin_lookup(&key, (b->kernel_lo - 1) >> 8,
+							 (b->kernel_lo - 1) & 0xff, &pre));
+		key.build_flags = FILTER_STRICT;
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.build_flags = 0;
+		key.arch = "SCMP_ARCH_AARCH64";
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.arch = b->arch;
+		key.caps = b->caps | 1ULL << 21; /* CAP_SYS_ADMIN */
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		key.caps = b->caps;
+		copy = xmalloc(src.len);
+		memcpy(copy, src.data, src.len);
+		key.profile = copy;
+		ck_assert(filter_builtin_lookup(&key, maj, min, &pre)); /* the same bytes */
+		filter_prog_release(&pre);
+		copy[src.len - 1] = ' ' == copy[src.len - 1] ? '\n' : ' ';
+		ck_assert(!filter_builtin_lookup(&key, maj, min, &pre));
+		free(steal_ptr(&copy));
+	}
+	ck_assert_msg(docker && none, "Docker's 14 capabilities and the empty set are built in");
+	profile_free(prof);
+	policy_source_release(&src);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -1219,6 +1522,9 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_disabled_and_empty);
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_export);
+	tcase_add_test(tc, test_builtin_matches_fresh_compile);
+	tcase_add_test(tc, test_value_sets_match_libseccomp);
+	tcase_add_test(tc, test_value_sets_stacked_large);
 	suite_add_tcase(s, tc);
 
 	return s;
