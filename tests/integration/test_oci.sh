@@ -685,15 +685,15 @@ assert_eq "capabilities, uid 1000: effective is the ambient set" "00000000000004
 assert_eq "process.user: uid" "1000	1000	1000	1000" "$(st Uid)"
 assert_eq "process.user.additionalGids" "2000 3000" "$(st Groups)"
 
-# an ambient capability that is not inheritable is skipped with a warning, as runc does
+# an ambient capability that is not inheritable is left out, silently, as runc 1.1 does
+# (issue 17: runc's own `runc spec` asks for that, so every run would warn)
 make_bundle "$T/capsw" '["/bin/cat", "/proc/self/status"]' '
 c["process"]["capabilities"] = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
   "permitted": ["CAP_KILL"], "ambient": ["CAP_KILL"]}'
 wo run --bundle "$T/capsw" caps3
 assert_status "ambient, not inheritable: still runs" 0
 assert_eq "ambient, not inheritable: not raised" "0000000000000000" "$(st CapAmb)"
-assert_eq "ambient, not inheritable: the warning" \
-	"ward: warning: process.capabilities.ambient: CAP_KILL not both permitted and inheritable: not raised" "$ERR"
+assert_eq "ambient, not inheritable: nothing on stderr" "" "$ERR"
 
 # rlimits, oomScoreAdj, umask, noNewPrivileges
 make_bundle "$T/proc" '["/bin/sh", "-c", "cat /proc/self/limits; echo oom=$(cat /proc/self/oom_score_adj); echo umask=$(umask); grep NoNewPrivs /proc/self/status"]' '
