@@ -52,6 +52,7 @@ struct state_opts {
 	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
 	bool json;		    /* list --format json */
 	bool quiet;		    /* list -q */
+	bool rootless;		    /* spec --rootless */
 	/* exec (runc's flags); the two strvs are owned (cli_opts_release()) */
 	const char *process; /* --process FILE: the OCI process to run */
 	bool tty;	     /* -t: a terminal */
@@ -154,3 +155,12 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
  */
 int state_run(const struct state_opts *o, int *status, struct ward_err *err)
     __attribute__((nonnull));
+
+/**
+ * state_print_version() - `ward --version`, `-v`: as runc prints it (version,
+ * commit, spec, libseccomp).
+ */
+void state_print_version(FILE *out) __attribute__((nonnull));
+
+/** state_libseccomp_version() - "2.5.4": the libseccomp ward runs with. */
+const char *state_libseccomp_version(void);

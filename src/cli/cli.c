@@ -111,7 +111,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 		return cli_parse_oci(argc - 1, argv + 1, opts, err);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0)
 		return 0;
-	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 ||
+	    strcmp(cmd, "version") == 0) {
 		opts->command = CLI_VERSION;
 		return 0;
 	}

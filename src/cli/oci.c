@@ -339,7 +339,9 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_CPU_SHARES:
 	case OPT_OCI_CPUSET:
 		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
-	case OPT_OCI_ROOTLESS:
+	case OPT_OCI_ROOTLESS: /* spec --rootless; create's and run's are runc's "auto" */
+		o->rootless = strcmp(verb, "spec") == 0;
+		return 0;
 	case OPT_OCI_IGNORED:
 	case OPT_OCI_IGNORED_ARG:
 		return 0;
