@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	OPT_OCI_BUNDLE = 0x200,
@@ -96,28 +98,60 @@ bool cli_is_oci_verb(const char *cmd)
 	return false;
 }
 
-/* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
-bool cli_is_oci_run(int argc, char **argv)
+/* @arg is @name, or @name=VALUE */
+static bool is_option(const char *arg, const char *name)
 {
-	/* the OCI run's options that take a separate value, to step over it */
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* which of the OCI run's own options @arg is: 2 takes a separate value, 1 not, 0 none */
+static int oci_run_option(const char *arg)
+{
 	static const char *const with_value[] = {"--pid-file", "--console-socket", "--preserve-fds",
 						 NULL};
+	static const char *const flags[] = {
+	    "-d", "--detach", "--keep", "--no-pivot", "--no-new-keyring", "--no-subreaper", NULL};
 
-	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--bundle") == 0 ||
-		    str_has_prefix(argv[i], "--bundle=") || strcmp(argv[i], "--config") == 0 ||
-		    str_has_prefix(argv[i], "--config="))
+	for (size_t k = 0; with_value[k]; k++)
+		if (is_option(arg, with_value[k]))
+			return strchr(arg, '=') ? 1 : 2;
+	for (size_t k = 0; flags[k]; k++)
+		if (strcmp(arg, flags[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * runc's `run [OPTIONS] ID` or Docker's `run [OPTIONS] ROOTFS [COMMAND]`: the OCI
+ * form with -b/--bundle or crun's --config; or when only the OCI run's options
+ * come first, then one argument alone that is not a directory, and the current
+ * directory is a bundle (./config.json), as runc users run it. Else Docker's.
+ */
+bool cli_is_oci_run(int argc, char **argv)
+{
+	struct stat st;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		int kind;
+
+		if (strcmp(argv[i], "-b") == 0 || is_option(argv[i], "--bundle") ||
+		    is_option(argv[i], "--config"))
 			return true;
-		if (strcmp(argv[i], "--") == 0)
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
 			break;
-		/* step over the value once; it may be missing (i == argc ends the loop) */
-		for (size_t k = 0; with_value[k]; k++)
-			if (strcmp(argv[i], with_value[k]) == 0) {
-				i++;
-				break;
-			}
+		}
+		kind = oci_run_option(argv[i]);
+		if (kind == 0)
+			return false; /* one of Docker's run options */
+		if (kind == 2)
+			i++; /* its value; it may be missing (i == argc ends the loop) */
 	}
-	return false;
+	return i == argc - 1 && (stat(argv[i], &st) < 0 || !S_ISDIR(st.st_mode)) &&
+	       access("config.json", F_OK) == 0;
 }
 
 /* Whether option @c belongs to @verb: exec's and update's own are theirs alone. */

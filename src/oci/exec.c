@@ -169,17 +169,49 @@ static void forward(int sig)
 	errno = saved;
 }
 
+/* Wait for the init, ward create's child here; its status as Docker reports it. */
+static int wait_init(pid_t pid, int *status, struct ward_err *err)
+{
+	int ws = 0;
+
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return err_set(err, errno, "cannot wait for the container");
+	}
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else if (WIFSIGNALED(ws))
+		*status = 128 + WTERMSIG(ws);
+	return 0;
+}
+
+/* run in the foreground, once started: ward's own terminal (@console), then the wait */
+static int run_foreground(const struct record *rec, int console, int master, int *status,
+			  struct ward_err *err)
+{
+	int r = 0;
+
+	if (console >= 0)
+		r = console_proxy(rec->pid, master, err);
+	if (r == 0)
+		r = wait_init(rec->pid, status, err);
+	return r;
+}
+
 int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct state_opts del = *o;
+	cleanup_close int console = -1;
+	cleanup_close int master = -1;
 	struct sigaction sa;
 	struct record rec;
 	struct ward_err derr;
-	int r, ws = 0;
+	int r;
 
 	*status = 0;
-	r = state_do_create(o, &rec, err);
+	/* a terminal the config asks for, with no --console-socket: ward's own, as runc */
+	r = state_do_create(o, o->detach ? NULL : &console, &rec, err);
 	if (r < 0) {
 		record_release(&rec);
 		return r;
@@ -191,24 +223,18 @@ int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)sigaction(sigs[i], &sa, NULL); /* cannot fail for these */
 	del.pid_file = NULL;
-	r = state_start(o, err);
+	if (console >= 0) {
+		master = console_receive(console, err);
+		r = master < 0 ? master : 0;
+	}
+	if (r == 0)
+		r = state_start(o, err);
 	if (r == 0 && o->detach) { /* run --detach: created and started, as runc leaves it */
 		record_release(&rec);
 		return 0;
 	}
-	if (r == 0) {
-		/* the init is our child: ward create's clone made it */
-		while (waitpid(rec.pid, &ws, 0) < 0) {
-			if (errno != EINTR) {
-				r = err_set(err, errno, "cannot wait for the container");
-				break;
-			}
-		}
-		if (WIFEXITED(ws))
-			*status = WEXITSTATUS(ws);
-		else if (WIFSIGNALED(ws))
-			*status = 128 + WTERMSIG(ws);
-	}
+	if (r == 0)
+		r = run_foreground(&rec, console, master, status, err);
 	run_pid = 0;
 	/* run --keep: stopped, it stays for `state` and `delete` */
 	if (!o->keep && state_do_delete(&del, true, &derr) < 0)
