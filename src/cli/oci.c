@@ -242,7 +242,7 @@ static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
 	return err_set(err, 0, "update: invalid value '%s'", arg);
 }
 
-/* -f: list's and ps's --format, delete's --force; exec and update have runc's letters */
+/* -f: list's and ps's --format, delete's --force; exec, update and run have runc's letters */
 static const char *short_options(const char *verb)
 {
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
@@ -251,6 +251,8 @@ static const char *short_options(const char *verb)
 		return "+:p:tde:u:c:";
 	if (strcmp(verb, "update") == 0)
 		return "+:r:";
+	if (strcmp(verb, "run") == 0)
+		return "+:b:d";
 	return "+:b:fa";
 }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# runc's command line, as engines and test harnesses drive it (issue 17): ward spec
+# and spec --rootless against runc spec, --version and features against runc's, the
+# OCI form of `run` (ID, bundle in the current directory) beside Docker's, a
+# foreground run's own terminal, exec's flags, the created state, update's flags and
+# controllers, and nothing on stderr for runc's own spec. Compared with runc where it
+# is installed (Debian: apt-get install runc); those checks skip without it.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+new_tmpdir T
+ROOT=$T/state # --root of every ward here: the host's /run/ward is not touched
+snapshot_state
+RUNC=$(command -v runc || true)
+
+# wo ARGS...: ward with this test's --root
+wo() {
+	run_ward --root "$ROOT" "$@"
+}
+
+# wo_in DIR ARGS...: wo, in directory DIR
+wo_in() {
+	local d=$1
+	shift
+	pushd "$d" >/dev/null || bail_out "cd $d"
+	wo "$@"
+	popd >/dev/null || bail_out "cd -"
+}
+
+# edit FILE PYTHON: change the dict `c` of JSON file FILE; ROOTFS and H are there
+edit() {
+	python3 - "$1" "$ROOTFS" "$H" "$2" <<'EOF' || bail_out "cannot edit $1"
+import json, sys
+path, rootfs, h, code = sys.argv[1:5]
+c = json.load(open(path))
+exec(code)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}
+
+# bundle DIR ARGS_JSON [PYTHON]: ward spec's bundle on the shared rootfs running ARGS_JSON
+bundle() {
+	mkdir -p "$1"
+	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
+	edit "$1/config.json" "c['root']['path'] = rootfs; c['process']['args'] = $2
+c['process']['terminal'] = False
+${3:-}"
+}
+
+# field PY_EXPR: a value of the JSON in $OUT (python expression on `j`)
+field() {
+	python3 -c 'import json,sys; j=json.loads(sys.stdin.read()); v=eval(sys.argv[1]); print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1" <<<"$OUT" 2>/dev/null
+}
+
+# ---- ward spec and spec --rootless: what runc spec writes ---------------------------
+
+# the differences ward keeps, on purpose (docs/runc-cli.md): the spec version it
+# implements, its own hostname, Docker's capabilities, masked paths and cgroup namespace
+NORMALISE='
+c["ociVersion"] = "-"
+c["hostname"] = "-"
+c["process"]["capabilities"] = "-"
+c["linux"]["maskedPaths"] = "-"
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"]
+'
+mkdir -p "$T/spec" "$T/spec-rootless"
+wo spec --bundle "$T/spec"
+assert_status "spec: exit 0" 0
+wo spec --rootless --bundle "$T/spec-rootless"
+assert_status "spec --rootless: exit 0" 0
+OUT=$(<"$T/spec/config.json")
+assert_eq "spec: terminal true, as runc's" "True" "$(field 'j["process"]["terminal"]')"
+assert_eq "spec: RLIMIT_NOFILE 1024, as runc's" '[{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]' \
+	"$(field 'j["process"]["rlimits"]')"
+assert_eq "spec: the cgroup mount, as runc's" "cgroup" "$(field '[m["type"] for m in j["mounts"] if m["destination"]=="/sys/fs/cgroup"][0]')"
+OUT=$(<"$T/spec-rootless/config.json")
+assert_eq "spec --rootless: a user namespace, no network one" '["pid", "ipc", "uts", "mount", "cgroup", "user"]' \
+	"$(field '[n["type"] for n in j["linux"]["namespaces"]]')"
+assert_eq "spec --rootless: root is the caller" \
+	"[{\"containerID\": 0, \"hostID\": $(id -u), \"size\": 1}] [{\"containerID\": 0, \"hostID\": $(id -g), \"size\": 1}]" \
+	"$(field 'j["linux"]["uidMappings"]') $(field 'j["linux"]["gidMappings"]')"
+assert_eq "spec --rootless: no device rule" "None" "$(field 'j["linux"].get("resources")')"
+if [ -n "$RUNC" ]; then
+	for kind in "" --rootless; do
+		mkdir -p "$T/runc-spec$kind"
+		(cd "$T/runc-spec$kind" && "$RUNC" spec $kind) || bail_out "runc spec $kind failed"
+		cp "$T/runc-spec$kind/config.json" "$T/runc-spec$kind/runc.json"
+		cp "$T/spec${kind:+-rootless}/config.json" "$T/runc-spec$kind/ward.json"
+		edit "$T/runc-spec$kind/runc.json" "$NORMALISE"
+		edit "$T/runc-spec$kind/ward.json" "$NORMALISE"
+		if diff -u "$T/runc-spec$kind/runc.json" "$T/runc-spec$kind/ward.json" >"$T/diff" 2>&1; then
+			pass "spec $kind: runc spec $kind's document"
+		else
+			fail "spec $kind: runc spec $kind's document" "$(cat "$T/diff")"
+		fi
+	done
+else
+	skip "spec: runc spec's document" "runc is not installed"
+	skip "spec --rootless: runc spec --rootless's document" "runc is not installed"
+fi
+
+# ---- --version, -v, features: runc's shape ---------------------------------------------
+
+run_ward --version
+assert_status "--version: exit 0" 0
+assert_match "--version: version, commit, spec, libseccomp" \
+	$'^ward version [^\n]+\ncommit: [^\n]+\nspec: 1\\.0\\.2\nlibseccomp: [0-9]+\\.[0-9]+\\.[0-9]+$' "$OUT"
+version=$OUT
+run_ward -v
+assert_eq "-v: the same" "$version" "$OUT"
+wo features
+assert_status "features: exit 0" 0
+printf '%s\n' "$OUT" >"$T/features.json"
+assert_eq "features: libseccomp's version annotated" "$(sed -n 's/^libseccomp: //p' <<<"$version")" \
+	"$(field 'j["annotations"]["io.github.seccomp.libseccomp.version"]')"
+if [ -n "$RUNC" ]; then
+	"$RUNC" features >"$T/runc-features.json" || bail_out "runc features failed"
+	shape='
+import json, sys
+def shape(x):
+    if isinstance(x, dict): return {k: shape(v) for k, v in x.items() if k != "annotations"}
+    return type(x).__name__
+print(json.dumps(shape(json.load(open(sys.argv[1]))), sort_keys=True))'
+	assert_eq "features: runc's shape" "$(python3 -c "$shape" "$T/runc-features.json")" \
+		"$(python3 -c "$shape" "$T/features.json")"
+	assert_eq "--version: runc's lines but go" \
+		"$("$RUNC" --version | grep -v '^go:' | sed 's/:.*//; s/ version.*//' | tr '\n' ' ')" \
+		"$(sed 's/:.*//; s/ version.*//; s/^ward/runc/' <<<"$version" | tr '\n' ' ')"
+else
+	skip "features: runc's shape" "runc is not installed"
+	skip "--version: runc's lines" "runc is not installed"
+fi
+
+# ---- run: runc's form (ID, the bundle in the current directory) and Docker's ----------
+
+bundle "$T/here" '["/bin/sh", "-c", "echo in-$(hostname); exit 3"]'
+wo_in "$T/here" run here1
+assert_status "run ID, ./config.json: the OCI form, the container's status" 3
+assert_eq "run ID, ./config.json: its output" "in-ward" "$OUT"
+assert_eq "run ID: deleted after" "" "$(ls -A "$ROOT")"
+wo_in "$T/here" run --pid-file "$T/here.pid" --no-new-keyring here2
+assert_status "run OPTIONS ID: still the OCI form" 3
+bundle "$T/here-d" '[h, "sleep", "30"]'
+wo_in "$T/here-d" run -d here3
+assert_status "run -d ID: exit 0" 0
+wo state here3
+assert_eq "run -d ID: created and started" running "$(field 'j["status"]')"
+assert_eq "run -d ID: the bundle is the current directory" "$T/here-d" "$(field 'j["bundle"]')"
+wo delete --force here3
+wo_in "$T" run -b here here4
+assert_status "run -b DIR ID: the OCI form" 3
+# a directory is Docker's rootfs, even where ./config.json exists
+wo_in "$T/here" run "$ROOTFS"
+assert_status "run ROOTFS in a bundle: Docker's form (sh, stdin empty)" 0
+assert_eq "run ROOTFS: no container recorded" "" "$(ls -A "$ROOT")"
+wo_in "$T/here" run "$ROOTFS" /bin/sh -c 'echo docker'
+assert_eq "run ROOTFS COMMAND in a bundle: Docker's form" "docker" "$OUT"
+# no ./config.json: Docker's form, whose rootfs this is not
+wo_in "$T" run here5
+assert_status "run ID without ./config.json: Docker's form, 125" 125
+assert_contains "run ID without ./config.json: Docker's message" "$ERR" "'here5'"
+assert_nothing_left "run's forms: nothing left"
+
+# ---- a foreground run with process.terminal and no --console-socket: ward's terminal -----
+
+bundle "$T/tty" '["/bin/sh", "-c", "tty; echo out; exit 4"]' 'c["process"]["terminal"] = True'
+wo_in "$T/tty" run tty1
+assert_status "run, terminal: the container's status" 4
+assert_match "run, terminal: the container's stdio is a pty" $'^/dev/pts/[0-9]+\r?\nout' "$OUT"
+assert_eq "run, terminal: nothing on stderr" "" "$ERR"
+wo create --bundle "$T/tty" tty2
+assert_status "create, terminal, no --console-socket: still refused (1)" 1
+assert_eq "create, terminal, no --console-socket: the message" \
+	"ward: config.json: process.terminal is true: --console-socket is needed" "$ERR"
+assert_nothing_left "run, terminal: nothing left"
+
+# ---- nothing on stderr for runc's own spec -------------------------------------------------
+
+if [ -n "$RUNC" ]; then
+	mkdir -p "$T/runcb"
+	(cd "$T/runcb" && "$RUNC" spec) || bail_out "runc spec failed"
+	edit "$T/runcb/config.json" 'c["root"]["path"] = rootfs; c["process"]["args"] = ["/bin/true"]'
+	wo_in "$T/runcb" run rs1
+	assert_status "runc spec's bundle: runs" 0
+	assert_eq "runc spec's bundle (ambient, no inheritable): nothing on stderr" "" "$ERR"
+	edit "$T/runcb/config.json" 'c["process"]["args"] = [h, "sleep", "30"]; c["process"]["terminal"] = False'
+	wo run -d -b "$T/runcb" rs2
+	wo exec rs2 /bin/true
+	assert_status "runc spec's bundle: exec" 0
+	assert_eq "runc spec's bundle: nothing on stderr for exec" "" "$ERR"
+	wo delete --force rs2
+else
+	skip "runc spec's bundle: nothing on stderr" "runc is not installed"
+fi
+assert_nothing_left "runc spec's bundle: nothing left"
+
+finish
