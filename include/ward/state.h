@@ -53,7 +53,7 @@ struct state_opts {
 	bool json;		    /* list --format json */
 	bool quiet;		    /* list -q */
 	bool rootless;		    /* spec --rootless */
-	/* exec (runc's flags); the two strvs are owned (cli_opts_release()) */
+	/* exec (runc's flags); the strvs are owned (cli_opts_release()) */
 	const char *process; /* --process FILE: the OCI process to run */
 	bool tty;	     /* -t: a terminal */
 	bool detach;	     /* -d: return once it runs (exec, run) */
@@ -63,6 +63,9 @@ struct state_opts {
 	bool keep;	     /* run --keep: the container stays after it ends */
 	struct strv env;     /* -e KEY=VALUE, in order */
 	struct strv caps;    /* --cap CAP, added to every set */
+	struct strv gids;    /* -g, --additional-gids GID (numbers), added to the process's */
+	struct strv cgroups; /* --cgroup [CONTROLLER[,...]:]PATH: a sub-cgroup to run in */
+	bool ignore_paused;  /* --ignore-paused: a paused container too */
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
 	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
 	struct spec_resources update;

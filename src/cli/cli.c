@@ -137,6 +137,8 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->against);
 	strv_release(&opts->oci.env);
 	strv_release(&opts->oci.caps);
+	strv_release(&opts->oci.gids);
+	strv_release(&opts->oci.cgroups);
 	free(opts->tool);
 	free(opts->target);
 	free(opts->format);

@@ -46,6 +46,9 @@ enum {
 	OPT_OCI_CPUSET,
 	OPT_OCI_RESOURCES,
 	OPT_OCI_KEEP,
+	OPT_OCI_GIDS,
+	OPT_OCI_CGROUP,
+	OPT_OCI_IGNORE_PAUSED,
 };
 
 static const struct option oci_options[] = {
@@ -67,6 +70,9 @@ static const struct option oci_options[] = {
     {"user", required_argument, NULL, OPT_OCI_USER},
     {"cap", required_argument, NULL, OPT_OCI_CAP},
     {"no-new-privs", no_argument, NULL, OPT_OCI_NNP},
+    {"additional-gids", required_argument, NULL, OPT_OCI_GIDS},
+    {"cgroup", required_argument, NULL, OPT_OCI_CGROUP},
+    {"ignore-paused", no_argument, NULL, OPT_OCI_IGNORE_PAUSED},
     {"memory", required_argument, NULL, OPT_OCI_MEMORY},
     {"memory-swap", required_argument, NULL, OPT_OCI_MEMORY_SWAP},
     {"pids-limit", required_argument, NULL, OPT_OCI_PIDS},
@@ -165,6 +171,9 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_USER:
 	case OPT_OCI_CAP:
 	case OPT_OCI_NNP:
+	case OPT_OCI_GIDS:
+	case OPT_OCI_CGROUP:
+	case OPT_OCI_IGNORE_PAUSED:
 		return strcmp(verb, "exec") == 0;
 	case OPT_OCI_KEEP:
 		return strcmp(verb, "run") == 0;
@@ -248,7 +257,7 @@ static const char *short_options(const char *verb)
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
 		return "+:f:q";
 	if (strcmp(verb, "exec") == 0)
-		return "+:p:tde:u:c:";
+		return "+:p:tde:u:c:g:";
 	if (strcmp(verb, "update") == 0)
 		return "+:r:";
 	if (strcmp(verb, "run") == 0)
@@ -288,6 +297,22 @@ static int exec_option(struct state_opts *o, const char *verb, int c, const char
 		break;
 	case OPT_OCI_NNP:
 		o->no_new_privs = true;
+		break;
+	case 'g':
+	case OPT_OCI_GIDS: {
+		uint64_t gid;
+
+		if (!parse_u64(arg, UINT32_MAX - 1, &gid))
+			return err_set(err, 0, "%s: --additional-gids '%s' is not a group id", verb,
+				       arg);
+		strv_push(&o->gids, arg);
+		break;
+	}
+	case OPT_OCI_CGROUP:
+		strv_push(&o->cgroups, arg);
+		break;
+	case OPT_OCI_IGNORE_PAUSED:
+		o->ignore_paused = true;
 		break;
 	}
 	return 0;

@@ -197,4 +197,95 @@ else
 fi
 assert_nothing_left "runc spec's bundle: nothing left"
 
+# ---- exec: --additional-gids, --cgroup, --ignore-paused, --process from a pipe, its group -----
+
+bundle "$T/ex" '[h, "sleep", "30"]'
+wo create --bundle "$T/ex" ex1
+wo state ex1
+assert_eq "state: created as soon as create returned" created "$(field 'j["status"]')"
+assert_eq "state: created, with the init's pid" "True" "$(field 'j["pid"] > 0')"
+wo start ex1
+wo exec --additional-gids 2000 -g 3000 ex1 /bin/sh -c 'grep ^Groups /proc/self/status'
+assert_status "exec --additional-gids: exit 0" 0
+assert_match "exec --additional-gids, -g: the groups" $'^Groups:\t(0 )?2000 3000 ?$' "$OUT"
+wo exec --additional-gids x ex1 /bin/true
+assert_status "exec --additional-gids x: 255" 255
+assert_eq "exec --additional-gids x: the message" "ward: exec: --additional-gids 'x' is not a group id" "$ERR"
+# the process group: its own (pgid = its pid), not the init's nor ward's
+wo exec ex1 /bin/sh -c 'echo $$ $(cut -d" " -f5 /proc/$$/stat)'
+read -r pid pgid <<<"$OUT"
+assert_eq "exec: a process group of its own" "$pid" "$pgid"
+wo exec -t ex1 /bin/sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)'
+read -r pid sid <<<"${OUT//$'\r'/}"
+assert_eq "exec -t: a session of its own" "$pid" "$sid"
+# --process from a pipe and from /dev/fd/N, as engines pass it
+proc='{"args": ["/bin/echo", "from-a-pipe"], "cwd": "/", "user": {"uid": 0, "gid": 0}}'
+OUT=$(printf '%s' "$proc" | "$WARD" --root "$ROOT" exec --process /dev/stdin ex1 2>&1)
+assert_eq "exec --process /dev/stdin (a pipe)" "from-a-pipe" "$OUT"
+OUT=$("$WARD" --root "$ROOT" exec --process /dev/fd/5 ex1 5< <(printf '%s' "$proc") 2>&1)
+assert_eq "exec --process /dev/fd/5 (a pipe)" "from-a-pipe" "$OUT"
+mkfifo "$T/proc.fifo"
+(printf '%s' "$proc" >"$T/proc.fifo" &)
+OUT=$(timeout 10 "$WARD" --root "$ROOT" exec --process "$T/proc.fifo" ex1 2>&1)
+assert_eq "exec --process FIFO" "from-a-pipe" "$OUT"
+# --cgroup: an existing sub-cgroup of the container's, in every hierarchy or one controller's
+wo state ex1
+init=$(field 'j["pid"]')
+subs=()
+while IFS=: read -r _ ctrls path; do
+	[[ "$path" == */ward-oci-ex1 ]] || continue
+	for mnt in "/sys/fs/cgroup/${ctrls#name=}" /sys/fs/cgroup/unified /sys/fs/cgroup; do
+		if [ -n "$ctrls" ] && [ "$mnt" != "/sys/fs/cgroup/${ctrls#name=}" ]; then
+			continue # a v1 hierarchy is at its own mount
+		fi
+		if [ -d "$mnt$path" ]; then
+			mkdir -p "$mnt$path/sub" && subs+=("$mnt$path/sub")
+			if [ -e "$mnt$path/cpuset.cpus" ]; then # v1: a new cpuset starts empty
+				cp "$mnt$path/cpuset.cpus" "$mnt$path/sub/cpuset.cpus"
+				cp "$mnt$path/cpuset.mems" "$mnt$path/sub/cpuset.mems"
+			fi
+			break
+		fi
+	done
+done </proc/"$init"/cgroup
+wo exec --cgroup sub ex1 /bin/cat /proc/self/cgroup
+assert_status "exec --cgroup sub: exit 0" 0
+# in the container's cgroup namespace its own cgroup is /
+if [ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/memory ]; then # v1 or hybrid
+	assert_match "exec --cgroup sub: in the sub-cgroup (pids)" $'(^|\n)[0-9]+:pids:/sub(\n|$)' "$OUT"
+	assert_match "exec --cgroup sub: in the sub-cgroup (memory)" $'(^|\n)[0-9]+:memory:/sub(\n|$)' "$OUT"
+	wo exec --cgroup pids:sub ex1 /bin/cat /proc/self/cgroup
+	assert_match "exec --cgroup pids:sub: the pids one" $'(^|\n)[0-9]+:pids:/sub(\n|$)' "$OUT"
+	assert_match "exec --cgroup pids:sub: not the memory one" $'(^|\n)[0-9]+:memory:/(\n|$)' "$OUT"
+else
+	assert_match "exec --cgroup sub: in the sub-cgroup (cgroup v2)" $'(^|\n)0::/sub(\n|$)' "$OUT"
+	wo exec --cgroup pids:sub ex1 /bin/cat /proc/self/cgroup
+	assert_match "exec --cgroup pids:sub: cgroup v2's" $'(^|\n)0::/sub(\n|$)' "$OUT"
+fi
+wo exec --cgroup nope ex1 /bin/true
+assert_status "exec --cgroup of a missing cgroup: 255" 255
+assert_match "exec --cgroup of a missing cgroup: the message" "^ward: exec: --cgroup: cannot use '.*/nope': No such file or directory" "$ERR"
+wo exec --cgroup ../x ex1 /bin/true
+assert_eq "exec --cgroup ../x: refused" "ward: exec: --cgroup '../x': not a path below the container's" "$ERR"
+wo exec --cgroup bogus:sub ex1 /bin/true
+assert_eq "exec --cgroup bogus:sub: refused" "ward: exec: --cgroup: unknown controller 'bogus'" "$ERR"
+for d in "${subs[@]}"; do rmdir "$d"; done
+# --ignore-paused
+wo pause ex1
+if [ "$STATUS" -eq 0 ]; then
+	wo exec ex1 /bin/true
+	assert_status "exec in a paused container: 255" 255
+	assert_eq "exec in a paused container: the message" "ward: cannot exec in container 'ex1': it is paused" "$ERR"
+	# as runc's: it goes in frozen, and runs once the container is resumed
+	start_ward --root "$ROOT" exec -d --ignore-paused ex1 "$H" sleep 5
+	sleep 1
+	wo resume ex1
+	wait_bg 20
+	assert_status "exec -d --ignore-paused: done once resumed, exit 0" 0
+else
+	skip "exec --ignore-paused" "ward pause: $ERR"
+fi
+wo delete --force ex1
+assert_nothing_left "exec: nothing left"
+
 finish
