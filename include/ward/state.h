@@ -38,6 +38,14 @@ enum state_status {
 	STATE_STOPPED,
 };
 
+/* update's flags that struct spec_resources has no field for (cg_update_knob()) */
+struct state_update_knobs {
+	uint64_t memory_reservation; /* --memory-reservation, bytes; UINT64_MAX: -1, none */
+	bool memory_reservation_set;
+	const char *cpuset_mems;   /* --cpuset-mems LIST (in argv) */
+	unsigned int blkio_weight; /* --blkio-weight 10..1000; 0: not given */
+};
+
 /* The options of the OCI verbs, as the command line gives them. */
 struct state_opts {
 	const char *root; /* --root */
@@ -69,6 +77,7 @@ struct state_opts {
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
 	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
 	struct spec_resources update;
+	struct state_update_knobs update_knobs;
 	const char *resources;
 };
 
@@ -110,8 +119,10 @@ int state_kill(const struct state_opts *o, struct ward_err *err) __attribute__((
 /**
  * state_update() - `ward update ID`: new limits for a created, running or
  * paused container's cgroups: -r FILE (runc's LinuxResources JSON; "-" reads
- * stdin), then the flags (--memory, --memory-swap, --pids-limit, --cpu-quota,
- * --cpu-period, --cpu-shares, --cpuset-cpus) over it.
+ * stdin), then the flags (--memory, --memory-swap, --memory-reservation,
+ * --pids-limit, --cpu-quota, --cpu-period (each alone, or both), --cpu-shares,
+ * --cpuset-cpus, --cpuset-mems, --blkio-weight) over it. A controller the
+ * container's cgroup lacks is added where it can be (cgroup v2).
  */
 int state_update(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 

@@ -49,6 +49,9 @@ enum {
 	OPT_OCI_GIDS,
 	OPT_OCI_CGROUP,
 	OPT_OCI_IGNORE_PAUSED,
+	OPT_OCI_MEMORY_RESERVATION,
+	OPT_OCI_CPUSET_MEMS,
+	OPT_OCI_BLKIO_WEIGHT,
 };
 
 static const struct option oci_options[] = {
@@ -80,6 +83,9 @@ static const struct option oci_options[] = {
     {"cpu-period", required_argument, NULL, OPT_OCI_CPU_PERIOD},
     {"cpu-shares", required_argument, NULL, OPT_OCI_CPU_SHARES},
     {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
+    {"cpuset-mems", required_argument, NULL, OPT_OCI_CPUSET_MEMS},
+    {"memory-reservation", required_argument, NULL, OPT_OCI_MEMORY_RESERVATION},
+    {"blkio-weight", required_argument, NULL, OPT_OCI_BLKIO_WEIGHT},
     {"resources", required_argument, NULL, OPT_OCI_RESOURCES},
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
@@ -187,10 +193,42 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_CPU_SHARES:
 	case OPT_OCI_CPUSET:
 	case OPT_OCI_RESOURCES:
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
 		return strcmp(verb, "update") == 0;
 	default:
 		return true;
 	}
+}
+
+/* update's flags that struct spec_resources has no field for, into @x */
+static int parse_update_knob(int opt, const char *arg, struct state_update_knobs *x,
+			     struct ward_err *err)
+{
+	uint64_t v = 0;
+
+	switch (opt) {
+	case OPT_OCI_MEMORY_RESERVATION:
+		if (strcmp(arg, "-1") == 0)
+			v = UINT64_MAX;
+		else if (!parse_size(arg, &v) || v > INT64_MAX)
+			break;
+		x->memory_reservation = v;
+		x->memory_reservation_set = true;
+		return 0;
+	case OPT_OCI_CPUSET_MEMS:
+		if (!*arg || arg[strspn(arg, "0123456789,-")])
+			break;
+		x->cpuset_mems = arg;
+		return 0;
+	case OPT_OCI_BLKIO_WEIGHT:
+		if (!parse_u64(arg, 1000, &v) || v < 10)
+			break;
+		x->blkio_weight = (unsigned int)v;
+		return 0;
+	}
+	return err_set(err, 0, "update: invalid value '%s'", arg);
 }
 
 /* One of update's limit flags into @u; runc's names, Docker's size suffixes. */
@@ -227,7 +265,9 @@ static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
 		u->set |= SPEC_RES_PIDS;
 		return 0;
 	case OPT_OCI_CPU_QUOTA:
-		if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
+		if (strcmp(arg, "-1") == 0)
+			v = UINT64_MAX; /* no limit (update.c) */
+		else if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
 			break;
 		u->cpu_quota_us = v;
 		u->set |= SPEC_RES_CPUS;
@@ -400,6 +440,10 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_CPU_SHARES:
 	case OPT_OCI_CPUSET:
 		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
+		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
 	case OPT_OCI_ROOTLESS: /* spec --rootless; create's and run's are runc's "auto" */
 		o->rootless = strcmp(verb, "spec") == 0;
 		return 0;

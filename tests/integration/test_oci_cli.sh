@@ -288,4 +288,62 @@ fi
 wo delete --force ex1
 assert_nothing_left "exec: nothing left"
 
+# ---- update: any controller, each flag alone or together ------------------------------------
+
+# knob FILE...: the first FILE of the container's cgroup (its own /sys/fs/cgroup) it has
+knob() {
+	wo exec up1 /bin/sh -c 'for f; do [ -e "$f" ] && exec cat "$f"; done; echo none' sh "$@"
+	echo "$OUT"
+}
+if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	V2=yes cpu=/sys/fs/cgroup/cpu.max mem=/sys/fs/cgroup/memory.max low=/sys/fs/cgroup/memory.low
+	mems=/sys/fs/cgroup/cpuset.mems
+else
+	V2=no cpu=/sys/fs/cgroup/cpu/cpu.cfs_period_us mem=/sys/fs/cgroup/memory/memory.limit_in_bytes
+	low=/sys/fs/cgroup/memory/memory.soft_limit_in_bytes mems=/sys/fs/cgroup/cpuset/cpuset.mems
+fi
+quota() {
+	if [ "$V2" = yes ]; then knob "$cpu"; else echo "$(knob /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(knob "$cpu")"; fi
+}
+# created with no limit at all: update adds each controller's
+bundle "$T/up" '[h, "sleep", "30"]'
+wo run -d -b "$T/up" up1
+wo update --memory 100m up1
+assert_status "update --memory, created without a limit: exit 0" 0
+assert_eq "update --memory: the limit" 104857600 "$(knob "$mem")"
+wo update --cpu-quota 20000 up1
+assert_status "update --cpu-quota alone: exit 0" 0
+assert_eq "update --cpu-quota alone: the default period kept" "20000 100000" "$(quota)"
+wo update --cpu-period 50000 up1
+assert_status "update --cpu-period alone: exit 0" 0
+assert_eq "update --cpu-period alone: the quota kept" "20000 50000" "$(quota)"
+wo update --cpu-period 200000 --cpu-quota 300000 up1
+assert_status "update --cpu-period --cpu-quota: exit 0" 0
+assert_eq "update --cpu-period --cpu-quota: both" "300000 200000" "$(quota)"
+wo update --memory-reservation 64m up1
+assert_status "update --memory-reservation: exit 0" 0
+assert_eq "update --memory-reservation: the limit" 67108864 "$(knob "$low")"
+wo update --cpuset-mems 0 up1 # node 0 is always there
+assert_status "update --cpuset-mems: exit 0" 0
+assert_eq "update --cpuset-mems: the nodes" 0 "$(knob "$mems")"
+wo update --memory 200m --memory-reservation 100m --cpu-quota 50000 --cpu-period 100000 \
+	--cpuset-mems 0 --pids-limit 40 up1
+assert_status "update with every flag together: exit 0" 0
+assert_eq "update together: memory, reservation, cpu" "209715200 104857600 50000 100000" \
+	"$(knob "$mem") $(knob "$low") $(quota)"
+wo update --blkio-weight 300 up1
+if [ "$STATUS" -eq 0 ]; then
+	pass "update --blkio-weight: applied"
+else
+	# no BFQ (no blkio.weight or io.weight knob) or no blkio cgroup for the container: as runc,
+	# an error naming the flag
+	assert_match "update --blkio-weight: an error naming the flag" "^ward: cannot apply --blkio-weight: " "$ERR"
+fi
+wo update --blkio-weight 5 up1
+assert_eq "update --blkio-weight 5: refused" "ward: update: invalid value '5'" "$ERR"
+wo update --cpuset-mems x up1
+assert_eq "update --cpuset-mems x: refused" "ward: update: invalid value 'x'" "$ERR"
+wo delete --force up1
+assert_nothing_left "update: nothing left"
+
 finish
