@@ -30,7 +30,8 @@ static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct wa
 	opts->oci.root = STATE_DEFAULT_ROOT;
 	for (i = 1; i < argc && str_has_prefix(argv[i], "--"); i++) {
 		static const char *const with_arg[] = {
-		    "--root", "--log", "--log-format", "--cgroup-manager", "--rootless", NULL};
+		    "--root", "--log", "--log-format", "--cgroup-manager", "--rootless",
+		    "--criu", NULL};
 		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
 		size_t k;

@@ -52,6 +52,7 @@ enum {
 	OPT_OCI_MEMORY_RESERVATION,
 	OPT_OCI_CPUSET_MEMS,
 	OPT_OCI_BLKIO_WEIGHT,
+	OPT_OCI_REFUSED_ARG,
 };
 
 static const struct option oci_options[] = {
@@ -82,6 +83,12 @@ static const struct option oci_options[] = {
     {"cpu-quota", required_argument, NULL, OPT_OCI_CPU_QUOTA},
     {"cpu-period", required_argument, NULL, OPT_OCI_CPU_PERIOD},
     {"cpu-shares", required_argument, NULL, OPT_OCI_CPU_SHARES},
+    {"cpu-share", required_argument, NULL, OPT_OCI_CPU_SHARES}, /* runc update's spelling */
+    /* runc update's flags ward refuses (update_refused()) */
+    {"cpu-rt-period", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"cpu-rt-runtime", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"l3-cache-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"mem-bw-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
     {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
     {"cpuset-mems", required_argument, NULL, OPT_OCI_CPUSET_MEMS},
     {"memory-reservation", required_argument, NULL, OPT_OCI_MEMORY_RESERVATION},
@@ -98,9 +105,9 @@ static const struct option oci_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
-					"list",	  "spec",  "features", "exec", "pause",
-					"resume", "ps",	   "update",   NULL};
+static const char *const oci_verbs[] = {
+    "create", "start",	"state", "kill",   "delete",	 "list",    "spec",   "features", "exec",
+    "pause",  "resume", "ps",	 "update", "checkpoint", "restore", "events", NULL};
 
 bool cli_is_oci_verb(const char *cmd)
 {
@@ -196,6 +203,7 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_MEMORY_RESERVATION:
 	case OPT_OCI_CPUSET_MEMS:
 	case OPT_OCI_BLKIO_WEIGHT:
+	case OPT_OCI_REFUSED_ARG:
 		return strcmp(verb, "update") == 0;
 	default:
 		return true;
@@ -483,18 +491,45 @@ static int parse_operands(int argc, char **argv, struct state_opts *o, const cha
 	return 0;
 }
 
+/* runc's verbs ward does not have, and why; NULL when @verb is not one */
+static const char *verb_refused(const char *verb)
+{
+	static const char *const refused[][2] = {
+	    {"checkpoint", "checkpoint and restore need CRIU, which ward does not drive"},
+	    {"restore", "checkpoint and restore need CRIU, which ward does not drive"},
+	    {"events", "ward keeps no event stream; read the container's cgroup files"},
+	};
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strcmp(verb, refused[i][0]) == 0)
+			return refused[i][1];
+	return NULL;
+}
+
+/* runc update's flags for what ward does not set: refused, naming the flag */
+static int update_refused(int opt_index, struct ward_err *err)
+{
+	const char *name = oci_options[opt_index].name;
+
+	if (str_has_prefix(name, "cpu-rt-"))
+		return err_set(err, 0, "update: --%s: ward sets no realtime CPU limit", name);
+	return err_set(err, 0, "update: --%s: ward does not drive Intel RDT (resctrl)", name);
+}
+
 int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	struct state_opts *o = &opts->oci;
 	const char *verb = argv[0], *shorts = short_options(verb);
-	int c, r;
+	int c, r, index = 0;
 
 	opts->command = CLI_OCI;
 	opts->verb = verb;
 	o->bundle = ".";
+	if (verb_refused(verb))
+		return err_set(err, 0, "%s: not supported: %s", verb, verb_refused(verb));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, oci_options, &index)) != -1) {
 		if (!option_fits(verb, c)) {
 			const char *name = "?";
 
@@ -509,6 +544,8 @@ int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		}
 		if (c == ':' || c == '?')
 			return cli_getopt_error(verb, c, argv, false, err);
+		if (c == OPT_OCI_REFUSED_ARG)
+			return update_refused(index, err);
 		r = oci_option(o, verb, c, optarg, err);
 		if (r < 0)
 			return r;

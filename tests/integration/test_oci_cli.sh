@@ -346,4 +346,22 @@ assert_eq "update --cpuset-mems x: refused" "ward: update: invalid value 'x'" "$
 wo delete --force up1
 assert_nothing_left "update: nothing left"
 
+# ---- runc's flags and verbs ward refuses, each with a message (docs/runc-cli.md) -----------
+
+wo checkpoint x1
+assert_status "checkpoint: 1" 1
+assert_eq "checkpoint: the message" "ward: checkpoint: not supported: checkpoint and restore need CRIU, which ward does not drive" "$ERR"
+wo restore x1
+assert_eq "restore: the message" "ward: restore: not supported: checkpoint and restore need CRIU, which ward does not drive" "$ERR"
+wo events x1
+assert_eq "events: the message" "ward: events: not supported: ward keeps no event stream; read the container's cgroup files" "$ERR"
+wo update --cpu-rt-runtime 1000 x1
+assert_eq "update --cpu-rt-runtime: the message" "ward: update: --cpu-rt-runtime: ward sets no realtime CPU limit" "$ERR"
+wo update --l3-cache-schema L3:0=f x1
+assert_eq "update --l3-cache-schema: the message" "ward: update: --l3-cache-schema: ward does not drive Intel RDT (resctrl)" "$ERR"
+wo update --cpu-share 512 x1
+assert_eq "update --cpu-share (runc's spelling): taken" "ward: container 'x1' does not exist" "$ERR"
+run_ward --root "$ROOT" --criu /usr/sbin/criu --debug list -q
+assert_status "--criu, --debug: accepted" 0
+
 finish
