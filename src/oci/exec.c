@@ -80,30 +80,32 @@ static void add_gids(const struct strv *gids, struct container_spec *spec)
 	}
 }
 
-/*
- * --process from a pipe, a FIFO or /dev/fd/N (engines pass one): its bytes in a
- * memfd, which reads as a regular file through /proc/self/fd. Return: the memfd,
- * -1 for a regular file (read as it is), or a negative errno (< -1) with @err set.
- */
-static int process_memfd(const char *path, struct ward_err *err)
+/* how long --process from a pipe or FIFO waits for its writer's next bytes */
+#define PROCESS_PIPE_TIMEOUT_MS 5000
+
+/* Copy what @in gives until its end into @mfd, waiting at most the timeout for each part. */
+static int copy_pipe(int in, int mfd, const char *path, struct ward_err *err)
 {
-	cleanup_close int in = -1;
-	cleanup_close int mfd = -1;
-	struct stat st;
 	size_t total = 0;
 	char buf[8192];
-	ssize_t n;
 
-	if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-		return -1; /* read_file() says what is wrong with it */
-	in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (in < 0)
-		return err_set(err, errno, "--process: cannot open '%s'", path);
-	mfd = memfd_create("ward-process", MFD_CLOEXEC);
-	if (mfd < 0)
-		return err_set(err, errno, "--process: cannot copy '%s'", path);
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
+	for (;;) {
+		struct pollfd pfd = {.fd = in, .events = POLLIN};
+		int ready = poll(&pfd, 1, PROCESS_PIPE_TIMEOUT_MS);
+		ssize_t n;
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return err_set(err, errno, "--process: cannot wait for '%s'", path);
+		/* a FIFO nobody opens for writing must not hang ward */
+		if (ready == 0)
+			return err_set(err, ETIMEDOUT, "--process: nothing came from '%s' in %d s",
+				       path, PROCESS_PIPE_TIMEOUT_MS / 1000);
+		n = read(in, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return err_set(err, errno, "--process: cannot read '%s'", path);
@@ -114,16 +116,44 @@ static int process_memfd(const char *path, struct ward_err *err)
 		if (fd_write_all(mfd, buf, (size_t)n) < 0)
 			return err_set(err, errno, "--process: cannot copy '%s'", path);
 	}
-	return steal_fd(&mfd);
+}
+
+/*
+ * --process from a pipe, a FIFO or /dev/fd/N (engines pass one): its bytes in a
+ * memfd (*@out), which reads as a regular file through /proc/self/fd; *@out is
+ * -1 for anything else, read as it is. Return: 0, or a negative errno with @err set.
+ */
+static int process_memfd(const char *path, int *out, struct ward_err *err)
+{
+	cleanup_close int in = -1;
+	cleanup_close int mfd = -1;
+	struct stat st;
+	int r;
+
+	*out = -1;
+	if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return 0; /* read_file() says what is wrong with it */
+	/* O_NONBLOCK: opening a FIFO would wait for a writer */
+	in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (in < 0)
+		return err_set(err, errno, "--process: cannot open '%s'", path);
+	mfd = memfd_create("ward-process", MFD_CLOEXEC);
+	if (mfd < 0)
+		return err_set(err, errno, "--process: cannot copy '%s'", path);
+	r = copy_pipe(in, mfd, path, err);
+	if (r == 0)
+		*out = steal_fd(&mfd);
+	return r;
 }
 
 static int load_process(const char *path, struct container_spec *spec, struct ward_err *err)
 {
-	cleanup_close int mfd = process_memfd(path, err);
+	cleanup_close int mfd = -1;
 	char fdpath[64];
+	int r = process_memfd(path, &mfd, err);
 
-	if (mfd < -1)
-		return mfd;
+	if (r < 0)
+		return r;
 	if (mfd >= 0) {
 		(void)snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
 		path = fdpath;

@@ -137,20 +137,20 @@ fi
 # ---- run: runc's form (ID, the bundle in the current directory) and Docker's ----------
 
 bundle "$T/here" '["/bin/sh", "-c", "echo in-$(hostname); exit 3"]'
-wo_in "$T/here" run here1
+wo_in "$T/here" run clihere1
 assert_status "run ID, ./config.json: the OCI form, the container's status" 3
 assert_eq "run ID, ./config.json: its output" "in-ward" "$OUT"
 assert_eq "run ID: deleted after" "" "$(ls -A "$ROOT")"
-wo_in "$T/here" run --pid-file "$T/here.pid" --no-new-keyring here2
+wo_in "$T/here" run --pid-file "$T/here.pid" --no-new-keyring clihere2
 assert_status "run OPTIONS ID: still the OCI form" 3
 bundle "$T/here-d" '[h, "sleep", "30"]'
-wo_in "$T/here-d" run -d here3
+wo_in "$T/here-d" run -d clihere3
 assert_status "run -d ID: exit 0" 0
-wo state here3
+wo state clihere3
 assert_eq "run -d ID: created and started" running "$(field 'j["status"]')"
 assert_eq "run -d ID: the bundle is the current directory" "$T/here-d" "$(field 'j["bundle"]')"
-wo delete --force here3
-wo_in "$T" run -b here here4
+wo delete --force clihere3
+wo_in "$T" run -b here clihere4
 assert_status "run -b DIR ID: the OCI form" 3
 # a directory is Docker's rootfs, even where ./config.json exists
 wo_in "$T/here" run "$ROOTFS"
@@ -159,19 +159,19 @@ assert_eq "run ROOTFS: no container recorded" "" "$(ls -A "$ROOT")"
 wo_in "$T/here" run "$ROOTFS" /bin/sh -c 'echo docker'
 assert_eq "run ROOTFS COMMAND in a bundle: Docker's form" "docker" "$OUT"
 # no ./config.json: Docker's form, whose rootfs this is not
-wo_in "$T" run here5
+wo_in "$T" run clihere5
 assert_status "run ID without ./config.json: Docker's form, 125" 125
-assert_contains "run ID without ./config.json: Docker's message" "$ERR" "'here5'"
+assert_contains "run ID without ./config.json: Docker's message" "$ERR" "'clihere5'"
 assert_nothing_left "run's forms: nothing left"
 
 # ---- a foreground run with process.terminal and no --console-socket: ward's terminal -----
 
 bundle "$T/tty" '["/bin/sh", "-c", "tty; echo out; exit 4"]' 'c["process"]["terminal"] = True'
-wo_in "$T/tty" run tty1
+wo_in "$T/tty" run clitty1
 assert_status "run, terminal: the container's status" 4
 assert_match "run, terminal: the container's stdio is a pty" $'^/dev/pts/[0-9]+\r?\nout' "$OUT"
 assert_eq "run, terminal: nothing on stderr" "" "$ERR"
-wo create --bundle "$T/tty" tty2
+wo create --bundle "$T/tty" clitty2
 assert_status "create, terminal, no --console-socket: still refused (1)" 1
 assert_eq "create, terminal, no --console-socket: the message" \
 	"ward: config.json: process.terminal is true: --console-socket is needed" "$ERR"
@@ -183,15 +183,15 @@ if [ -n "$RUNC" ]; then
 	mkdir -p "$T/runcb"
 	(cd "$T/runcb" && "$RUNC" spec) || bail_out "runc spec failed"
 	edit "$T/runcb/config.json" 'c["root"]["path"] = rootfs; c["process"]["args"] = ["/bin/true"]'
-	wo_in "$T/runcb" run rs1
+	wo_in "$T/runcb" run clirs1
 	assert_status "runc spec's bundle: runs" 0
 	assert_eq "runc spec's bundle (ambient, no inheritable): nothing on stderr" "" "$ERR"
 	edit "$T/runcb/config.json" 'c["process"]["args"] = [h, "sleep", "30"]; c["process"]["terminal"] = False'
-	wo run -d -b "$T/runcb" rs2
-	wo exec rs2 /bin/true
+	wo run -d -b "$T/runcb" clirs2
+	wo exec clirs2 /bin/true
 	assert_status "runc spec's bundle: exec" 0
 	assert_eq "runc spec's bundle: nothing on stderr for exec" "" "$ERR"
-	wo delete --force rs2
+	wo delete --force clirs2
 else
 	skip "runc spec's bundle: nothing on stderr" "runc is not installed"
 fi
@@ -200,40 +200,43 @@ assert_nothing_left "runc spec's bundle: nothing left"
 # ---- exec: --additional-gids, --cgroup, --ignore-paused, --process from a pipe, its group -----
 
 bundle "$T/ex" '[h, "sleep", "30"]'
-wo create --bundle "$T/ex" ex1
-wo state ex1
+wo create --bundle "$T/ex" cliex1
+wo state cliex1
 assert_eq "state: created as soon as create returned" created "$(field 'j["status"]')"
 assert_eq "state: created, with the init's pid" "True" "$(field 'j["pid"] > 0')"
-wo start ex1
-wo exec --additional-gids 2000 -g 3000 ex1 /bin/sh -c 'grep ^Groups /proc/self/status'
+wo start cliex1
+wo exec --additional-gids 2000 -g 3000 cliex1 /bin/sh -c 'grep ^Groups /proc/self/status'
 assert_status "exec --additional-gids: exit 0" 0
 assert_match "exec --additional-gids, -g: the groups" $'^Groups:\t(0 )?2000 3000 ?$' "$OUT"
-wo exec --additional-gids x ex1 /bin/true
+wo exec --additional-gids x cliex1 /bin/true
 assert_status "exec --additional-gids x: 255" 255
 assert_eq "exec --additional-gids x: the message" "ward: exec: --additional-gids 'x' is not a group id" "$ERR"
 # the process group: its own (pgid = its pid), not the init's nor ward's
-wo exec ex1 /bin/sh -c 'echo $$ $(cut -d" " -f5 /proc/$$/stat)'
+wo exec cliex1 /bin/sh -c 'echo $$ $(cut -d" " -f5 /proc/$$/stat)'
 read -r pid pgid <<<"$OUT"
 assert_eq "exec: a process group of its own" "$pid" "$pgid"
-wo exec -t ex1 /bin/sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)'
+wo exec -t cliex1 /bin/sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)'
 read -r pid sid <<<"${OUT//$'\r'/}"
 assert_eq "exec -t: a session of its own" "$pid" "$sid"
 # --process from a pipe and from /dev/fd/N, as engines pass it
 proc='{"args": ["/bin/echo", "from-a-pipe"], "cwd": "/", "user": {"uid": 0, "gid": 0}}'
-OUT=$(printf '%s' "$proc" | "$WARD" --root "$ROOT" exec --process /dev/stdin ex1 2>&1)
+OUT=$(printf '%s' "$proc" | "$WARD" --root "$ROOT" exec --process /dev/stdin cliex1 2>&1)
 assert_eq "exec --process /dev/stdin (a pipe)" "from-a-pipe" "$OUT"
-OUT=$("$WARD" --root "$ROOT" exec --process /dev/fd/5 ex1 5< <(printf '%s' "$proc") 2>&1)
+OUT=$("$WARD" --root "$ROOT" exec --process /dev/fd/5 cliex1 5< <(printf '%s' "$proc") 2>&1)
 assert_eq "exec --process /dev/fd/5 (a pipe)" "from-a-pipe" "$OUT"
 mkfifo "$T/proc.fifo"
-(printf '%s' "$proc" >"$T/proc.fifo" &)
-OUT=$(timeout 10 "$WARD" --root "$ROOT" exec --process "$T/proc.fifo" ex1 2>&1)
+(timeout 10 sh -c 'printf "%s" "$1" >"$2"' sh "$proc" "$T/proc.fifo" &)
+OUT=$(timeout 10 "$WARD" --root "$ROOT" exec --process "$T/proc.fifo" cliex1 2>&1)
 assert_eq "exec --process FIFO" "from-a-pipe" "$OUT"
+wo exec --process "$T/proc.fifo" cliex1
+assert_eq "exec --process FIFO nobody writes: no hang, the message" \
+	"ward: --process: nothing came from '$T/proc.fifo' in 5 s: Connection timed out" "$ERR"
 # --cgroup: an existing sub-cgroup of the container's, in every hierarchy or one controller's
-wo state ex1
+wo state cliex1
 init=$(field 'j["pid"]')
 subs=()
 while IFS=: read -r _ ctrls path; do
-	[[ "$path" == */ward-oci-ex1 ]] || continue
+	[[ "$path" == */ward-oci-cliex1 ]] || continue
 	for mnt in "/sys/fs/cgroup/${ctrls#name=}" /sys/fs/cgroup/unified /sys/fs/cgroup; do
 		if [ -n "$ctrls" ] && [ "$mnt" != "/sys/fs/cgroup/${ctrls#name=}" ]; then
 			continue # a v1 hierarchy is at its own mount
@@ -248,51 +251,51 @@ while IFS=: read -r _ ctrls path; do
 		fi
 	done
 done </proc/"$init"/cgroup
-wo exec --cgroup sub ex1 /bin/cat /proc/self/cgroup
+wo exec --cgroup sub cliex1 /bin/cat /proc/self/cgroup
 assert_status "exec --cgroup sub: exit 0" 0
 # in the container's cgroup namespace its own cgroup is /
 if [ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/memory ]; then # v1 or hybrid
 	assert_match "exec --cgroup sub: in the sub-cgroup (pids)" $'(^|\n)[0-9]+:pids:/sub(\n|$)' "$OUT"
 	assert_match "exec --cgroup sub: in the sub-cgroup (memory)" $'(^|\n)[0-9]+:memory:/sub(\n|$)' "$OUT"
-	wo exec --cgroup pids:sub ex1 /bin/cat /proc/self/cgroup
+	wo exec --cgroup pids:sub cliex1 /bin/cat /proc/self/cgroup
 	assert_match "exec --cgroup pids:sub: the pids one" $'(^|\n)[0-9]+:pids:/sub(\n|$)' "$OUT"
 	assert_match "exec --cgroup pids:sub: not the memory one" $'(^|\n)[0-9]+:memory:/(\n|$)' "$OUT"
 else
 	assert_match "exec --cgroup sub: in the sub-cgroup (cgroup v2)" $'(^|\n)0::/sub(\n|$)' "$OUT"
-	wo exec --cgroup pids:sub ex1 /bin/cat /proc/self/cgroup
+	wo exec --cgroup pids:sub cliex1 /bin/cat /proc/self/cgroup
 	assert_match "exec --cgroup pids:sub: cgroup v2's" $'(^|\n)0::/sub(\n|$)' "$OUT"
 fi
-wo exec --cgroup nope ex1 /bin/true
+wo exec --cgroup nope cliex1 /bin/true
 assert_status "exec --cgroup of a missing cgroup: 255" 255
 assert_match "exec --cgroup of a missing cgroup: the message" "^ward: exec: --cgroup: cannot use '.*/nope': No such file or directory" "$ERR"
-wo exec --cgroup ../x ex1 /bin/true
+wo exec --cgroup ../x cliex1 /bin/true
 assert_eq "exec --cgroup ../x: refused" "ward: exec: --cgroup '../x': not a path below the container's" "$ERR"
-wo exec --cgroup bogus:sub ex1 /bin/true
+wo exec --cgroup bogus:sub cliex1 /bin/true
 assert_eq "exec --cgroup bogus:sub: refused" "ward: exec: --cgroup: unknown controller 'bogus'" "$ERR"
 for d in "${subs[@]}"; do rmdir "$d"; done
 # --ignore-paused
-wo pause ex1
+wo pause cliex1
 if [ "$STATUS" -eq 0 ]; then
-	wo exec ex1 /bin/true
+	wo exec cliex1 /bin/true
 	assert_status "exec in a paused container: 255" 255
-	assert_eq "exec in a paused container: the message" "ward: cannot exec in container 'ex1': it is paused" "$ERR"
+	assert_eq "exec in a paused container: the message" "ward: cannot exec in container 'cliex1': it is paused" "$ERR"
 	# as runc's: it goes in frozen, and runs once the container is resumed
-	start_ward --root "$ROOT" exec -d --ignore-paused ex1 "$H" sleep 5
+	start_ward --root "$ROOT" exec -d --ignore-paused cliex1 "$H" sleep 5
 	sleep 1
-	wo resume ex1
+	wo resume cliex1
 	wait_bg 20
 	assert_status "exec -d --ignore-paused: done once resumed, exit 0" 0
 else
 	skip "exec --ignore-paused" "ward pause: $ERR"
 fi
-wo delete --force ex1
+wo delete --force cliex1
 assert_nothing_left "exec: nothing left"
 
 # ---- update: any controller, each flag alone or together ------------------------------------
 
 # knob FILE...: the first FILE of the container's cgroup (its own /sys/fs/cgroup) it has
 knob() {
-	wo exec up1 /bin/sh -c 'for f; do [ -e "$f" ] && exec cat "$f"; done; echo none' sh "$@"
+	wo exec cliup1 /bin/sh -c 'for f; do [ -e "$f" ] && exec cat "$f"; done; echo none' sh "$@"
 	echo "$OUT"
 }
 if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
@@ -307,31 +310,31 @@ quota() {
 }
 # created with no limit at all: update adds each controller's
 bundle "$T/up" '[h, "sleep", "30"]'
-wo run -d -b "$T/up" up1
-wo update --memory 100m up1
+wo run -d -b "$T/up" cliup1
+wo update --memory 100m cliup1
 assert_status "update --memory, created without a limit: exit 0" 0
 assert_eq "update --memory: the limit" 104857600 "$(knob "$mem")"
-wo update --cpu-quota 20000 up1
+wo update --cpu-quota 20000 cliup1
 assert_status "update --cpu-quota alone: exit 0" 0
 assert_eq "update --cpu-quota alone: the default period kept" "20000 100000" "$(quota)"
-wo update --cpu-period 50000 up1
+wo update --cpu-period 50000 cliup1
 assert_status "update --cpu-period alone: exit 0" 0
 assert_eq "update --cpu-period alone: the quota kept" "20000 50000" "$(quota)"
-wo update --cpu-period 200000 --cpu-quota 300000 up1
+wo update --cpu-period 200000 --cpu-quota 300000 cliup1
 assert_status "update --cpu-period --cpu-quota: exit 0" 0
 assert_eq "update --cpu-period --cpu-quota: both" "300000 200000" "$(quota)"
-wo update --memory-reservation 64m up1
+wo update --memory-reservation 64m cliup1
 assert_status "update --memory-reservation: exit 0" 0
 assert_eq "update --memory-reservation: the limit" 67108864 "$(knob "$low")"
-wo update --cpuset-mems 0 up1 # node 0 is always there
+wo update --cpuset-mems 0 cliup1 # node 0 is always there
 assert_status "update --cpuset-mems: exit 0" 0
 assert_eq "update --cpuset-mems: the nodes" 0 "$(knob "$mems")"
 wo update --memory 200m --memory-reservation 100m --cpu-quota 50000 --cpu-period 100000 \
-	--cpuset-mems 0 --pids-limit 40 up1
+	--cpuset-mems 0 --pids-limit 40 cliup1
 assert_status "update with every flag together: exit 0" 0
 assert_eq "update together: memory, reservation, cpu" "209715200 104857600 50000 100000" \
 	"$(knob "$mem") $(knob "$low") $(quota)"
-wo update --blkio-weight 300 up1
+wo update --blkio-weight 300 cliup1
 if [ "$STATUS" -eq 0 ]; then
 	pass "update --blkio-weight: applied"
 else
@@ -339,28 +342,28 @@ else
 	# an error naming the flag
 	assert_match "update --blkio-weight: an error naming the flag" "^ward: cannot apply --blkio-weight: " "$ERR"
 fi
-wo update --blkio-weight 5 up1
+wo update --blkio-weight 5 cliup1
 assert_eq "update --blkio-weight 5: refused" "ward: update: invalid value '5'" "$ERR"
-wo update --cpuset-mems x up1
+wo update --cpuset-mems x cliup1
 assert_eq "update --cpuset-mems x: refused" "ward: update: invalid value 'x'" "$ERR"
-wo delete --force up1
+wo delete --force cliup1
 assert_nothing_left "update: nothing left"
 
 # ---- runc's flags and verbs ward refuses, each with a message (docs/runc-cli.md) -----------
 
-wo checkpoint x1
+wo checkpoint clix1
 assert_status "checkpoint: 1" 1
 assert_eq "checkpoint: the message" "ward: checkpoint: not supported: checkpoint and restore need CRIU, which ward does not drive" "$ERR"
-wo restore x1
+wo restore clix1
 assert_eq "restore: the message" "ward: restore: not supported: checkpoint and restore need CRIU, which ward does not drive" "$ERR"
-wo events x1
+wo events clix1
 assert_eq "events: the message" "ward: events: not supported: ward keeps no event stream; read the container's cgroup files" "$ERR"
-wo update --cpu-rt-runtime 1000 x1
+wo update --cpu-rt-runtime 1000 clix1
 assert_eq "update --cpu-rt-runtime: the message" "ward: update: --cpu-rt-runtime: ward sets no realtime CPU limit" "$ERR"
-wo update --l3-cache-schema L3:0=f x1
+wo update --l3-cache-schema L3:0=f clix1
 assert_eq "update --l3-cache-schema: the message" "ward: update: --l3-cache-schema: ward does not drive Intel RDT (resctrl)" "$ERR"
-wo update --cpu-share 512 x1
-assert_eq "update --cpu-share (runc's spelling): taken" "ward: container 'x1' does not exist" "$ERR"
+wo update --cpu-share 512 clix1
+assert_eq "update --cpu-share (runc's spelling): taken" "ward: container 'clix1' does not exist" "$ERR"
 run_ward --root "$ROOT" --criu /usr/sbin/criu --debug list -q
 assert_status "--criu, --debug: accepted" 0
 
