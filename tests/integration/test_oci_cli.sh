@@ -200,6 +200,14 @@ assert_nothing_left "runc spec's bundle: nothing left"
 # ---- exec: --additional-gids, --cgroup, --ignore-paused, --process from a pipe, its group -----
 
 bundle "$T/ex" '[h, "sleep", "30"]'
+# state right after create, a few times: never "creating" once create has returned
+seen=""
+for i in 1 2 3 4 5; do
+	"$WARD" --root "$ROOT" create --bundle "$T/ex" clist$i >/dev/null 2>&1
+	seen+="$("$WARD" --root "$ROOT" state clist$i 2>&1 | sed -n 's/.*"status": "\(.*\)".*/\1/p') "
+	"$WARD" --root "$ROOT" delete --force clist$i >/dev/null 2>&1
+done
+assert_eq "state: created as soon as create returned, every time" "created created created created created " "$seen"
 wo create --bundle "$T/ex" cliex1
 wo state cliex1
 assert_eq "state: created as soon as create returned" created "$(field 'j["status"]')"
