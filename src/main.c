@@ -92,9 +92,9 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	int r, status = 0;
 
 	if (strcmp(verb, "spec") == 0)
-		r = oci_create_default(o->bundle, err);
+		r = oci_create_default(o->bundle, o->rootless, err);
 	else if (strcmp(verb, "features") == 0)
-		r = oci_features(stdout, err);
+		r = oci_features(stdout, state_libseccomp_version(), err);
 	else if (strcmp(verb, "list") == 0)
 		r = state_list(o, stdout, err);
 	else if (strcmp(verb, "state") == 0)
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		cli_usage(opts.command);
 		status = 0;
 	} else if (opts.command == CLI_VERSION) {
-		printf("ward version %s\nspec: %s\n", WARD_VERSION, OCI_VERSION);
+		state_print_version(stdout);
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);

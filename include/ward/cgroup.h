@@ -189,6 +189,41 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
 		   struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
 
+/* One knob and the value to write there (cg_update_knob()). */
+struct cg_knob {
+	const char *name;
+	const char *value;
+};
+
+/**
+ * cg_update_knob() - `ward update`: write one limit into the container's cgroup
+ * of controller @v1_ctrl (on a v1 hierarchy, any controller mounted) or else
+ * @v2_ctrl on cgroup v2 (enabled in the cgroup's parent when missing): the first
+ * knob of @v1 or @v2 (each ended by a NULL name) that the cgroup has.
+ *
+ * Return: 0, or a negative errno with @err naming @flag.
+ */
+int cg_update_knob(const struct cg_layout *l, const struct cg_handle *h, const char *v1_ctrl,
+		   const struct cg_knob *v1, const char *v2_ctrl, const struct cg_knob *v2,
+		   const char *flag, struct ward_err *err) __attribute__((nonnull));
+
+/* `ward update --cpu-quota/--cpu-period`: each alone, or both (cg_update_cpu()). */
+struct cg_cpu_update {
+	bool set_quota;
+	long long quota_us; /* -1: no limit */
+	bool set_period;
+	unsigned long long period_us;
+};
+
+/**
+ * cg_update_cpu() - the container's CPU bandwidth: the quota, the period or
+ * both; the one not given keeps its value (v2's cpu.max is read back first).
+ *
+ * Return: 0, or a negative errno with @err naming the flag.
+ */
+int cg_update_cpu(const struct cg_layout *l, const struct cg_handle *h,
+		  const struct cg_cpu_update *u, struct ward_err *err) __attribute__((nonnull));
+
 /**
  * cg_attach() - move @pid into every cgroup of @h (the parent, after clone and
  * before releasing the child).

@@ -26,7 +26,12 @@ int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 /** cli_is_oci_verb() - @cmd is create, start, state, ... (not run: see cli_is_oci_run()). */
 bool cli_is_oci_verb(const char *cmd) __attribute__((nonnull));
 
-/** cli_is_oci_run() - `run` with --bundle/-b or --config: the OCI run, not Docker's. */
+/**
+ * cli_is_oci_run() - whether `run` is runc's (`run [OPTIONS] ID`), not Docker's
+ * (`run [OPTIONS] ROOTFS [COMMAND]`): with --bundle/-b or --config; or with only
+ * the OCI run's options, then one argument, which is not a directory, and a
+ * config.json in the current directory.
+ */
 bool cli_is_oci_run(int argc, char **argv) __attribute__((nonnull));
 
 /** cli_parse_oci() - runc's options of the verb argv[0], and the container id. */

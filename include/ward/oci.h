@@ -73,9 +73,10 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull));
 
 /**
- * oci_write_default() - the default config.json `ward spec` writes: Docker's
- * default capabilities, masked and read-only paths, the standard mounts and
- * namespaces, args ["sh"], root "rootfs".
+ * oci_write_default() - the default config.json `ward spec` writes: runc
+ * spec's (a terminal, the standard mounts, pid/network/ipc/uts/mount
+ * namespaces, RLIMIT_NOFILE 1024, args ["sh"], root "rootfs") with Docker's
+ * default capabilities, cgroup namespace, masked and read-only paths.
  *
  * Return: 0, or -EIO with @err set.
  */
@@ -84,14 +85,20 @@ int oci_write_default(FILE *out, struct ward_err *err) __attribute__((nonnull));
 /**
  * oci_create_default() - `ward spec`: oci_write_default() into a new
  * <@bundle>/config.json, never over an existing one (nothing is left behind on
- * failure).
+ * failure). @rootless (`spec --rootless`): as runc's, a user namespace mapping
+ * root to the caller's ids, no network namespace, /sys bound, no device rule.
  *
  * Return: 0, or a negative errno with @err naming the file.
  */
-int oci_create_default(const char *bundle, struct ward_err *err) __attribute__((nonnull));
+int oci_create_default(const char *bundle, bool rootless, struct ward_err *err)
+    __attribute__((nonnull));
 
-/** oci_features() - `ward features`: the runtime-spec features document. */
-int oci_features(FILE *out, struct ward_err *err) __attribute__((nonnull));
+/**
+ * oci_features() - `ward features`: the runtime-spec features document, in
+ * runc's shape; @libseccomp_version for its annotation.
+ */
+int oci_features(FILE *out, const char *libseccomp_version, struct ward_err *err)
+    __attribute__((nonnull));
 
 /**
  * oci_load_process() - `ward exec --process FILE`: an OCI process object (what

@@ -38,6 +38,14 @@ enum state_status {
 	STATE_STOPPED,
 };
 
+/* update's flags that struct spec_resources has no field for (cg_update_knob()) */
+struct state_update_knobs {
+	uint64_t memory_reservation; /* --memory-reservation, bytes; UINT64_MAX: -1, none */
+	bool memory_reservation_set;
+	const char *cpuset_mems;   /* --cpuset-mems LIST (in argv) */
+	unsigned int blkio_weight; /* --blkio-weight 10..1000; 0: not given */
+};
+
 /* The options of the OCI verbs, as the command line gives them. */
 struct state_opts {
 	const char *root; /* --root */
@@ -52,7 +60,8 @@ struct state_opts {
 	const char *signal;	    /* kill: a name (TERM, SIGTERM) or number; NULL: TERM */
 	bool json;		    /* list --format json */
 	bool quiet;		    /* list -q */
-	/* exec (runc's flags); the two strvs are owned (cli_opts_release()) */
+	bool rootless;		    /* spec --rootless */
+	/* exec (runc's flags); the strvs are owned (cli_opts_release()) */
 	const char *process; /* --process FILE: the OCI process to run */
 	bool tty;	     /* -t: a terminal */
 	bool detach;	     /* -d: return once it runs (exec, run) */
@@ -62,9 +71,13 @@ struct state_opts {
 	bool keep;	     /* run --keep: the container stays after it ends */
 	struct strv env;     /* -e KEY=VALUE, in order */
 	struct strv caps;    /* --cap CAP, added to every set */
+	struct strv gids;    /* -g, --additional-gids GID (numbers), added to the process's */
+	struct strv cgroups; /* --cgroup [CONTROLLER[,...]:]PATH: a sub-cgroup to run in */
+	bool ignore_paused;  /* --ignore-paused: a paused container too */
 	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
 	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
 	struct spec_resources update;
+	struct state_update_knobs update_knobs;
 	const char *resources;
 };
 
@@ -106,8 +119,10 @@ int state_kill(const struct state_opts *o, struct ward_err *err) __attribute__((
 /**
  * state_update() - `ward update ID`: new limits for a created, running or
  * paused container's cgroups: -r FILE (runc's LinuxResources JSON; "-" reads
- * stdin), then the flags (--memory, --memory-swap, --pids-limit, --cpu-quota,
- * --cpu-period, --cpu-shares, --cpuset-cpus) over it.
+ * stdin), then the flags (--memory, --memory-swap, --memory-reservation,
+ * --pids-limit, --cpu-quota, --cpu-period (each alone, or both), --cpu-shares,
+ * --cpuset-cpus, --cpuset-mems, --blkio-weight) over it. A controller the
+ * container's cgroup lacks is added where it can be (cgroup v2).
  */
 int state_update(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 
@@ -154,3 +169,12 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
  */
 int state_run(const struct state_opts *o, int *status, struct ward_err *err)
     __attribute__((nonnull));
+
+/**
+ * state_print_version() - `ward --version`, `-v`: as runc prints it (version,
+ * commit, spec, libseccomp).
+ */
+void state_print_version(FILE *out) __attribute__((nonnull));
+
+/** state_libseccomp_version() - "2.5.4": the libseccomp ward runs with. */
+const char *state_libseccomp_version(void);

@@ -30,7 +30,8 @@ static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct wa
 	opts->oci.root = STATE_DEFAULT_ROOT;
 	for (i = 1; i < argc && str_has_prefix(argv[i], "--"); i++) {
 		static const char *const with_arg[] = {
-		    "--root", "--log", "--log-format", "--cgroup-manager", "--rootless", NULL};
+		    "--root", "--log", "--log-format", "--cgroup-manager", "--rootless",
+		    "--criu", NULL};
 		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
 		size_t k;
@@ -111,7 +112,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 		return cli_parse_oci(argc - 1, argv + 1, opts, err);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0)
 		return 0;
-	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 ||
+	    strcmp(cmd, "version") == 0) {
 		opts->command = CLI_VERSION;
 		return 0;
 	}
@@ -136,6 +138,8 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->against);
 	strv_release(&opts->oci.env);
 	strv_release(&opts->oci.caps);
+	strv_release(&opts->oci.gids);
+	strv_release(&opts->oci.cgroups);
 	free(opts->tool);
 	free(opts->target);
 	free(opts->format);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	OPT_OCI_BUNDLE = 0x200,
@@ -44,6 +46,13 @@ enum {
 	OPT_OCI_CPUSET,
 	OPT_OCI_RESOURCES,
 	OPT_OCI_KEEP,
+	OPT_OCI_GIDS,
+	OPT_OCI_CGROUP,
+	OPT_OCI_IGNORE_PAUSED,
+	OPT_OCI_MEMORY_RESERVATION,
+	OPT_OCI_CPUSET_MEMS,
+	OPT_OCI_BLKIO_WEIGHT,
+	OPT_OCI_REFUSED_ARG,
 };
 
 static const struct option oci_options[] = {
@@ -65,13 +74,25 @@ static const struct option oci_options[] = {
     {"user", required_argument, NULL, OPT_OCI_USER},
     {"cap", required_argument, NULL, OPT_OCI_CAP},
     {"no-new-privs", no_argument, NULL, OPT_OCI_NNP},
+    {"additional-gids", required_argument, NULL, OPT_OCI_GIDS},
+    {"cgroup", required_argument, NULL, OPT_OCI_CGROUP},
+    {"ignore-paused", no_argument, NULL, OPT_OCI_IGNORE_PAUSED},
     {"memory", required_argument, NULL, OPT_OCI_MEMORY},
     {"memory-swap", required_argument, NULL, OPT_OCI_MEMORY_SWAP},
     {"pids-limit", required_argument, NULL, OPT_OCI_PIDS},
     {"cpu-quota", required_argument, NULL, OPT_OCI_CPU_QUOTA},
     {"cpu-period", required_argument, NULL, OPT_OCI_CPU_PERIOD},
     {"cpu-shares", required_argument, NULL, OPT_OCI_CPU_SHARES},
+    {"cpu-share", required_argument, NULL, OPT_OCI_CPU_SHARES}, /* runc update's spelling */
+    /* runc update's flags ward refuses (update_refused()) */
+    {"cpu-rt-period", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"cpu-rt-runtime", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"l3-cache-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"mem-bw-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
     {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
+    {"cpuset-mems", required_argument, NULL, OPT_OCI_CPUSET_MEMS},
+    {"memory-reservation", required_argument, NULL, OPT_OCI_MEMORY_RESERVATION},
+    {"blkio-weight", required_argument, NULL, OPT_OCI_BLKIO_WEIGHT},
     {"resources", required_argument, NULL, OPT_OCI_RESOURCES},
     /* runc's flags ward has no use for: accepted, so engines can pass them */
     {"no-new-keyring", no_argument, NULL, OPT_OCI_IGNORED},
@@ -84,9 +105,9 @@ static const struct option oci_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const oci_verbs[] = {"create", "start", "state",    "kill", "delete",
-					"list",	  "spec",  "features", "exec", "pause",
-					"resume", "ps",	   "update",   NULL};
+static const char *const oci_verbs[] = {
+    "create", "start",	"state", "kill",   "delete",	 "list",    "spec",   "features", "exec",
+    "pause",  "resume", "ps",	 "update", "checkpoint", "restore", "events", NULL};
 
 bool cli_is_oci_verb(const char *cmd)
 {
@@ -96,28 +117,60 @@ bool cli_is_oci_verb(const char *cmd)
 	return false;
 }
 
-/* ward run -b DIR ID, --bundle DIR ID or crun's --config F: the OCI run, else Docker's */
-bool cli_is_oci_run(int argc, char **argv)
+/* @arg is @name, or @name=VALUE */
+static bool is_option(const char *arg, const char *name)
 {
-	/* the OCI run's options that take a separate value, to step over it */
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* which of the OCI run's own options @arg is: 2 takes a separate value, 1 not, 0 none */
+static int oci_run_option(const char *arg)
+{
 	static const char *const with_value[] = {"--pid-file", "--console-socket", "--preserve-fds",
 						 NULL};
+	static const char *const flags[] = {
+	    "-d", "--detach", "--keep", "--no-pivot", "--no-new-keyring", "--no-subreaper", NULL};
 
-	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-b") == 0 || strcmp(argv[i], "--bundle") == 0 ||
-		    str_has_prefix(argv[i], "--bundle=") || strcmp(argv[i], "--config") == 0 ||
-		    str_has_prefix(argv[i], "--config="))
+	for (size_t k = 0; with_value[k]; k++)
+		if (is_option(arg, with_value[k]))
+			return strchr(arg, '=') ? 1 : 2;
+	for (size_t k = 0; flags[k]; k++)
+		if (strcmp(arg, flags[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * runc's `run [OPTIONS] ID` or Docker's `run [OPTIONS] ROOTFS [COMMAND]`: the OCI
+ * form with -b/--bundle or crun's --config; or when only the OCI run's options
+ * come first, then one argument alone that is not a directory, and the current
+ * directory is a bundle (./config.json), as runc users run it. Else Docker's.
+ */
+bool cli_is_oci_run(int argc, char **argv)
+{
+	struct stat st;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		int kind;
+
+		if (strcmp(argv[i], "-b") == 0 || is_option(argv[i], "--bundle") ||
+		    is_option(argv[i], "--config"))
 			return true;
-		if (strcmp(argv[i], "--") == 0)
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
 			break;
-		/* step over the value once; it may be missing (i == argc ends the loop) */
-		for (size_t k = 0; with_value[k]; k++)
-			if (strcmp(argv[i], with_value[k]) == 0) {
-				i++;
-				break;
-			}
+		}
+		kind = oci_run_option(argv[i]);
+		if (kind == 0)
+			return false; /* one of Docker's run options */
+		if (kind == 2)
+			i++; /* its value; it may be missing (i == argc ends the loop) */
 	}
-	return false;
+	return i == argc - 1 && (stat(argv[i], &st) < 0 || !S_ISDIR(st.st_mode)) &&
+	       access("config.json", F_OK) == 0;
 }
 
 /* Whether option @c belongs to @verb: exec's and update's own are theirs alone. */
@@ -131,6 +184,9 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_USER:
 	case OPT_OCI_CAP:
 	case OPT_OCI_NNP:
+	case OPT_OCI_GIDS:
+	case OPT_OCI_CGROUP:
+	case OPT_OCI_IGNORE_PAUSED:
 		return strcmp(verb, "exec") == 0;
 	case OPT_OCI_KEEP:
 		return strcmp(verb, "run") == 0;
@@ -144,10 +200,43 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_CPU_SHARES:
 	case OPT_OCI_CPUSET:
 	case OPT_OCI_RESOURCES:
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
+	case OPT_OCI_REFUSED_ARG:
 		return strcmp(verb, "update") == 0;
 	default:
 		return true;
 	}
+}
+
+/* update's flags that struct spec_resources has no field for, into @x */
+static int parse_update_knob(int opt, const char *arg, struct state_update_knobs *x,
+			     struct ward_err *err)
+{
+	uint64_t v = 0;
+
+	switch (opt) {
+	case OPT_OCI_MEMORY_RESERVATION:
+		if (strcmp(arg, "-1") == 0)
+			v = UINT64_MAX;
+		else if (!parse_size(arg, &v) || v > INT64_MAX)
+			break;
+		x->memory_reservation = v;
+		x->memory_reservation_set = true;
+		return 0;
+	case OPT_OCI_CPUSET_MEMS:
+		if (!*arg || arg[strspn(arg, "0123456789,-")])
+			break;
+		x->cpuset_mems = arg;
+		return 0;
+	case OPT_OCI_BLKIO_WEIGHT:
+		if (!parse_u64(arg, 1000, &v) || v < 10)
+			break;
+		x->blkio_weight = (unsigned int)v;
+		return 0;
+	}
+	return err_set(err, 0, "update: invalid value '%s'", arg);
 }
 
 /* One of update's limit flags into @u; runc's names, Docker's size suffixes. */
@@ -184,7 +273,9 @@ static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
 		u->set |= SPEC_RES_PIDS;
 		return 0;
 	case OPT_OCI_CPU_QUOTA:
-		if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
+		if (strcmp(arg, "-1") == 0)
+			v = UINT64_MAX; /* no limit (update.c) */
+		else if (!parse_u64(arg, INT64_MAX, &v) || v < 1000)
 			break;
 		u->cpu_quota_us = v;
 		u->set |= SPEC_RES_CPUS;
@@ -208,15 +299,17 @@ static int parse_update_flag(int opt, const char *arg, struct spec_resources *u,
 	return err_set(err, 0, "update: invalid value '%s'", arg);
 }
 
-/* -f: list's and ps's --format, delete's --force; exec and update have runc's letters */
+/* -f: list's and ps's --format, delete's --force; exec, update and run have runc's letters */
 static const char *short_options(const char *verb)
 {
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
 		return "+:f:q";
 	if (strcmp(verb, "exec") == 0)
-		return "+:p:tde:u:c:";
+		return "+:p:tde:u:c:g:";
 	if (strcmp(verb, "update") == 0)
 		return "+:r:";
+	if (strcmp(verb, "run") == 0)
+		return "+:b:d";
 	return "+:b:fa";
 }
 
@@ -252,6 +345,22 @@ static int exec_option(struct state_opts *o, const char *verb, int c, const char
 		break;
 	case OPT_OCI_NNP:
 		o->no_new_privs = true;
+		break;
+	case 'g':
+	case OPT_OCI_GIDS: {
+		uint64_t gid;
+
+		if (!parse_u64(arg, UINT32_MAX - 1, &gid))
+			return err_set(err, 0, "%s: --additional-gids '%s' is not a group id", verb,
+				       arg);
+		strv_push(&o->gids, arg);
+		break;
+	}
+	case OPT_OCI_CGROUP:
+		strv_push(&o->cgroups, arg);
+		break;
+	case OPT_OCI_IGNORE_PAUSED:
+		o->ignore_paused = true;
 		break;
 	}
 	return 0;
@@ -339,7 +448,13 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_CPU_SHARES:
 	case OPT_OCI_CPUSET:
 		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
-	case OPT_OCI_ROOTLESS:
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
+		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_ROOTLESS: /* spec --rootless; create's and run's are runc's "auto" */
+		o->rootless = strcmp(verb, "spec") == 0;
+		return 0;
 	case OPT_OCI_IGNORED:
 	case OPT_OCI_IGNORED_ARG:
 		return 0;
@@ -376,18 +491,45 @@ static int parse_operands(int argc, char **argv, struct state_opts *o, const cha
 	return 0;
 }
 
+/* runc's verbs ward does not have, and why; NULL when @verb is not one */
+static const char *verb_refused(const char *verb)
+{
+	static const char *const refused[][2] = {
+	    {"checkpoint", "checkpoint and restore need CRIU, which ward does not drive"},
+	    {"restore", "checkpoint and restore need CRIU, which ward does not drive"},
+	    {"events", "ward keeps no event stream; read the container's cgroup files"},
+	};
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strcmp(verb, refused[i][0]) == 0)
+			return refused[i][1];
+	return NULL;
+}
+
+/* runc update's flags for what ward does not set: refused, naming the flag */
+static int update_refused(int opt_index, struct ward_err *err)
+{
+	const char *name = oci_options[opt_index].name;
+
+	if (str_has_prefix(name, "cpu-rt-"))
+		return err_set(err, 0, "update: --%s: ward sets no realtime CPU limit", name);
+	return err_set(err, 0, "update: --%s: ward does not drive Intel RDT (resctrl)", name);
+}
+
 int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	struct state_opts *o = &opts->oci;
 	const char *verb = argv[0], *shorts = short_options(verb);
-	int c, r;
+	int c, r, index = 0;
 
 	opts->command = CLI_OCI;
 	opts->verb = verb;
 	o->bundle = ".";
+	if (verb_refused(verb))
+		return err_set(err, 0, "%s: not supported: %s", verb, verb_refused(verb));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, oci_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, oci_options, &index)) != -1) {
 		if (!option_fits(verb, c)) {
 			const char *name = "?";
 
@@ -402,6 +544,8 @@ int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		}
 		if (c == ':' || c == '?')
 			return cli_getopt_error(verb, c, argv, false, err);
+		if (c == OPT_OCI_REFUSED_ARG)
+			return update_refused(index, err);
 		r = oci_option(o, verb, c, optarg, err);
 		if (r < 0)
 			return r;

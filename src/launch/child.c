@@ -464,5 +464,10 @@ __attribute__((noreturn)) void exec_child(const struct plan *plan, bool user)
 		err_set(&err, errno, "cannot enter working directory '%s'", plan->spec->cwd);
 		child_fail(plan, &err);
 	}
+	/* a process group of its own, as runc's exec (a terminal makes a session instead) */
+	if (!plan->opts->terminal && setpgid(0, 0) < 0) {
+		err_set(&err, errno, "cannot start a process group");
+		child_fail(plan, &err);
+	}
 	child_become(plan, plan->opts->detach, NULL);
 }

@@ -253,18 +253,12 @@ static int plan_caps(struct plan *plan, const struct container_spec *spec, struc
 					 .permitted = o->caps_permitted,
 					 .inheritable = o->caps_inheritable,
 					 .ambient = o->caps_ambient};
-		/* the kernel raises an ambient capability only if permitted and inheritable */
-		uint64_t skipped = sets.ambient & ~(sets.permitted & sets.inheritable);
-
-		if (skipped) {
-			char names[512];
-
-			caps_format(skipped, names, sizeof(names));
-			log_warn("process.capabilities.ambient: %s not both permitted and "
-				 "inheritable: not raised",
-				 names);
-			sets.ambient &= ~skipped;
-		}
+		/*
+		 * the kernel raises an ambient capability only if it is permitted and
+		 * inheritable: the others are left out, silently, as runc does (its
+		 * own `runc spec` lists ambient capabilities without inheritable ones)
+		 */
+		sets.ambient &= sets.permitted & sets.inheritable;
 		r = caps_prepare_sets(&plan->caps, &sets, err);
 	} else {
 		r = caps_prepare(&plan->caps, spec->caps, err);

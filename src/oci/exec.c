@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,12 +56,117 @@ static int parse_exec_user(const char *arg, struct container_spec *spec, struct 
 	return 0;
 }
 
+/* @dir/@sub into @out. Return: 0, or -1 (errno ENAMETOOLONG) when it does not fit. */
+static int cg_path_fmt_sub(char *out, size_t len, const char *dir, const char *sub)
+{
+	if ((size_t)snprintf(out, len, "%s/%s", dir, sub) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* -g, --additional-gids: after the config's own groups */
+static void add_gids(const struct strv *gids, struct container_spec *spec)
+{
+	if (!gids->n)
+		return;
+	spec->groups = xrealloc(spec->groups, (spec->ngroups + gids->n) * sizeof(gid_t));
+	for (size_t i = 0; i < gids->n; i++) {
+		uint64_t gid = 0;
+
+		(void)parse_u64(gids->v[i], UINT32_MAX - 1, &gid); /* checked by the parser */
+		spec->groups[spec->ngroups++] = (gid_t)gid;
+	}
+}
+
+/* how long --process from a pipe or FIFO waits for its writer's next bytes */
+#define PROCESS_PIPE_TIMEOUT_MS 5000
+
+/* Copy what @in gives until its end into @mfd, waiting at most the timeout for each part. */
+static int copy_pipe(int in, int mfd, const char *path, struct ward_err *err)
+{
+	size_t total = 0;
+	char buf[8192];
+
+	for (;;) {
+		struct pollfd pfd = {.fd = in, .events = POLLIN};
+		int ready = poll(&pfd, 1, PROCESS_PIPE_TIMEOUT_MS);
+		ssize_t n;
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return err_set(err, errno, "--process: cannot wait for '%s'", path);
+		/* a FIFO nobody opens for writing must not hang ward */
+		if (ready == 0)
+			return err_set(err, ETIMEDOUT, "--process: nothing came from '%s' in %d s",
+				       path, PROCESS_PIPE_TIMEOUT_MS / 1000);
+		n = read(in, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return err_set(err, errno, "--process: cannot read '%s'", path);
+		total += (size_t)n;
+		if (total > OCI_CONFIG_MAX)
+			return err_set(err, EFBIG, "--process: '%s' is larger than %u bytes", path,
+				       OCI_CONFIG_MAX);
+		if (fd_write_all(mfd, buf, (size_t)n) < 0)
+			return err_set(err, errno, "--process: cannot copy '%s'", path);
+	}
+}
+
+/*
+ * --process from a pipe, a FIFO or /dev/fd/N (engines pass one): its bytes in a
+ * memfd (*@out), which reads as a regular file through /proc/self/fd; *@out is
+ * -1 for anything else, read as it is. Return: 0, or a negative errno with @err set.
+ */
+static int process_memfd(const char *path, int *out, struct ward_err *err)
+{
+	cleanup_close int in = -1;
+	cleanup_close int mfd = -1;
+	struct stat st;
+	int r;
+
+	*out = -1;
+	if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return 0; /* read_file() says what is wrong with it */
+	/* O_NONBLOCK: opening a FIFO would wait for a writer */
+	in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (in < 0)
+		return err_set(err, errno, "--process: cannot open '%s'", path);
+	mfd = memfd_create("ward-process", MFD_CLOEXEC);
+	if (mfd < 0)
+		return err_set(err, errno, "--process: cannot copy '%s'", path);
+	r = copy_pipe(in, mfd, path, err);
+	if (r == 0)
+		*out = steal_fd(&mfd);
+	return r;
+}
+
+static int load_process(const char *path, struct container_spec *spec, struct ward_err *err)
+{
+	cleanup_close int mfd = -1;
+	char fdpath[64];
+	int r = process_memfd(path, &mfd, err);
+
+	if (r < 0)
+		return r;
+	if (mfd >= 0) {
+		(void)snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
+		path = fdpath;
+	}
+	return oci_load_process(path, spec, err) < 0 ? -EINVAL : 0;
+}
+
 /* The process to exec: --process FILE, or the config's with the command and the flags. */
 static int exec_process(const struct state_opts *o, struct container_spec *spec,
 			struct ward_err *err)
 {
 	if (o->process) {
-		if (oci_load_process(o->process, spec, err) < 0)
+		if (load_process(o->process, spec, err) < 0)
 			return -EINVAL;
 	} else {
 		strv_release(&spec->argv);
@@ -93,12 +199,101 @@ static int exec_process(const struct state_opts *o, struct container_spec *spec,
 			spec->oci.caps_ambient |= bit;
 		}
 		spec->no_new_privs |= o->no_new_privs;
+		add_gids(&o->gids, spec);
 	}
 	if (spec->oci.terminal && o->detach && !o->console_socket)
 		return err_set(err, 0, "exec: a terminal with --detach needs --console-socket");
 	if (!spec->oci.terminal && o->console_socket)
 		return err_set(err, 0, "exec: --console-socket given, but no terminal asked for");
 	return 0;
+}
+
+/* Whether a component of the relative path @p is ".." */
+static bool has_dotdot(const char *p)
+{
+	for (; *p; p += strcspn(p, "/"), p += *p == '/')
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+/* Whether @d is in the hierarchy of one of the comma-separated controllers @names (@n bytes). */
+static int dir_has(const struct cg_layout *l, const struct cg_dir *d, const char *names, size_t n,
+		   struct ward_err *err)
+{
+	bool has = false;
+
+	for (const char *p = names, *end; p < names + n; p = end + 1) {
+		int c;
+
+		end = memchr(p, ',', (size_t)(names + n - p));
+		if (!end)
+			end = names + n;
+		for (c = 0; c < CG_NR_CONTROLLERS; c++)
+			if (strlen(cg_controller_name(c)) == (size_t)(end - p) &&
+			    strncmp(cg_controller_name(c), p, (size_t)(end - p)) == 0)
+				break;
+		if (c == CG_NR_CONTROLLERS)
+			return err_set(err, 0, "exec: --cgroup: unknown controller '%.*s'",
+				       (int)(end - p), p);
+		if (l->v1_mount[c][0])
+			has |= !d->v2 && str_has_prefix(d->path, l->v1_mount[c]) &&
+			       d->path[strlen(l->v1_mount[c])] == '/';
+		else
+			has |= d->v2;
+	}
+	return has;
+}
+
+/*
+ * --cgroup [CONTROLLER[,CONTROLLER...]:]PATH, as runc's: the process joins the
+ * sub-cgroup PATH (it must exist) of the container's cgroup in every hierarchy,
+ * or in those of the named controllers. @out: the container's cgroups with those.
+ */
+static int exec_cgroups(const struct strv *args, const struct cg_handle *cg, struct cg_handle *out,
+			struct ward_err *err)
+{
+	struct cg_layout layout;
+	int r = 0;
+
+	*out = *cg;
+	if (args->n)
+		r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+	for (size_t i = 0; r == 0 && i < args->n; i++) {
+		const char *colon = strchr(args->v[i], ':');
+		const char *sub = colon ? colon + 1 : args->v[i];
+		bool found = false;
+
+		while (*sub == '/')
+			sub++;
+		if (!*sub || has_dotdot(sub))
+			return err_set(err, 0,
+				       "exec: --cgroup '%s': not a path below the container's",
+				       args->v[i]);
+		for (size_t k = 0; k < cg->ndirs; k++) {
+			struct stat st;
+			int has = colon ? dir_has(&layout, &cg->dirs[k], args->v[i],
+						  (size_t)(colon - args->v[i]), err)
+					: 1;
+
+			if (has < 0)
+				return has;
+			if (!has)
+				continue;
+			if (cg_path_fmt_sub(out->dirs[k].path, sizeof(out->dirs[k].path),
+					    cg->dirs[k].path, sub) < 0 ||
+			    stat(out->dirs[k].path, &st) < 0 || !S_ISDIR(st.st_mode))
+				return err_set(err, errno ? errno : ENOTDIR,
+					       "exec: --cgroup: cannot use '%s/%s'",
+					       cg->dirs[k].path, sub);
+			found = true;
+		}
+		if (!found)
+			return err_set(err, 0,
+				       "exec: --cgroup '%s': the container has no such cgroup",
+				       args->v[i]);
+	}
+	return r;
 }
 
 static int exec_started(void *arg, pid_t pid, struct ward_err *err)
@@ -116,6 +311,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 	struct container_spec spec;
 	struct proc_result res;
 	enum state_status st;
+	struct cg_handle cg;
 	struct record rec;
 	int r, lock = -1;
 
@@ -129,7 +325,9 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 		    steal_fd(&lock)); /* the process may outlive this ward: delete must not wait */
 	if (r < 0)
 		return r;
-	if (st != STATE_CREATED && st != STATE_RUNNING) {
+	/* --ignore-paused: the process starts frozen, as runc's does */
+	if (st != STATE_CREATED && st != STATE_RUNNING &&
+	    !(st == STATE_PAUSED && o->ignore_paused)) {
 		r = err_set(err, 0, "cannot exec in container '%s': it is %s", o->id,
 			    state_status_name(st));
 		record_release(&rec);
@@ -140,6 +338,8 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 	r = oci_load(rec.bundle, config, &spec, err);
 	if (r == 0)
 		r = exec_process(o, &spec, err);
+	if (r == 0)
+		r = exec_cgroups(&o->cgroups, &rec.cg, &cg, err);
 	if (r == 0) {
 		popts.terminal = spec.oci.terminal;
 		popts.console_socket = o->console_socket;
@@ -148,7 +348,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 		popts.started = exec_started;
 		popts.started_arg = (void *)o->pid_file;
 		proc_result_init(&res);
-		r = proc_exec(&spec, &popts, rec.pid, &rec.cg, &res, err);
+		r = proc_exec(&spec, &popts, rec.pid, &cg, &res, err);
 		if (r == 0 && !o->detach)
 			*status = res.status;
 		proc_result_release(&res);
@@ -169,17 +369,49 @@ static void forward(int sig)
 	errno = saved;
 }
 
+/* Wait for the init, ward create's child here; its status as Docker reports it. */
+static int wait_init(pid_t pid, int *status, struct ward_err *err)
+{
+	int ws = 0;
+
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return err_set(err, errno, "cannot wait for the container");
+	}
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else if (WIFSIGNALED(ws))
+		*status = 128 + WTERMSIG(ws);
+	return 0;
+}
+
+/* run in the foreground, once started: ward's own terminal (@console), then the wait */
+static int run_foreground(const struct record *rec, int console, int master, int *status,
+			  struct ward_err *err)
+{
+	int r = 0;
+
+	if (console >= 0)
+		r = console_proxy(rec->pid, master, err);
+	if (r == 0)
+		r = wait_init(rec->pid, status, err);
+	return r;
+}
+
 int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct state_opts del = *o;
+	cleanup_close int console = -1;
+	cleanup_close int master = -1;
 	struct sigaction sa;
 	struct record rec;
 	struct ward_err derr;
-	int r, ws = 0;
+	int r;
 
 	*status = 0;
-	r = state_do_create(o, &rec, err);
+	/* a terminal the config asks for, with no --console-socket: ward's own, as runc */
+	r = state_do_create(o, o->detach ? NULL : &console, &rec, err);
 	if (r < 0) {
 		record_release(&rec);
 		return r;
@@ -191,24 +423,18 @@ int state_run(const struct state_opts *o, int *status, struct ward_err *err)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)sigaction(sigs[i], &sa, NULL); /* cannot fail for these */
 	del.pid_file = NULL;
-	r = state_start(o, err);
+	if (console >= 0) {
+		master = console_receive(console, err);
+		r = master < 0 ? master : 0;
+	}
+	if (r == 0)
+		r = state_start(o, err);
 	if (r == 0 && o->detach) { /* run --detach: created and started, as runc leaves it */
 		record_release(&rec);
 		return 0;
 	}
-	if (r == 0) {
-		/* the init is our child: ward create's clone made it */
-		while (waitpid(rec.pid, &ws, 0) < 0) {
-			if (errno != EINTR) {
-				r = err_set(err, errno, "cannot wait for the container");
-				break;
-			}
-		}
-		if (WIFEXITED(ws))
-			*status = WEXITSTATUS(ws);
-		else if (WIFSIGNALED(ws))
-			*status = 128 + WTERMSIG(ws);
-	}
+	if (r == 0)
+		r = run_foreground(&rec, console, master, status, err);
 	run_pid = 0;
 	/* run --keep: stopped, it stays for `state` and `delete` */
 	if (!o->keep && state_do_delete(&del, true, &derr) < 0)

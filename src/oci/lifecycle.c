@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lifecycle.c - the OCI verbs on a container's record: create (set up by
- * proc_create(), recorded, then committed), start, state, kill, update, pause,
- * resume, delete, ps and list.
+ * proc_create(), recorded, then committed), start, state, kill, pause, resume,
+ * delete, ps and list.
  */
 #include "state_int.h"
 
@@ -90,8 +90,8 @@ static int copy_config(const char *bundle, const char *config, const char *dir,
 /* Remove the state directory and what it holds (all ward's own files). */
 static void remove_state_dir(const char *dir)
 {
-	static const char *const files[] = {STATE_FILE, CONFIG_COPY, EXEC_FIFO,
-					    "." STATE_FILE ".tmp", NULL};
+	static const char *const files[] = {STATE_FILE,	    CONFIG_COPY,	   EXEC_FIFO,
+					    CONSOLE_SOCKET, "." STATE_FILE ".tmp", NULL};
 
 	for (size_t i = 0; files[i]; i++) {
 		cleanup_free char *p = xasprintf("%s/%s", dir, files[i]);
@@ -215,13 +215,46 @@ int check_preserved(unsigned int n, struct ward_err *err)
 	return 0;
 }
 
-int state_do_create(const struct state_opts *o, struct record *rec, struct ward_err *err)
+/* process.terminal against --console-socket; a foreground run's own terminal (@own) */
+static int check_terminal(const struct state_opts *o, const struct container_spec *spec, bool own,
+			  struct ward_err *err)
+{
+	/* as runc: the engine that asks for a terminal says where its master goes */
+	if (spec->oci.terminal && !o->console_socket && !own)
+		return err_set(err, 0,
+			       "config.json: process.terminal is true: --console-socket is needed");
+	if (!spec->oci.terminal && o->console_socket)
+		return err_set(
+		    err, 0, "--console-socket given, but config.json's process.terminal is false");
+	return 0;
+}
+
+/* After the id is reserved: the terminal's socket (a foreground run's own), then the rest. */
+static int create_reserved(const struct state_opts *o, int *console, const char *dir,
+			   struct container_spec *spec, struct record *rec, struct ward_err *err)
+{
+	struct state_opts co = *o;
+	cleanup_free char *sock = NULL;
+
+	if (console && spec->oci.terminal && !o->console_socket) {
+		*console = console_listen(dir, &sock, err);
+		if (*console < 0)
+			return *console;
+		co.console_socket = sock;
+	}
+	return create_in(&co, dir, spec, rec, err);
+}
+
+int state_do_create(const struct state_opts *o, int *console, struct record *rec,
+		    struct ward_err *err)
 {
 	struct container_spec spec;
 	cleanup_free char *dir = NULL;
 	int r;
 
 	memset(rec, 0, sizeof(*rec));
+	if (console)
+		*console = -1;
 	r = check_preserved(o->preserve_fds, err);
 	if (r == 0)
 		r = state_check_id(o, err);
@@ -232,13 +265,8 @@ int state_do_create(const struct state_opts *o, struct record *rec, struct ward_
 	spec.oci.no_pivot = o->no_pivot;
 	if (r == 0)
 		r = oci_check_supported(&spec, err);
-	/* as runc: the engine that asks for a terminal says where its master goes */
-	if (r == 0 && spec.oci.terminal && !o->console_socket)
-		r = err_set(err, 0,
-			    "config.json: process.terminal is true: --console-socket is needed");
-	if (r == 0 && !spec.oci.terminal && o->console_socket)
-		r = err_set(err, 0,
-			    "--console-socket given, but config.json's process.terminal is false");
+	if (r == 0)
+		r = check_terminal(o, &spec, console != NULL, err);
 	if (r < 0) {
 		spec_release(&spec);
 		return r;
@@ -249,13 +277,15 @@ int state_do_create(const struct state_opts *o, struct record *rec, struct ward_
 		spec_release(&spec);
 		return r;
 	}
-	r = create_in(o, dir, &spec, rec, err);
+	r = create_reserved(o, console, dir, &spec, rec, err);
 	if (r < 0) {
 		if (rec->pid > 0)
 			(void)kill(rec->pid, SIGKILL);
 		destroy_cgroups(&rec->cg);
 		if (rec->pid > 0)
 			(void)waitpid(rec->pid, NULL, 0);
+		if (console && *console >= 0)
+			close(steal_fd(console));
 		remove_state_dir(dir);
 	}
 	spec_release(&spec);
@@ -265,7 +295,7 @@ int state_do_create(const struct state_opts *o, struct record *rec, struct ward_
 int state_create(const struct state_opts *o, struct ward_err *err)
 {
 	struct record rec;
-	int r = state_do_create(o, &rec, err);
+	int r = state_do_create(o, NULL, &rec, err);
 
 	record_release(&rec);
 	return r;
@@ -405,88 +435,6 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 	else if (kill(rec.pid, sig) < 0)
 		r = err_set(err, errno, "cannot signal container '%s'", o->id);
 	record_release(&rec);
-	return r;
-}
-
-/* update -r FILE ("-": stdin): runc's LinuxResources JSON */
-static int read_resources(const char *path, struct spec_resources *res, struct ward_err *err)
-{
-	cleanup_free char *text = NULL;
-	size_t len = 0;
-
-	if (strcmp(path, "-") == 0) {
-		size_t cap = 0;
-		ssize_t n;
-
-		do {
-			if (len + 4096 > cap)
-				text = xrealloc(text, cap = cap ? cap * 2 : 8192);
-			n = read(STDIN_FILENO, text + len, cap - len);
-			if (n > 0)
-				len += (size_t)n;
-		} while (n > 0 || (n < 0 && errno == EINTR));
-		if (n < 0)
-			return err_set(err, errno, "update: cannot read the resources from stdin");
-	} else if (read_file(path, STATE_MAX, &text, &len, err) < 0) {
-		return err_prefix(err, "update -r");
-	}
-	if (oci_parse_resources(text ? text : "", len, res, err) < 0)
-		return err_prefix(err, "update -r '%s'", path);
-	return 0;
-}
-
-int state_update(const struct state_opts *o, struct ward_err *err)
-{
-	const struct spec_resources *flags = &o->update;
-	cleanup_free char *dir = NULL;
-	cleanup_close int lock = -1;
-	struct spec_resources res = {0};
-	struct cg_layout layout;
-	enum state_status st;
-	struct record rec;
-	bool loaded;
-	int r;
-
-	if (o->resources && read_resources(o->resources, &res, err) < 0) {
-		free(res.cpuset_cpus);
-		free(res.devices);
-		return -EINVAL;
-	}
-	/* the flags over the file, each where it says something */
-	if (flags->set & SPEC_RES_MEMORY)
-		res.memory = flags->memory;
-	if (flags->set & SPEC_RES_MEMORY_SWAP)
-		res.memory_swap = flags->memory_swap;
-	if (flags->set & SPEC_RES_PIDS)
-		res.pids = flags->pids;
-	if (flags->set & SPEC_RES_CPUS)
-		res.cpu_quota_us = flags->cpu_quota_us;
-	if (flags->cpu_period_us)
-		res.cpu_period_us = flags->cpu_period_us;
-	if (flags->set & SPEC_RES_CPU_SHARES)
-		res.cpu_shares = flags->cpu_shares;
-	if (flags->set & SPEC_RES_CPUSET_CPUS) {
-		free(res.cpuset_cpus);
-		res.cpuset_cpus = xstrdup(flags->cpuset_cpus);
-	}
-	res.set |= flags->set;
-	r = open_container(o, &dir, &lock, &rec, &st, err);
-	loaded = r == 0;
-	if (r == 0 && st != STATE_CREATED && st != STATE_RUNNING && st != STATE_PAUSED)
-		r = err_set(err, 0, "cannot update container '%s': it is %s", o->id,
-			    state_status_name(st));
-	if (r == 0 && (flags->cpu_period_us && !(res.set & SPEC_RES_CPUS)))
-		r = err_set(err, 0, "update: --cpu-period needs --cpu-quota");
-	if (r == 0 && !(res.set & ~(unsigned int)SPEC_RES_DEVICES))
-		r = err_set(err, 0, "update: no limit given");
-	if (r == 0)
-		r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
-	if (r == 0)
-		r = cg_update(&layout, &rec.cg, &res, err);
-	if (loaded)
-		record_release(&rec);
-	free(res.cpuset_cpus);
-	free(res.devices);
 	return r;
 }
 

@@ -4,8 +4,10 @@
  * ward's record of a container (state.json), and the helpers the verbs use.
  *
  *   record.c     the record on disk, the status derived from it, the state JSON, hooks
- *   lifecycle.c  create, start, state, kill, update, pause, resume, delete, ps, list
+ *   lifecycle.c  create, start, state, kill, pause, resume, delete, ps, list
  *   exec.c       run --bundle and exec
+ *   console.c    a foreground run's terminal, when no --console-socket is given
+ *   update.c     update
  */
 #pragma once
 
@@ -23,7 +25,9 @@
 #define STATE_FILE  "state.json"
 #define CONFIG_COPY "config.json"
 #define EXEC_FIFO   "exec.fifo"
-#define STATE_MAX   (1u << 20)
+/* a foreground run's own terminal: where its create sends the pty master */
+#define CONSOLE_SOCKET "console.sock"
+#define STATE_MAX      (1u << 20)
 /* how long `start` waits for a created container to take the fifo */
 #define START_TIMEOUT_MS 10000
 /* how long `delete` waits for a killed init to go */
@@ -69,6 +73,16 @@ int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
 char *state_dir(const struct state_opts *o);
 char *state_json(const struct record *r, const char *status);
 int check_preserved(unsigned int n, struct ward_err *err);
-int state_do_create(const struct state_opts *o, struct record *rec, struct ward_err *err);
+/*
+ * @console: NULL for `create`, where a terminal needs --console-socket; for a
+ * foreground run, set to the listening socket the master waits on when the
+ * config asks for a terminal and no --console-socket is given, else -1
+ */
+int state_do_create(const struct state_opts *o, int *console, struct record *rec,
+		    struct ward_err *err);
+/* console.c: listen on <dir>/console.sock (*@path), take the master, copy it until @pid exits */
+int console_listen(const char *dir, char **path, struct ward_err *err);
+int console_receive(int listener, struct ward_err *err);
+int console_proxy(pid_t pid, int master, struct ward_err *err);
 int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err);
 int write_pid_file(const char *path, pid_t pid, struct ward_err *err);

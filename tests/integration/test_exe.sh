@@ -33,6 +33,7 @@ path, rootfs, w, edit = sys.argv[1:5]
 c = json.load(open(path))
 c["root"]["path"] = rootfs
 c["process"]["args"] = ["/w/exewatch", "/w/stop", "50"]
+c["process"]["terminal"] = False  # ward spec writes runc's terminal: true
 c["mounts"].append({"destination": "/w", "type": "bind", "source": w, "options": ["rbind", "rw"]})
 exec(edit)
 json.dump(c, open(path, "w"), indent=1)

@@ -24,6 +24,7 @@ path, rootfs, args, edit = sys.argv[1:5]
 c = json.load(open(path))
 c["root"]["path"] = rootfs
 c["process"]["args"] = json.loads(args)
+c["process"]["terminal"] = False  # ward spec writes runc's terminal: true
 exec(edit)
 json.dump(c, open(path, "w"), indent=1)
 EOF
@@ -595,15 +596,15 @@ WARD_STDIN='{"memory": {"limit": 100007936}, "pids": {"limit": 33}, "devices": [
 assert_status "update -r -: exit 0" 0
 wo exec up1 /bin/sh -c "cat $mem_knob $pids_knob"
 assert_eq "update -r -: the limits of the JSON" "100007936 33" "$(echo $OUT)"
-# cpu: on v1 ward made no cpu cgroup without a cpu limit; on v2 the controller is there only
-# if the parent's subtree_control happens to have it (what the container's own file says)
-has_cpu=no
+# cpu: on v1 ward create makes a cgroup in every hierarchy (issue 17, as runc); on v2 update
+# enables a missing controller in the parent, which a parent holding processes refuses
+has_cpu=yes
 if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
 	wo exec up1 cat /sys/fs/cgroup/cgroup.controllers
-	[[ " $OUT " == *" cpu "* ]] && has_cpu=yes
+	[[ " $OUT " == *" cpu "* ]] || has_cpu=maybe
 fi
 wo update --cpu-shares 512 up1
-if [ "$has_cpu" = yes ]; then
+if [ "$has_cpu" = yes ] || [ "$STATUS" -eq 0 ]; then
 	assert_status "update of the cpu controller the container has: exit 0" 0
 else
 	assert_eq "update of a controller the container lacks: the message" \
@@ -685,15 +686,15 @@ assert_eq "capabilities, uid 1000: effective is the ambient set" "00000000000004
 assert_eq "process.user: uid" "1000	1000	1000	1000" "$(st Uid)"
 assert_eq "process.user.additionalGids" "2000 3000" "$(st Groups)"
 
-# an ambient capability that is not inheritable is skipped with a warning, as runc does
+# an ambient capability that is not inheritable is left out, silently, as runc 1.1 does
+# (issue 17: runc's own `runc spec` asks for that, so every run would warn)
 make_bundle "$T/capsw" '["/bin/cat", "/proc/self/status"]' '
 c["process"]["capabilities"] = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
   "permitted": ["CAP_KILL"], "ambient": ["CAP_KILL"]}'
 wo run --bundle "$T/capsw" caps3
 assert_status "ambient, not inheritable: still runs" 0
 assert_eq "ambient, not inheritable: not raised" "0000000000000000" "$(st CapAmb)"
-assert_eq "ambient, not inheritable: the warning" \
-	"ward: warning: process.capabilities.ambient: CAP_KILL not both permitted and inheritable: not raised" "$ERR"
+assert_eq "ambient, not inheritable: nothing on stderr" "" "$ERR"
 
 # rlimits, oomScoreAdj, umask, noNewPrivileges
 make_bundle "$T/proc" '["/bin/sh", "-c", "cat /proc/self/limits; echo oom=$(cat /proc/self/oom_score_adj); echo umask=$(umask); grep NoNewPrivs /proc/self/status"]' '

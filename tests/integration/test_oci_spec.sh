@@ -24,6 +24,7 @@ path, rootfs, args, edit = sys.argv[1:5]
 c = json.load(open(path))
 c["root"]["path"] = rootfs
 c["process"]["args"] = json.loads(args)
+c["process"]["terminal"] = False  # ward spec asks for one, as runc spec does
 exec(edit)
 json.dump(c, open(path, "w"), indent=1)
 PY

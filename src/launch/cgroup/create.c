@@ -221,6 +221,8 @@ static int v2_parent(const struct cg_layout *l, const struct spec_resources *res
 struct placement {
 	const char *path;
 	bool explicit_path;
+	/* ward create's: a cgroup in every v1 hierarchy, so `ward update` can limit any later */
+	bool every_controller;
 	/* ancestors created for an explicit path, removed again when the creation fails */
 	struct {
 		char parent[CG_PATH_MAX]; /* the leaf's parent */
@@ -498,8 +500,15 @@ static bool share_v1(const struct cg_layout *l, struct cg_handle *h, enum cg_con
 /*
  * cgroup v1: one cgroup per hierarchy holding a wanted controller; for an
  * explicit path also in pids, memory and cpu without a limit (not cpuset: a
- * new v1 cpuset has no cpus until a limit gives it some).
+ * new v1 cpuset has no cpus until a limit gives it some); for ward create's
+ * container in every hierarchy, as runc does (a cpuset inherits its parent's).
  */
+static bool v1_wanted(const struct placement *pl, const struct want *w, enum cg_controller c)
+{
+	return (w->ctrls & BIT(c)) || pl->every_controller ||
+	       (pl->explicit_path && (c == CG_PIDS || c == CG_MEMORY || c == CG_CPU));
+}
+
 static int create_v1(const struct cg_layout *l, struct placement *pl,
 		     const struct spec_resources *res, struct want *w, struct cg_handle *h,
 		     struct ward_err *err)
@@ -507,10 +516,7 @@ static int create_v1(const struct cg_layout *l, struct placement *pl,
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++) {
 		int r;
 
-		/* an explicit path: also pids, memory and cpu, for engines reading stats */
-		if (!cg_on_v1(l, c) ||
-		    (!(w->ctrls & BIT(c)) &&
-		     !(pl->explicit_path && (c == CG_PIDS || c == CG_MEMORY || c == CG_CPU))))
+		if (!cg_on_v1(l, c) || !v1_wanted(pl, w, c))
 			continue;
 		if (share_v1(l, h, c, w->ctrls))
 			continue;
@@ -603,7 +609,7 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 		       struct cg_handle *h, struct ward_err *err)
 {
 	char name[CG_ID_MAX + 64];
-	struct placement pl = {.path = name};
+	struct placement pl = {.path = name, .every_controller = true};
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
