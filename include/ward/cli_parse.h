@@ -44,6 +44,22 @@ int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 int cli_parse_seccomp(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
 
+/* ---- src/cli/longopt.c --------------------------------------------------------------- */
+
+struct option;
+
+/**
+ * cli_exact_longopts() - refuse a long option of argv[1..] that is not exactly
+ * a name of @table (getopt_long() would take a prefix), naming the nearest one
+ * ("unknown option '--read' (did you mean --read-only?); see 'ward run --help'")
+ * or the candidates of an ambiguous prefix. Stops where getopt's "+" mode does;
+ * @shortopts says which short options take the next word.
+ *
+ * Return: 0, or -EINVAL with @err set.
+ */
+int cli_exact_longopts(const char *who, int argc, char **argv, const char *shortopts,
+		       const struct option *table, struct ward_err *err) __attribute__((nonnull));
+
 /* ---- shared (src/cli/cli.c) ------------------------------------------------------------- */
 
 /**
