@@ -18,6 +18,7 @@
 #include "ward/compare.h"
 #include "ward/error.h"
 #include "ward/inspect.h"
+#include "ward/named.h"
 #include "ward/oci.h"
 #include "ward/ns.h"
 #include "ward/process.h"
@@ -128,18 +129,47 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	return status;
 }
 
+/* The container ran (or ward failed in it): the status to exit with, said as Docker does. */
+static int run_status(struct cli_opts *opts, struct proc_result *res)
+{
+	int status = res->status;
+
+	if (res->oom_killed)
+		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
+	else if (status == 128 + SIGSYS && opts->spec.seccomp_mode != SPEC_SECCOMP_UNCONFINED)
+		fprintf(stderr, "ward: container killed by SIGSYS: a seccomp rule with a kill or "
+				"trap action (see 'ward seccomp explain')\n");
+	if (opts->report_denied)
+		notify_print(&res->denied, stderr);
+	return status;
+}
+
 static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
 	struct proc_opts popts = PROC_OPTS_INIT;
+	struct named_run named;
 	struct proc_result res;
-	int status;
+	int status, r;
 
+	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
 	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0)
 		return fail(err);
 	/* in a pid namespace of its own, nothing sees ward's child before its execve */
 	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)
 		return fail(err);
+	if (named_begin(&named, spec, opts->detach, opts->cidfile, &popts, err) < 0)
+		return fail(err);
+	r = opts->detach ? named_detach(&named, err) : 0;
+	if (r != 0) {
+		named_end(&named);
+		if (r < 0)
+			named_fail(&named, err); /* the background ward's: to the foreground one */
+		if (r < 0)
+			return fail(err);
+		printf("%s\n", named.id); /* -d: the container runs, in the background ward */
+		return 0;
+	}
 	popts.report_denied = opts->report_denied;
 	popts.terminal = opts->tty;
 	if (opts->tty && !spec_getenv(spec, "TERM"))
@@ -147,17 +177,13 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	proc_result_init(&res);
 	if (proc_run(spec, &popts, &res, err) < 0) {
 		proc_result_release(&res);
+		named_end(&named); /* gone before the foreground ward of -d says so */
+		named_fail(&named, err);
 		return fail(err);
 	}
-	status = res.status;
-	if (res.oom_killed)
-		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
-	else if (status == 128 + SIGSYS && spec->seccomp_mode != SPEC_SECCOMP_UNCONFINED)
-		fprintf(stderr, "ward: container killed by SIGSYS: a seccomp rule with a kill or "
-				"trap action (see 'ward seccomp explain')\n");
-	if (opts->report_denied)
-		notify_print(&res.denied, stderr);
+	status = run_status(opts, &res);
 	proc_result_release(&res);
+	named_end(&named);
 	return status;
 }
 
