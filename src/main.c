@@ -153,7 +153,8 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	int status, r;
 
 	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
-	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0)
+	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
+	    spec_add_groups(spec, opts->group_add.v, err) < 0)
 		return fail(err);
 	/* in a pid namespace of its own, nothing sees ward's child before its execve */
 	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)

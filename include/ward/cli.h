@@ -33,11 +33,13 @@ struct cli_opts {
 	bool report_denied; /* run --report-denied */
 	bool tty;	    /* run -t */
 	/* ward run: the container in the state directory (--root), as the OCI verbs' */
-	const char *name;    /* --name (NULL: a generated id), points into argv */
-	bool detach;	     /* -d: print the id once it runs and leave it running */
-	bool rm;	     /* --rm: removed at exit (the default) */
-	bool keep;	     /* --keep: stays, stopped, for state/delete */
-	const char *cidfile; /* --cidfile: the id is written there */
+	const char *name;	/* --name (NULL: a generated id), points into argv */
+	bool detach;		/* -d: print the id once it runs and leave it running */
+	bool rm;		/* --rm: removed at exit (the default) */
+	bool keep;		/* --keep: stays, stopped, for state/delete */
+	const char *cidfile;	/* --cidfile: the id is written there */
+	const char *entrypoint; /* --entrypoint: the command's first word */
+	struct strv group_add;	/* --group-add: names or numbers, resolved in the rootfs */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */

@@ -21,6 +21,19 @@
 int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
 
+/* ---- src/cli/run_docker.c: Docker's run flags beyond the first ones -------------------- */
+
+/** cli_run_docker_option() - the run option named @name ("ulimit", "mount", ...). */
+int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,
+			  struct ward_err *err) __attribute__((nonnull));
+
+/** cli_run_docker_check() - the checks over all of them (@cpus: --cpus was given). */
+int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** cli_security_lsm() - --security-opt apparmor=... or label=...: accepted or refused. */
+int cli_security_lsm(const char *arg, struct ward_err *err) __attribute__((nonnull));
+
 /* ---- src/cli/oci.c: the OCI runtime verbs -------------------------------------------- */
 
 /** cli_is_oci_verb() - @cmd is create, start, state, ... (not run: see cli_is_oci_run()). */

@@ -186,6 +186,9 @@ struct container_spec {
 	struct spec_resources resources;
 	/* ward runs unprivileged: a user namespace maps ward's uid and gid to 0 (oci.*_mappings) */
 	bool rootless;
+	/* ward run --pid/--ipc/--uts/--cgroupns host: the CLONE_NEW* namespaces kept from the host
+	 */
+	int shared_ns;
 	struct spec_oci oci;
 };
 
@@ -291,5 +294,13 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
  * (linux.uidMappings or gidMappings).
  * Return: true with *@host set, or false when no mapping covers @id.
  */
+/**
+ * spec_add_groups() - `ward run --group-add`: each of @names (a number, or a group
+ * of the rootfs's /etc/group) joins the supplementary groups. After spec_finalize().
+ * Return: 0, or -EINVAL with @err naming a group that does not exist.
+ */
+int spec_add_groups(struct container_spec *spec, char *const *names, struct ward_err *err)
+    __attribute__((nonnull(1, 3)));
+
 bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *host)
     __attribute__((nonnull(4)));

@@ -31,6 +31,7 @@ enum {
 	OPT_RM,
 	OPT_KEEP,
 	OPT_CIDFILE,
+	OPT_DOCKER, /* run_docker.c's, by name */
 	/* ward compare only */
 	OPT_AGAINST,
 	OPT_JSON,
@@ -66,6 +67,19 @@ static const struct option run_options[] = {
     {"rm", no_argument, NULL, OPT_RM},
     {"keep", no_argument, NULL, OPT_KEEP},
     {"cidfile", required_argument, NULL, OPT_CIDFILE},
+    {"entrypoint", required_argument, NULL, OPT_DOCKER},
+    {"env-file", required_argument, NULL, OPT_DOCKER},
+    {"mount", required_argument, NULL, OPT_DOCKER},
+    {"ulimit", required_argument, NULL, OPT_DOCKER},
+    {"sysctl", required_argument, NULL, OPT_DOCKER},
+    {"oom-score-adj", required_argument, NULL, OPT_DOCKER},
+    {"group-add", required_argument, NULL, OPT_DOCKER},
+    {"cpu-period", required_argument, NULL, OPT_DOCKER},
+    {"cpu-quota", required_argument, NULL, OPT_DOCKER},
+    {"pid", required_argument, NULL, OPT_DOCKER},
+    {"ipc", required_argument, NULL, OPT_DOCKER},
+    {"uts", required_argument, NULL, OPT_DOCKER},
+    {"cgroupns", required_argument, NULL, OPT_DOCKER},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},
@@ -94,6 +108,8 @@ int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_e
 		}
 		return 0;
 	}
+	if (str_has_prefix(arg, "apparmor") || str_has_prefix(arg, "label"))
+		return cli_security_lsm(arg, err);
 	if (strcmp(arg, "no-new-privileges") == 0 || strcmp(arg, "no-new-privileges=true") == 0 ||
 	    strcmp(arg, "no-new-privileges:true") == 0) {
 		spec->no_new_privs = true;
@@ -381,10 +397,14 @@ static int parse_operands(int argc, char **argv, struct cli_opts *opts, const ch
 {
 	struct container_spec *spec = &opts->spec;
 	const struct spec_resources *res = &spec->resources;
+	int r;
 
 	if ((res->set & SPEC_RES_MEMORY_SWAP) && res->memory_swap >= 0 &&
 	    (!(res->set & SPEC_RES_MEMORY) || (uint64_t)res->memory_swap < res->memory))
 		return err_set(err, 0, "invalid --memory-swap: it must be -1 or at least --memory");
+	r = cli_run_docker_check(opts, res->set & SPEC_RES_CPUS, err);
+	if (r < 0)
+		return r;
 	if (opts->rm && opts->keep)
 		return err_set(err, 0, "--rm and --keep cannot be used together");
 	if (opts->detach && opts->tty)
@@ -394,6 +414,8 @@ static int parse_operands(int argc, char **argv, struct cli_opts *opts, const ch
 	if (optind >= argc)
 		return err_set(err, 0, "%s: no rootfs given (see 'ward %s --help')", verb, verb);
 	spec->rootfs = xstrdup(argv[optind++]);
+	if (opts->entrypoint && *opts->entrypoint) /* --entrypoint "": the command as given */
+		strv_push(&spec->argv, opts->entrypoint);
 	for (; optind < argc; optind++)
 		strv_push(&spec->argv, argv[optind]);
 	return 0;
@@ -403,14 +425,14 @@ int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 {
 	static const char shorts[] = "+:u:e:w:h:v:m:tid";
 	const char *verb = opts->command == CLI_COMPARE ? "compare" : "run";
-	int c, r;
+	int c, r, li = 0;
 
 	r = cli_exact_longopts(verb, argc, argv, shorts, run_options, err);
 	if (r < 0)
 		return r;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, run_options, &li)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			opts->help = true;
@@ -429,6 +451,9 @@ int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		case OPT_JSON:
 		case OPT_ALL:
 			r = compare_option(opts, c, optarg, argv, err);
+			break;
+		case OPT_DOCKER:
+			r = cli_run_docker_option(opts, run_options[li].name, optarg, err);
 			break;
 		case ':':
 		case '?':

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "ward/cleanup.h"
 #include "ward/json.h"
 #include "ward/log.h"
+#include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/util.h"
 
@@ -55,7 +57,7 @@ void named_init(struct named_run *n, const char *root, const char *name, bool ke
 		(void)snprintf(n->id, sizeof(n->id), "%s", name);
 	else
 		random_id(n->id, sizeof(n->id));
-	if (n->generated && !spec->hostname)
+	if (n->generated && !spec->hostname && !(spec->shared_ns & CLONE_NEWUTS))
 		spec->hostname = xasprintf("%.12s", n->id);
 	n->o.root = root;
 	n->o.id = n->id;
@@ -107,16 +109,20 @@ static void gen_process(yajl_gen g, const struct container_spec *spec)
 
 static void gen_namespaces(yajl_gen g, const struct container_spec *spec)
 {
-	static const char *const types[] = {"pid", "mount", "ipc", "uts", "cgroup", "network"};
-	size_t n = sizeof(types) / sizeof(types[0]);
+	static const struct {
+		const char *name;
+		int type;
+	} types[] = {{"pid", CLONE_NEWPID},  {"mount", CLONE_NEWNS},	  {"ipc", CLONE_NEWIPC},
+		     {"uts", CLONE_NEWUTS},  {"cgroup", CLONE_NEWCGROUP}, {"network", CLONE_NEWNET},
+		     {"user", CLONE_NEWUSER}};
 
 	json_gen_str(g, "namespaces");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(types[i], "network") == 0 && spec->network == SPEC_NET_HOST)
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!ns_is_new(spec, types[i].type))
 			continue;
 		yajl_gen_map_open(g);
-		json_gen_kv(g, "type", types[i]);
+		json_gen_kv(g, "type", types[i].name);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -648,10 +649,38 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
 
 	if (r < 0)
 		return r;
+	if ((spec->shared_ns & CLONE_NEWUTS) && !spec->hostname) {
+		char host[HOST_NAME_MAX + 1] = "";
+
+		/* --uts host: the host's name, in HOSTNAME too */
+		(void)gethostname(host, sizeof(host) - 1);
+		spec->hostname = xstrdup(host);
+	}
 	r = spec_finalize(spec, user, err);
 	if (r < 0)
 		return r;
 	if (geteuid() != 0)
 		return spec_make_rootless(spec, err);
+	return 0;
+}
+
+int spec_add_groups(struct container_spec *spec, char *const *names, struct ward_err *err)
+{
+	for (; names && *names; names++) {
+		uint32_t id;
+		gid_t gid = 0;
+
+		if (!parse_id(*names, &id)) {
+			if (!scan_groups(spec->rootfs, *names, &gid, NULL, spec))
+				return err_set(
+				    err, 0,
+				    "--group-add: unable to find group '%s' in the rootfs's "
+				    "/etc/group",
+				    *names);
+			id = gid;
+		}
+		spec->groups = xrealloc(spec->groups, (spec->ngroups + 1) * sizeof(gid_t));
+		spec->groups[spec->ngroups++] = id;
+	}
 	return 0;
 }
