@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Docker's run flags take effect in the container: --ulimit, --sysctl, --oom-score-adj,
+# --group-add, --pid/--ipc/--uts/--cgroupns host, --mount, --entrypoint, --env-file,
+# --cpu-quota; a bad one fails before anything starts.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+snapshot_state
+new_tmpdir T
+
+run_in --ulimit nofile=100:200 "$ROOTFS" /bin/sh -c 'ulimit -n; ulimit -Hn'
+assert_eq "--ulimit nofile=100:200" "100
+200" "$OUT"
+run_in --sysctl kernel.shmmax=1048576 --sysctl net.ipv4.ip_default_ttl=42 "$ROOTFS" \
+	/bin/sh -c 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_default_ttl'
+assert_eq "--sysctl: namespaced values set" "1048576
+42" "$OUT"
+assert_eq "--sysctl: the host's untouched" "64" "$(cat /proc/sys/net/ipv4/ip_default_ttl)"
+run_in --oom-score-adj 500 "$ROOTFS" cat /proc/self/oom_score_adj
+assert_eq "--oom-score-adj 500" "500" "$OUT"
+run_in --group-add 1234 --group-add extra "$ROOTFS" "$H" id
+assert_contains "--group-add 1234 and a rootfs group name" "$OUT" "1234"
+assert_contains "--group-add extra (gid 2000)" "$OUT" "2000"
+run_in --pid host "$ROOTFS" /bin/sh -c 'test -d /proc/1 && test "$$" != 1 && echo host'
+assert_eq "--pid host: the host's processes" "host" "$OUT"
+run_in --uts host "$ROOTFS" /bin/sh -c 'hostname; echo $HOSTNAME'
+assert_eq "--uts host: the host's name, in HOSTNAME too" "$(hostname)
+$(hostname)" "$OUT"
+run_in --ipc host "$ROOTFS" readlink /proc/self/ns/ipc
+assert_eq "--ipc host" "$(readlink /proc/self/ns/ipc)" "$OUT"
+run_in --cgroupns host "$ROOTFS" readlink /proc/self/ns/cgroup
+assert_eq "--cgroupns host" "$(readlink /proc/self/ns/cgroup)" "$OUT"
+run_in "$ROOTFS" readlink /proc/self/ns/ipc
+assert_ne "without --ipc host: one of its own" "$(readlink /proc/self/ns/ipc)" "$OUT"
+echo data >"$T/file"
+run_in --mount "type=bind,source=$T,target=/mnt,readonly" "$ROOTFS" \
+	/bin/sh -c 'cat /mnt/file; touch /mnt/x 2>/dev/null || echo read-only'
+assert_eq "--mount type=bind,readonly" "data
+read-only" "$OUT"
+run_in --mount type=tmpfs,target=/t,tmpfs-size=1m "$ROOTFS" /bin/sh -c 'df -k /t | tail -1'
+assert_match "--mount type=tmpfs,tmpfs-size=1m" '^tmpfs +1024 ' "$OUT"
+run_in --entrypoint /bin/echo "$ROOTFS" a b
+assert_eq "--entrypoint: the command's first word" "a b" "$OUT"
+printf '# comment\n\nA=1\nB=two words\n' >"$T/env"
+run_in --env-file "$T/env" "$ROOTFS" /bin/sh -c 'echo "$A/$B"'
+assert_eq "--env-file" "1/two words" "$OUT"
+run_in --cpu-quota 50000 --cpu-period 100000 "$ROOTFS" /bin/sh -c \
+	'cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
+assert_match "--cpu-quota 50000" '^50000' "$OUT"
+run_in --sysctl vm.swappiness=1 "$ROOTFS" true
+assert_status "a host sysctl: 125" 125
+assert_eq "a host sysctl: the message" "ward: sysctl 'vm.swappiness' is not allowed (not namespaced: it would change the host)" "$ERR"
+
+assert_nothing_left "nothing left"
+finish
