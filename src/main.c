@@ -17,6 +17,7 @@
 #include "ward/cli.h"
 #include "ward/compare.h"
 #include "ward/error.h"
+#include "ward/init.h"
 #include "ward/inspect.h"
 #include "ward/named.h"
 #include "ward/oci.h"
@@ -150,7 +151,7 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	struct proc_opts popts = PROC_OPTS_INIT;
 	struct named_run named;
 	struct proc_result res;
-	int status, r;
+	int status, r, init_fd = -1;
 
 	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
 	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
@@ -171,12 +172,21 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 		printf("%s\n", named.id); /* -d: the container runs, in the background ward */
 		return 0;
 	}
+	if (opts->init && (init_fd = init_prepare(spec, err)) < 0) {
+		named_end(&named);
+		named_fail(&named, err);
+		return fail(err);
+	}
+	popts.exec_fd = init_fd;
 	popts.report_denied = opts->report_denied;
 	popts.terminal = opts->tty;
 	if (opts->tty && !spec_getenv(spec, "TERM"))
 		spec_setenv(spec, "TERM=xterm"); /* as docker run -t */
 	proc_result_init(&res);
-	if (proc_run(spec, &popts, &res, err) < 0) {
+	r = proc_run(spec, &popts, &res, err);
+	if (init_fd >= 0)
+		close(init_fd);
+	if (r < 0) {
 		proc_result_release(&res);
 		named_end(&named); /* gone before the foreground ward of -d says so */
 		named_fail(&named, err);

@@ -38,6 +38,7 @@ struct cli_opts {
 	bool rm;		/* --rm: removed at exit (the default) */
 	bool keep;		/* --keep: stays, stopped, for state/delete */
 	const char *cidfile;	/* --cidfile: the id is written there */
+	bool init;		/* --init: ward-init as process 1 */
 	const char *entrypoint; /* --entrypoint: the command's first word */
 	struct strv group_add;	/* --group-add: names or numbers, resolved in the rootfs */
 	/* ward compare: the run options, plus */

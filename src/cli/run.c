@@ -31,6 +31,7 @@ enum {
 	OPT_RM,
 	OPT_KEEP,
 	OPT_CIDFILE,
+	OPT_INIT,
 	OPT_DOCKER, /* run_docker.c's, by name */
 	/* ward compare only */
 	OPT_AGAINST,
@@ -67,6 +68,7 @@ static const struct option run_options[] = {
     {"rm", no_argument, NULL, OPT_RM},
     {"keep", no_argument, NULL, OPT_KEEP},
     {"cidfile", required_argument, NULL, OPT_CIDFILE},
+    {"init", no_argument, NULL, OPT_INIT},
     {"entrypoint", required_argument, NULL, OPT_DOCKER},
     {"env-file", required_argument, NULL, OPT_DOCKER},
     {"mount", required_argument, NULL, OPT_DOCKER},
@@ -370,6 +372,9 @@ static int run_only_option(struct cli_opts *opts, int c, const char *arg, struct
 	case OPT_KEEP:
 		opts->keep = true;
 		return 0;
+	case OPT_INIT:
+		opts->init = true;
+		return 0;
 	default:
 		opts->cidfile = arg;
 		return 0;
@@ -445,6 +450,7 @@ int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		case OPT_RM:
 		case OPT_KEEP:
 		case OPT_CIDFILE:
+		case OPT_INIT:
 			r = run_only_option(opts, c, optarg, err);
 			break;
 		case OPT_AGAINST:

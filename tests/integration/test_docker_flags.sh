@@ -50,6 +50,21 @@ assert_eq "--env-file" "1/two words" "$OUT"
 run_in --cpu-quota 50000 --cpu-period 100000 "$ROOTFS" /bin/sh -c \
 	'cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
 assert_match "--cpu-quota 50000" '^50000' "$OUT"
+# --init: ward-init is pid 1, reaps the orphans, forwards signals, passes statuses on
+run_in --init "$ROOTFS" /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+assert_eq "--init: ward-init is process 1" "ward-init -- /bin/sh -c cat /proc/1/cmdline | tr \"\\0\" \" \" " "$OUT"
+run_in --init "$ROOTFS" /bin/sh -c '(sleep 0.2 &); sleep 1; ps -o stat,comm | grep -c "^Z"'
+assert_eq "--init: an orphan is reaped (no zombie)" "0" "$OUT"
+run_in --init "$ROOTFS" /bin/sh -c 'exit 7'
+assert_status "--init: the command's status" 7
+run_in --init "$ROOTFS" /nonexistent
+assert_status "--init: a missing command: 127" 127
+start_ward run --init "$ROOTFS" "$H" sleep 30
+sleep 1
+kill -TERM "$BG_PID"
+wait_bg 10
+assert_status "--init: SIGTERM reaches the command (143), as it does not a bare pid 1" 143
+
 run_in --sysctl vm.swappiness=1 "$ROOTFS" true
 assert_status "a host sysctl: 125" 125
 assert_eq "a host sysctl: the message" "ward: sysctl 'vm.swappiness' is not allowed (not namespaced: it would change the host)" "$ERR"
