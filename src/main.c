@@ -298,7 +298,7 @@ int main(int argc, char **argv)
 		cli_usage(opts.command);
 		status = 0;
 	} else if (opts.command == CLI_VERSION) {
-		printf("ward version %s\nspec: %s\n", WARD_VERSION, OCI_VERSION);
+		cli_version(stdout);
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);

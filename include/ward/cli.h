@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
@@ -77,3 +78,19 @@ int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_e
 
 /** cli_usage() - the help text for @command, on stdout. */
 void cli_usage(enum cli_command command);
+
+/** cli_usage_text() - that text (the man pages are made from it too). */
+const char *cli_usage_text(enum cli_command command) __attribute__((returns_nonnull));
+
+/**
+ * cli_man() - the manual page @page ("ward", "ward-run", "ward-create", ...;
+ * NULL: the list of pages, one a line) in roff, from the help texts.
+ * Return: 0, or -1 for an unknown page.
+ */
+int cli_man(const char *page, FILE *out);
+
+/**
+ * cli_version() - `ward version`: ward's, the OCI spec's and libseccomp's
+ * versions, and what the kernel offers (release, seccomp actions, cgroups).
+ */
+void cli_version(FILE *out) __attribute__((nonnull));
