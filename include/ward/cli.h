@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ward/error.h"
@@ -41,7 +42,9 @@ struct cli_opts {
 	const char *cidfile;	/* --cidfile: the id is written there */
 	bool init;		/* --init: ward-init as process 1 */
 	const char *entrypoint; /* --entrypoint: the command's first word */
-	struct strv group_add;	/* --group-add: names or numbers, resolved in the rootfs */
+	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
+	uint64_t cpu_quota;
+	struct strv group_add; /* --group-add: names or numbers, resolved in the rootfs */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */

@@ -251,7 +251,7 @@ static int parse_nsmode(struct container_spec *spec, const char *name, const cha
 }
 
 /* --cpu-period / --cpu-quota, microseconds, Docker's bounds */
-static int parse_cfs(struct spec_resources *res, bool period, const char *arg, struct ward_err *err)
+static int parse_cfs(struct cli_opts *opts, bool period, const char *arg, struct ward_err *err)
 {
 	uint64_t v;
 
@@ -266,9 +266,9 @@ static int parse_cfs(struct spec_resources *res, bool period, const char *arg, s
 			       "(i.e. 1000)",
 			       arg);
 	if (period)
-		res->cpu_period_us = v;
+		opts->cpu_period = v;
 	else
-		res->cpu_quota_us = v;
+		opts->cpu_quota = v;
 	return 0;
 }
 
@@ -332,7 +332,7 @@ int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *a
 		return 0;
 	}
 	if (strcmp(name, "cpu-period") == 0 || strcmp(name, "cpu-quota") == 0)
-		return parse_cfs(&spec->resources, name[4] == 'p', arg, err);
+		return parse_cfs(opts, name[4] == 'p', arg, err);
 	return parse_nsmode(spec, name, arg, err);
 }
 
@@ -344,13 +344,14 @@ int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
 
 	if ((spec->shared_ns & CLONE_NEWUTS) && spec->hostname)
 		return err_set(err, 0, "conflicting options: --hostname and --uts host");
-	if (cpus && (res->cpu_quota_us || res->cpu_period_us))
+	if (cpus && (opts->cpu_quota || opts->cpu_period))
 		return err_set(err, 0,
 			       "conflicting options: --cpus and --cpu-period/--cpu-quota cannot "
 			       "both be set");
-	if (!cpus && res->cpu_quota_us) {
-		if (!res->cpu_period_us)
-			res->cpu_period_us = 100000;
+	/* a period alone limits nothing (the quota stays "max"), as in Docker */
+	if (!cpus && opts->cpu_quota) {
+		res->cpu_quota_us = opts->cpu_quota;
+		res->cpu_period_us = opts->cpu_period ? opts->cpu_period : 100000;
 		res->set |= SPEC_RES_CPUS;
 	}
 	for (size_t i = 0; i < spec->oci.sysctl.n; i++) {
