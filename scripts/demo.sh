@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${WARD_BUILD_DIR:-$here/build}
 rootfs=${1:-/tmp/ward-demo-rootfs}
 
-"$here/scripts/deps.sh"
+"$here/scripts/deps.sh" demo
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 "$here/scripts/mkrootfs.sh" "$rootfs" --helper "$build/ward-testhelper" >/dev/null
