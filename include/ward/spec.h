@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spec.h - struct container_spec: everything a container needs, validated, in one
- * place, whatever the input (command-line flags today, config.json later). The
+ * place, whatever the input (`ward run`'s flags, or an OCI bundle's config.json). The
  * launcher reads only this struct; it owns all of its strings.
  */
 #pragma once

@@ -519,8 +519,14 @@ int mnt_open_sources(const struct container_spec *spec, struct mnt_sources *src,
 	memset(src, 0, sizeof(*src));
 	src->rootfd = -1;
 	/* nothing we mount may propagate back to the host */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+		if (errno == EINVAL) /* a chroot whose root is a plain directory */
+			return err_set(
+			    err, 0,
+			    "cannot make '/' a slave mount: '/' is not a mount point (a "
+			    "chroot?); bind-mount the root onto itself first: mount --bind / /");
 		return err_set(err, errno, "cannot make '/' a slave mount");
+	}
 	/* linux.rootfsPropagation: only ever less propagation than that (shared is refused) */
 	if (spec->oci.rootfs_propagation &&
 	    mount(NULL, "/", NULL, spec->oci.rootfs_propagation, NULL) < 0)

@@ -7,6 +7,7 @@
 #include "ward/spec.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -542,6 +543,17 @@ static int resolve_user(struct container_spec *spec, const char *arg, struct use
 	return 0;
 }
 
+/* "ubuntu:22.04", "docker.io/library/alpine", "alpine@sha256:...": a name, not a path */
+static bool looks_like_image(const char *s)
+{
+	if (s[0] == '/' || s[0] == '.' || s[0] == '~')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("._-/:@", *p)))
+			return false;
+	return strchr(s, ':') || strchr(s, '@') || strchr(s, '/');
+}
+
 static char *random_hostname(void)
 {
 	unsigned char bytes[6];
@@ -575,6 +587,12 @@ int spec_finalize(struct container_spec *spec, const char *user, struct ward_err
 		spec->resources.devices_default = true;
 		spec->resources.set |= SPEC_RES_DEVICES;
 	}
+	if (stat(spec->rootfs, &st) < 0 && errno == ENOENT && looks_like_image(spec->rootfs))
+		return err_set(err, 0,
+			       "cannot use rootfs '%s': no such directory (ward takes a root "
+			       "filesystem directory, not an image: make one with podman export, "
+			       "docker export, or skopeo copy and umoci unpack; see the README)",
+			       spec->rootfs);
 	if (stat(spec->rootfs, &st) < 0)
 		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
 	if (!S_ISDIR(st.st_mode))

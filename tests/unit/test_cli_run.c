@@ -209,6 +209,28 @@ START_TEST(test_lsm)
 }
 END_TEST
 
+/* an image name given as ROOTFS: a hint at how to get a directory */
+START_TEST(test_image_hint)
+{
+	char *argv[] = {"ward", "run", "ubuntu:22.04", NULL};
+	char *path[] = {"ward", "run", "/nonexistent-ward-rootfs", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_int_lt(spec_finalize_run(&o.spec, NULL, NULL, NULL, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot use rootfs 'ubuntu:22.04': no such directory (ward takes "
+				  "a root filesystem directory, not an image: make one with podman "
+				  "export, docker export, or skopeo copy and umoci unpack; see the "
+				  "README)");
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(path), path, &o, &err), 0);
+	ck_assert_int_lt(spec_finalize_run(&o.spec, NULL, NULL, NULL, &err), 0);
+	ck_assert_str_eq(err.msg, "cannot use rootfs '/nonexistent-ward-rootfs'");
+	cli_opts_release(&o);
+}
+END_TEST
+
 Suite *cli_run_suite(void)
 {
 	Suite *s = suite_create("cli_run");
@@ -219,6 +241,7 @@ Suite *cli_run_suite(void)
 	tcase_add_test(tc, test_env_file);
 	tcase_add_test(tc, test_flag_errors);
 	tcase_add_test(tc, test_lsm);
+	tcase_add_test(tc, test_image_hint);
 	suite_add_tcase(s, tc);
 	return s;
 }
