@@ -18,6 +18,7 @@
 #include "ward/compare.h"
 #include "ward/error.h"
 #include "ward/init.h"
+#include "ward/hosts.h"
 #include "ward/inspect.h"
 #include "ward/named.h"
 #include "ward/oci.h"
@@ -145,37 +146,34 @@ static int run_status(struct cli_opts *opts, struct proc_result *res)
 	return status;
 }
 
-static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
+/*
+ * The container, its spec final: registered (named.c), run from a background ward
+ * with -d (*@handed_over then says the foreground one leaves the rest to it), waited for.
+ */
+static int run_container(struct cli_opts *opts, struct named_run *named, bool *handed_over,
+			 struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
 	struct proc_opts popts = PROC_OPTS_INIT;
-	struct named_run named;
 	struct proc_result res;
 	int status, r, init_fd = -1;
 
-	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
-	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
-	    spec_add_groups(spec, opts->group_add.v, err) < 0)
+	if (named_begin(named, spec, opts->detach, opts->cidfile, &popts, err) < 0)
 		return fail(err);
-	/* in a pid namespace of its own, nothing sees ward's child before its execve */
-	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)
-		return fail(err);
-	if (named_begin(&named, spec, opts->detach, opts->cidfile, &popts, err) < 0)
-		return fail(err);
-	r = opts->detach ? named_detach(&named, err) : 0;
+	r = opts->detach ? named_detach(named, err) : 0;
+	if (r == 0 && opts->init) {
+		init_fd = init_prepare(spec, err);
+		r = init_fd < 0 ? init_fd : 0;
+	}
 	if (r != 0) {
-		named_end(&named);
+		named_end(named); /* gone before the foreground ward of -d says so */
 		if (r < 0)
-			named_fail(&named, err); /* the background ward's: to the foreground one */
+			named_fail(named, err); /* the background ward's: to the foreground one */
 		if (r < 0)
 			return fail(err);
-		printf("%s\n", named.id); /* -d: the container runs, in the background ward */
+		*handed_over = true;
+		printf("%s\n", named->id); /* -d: the container runs, in the background ward */
 		return 0;
-	}
-	if (opts->init && (init_fd = init_prepare(spec, err)) < 0) {
-		named_end(&named);
-		named_fail(&named, err);
-		return fail(err);
 	}
 	popts.exec_fd = init_fd;
 	popts.report_denied = opts->report_denied;
@@ -186,15 +184,38 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	r = proc_run(spec, &popts, &res, err);
 	if (init_fd >= 0)
 		close(init_fd);
+	status = r < 0 ? 0 : run_status(opts, &res);
+	proc_result_release(&res);
+	named_end(named);
 	if (r < 0) {
-		proc_result_release(&res);
-		named_end(&named); /* gone before the foreground ward of -d says so */
-		named_fail(&named, err);
+		named_fail(named, err);
 		return fail(err);
 	}
-	status = run_status(opts, &res);
-	proc_result_release(&res);
-	named_end(&named);
+	return status;
+}
+
+static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
+{
+	struct container_spec *spec = &opts->spec;
+	struct named_run named;
+	bool handed_over = false;
+	char *etc = NULL; /* --add-host, --dns: the files bound over the rootfs's */
+	int status;
+
+	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
+	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
+	    spec_add_groups(spec, opts->group_add.v, err) < 0 ||
+	    hosts_prepare(spec, &opts->hosts, &etc, err) < 0 ||
+	    /* in a pid namespace of its own, nothing sees ward's child before its execve */
+	    (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)) {
+		hosts_cleanup(&etc);
+		return fail(err);
+	}
+	status = run_container(opts, &named, &handed_over, err);
+	if (handed_over)
+		free(etc); /* the background ward's to remove */
+	else
+		hosts_cleanup(&etc);
 	return status;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "ward/error.h"
+#include "ward/hosts.h"
 #include "ward/spec.h"
 #include "ward/state.h"
 #include "ward/util.h"
@@ -44,7 +45,10 @@ struct cli_opts {
 	const char *entrypoint; /* --entrypoint: the command's first word */
 	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
 	uint64_t cpu_quota;
-	struct strv group_add; /* --group-add: names or numbers, resolved in the rootfs */
+	struct strv group_add;
+	struct hosts_opts hosts;
+	    /* --add-host, --dns, --dns-search, --dns-option */ /* --group-add: names or numbers,
+								   resolved in the rootfs */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */

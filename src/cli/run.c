@@ -82,6 +82,10 @@ static const struct option run_options[] = {
     {"ipc", required_argument, NULL, OPT_DOCKER},
     {"uts", required_argument, NULL, OPT_DOCKER},
     {"cgroupns", required_argument, NULL, OPT_DOCKER},
+    {"add-host", required_argument, NULL, OPT_DOCKER},
+    {"dns", required_argument, NULL, OPT_DOCKER},
+    {"dns-search", required_argument, NULL, OPT_DOCKER},
+    {"dns-option", required_argument, NULL, OPT_DOCKER},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},

@@ -2,8 +2,9 @@
 /*
  * run_docker.c - the `docker run` flags that map onto what ward's spec has:
  * --entrypoint, --env-file, --mount, --ulimit, --sysctl, --oom-score-adj,
- * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota, and
- * --security-opt apparmor=/label=; each with Docker's validation.
+ * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota,
+ * --add-host and the DNS flags (hosts.c writes the files), and --security-opt
+ * apparmor=/label=; each with Docker's validation.
  */
 #include "ward/cli_parse.h"
 
@@ -329,6 +330,24 @@ int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *a
 		if (!*arg || strchr(arg, ':'))
 			return err_set(err, 0, "invalid --group-add '%s'", arg);
 		strv_push(&opts->group_add, arg);
+		return 0;
+	}
+	if (strcmp(name, "add-host") == 0) {
+		if (hosts_check_add_host(arg, err) < 0)
+			return -EINVAL;
+		strv_push(&opts->hosts.add_host, arg);
+		return 0;
+	}
+	if (strcmp(name, "dns") == 0) {
+		if (hosts_check_dns(arg, err) < 0)
+			return -EINVAL;
+		strv_push(&opts->hosts.dns, arg);
+		return 0;
+	}
+	if (strcmp(name, "dns-search") == 0 || strcmp(name, "dns-option") == 0) {
+		if (!*arg || strchr(arg, ' '))
+			return err_set(err, 0, "invalid --%s '%s'", name, arg);
+		strv_push(name[4] == 's' ? &opts->hosts.dns_search : &opts->hosts.dns_option, arg);
 		return 0;
 	}
 	if (strcmp(name, "cpu-period") == 0 || strcmp(name, "cpu-quota") == 0)

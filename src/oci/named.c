@@ -137,9 +137,13 @@ static char *dup_n(const char *s, size_t n)
 	return p;
 }
 
-/* The profile's text, for linux.seccomp (NULL: none); ward reads Docker's format there. */
-static char *profile_text(const struct container_spec *spec, struct ward_err *err)
+/*
+ * The profile's text, for linux.seccomp ("": none); ward reads Docker's format
+ * there. A profile that cannot be read is the launch's to report, in its words.
+ */
+static char *profile_text(const struct container_spec *spec)
 {
+	struct ward_err ignored;
 	char *text = NULL;
 	size_t len;
 
@@ -147,8 +151,8 @@ static char *profile_text(const struct container_spec *spec, struct ward_err *er
 	case SPEC_SECCOMP_DEFAULT:
 		return dup_n(ward_default_profile, ward_default_profile_len);
 	case SPEC_SECCOMP_FILE:
-		if (read_file(spec->seccomp_path, 8u << 20, &text, &len, err) < 0)
-			return NULL;
+		if (read_file(spec->seccomp_path, 8u << 20, &text, &len, &ignored) < 0)
+			return xstrdup("");
 		return text;
 	case SPEC_SECCOMP_INLINE:
 		return dup_n(spec->seccomp_json, spec->seccomp_json_len);
@@ -161,14 +165,12 @@ static char *profile_text(const struct container_spec *spec, struct ward_err *er
 static int write_config(const char *dir, const struct container_spec *spec, struct ward_err *err)
 {
 	cleanup_json_gen yajl_gen g = json_gen_new(NULL);
-	cleanup_free char *profile = profile_text(spec, err);
+	cleanup_free char *profile = profile_text(spec);
 	cleanup_free char *path = xasprintf("%s/%s", dir, CONFIG_COPY);
 	const unsigned char *buf;
 	cleanup_close int fd = -1;
 	size_t len;
 
-	if (!profile)
-		return -(err->code ? err->code : EINVAL);
 	yajl_gen_map_open(g);
 	json_gen_kv(g, "ociVersion", OCI_VERSION);
 	gen_process(g, spec);

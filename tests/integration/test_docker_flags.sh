@@ -65,6 +65,26 @@ kill -TERM "$BG_PID"
 wait_bg 10
 assert_status "--init: SIGTERM reaches the command (143), as it does not a bare pid 1" 143
 
+# --add-host and the DNS flags: /etc/hosts, /etc/hostname and /etc/resolv.conf as Docker
+# writes them, bound over the rootfs's (which stays as it was)
+run_in --add-host db:10.0.0.5 --add-host v6:fe80::1 -h box "$ROOTFS" /bin/sh -c 'cat /etc/hosts; cat /etc/hostname'
+assert_eq "--add-host: /etc/hosts and /etc/hostname" "127.0.0.1	localhost
+::1	localhost ip6-localhost ip6-loopback
+fe00::0	ip6-localnet
+ff00::0	ip6-mcastprefix
+ff02::1	ip6-allnodes
+ff02::2	ip6-allrouters
+10.0.0.5	db
+fe80::1	v6
+127.0.0.1	box
+box" "$OUT"
+run_in --dns 192.0.2.53 --dns-search example.com --dns-option ndots:2 "$ROOTFS" cat /etc/resolv.conf
+assert_eq "--dns, --dns-search, --dns-option: /etc/resolv.conf" "nameserver 192.0.2.53
+search example.com
+options ndots:2" "$OUT"
+assert_eq "the rootfs's own files are untouched" "" "$(ls "$ROOTFS/etc/resolv.conf" "$ROOTFS/etc/hostname" 2>/dev/null | grep -v . || true)"
+assert_eq "the files' directory is gone after the run" "" "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ward-etc-*' -newer "$T/env" 2>/dev/null)"
+
 run_in --sysctl vm.swappiness=1 "$ROOTFS" true
 assert_status "a host sysctl: 125" 125
 assert_eq "a host sysctl: the message" "ward: sysctl 'vm.swappiness' is not allowed (not namespaced: it would change the host)" "$ERR"

@@ -28,6 +28,10 @@ static const char *parse_error(int argc, char **argv)
 
 START_TEST(test_flags)
 {
+	char *hosts[] = {"ward",	 "run",		"--add-host",	"db:10.0.0.5",
+			 "--add-host",	 "v6=fe80::1",	"--dns",	"1.1.1.1",
+			 "--dns-search", "example.com", "--dns-option", "ndots:2",
+			 "/r",		 NULL};
 	char *argv[] = {"ward",
 			"run",
 			"--ulimit",
@@ -92,6 +96,12 @@ START_TEST(test_flags)
 	ck_assert_str_eq(o.spec.mounts[0].data, "size=1m");
 	ck_assert_str_eq(o.spec.mounts[1].destination, "/h");
 	ck_assert(o.spec.mounts[1].flags & MS_RDONLY);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(hosts), hosts, &o, &err), 0);
+	ck_assert_uint_eq(o.hosts.add_host.n, 2);
+	ck_assert_str_eq(o.hosts.dns.v[0], "1.1.1.1");
+	ck_assert_str_eq(o.hosts.dns_search.v[0], "example.com");
+	ck_assert_str_eq(o.hosts.dns_option.v[0], "ndots:2");
 	cli_opts_release(&o);
 }
 END_TEST
@@ -182,6 +192,14 @@ START_TEST(test_flag_errors)
 	BAD("invalid --mount 'type=bind,src=/tmp,dst=/x,tmpfs-size=1m': tmpfs options on a bind",
 	    "--mount", "type=bind,src=/tmp,dst=/x,tmpfs-size=1m");
 	BAD("unsupported security option 'apparmorx'", "--security-opt", "apparmorx");
+	BAD("invalid --add-host 'db': use NAME:IP", "--add-host", "db");
+	BAD("invalid --add-host 'db:10.0.0.300': invalid IP address '10.0.0.300'", "--add-host",
+	    "db:10.0.0.300");
+	BAD("invalid --add-host 'db:host-gateway': ward has no bridge network, so no host-gateway "
+	    "(give an address)",
+	    "--add-host", "db:host-gateway");
+	BAD("invalid --dns 'dns.google': not an IP address", "--dns", "dns.google");
+	BAD("invalid --dns-search 'a b'", "--dns-search", "a b");
 }
 END_TEST
 
