@@ -41,14 +41,15 @@ struct cli_opts {
 	bool rm;		/* --rm: removed at exit (the default) */
 	bool keep;		/* --keep: stays, stopped, for state/delete */
 	const char *cidfile;	/* --cidfile: the id is written there */
+	bool privileged;	/* --privileged: Docker's meaning (run_devices.c) */
 	bool init;		/* --init: ward-init as process 1 */
 	const char *entrypoint; /* --entrypoint: the command's first word */
 	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
 	uint64_t cpu_quota;
 	struct strv group_add;
 	struct hosts_opts hosts;
-	    /* --add-host, --dns, --dns-search, --dns-option */ /* --group-add: names or numbers,
-								   resolved in the rootfs */
+	/* --add-host, --dns, --dns-search, --dns-option */ /* --group-add: names or numbers,
+							       resolved in the rootfs */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */

@@ -34,6 +34,15 @@ int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
 /** cli_security_lsm() - --security-opt apparmor=... or label=...: accepted or refused. */
 int cli_security_lsm(const char *arg, struct ward_err *err) __attribute__((nonnull));
 
+/* ---- src/cli/run_devices.c: --device, --device-cgroup-rule, --privileged ------------------ */
+
+int cli_run_device(struct container_spec *spec, const char *arg, struct ward_err *err)
+    __attribute__((nonnull));
+int cli_run_device_rule(struct container_spec *spec, const char *arg, struct ward_err *err)
+    __attribute__((nonnull));
+/** cli_run_privileged() - after the options (their seccomp, caps and devices give way). */
+int cli_run_privileged(struct cli_opts *opts, struct ward_err *err) __attribute__((nonnull));
+
 /* ---- src/cli/oci.c: the OCI runtime verbs -------------------------------------------- */
 
 /** cli_is_oci_verb() - @cmd is create, start, state, ... (not run: see cli_is_oci_run()). */

@@ -32,6 +32,7 @@ enum {
 	OPT_KEEP,
 	OPT_CIDFILE,
 	OPT_INIT,
+	OPT_PRIVILEGED,
 	OPT_DOCKER, /* run_docker.c's, by name */
 	/* ward compare only */
 	OPT_AGAINST,
@@ -86,6 +87,9 @@ static const struct option run_options[] = {
     {"dns", required_argument, NULL, OPT_DOCKER},
     {"dns-search", required_argument, NULL, OPT_DOCKER},
     {"dns-option", required_argument, NULL, OPT_DOCKER},
+    {"device", required_argument, NULL, OPT_DOCKER},
+    {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},
@@ -412,6 +416,8 @@ static int parse_operands(int argc, char **argv, struct cli_opts *opts, const ch
 	    (!(res->set & SPEC_RES_MEMORY) || (uint64_t)res->memory_swap < res->memory))
 		return err_set(err, 0, "invalid --memory-swap: it must be -1 or at least --memory");
 	r = cli_run_docker_check(opts, res->set & SPEC_RES_CPUS, err);
+	if (r == 0 && opts->privileged)
+		r = cli_run_privileged(opts, err);
 	if (r < 0)
 		return r;
 	if (opts->rm && opts->keep)
@@ -461,6 +467,10 @@ int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		case OPT_JSON:
 		case OPT_ALL:
 			r = compare_option(opts, c, optarg, argv, err);
+			break;
+		case OPT_PRIVILEGED:
+			opts->privileged = true;
+			r = 0;
 			break;
 		case OPT_DOCKER:
 			r = cli_run_docker_option(opts, run_options[li].name, optarg, err);

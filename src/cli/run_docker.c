@@ -332,6 +332,10 @@ int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *a
 		strv_push(&opts->group_add, arg);
 		return 0;
 	}
+	if (strcmp(name, "device") == 0)
+		return cli_run_device(spec, arg, err);
+	if (strcmp(name, "device-cgroup-rule") == 0)
+		return cli_run_device_rule(spec, arg, err);
 	if (strcmp(name, "add-host") == 0) {
 		if (hosts_check_add_host(arg, err) < 0)
 			return -EINVAL;

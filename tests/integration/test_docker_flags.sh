@@ -85,6 +85,24 @@ options ndots:2" "$OUT"
 assert_eq "the rootfs's own files are untouched" "" "$(ls "$ROOTFS/etc/resolv.conf" "$ROOTFS/etc/hostname" 2>/dev/null | grep -v . || true)"
 assert_eq "the files' directory is gone after the run" "" "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ward-etc-*' -newer "$T/env" 2>/dev/null)"
 
+# --device: the node, and the device cgroup lets it be opened; --device-cgroup-rule;
+# --privileged: every capability, no filter, no masked path, the host's devices
+loopdev=$(ls /dev/loop[0-9]* 2>/dev/null | head -1)
+if [ -n "$loopdev" ]; then
+	run_in "$ROOTFS" /bin/sh -c "mknod /dev/l b $(stat -c '%t %T' "$loopdev" | awk '{printf "%d %d", strtonum("0x"$1), strtonum("0x"$2)}'); head -c1 /dev/l >/dev/null 2>&1 || echo refused"
+	assert_eq "a block device without --device: refused by the device cgroup" "refused" "$OUT"
+	run_in --device "$loopdev:/dev/xloop" "$ROOTFS" /bin/sh -c 'head -c1 /dev/xloop >/dev/null && echo readable'
+	assert_eq "--device: the node, usable" "readable" "$OUT"
+	run_in --device-cgroup-rule "b 7:* rwm" "$ROOTFS" /bin/sh -c "mknod /dev/l b 7 0; head -c1 /dev/l >/dev/null && echo readable"
+	assert_eq "--device-cgroup-rule 'b 7:* rwm': a loop device opens" "readable" "$OUT"
+	run_in --privileged "$ROOTFS" /bin/sh -c "grep Seccomp: /proc/self/status; head -c1 $loopdev >/dev/null && echo dev; head -c1 /proc/keys | wc -c"
+	assert_eq "--privileged: no filter, the host's devices, /proc/keys not masked" "Seccomp:	0
+dev
+1" "$OUT"
+else
+	skip "--device, --device-cgroup-rule, --privileged" "no /dev/loop* on this host"
+fi
+
 run_in --sysctl vm.swappiness=1 "$ROOTFS" true
 assert_status "a host sysctl: 125" 125
 assert_eq "a host sysctl: the message" "ward: sysctl 'vm.swappiness' is not allowed (not namespaced: it would change the host)" "$ERR"

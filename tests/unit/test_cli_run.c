@@ -10,6 +10,7 @@
 
 #include "unit.h"
 #include "ward/cli.h"
+#include "ward/devcg.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
@@ -193,6 +194,15 @@ START_TEST(test_flag_errors)
 	    "--mount", "type=bind,src=/tmp,dst=/x,tmpfs-size=1m");
 	BAD("unsupported security option 'apparmorx'", "--security-opt", "apparmorx");
 	BAD("invalid --add-host 'db': use NAME:IP", "--add-host", "db");
+	BAD("--device '/etc/passwd': not a character or block device", "--device", "/etc/passwd");
+	BAD("invalid --device '/dev/null:/x': the container's path must be under /dev", "--device",
+	    "/dev/null:/x");
+	BAD("invalid --device '/dev/null:/dev/n:rq': bad permissions 'rq' (r, w, m)", "--device",
+	    "/dev/null:/dev/n:rq");
+	BAD("invalid --device-cgroup-rule 'x 1:2 r': TYPE MAJOR:MINOR ACCESS",
+	    "--device-cgroup-rule", "x 1:2 r");
+	BAD("invalid --device-cgroup-rule 'c 1:2': TYPE MAJOR:MINOR ACCESS", "--device-cgroup-rule",
+	    "c 1:2");
 	BAD("invalid --add-host 'db:10.0.0.300': invalid IP address '10.0.0.300'", "--add-host",
 	    "db:10.0.0.300");
 	BAD("invalid --add-host 'db:host-gateway': ward has no bridge network, so no host-gateway "
@@ -249,6 +259,44 @@ START_TEST(test_image_hint)
 }
 END_TEST
 
+/* --device, --device-cgroup-rule: after Docker's default rules; --privileged: everything */
+START_TEST(test_devices)
+{
+	char *dev[] = {
+	    "ward",	 "run", "--device", "/dev/null:/dev/mynull:rw", "--device-cgroup-rule",
+	    "b 7:* rwm", "/r",	NULL};
+	char *priv[] = {"ward", "run", "--privileged", "--security-opt", "seccomp=default",
+			"/r",	NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+	const struct devcg_rule *last;
+
+	ck_assert_int_eq(cli_parse(ARGC(dev), dev, &o, &err), 0);
+	ck_assert_uint_eq(o.spec.oci.ndevices, 1);
+	ck_assert_str_eq(o.spec.oci.devices[0].path, "/dev/mynull");
+	ck_assert_uint_eq(o.spec.oci.devices[0].major, 1);
+	ck_assert_uint_eq(o.spec.oci.devices[0].minor, 3);
+	ck_assert_uint_eq(o.spec.resources.ndevices, devcg_ndefault_rules + 2);
+	ck_assert(!o.spec.resources.devices_default);
+	last = &o.spec.resources.devices[o.spec.resources.ndevices - 1];
+	ck_assert(last->allow && last->type == 'b' && last->major == 7 && last->minor == DEVCG_ANY);
+	ck_assert_uint_eq(last->access, DEVCG_RWM);
+	last--;
+	ck_assert(last->type == 'c' && last->major == 1 && last->minor == 3);
+	ck_assert_uint_eq(last->access, DEVCG_READ | DEVCG_WRITE);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(priv), priv, &o, &err), 0);
+	ck_assert_int_eq(o.spec.seccomp_mode, SPEC_SECCOMP_UNCONFINED);
+	ck_assert_str_eq(o.cap_add.v[o.cap_add.n - 1], "ALL");
+	ck_assert(o.spec.oci.masked_set && o.spec.oci.masked_paths.n == 0);
+	ck_assert(o.spec.oci.readonly_set && o.spec.oci.readonly_paths.n == 0);
+	ck_assert_uint_gt(o.spec.oci.ndevices, 0);
+	last = &o.spec.resources.devices[o.spec.resources.ndevices - 1];
+	ck_assert(last->allow && last->type == 'a' && last->major == DEVCG_ANY);
+	cli_opts_release(&o);
+}
+END_TEST
+
 Suite *cli_run_suite(void)
 {
 	Suite *s = suite_create("cli_run");
@@ -260,6 +308,7 @@ Suite *cli_run_suite(void)
 	tcase_add_test(tc, test_flag_errors);
 	tcase_add_test(tc, test_lsm);
 	tcase_add_test(tc, test_image_hint);
+	tcase_add_test(tc, test_devices);
 	suite_add_tcase(s, tc);
 	return s;
 }
