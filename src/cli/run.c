@@ -88,6 +88,8 @@ static const struct option run_options[] = {
     {"dns-search", required_argument, NULL, OPT_DOCKER},
     {"dns-option", required_argument, NULL, OPT_DOCKER},
     {"device", required_argument, NULL, OPT_DOCKER},
+    {"shm-size", required_argument, NULL, OPT_DOCKER},
+    {"userns", required_argument, NULL, OPT_DOCKER},
     {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     /* ward compare only */

@@ -303,6 +303,27 @@ int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *a
 	struct container_spec *spec = &opts->spec;
 	uint64_t v;
 
+	/* what cmd_run() applies and cmd_compare() does not: refused, never ignored */
+	if (opts->command == CLI_COMPARE &&
+	    (strcmp(name, "group-add") == 0 || strcmp(name, "add-host") == 0 ||
+	     str_has_prefix(name, "dns")))
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
+	if (strcmp(name, "shm-size") == 0) {
+		cleanup_free char *tmpfs = NULL;
+
+		if (!parse_size(arg, &v) || v == 0)
+			return err_set(err, 0, "invalid --shm-size '%s': a size such as 64m", arg);
+		/* over the /dev/shm ward makes, with Docker's options for it */
+		tmpfs = xasprintf("/dev/shm:size=%llu,mode=1777", (unsigned long long)v);
+		return spec_parse_tmpfs(spec, tmpfs, err);
+	}
+	if (strcmp(name, "userns") == 0) {
+		if (strcmp(arg, "host") != 0 && *arg)
+			return err_set(err, 0, "invalid --userns '%s' (use host)", arg);
+		if (*arg)
+			spec->shared_ns |= CLONE_NEWUSER;
+		return 0;
+	}
 	if (strcmp(name, "entrypoint") == 0) {
 		opts->entrypoint = arg;
 		return 0;

@@ -677,6 +677,10 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
 	r = spec_finalize(spec, user, err);
 	if (r < 0)
 		return r;
+	if (geteuid() != 0 && (spec->shared_ns & CLONE_NEWUSER))
+		return err_set(err, 0,
+			       "--userns host: ward runs rootless in a user namespace of its own "
+			       "(run it as root for the host's)");
 	if (geteuid() != 0)
 		return spec_make_rootless(spec, err);
 	return 0;

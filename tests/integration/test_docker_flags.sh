@@ -103,6 +103,9 @@ else
 	skip "--device, --device-cgroup-rule, --privileged" "no /dev/loop* on this host"
 fi
 
+run_in --shm-size 2m "$ROOTFS" /bin/sh -c 'df -k /dev/shm | tail -1'
+assert_match "--shm-size 2m: /dev/shm's size" '^shm +2048 ' "$OUT"
+
 run_in --sysctl vm.swappiness=1 "$ROOTFS" true
 assert_status "a host sysctl: 125" 125
 assert_eq "a host sysctl: the message" "ward: sysctl 'vm.swappiness' is not allowed (not namespaced: it would change the host)" "$ERR"

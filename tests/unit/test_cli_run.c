@@ -194,6 +194,9 @@ START_TEST(test_flag_errors)
 	    "--mount", "type=bind,src=/tmp,dst=/x,tmpfs-size=1m");
 	BAD("unsupported security option 'apparmorx'", "--security-opt", "apparmorx");
 	BAD("invalid --add-host 'db': use NAME:IP", "--add-host", "db");
+	BAD("invalid --shm-size '0': a size such as 64m", "--shm-size", "0");
+	BAD("invalid --shm-size 'lots': a size such as 64m", "--shm-size", "lots");
+	BAD("invalid --userns 'private' (use host)", "--userns", "private");
 	BAD("--device '/etc/passwd': not a character or block device", "--device", "/etc/passwd");
 	BAD("invalid --device '/dev/null:/x': the container's path must be under /dev", "--device",
 	    "/dev/null:/x");
@@ -297,6 +300,24 @@ START_TEST(test_devices)
 }
 END_TEST
 
+/* --shm-size: a tmpfs over /dev/shm; --userns host; compare refuses what it cannot apply */
+START_TEST(test_shm_userns)
+{
+	char *argv[] = {"ward", "run", "--shm-size", "2m", "--userns", "host", "/r", NULL};
+	char *cmp[] = {"ward", "compare", "--add-host", "a:1.2.3.4", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_uint_eq(o.spec.nmounts, 1);
+	ck_assert_str_eq(o.spec.mounts[0].destination, "/dev/shm");
+	ck_assert_str_eq(o.spec.mounts[0].data, "size=2097152,mode=1777");
+	ck_assert(o.spec.shared_ns & CLONE_NEWUSER);
+	cli_opts_release(&o);
+	ck_assert_str_eq(parse_error(ARGC(cmp), cmp), "compare: unknown option '--add-host'");
+}
+END_TEST
+
 Suite *cli_run_suite(void)
 {
 	Suite *s = suite_create("cli_run");
@@ -309,6 +330,7 @@ Suite *cli_run_suite(void)
 	tcase_add_test(tc, test_lsm);
 	tcase_add_test(tc, test_image_hint);
 	tcase_add_test(tc, test_devices);
+	tcase_add_test(tc, test_shm_userns);
 	suite_add_tcase(s, tc);
 	return s;
 }
