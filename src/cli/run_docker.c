@@ -297,37 +297,83 @@ int cli_security_lsm(const char *arg, struct ward_err *err)
 	    lsm, aa ? "profiles" : "labels", aa ? "apparmor=unconfined" : "label=disable");
 }
 
-int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,
-			  struct ward_err *err)
+/* ---- the options of the container's process and its spec ------------------------- */
+
+static int opt_shm_size(struct cli_opts *opts, const char *name, const char *arg,
+			struct ward_err *err)
 {
-	struct container_spec *spec = &opts->spec;
+	cleanup_free char *tmpfs = NULL;
 	uint64_t v;
 
-	/* what cmd_run() applies and cmd_compare() does not: refused, never ignored */
-	if (opts->command == CLI_COMPARE &&
-	    (strcmp(name, "group-add") == 0 || strcmp(name, "add-host") == 0 ||
-	     str_has_prefix(name, "dns")))
-		return err_set(err, 0, "compare: unknown option '--%s'", name);
-	if (strcmp(name, "shm-size") == 0) {
-		cleanup_free char *tmpfs = NULL;
+	(void)name;
+	if (!parse_size(arg, &v) || v == 0)
+		return err_set(err, 0, "invalid --shm-size '%s': a size such as 64m", arg);
+	/* over the /dev/shm ward makes, with Docker's options for it */
+	tmpfs = xasprintf("/dev/shm:size=%llu,mode=1777", (unsigned long long)v);
+	return spec_parse_tmpfs(&opts->spec, tmpfs, err);
+}
 
-		if (!parse_size(arg, &v) || v == 0)
-			return err_set(err, 0, "invalid --shm-size '%s': a size such as 64m", arg);
-		/* over the /dev/shm ward makes, with Docker's options for it */
-		tmpfs = xasprintf("/dev/shm:size=%llu,mode=1777", (unsigned long long)v);
-		return spec_parse_tmpfs(spec, tmpfs, err);
-	}
-	if (strcmp(name, "userns") == 0) {
-		if (strcmp(arg, "host") != 0 && *arg)
-			return err_set(err, 0, "invalid --userns '%s' (use host)", arg);
-		if (*arg)
-			spec->shared_ns |= CLONE_NEWUSER;
-		return 0;
-	}
+static int opt_userns(struct cli_opts *opts, const char *name, const char *arg,
+		      struct ward_err *err)
+{
+	(void)name;
+	if (strcmp(arg, "host") != 0 && *arg)
+		return err_set(err, 0, "invalid --userns '%s' (use host)", arg);
+	if (*arg)
+		opts->spec.shared_ns |= CLONE_NEWUSER;
+	return 0;
+}
+
+static int opt_oom_score_adj(struct cli_opts *opts, const char *name, const char *arg,
+			     struct ward_err *err)
+{
+	bool neg = arg[0] == '-';
+	uint64_t v;
+
+	(void)name;
+	if (!parse_u64(arg + neg, 1000, &v))
+		return err_set(err, 0, "invalid --oom-score-adj '%s': the range is [-1000, 1000]",
+			       arg);
+	opts->spec.oci.oom_score_adj = neg ? -(int)v : (int)v;
+	opts->spec.oci.oom_score_adj_set = true;
+	return 0;
+}
+
+/* --entrypoint, --group-add, --add-host, --dns*: kept in opts for cmd_run() */
+static int opt_kept(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
+{
+	struct hosts_opts *h = &opts->hosts;
+
+	/* what cmd_run() applies and cmd_compare() does not: refused, never ignored */
+	if (opts->command == CLI_COMPARE && strcmp(name, "entrypoint") != 0)
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
 	if (strcmp(name, "entrypoint") == 0) {
 		opts->entrypoint = arg;
-		return 0;
+	} else if (strcmp(name, "group-add") == 0) {
+		if (!*arg || strchr(arg, ':'))
+			return err_set(err, 0, "invalid --group-add '%s'", arg);
+		strv_push(&opts->group_add, arg);
+	} else if (strcmp(name, "add-host") == 0) {
+		if (hosts_check_add_host(arg, err) < 0)
+			return -EINVAL;
+		strv_push(&h->add_host, arg);
+	} else if (strcmp(name, "dns") == 0) {
+		if (hosts_check_dns(arg, err) < 0)
+			return -EINVAL;
+		strv_push(&h->dns, arg);
+	} else {
+		if (!*arg || strchr(arg, ' '))
+			return err_set(err, 0, "invalid --%s '%s'", name, arg);
+		strv_push(strcmp(name, "dns-search") == 0 ? &h->dns_search : &h->dns_option, arg);
 	}
+	return 0;
+}
+
+/* the spec-only parsers above, under the table's signature */
+static int opt_spec(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
+{
+	struct container_spec *spec = &opts->spec;
+
 	if (strcmp(name, "env-file") == 0)
 		return env_file(spec, arg, err);
 	if (strcmp(name, "mount") == 0)
@@ -336,48 +382,32 @@ int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *a
 		return parse_ulimit(spec, arg, err);
 	if (strcmp(name, "sysctl") == 0)
 		return parse_sysctl(spec, arg, err);
-	if (strcmp(name, "oom-score-adj") == 0) {
-		bool neg = arg[0] == '-';
-
-		if (!parse_u64(arg + neg, 1000, &v))
-			return err_set(err, 0,
-				       "invalid --oom-score-adj '%s': the range is [-1000, 1000]",
-				       arg);
-		spec->oci.oom_score_adj = neg ? -(int)v : (int)v;
-		spec->oci.oom_score_adj_set = true;
-		return 0;
-	}
-	if (strcmp(name, "group-add") == 0) {
-		if (!*arg || strchr(arg, ':'))
-			return err_set(err, 0, "invalid --group-add '%s'", arg);
-		strv_push(&opts->group_add, arg);
-		return 0;
-	}
 	if (strcmp(name, "device") == 0)
 		return cli_run_device(spec, arg, err);
 	if (strcmp(name, "device-cgroup-rule") == 0)
 		return cli_run_device_rule(spec, arg, err);
-	if (strcmp(name, "add-host") == 0) {
-		if (hosts_check_add_host(arg, err) < 0)
-			return -EINVAL;
-		strv_push(&opts->hosts.add_host, arg);
-		return 0;
-	}
-	if (strcmp(name, "dns") == 0) {
-		if (hosts_check_dns(arg, err) < 0)
-			return -EINVAL;
-		strv_push(&opts->hosts.dns, arg);
-		return 0;
-	}
-	if (strcmp(name, "dns-search") == 0 || strcmp(name, "dns-option") == 0) {
-		if (!*arg || strchr(arg, ' '))
-			return err_set(err, 0, "invalid --%s '%s'", name, arg);
-		strv_push(name[4] == 's' ? &opts->hosts.dns_search : &opts->hosts.dns_option, arg);
-		return 0;
-	}
 	if (strcmp(name, "cpu-period") == 0 || strcmp(name, "cpu-quota") == 0)
 		return parse_cfs(opts, name[4] == 'p', arg, err);
-	return parse_nsmode(spec, name, arg, err);
+	return parse_nsmode(spec, name, arg, err); /* pid, ipc, uts, cgroupns */
+}
+
+static const struct {
+	const char *name;
+	int (*parse)(struct cli_opts *opts, const char *name, const char *arg,
+		     struct ward_err *err);
+} docker_options[] = {
+    {"shm-size", opt_shm_size}, {"userns", opt_userns},	  {"oom-score-adj", opt_oom_score_adj},
+    {"entrypoint", opt_kept},	{"group-add", opt_kept},  {"add-host", opt_kept},
+    {"dns", opt_kept},		{"dns-search", opt_kept}, {"dns-option", opt_kept},
+};
+
+int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,
+			  struct ward_err *err)
+{
+	for (size_t i = 0; i < sizeof(docker_options) / sizeof(docker_options[0]); i++)
+		if (strcmp(name, docker_options[i].name) == 0)
+			return docker_options[i].parse(opts, name, arg, err);
+	return opt_spec(opts, name, arg, err);
 }
 
 /* After every option: the checks that need them all (Docker's "conflicting options"). */

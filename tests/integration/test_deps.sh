@@ -29,15 +29,25 @@ mapfile -t want < <(bash "$src/scripts/deps.sh" --list test)
 # words in a command position: line starts, after | ; && || $( ( ! and the keywords
 # that take a command, and after timeout's arguments; not in single quotes, where the
 # scripts give the container's shell its commands (busybox's)
-words=$(cat "${scripts[@]}" | grep -v '^[[:space:]]*#' | sed "s/'[^']*'//g" |
+# (heredocs are other programs' text: dropped)
+strip_heredocs() {
+	awk '{ if (end != "") { if ($0 ~ "^[[:space:]]*" end "$") end = ""; next }
+	       if (match($0, /(^|[^<])<<-?[[:space:]]*[\x27"]?[A-Za-z_]+/)) {
+		       end = substr($0, RSTART, RLENGTH); gsub(/^[^<]?<<-?[[:space:]]*[\x27"]?/, "", end) }
+	       print }' "$@"
+}
+words=$(strip_heredocs "${scripts[@]}" | grep -v '^[[:space:]]*#' | sed "s/'[^']*'//g" |
 	grep -oE '(^|[|;&(!]|\$\(|\bthen|\bdo|\bif|\belse|\belif|\bwhile|\buntil|\bexec|\btimeout( -k [0-9]+)? [0-9]+|\bcommand -v|\benv( --default-signal)?)[[:space:]]*[a-z][a-z0-9_.+-]*' |
 	grep -oE '[a-z][a-z0-9_.+-]*$' | sort -u)
 # the scripts' own functions are not programs
 funcs=$(cat "${scripts[@]}" | grep -oE '^[a-z_][a-z0-9_]*\(\)' | tr -d '()' | sort -u)
 
+# Python statements inside double-quoted strings the scripts hand to python3
+not_commands="import from print"
 n=0
 for w in $words; do
 	grep -qx -- "$w" <<<"$funcs" && continue
+	[[ " $not_commands " == *" $w "* ]] && continue
 	[ "$(env -i bash -c "type -t '$w'" 2>/dev/null)" = file ] || continue
 	path=$(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin bash -c "command -v '$w'")
 	[ -n "$path" ] || continue
