@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${WARD_BUILD_DIR:-$here/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-"$here/scripts/deps.sh"
+"$here/scripts/deps.sh" test
 
 # whether a word of WARD_NO_SKIP (a name, a glob such as integration.*, or "all") matches $1
 must_run() {

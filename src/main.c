@@ -17,7 +17,10 @@
 #include "ward/cli.h"
 #include "ward/compare.h"
 #include "ward/error.h"
+#include "ward/init.h"
+#include "ward/hosts.h"
 #include "ward/inspect.h"
+#include "ward/named.h"
 #include "ward/oci.h"
 #include "ward/ns.h"
 #include "ward/process.h"
@@ -129,36 +132,91 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	return status;
 }
 
-static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
+/* The container ran (or ward failed in it): the status to exit with, said as Docker does. */
+static int run_status(struct cli_opts *opts, struct proc_result *res)
+{
+	int status = res->status;
+
+	if (res->oom_killed)
+		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
+	else if (status == 128 + SIGSYS && opts->spec.seccomp_mode != SPEC_SECCOMP_UNCONFINED)
+		fprintf(stderr, "ward: container killed by SIGSYS: a seccomp rule with a kill or "
+				"trap action (see 'ward seccomp explain')\n");
+	if (opts->report_denied)
+		notify_print(&res->denied, stderr);
+	return status;
+}
+
+/*
+ * The container, its spec final: registered (named.c), run from a background ward
+ * with -d (*@handed_over then says the foreground one leaves the rest to it), waited for.
+ */
+static int run_container(struct cli_opts *opts, struct named_run *named, bool *handed_over,
+			 struct ward_err *err)
 {
 	struct container_spec *spec = &opts->spec;
 	struct proc_opts popts = PROC_OPTS_INIT;
 	struct proc_result res;
-	int status;
+	int status, r, init_fd = -1;
 
-	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0)
+	if (named_begin(named, spec, opts->detach, opts->cidfile, &popts, err) < 0)
 		return fail(err);
-	/* in a pid namespace of its own, nothing sees ward's child before its execve */
-	if (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)
-		return fail(err);
+	r = opts->detach ? named_detach(named, err) : 0;
+	if (r == 0 && opts->init) {
+		init_fd = init_prepare(spec, err);
+		r = init_fd < 0 ? init_fd : 0;
+	}
+	if (r != 0) {
+		named_end(named); /* gone before the foreground ward of -d says so */
+		if (r < 0)
+			named_fail(named, err); /* the background ward's: to the foreground one */
+		if (r < 0)
+			return fail(err);
+		*handed_over = true;
+		printf("%s\n", named->id); /* -d: the container runs, in the background ward */
+		return 0;
+	}
+	popts.exec_fd = init_fd;
 	popts.report_denied = opts->report_denied;
 	popts.terminal = opts->tty;
 	if (opts->tty && !spec_getenv(spec, "TERM"))
 		spec_setenv(spec, "TERM=xterm"); /* as docker run -t */
 	proc_result_init(&res);
-	if (proc_run(spec, &popts, &res, err) < 0) {
-		proc_result_release(&res);
+	r = proc_run(spec, &popts, &res, err);
+	if (init_fd >= 0)
+		close(init_fd);
+	status = r < 0 ? 0 : run_status(opts, &res);
+	proc_result_release(&res);
+	named_end(named);
+	if (r < 0) {
+		named_fail(named, err);
 		return fail(err);
 	}
-	status = res.status;
-	if (res.oom_killed)
-		fprintf(stderr, "ward: container killed: out of memory (--memory limit reached)\n");
-	else if (status == 128 + SIGSYS && spec->seccomp_mode != SPEC_SECCOMP_UNCONFINED)
-		fprintf(stderr, "ward: container killed by SIGSYS: a seccomp rule with a kill or "
-				"trap action (see 'ward seccomp explain')\n");
-	if (opts->report_denied)
-		notify_print(&res.denied, stderr);
-	proc_result_release(&res);
+	return status;
+}
+
+static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *err)
+{
+	struct container_spec *spec = &opts->spec;
+	struct named_run named;
+	bool handed_over = false;
+	char *etc = NULL; /* --add-host, --dns: the files bound over the rootfs's */
+	int status;
+
+	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
+	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
+	    spec_add_groups(spec, opts->group_add.v, err) < 0 ||
+	    hosts_prepare(spec, &opts->hosts, &etc, err) < 0 ||
+	    /* in a pid namespace of its own, nothing sees ward's child before its execve */
+	    (!ns_is_new(spec, CLONE_NEWPID) && selfexe_seal(argv, err) < 0)) {
+		hosts_cleanup(&etc);
+		return fail(err);
+	}
+	status = run_container(opts, &named, &handed_over, err);
+	if (handed_over)
+		free(etc); /* the background ward's to remove */
+	else
+		hosts_cleanup(&etc);
 	return status;
 }
 
@@ -267,6 +325,8 @@ int main(int argc, char **argv)
 		status = 0;
 	} else if (opts.command == CLI_VERSION) {
 		state_print_version(stdout);
+		if (opts.version_details)
+			cli_version(stdout);
 		status = 0;
 	} else if (opts.command == CLI_SECCOMP) {
 		status = cmd_seccomp(&opts, &err);

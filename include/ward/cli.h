@@ -6,8 +6,11 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "ward/error.h"
+#include "ward/hosts.h"
 #include "ward/spec.h"
 #include "ward/state.h"
 #include "ward/util.h"
@@ -25,13 +28,29 @@ enum cli_command {
 
 struct cli_opts {
 	enum cli_command command;
-	bool help; /* --help given to a command */
+	bool help;	      /* --help given to a command */
+	bool version_details; /* `ward version` rather than runc's --version lines */
 	struct container_spec spec;
 	char *user;	     /* -u, resolved against the rootfs by spec_finalize() */
 	struct strv cap_add; /* --cap-add, in order */
 	struct strv cap_drop;
 	bool report_denied; /* run --report-denied */
 	bool tty;	    /* run -t */
+	/* ward run: the container in the state directory (--root), as the OCI verbs' */
+	const char *name;	/* --name (NULL: a generated id), points into argv */
+	bool detach;		/* -d: print the id once it runs and leave it running */
+	bool rm;		/* --rm: removed at exit (the default) */
+	bool keep;		/* --keep: stays, stopped, for state/delete */
+	const char *cidfile;	/* --cidfile: the id is written there */
+	bool privileged;	/* --privileged: Docker's meaning (run_devices.c) */
+	bool init;		/* --init: ward-init as process 1 */
+	const char *entrypoint; /* --entrypoint: the command's first word */
+	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
+	uint64_t cpu_quota;
+	struct strv group_add;
+	struct hosts_opts hosts;
+	/* --add-host, --dns, --dns-search, --dns-option */ /* --group-add: names or numbers,
+							       resolved in the rootfs */
 	/* ward compare: the run options, plus */
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */
@@ -68,3 +87,19 @@ int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_e
 
 /** cli_usage() - the help text for @command, on stdout. */
 void cli_usage(enum cli_command command);
+
+/** cli_usage_text() - that text (the man pages are made from it too). */
+const char *cli_usage_text(enum cli_command command) __attribute__((returns_nonnull));
+
+/**
+ * cli_man() - the manual page @page ("ward", "ward-run", "ward-create", ...;
+ * NULL: the list of pages, one a line) in roff, from the help texts.
+ * Return: 0, or -1 for an unknown page.
+ */
+int cli_man(const char *page, FILE *out);
+
+/**
+ * cli_version() - `ward version`: ward's, the OCI spec's and libseccomp's
+ * versions, and what the kernel offers (release, seccomp actions, cgroups).
+ */
+void cli_version(FILE *out) __attribute__((nonnull));

@@ -21,6 +21,28 @@
 int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
 
+/* ---- src/cli/run_docker.c: Docker's run flags beyond the first ones -------------------- */
+
+/** cli_run_docker_option() - the run option named @name ("ulimit", "mount", ...). */
+int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,
+			  struct ward_err *err) __attribute__((nonnull));
+
+/** cli_run_docker_check() - the checks over all of them (@cpus: --cpus was given). */
+int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
+    __attribute__((nonnull));
+
+/** cli_security_lsm() - --security-opt apparmor=... or label=...: accepted or refused. */
+int cli_security_lsm(const char *arg, struct ward_err *err) __attribute__((nonnull));
+
+/* ---- src/cli/run_devices.c: --device, --device-cgroup-rule, --privileged ------------------ */
+
+int cli_run_device(struct container_spec *spec, const char *arg, struct ward_err *err)
+    __attribute__((nonnull));
+int cli_run_device_rule(struct container_spec *spec, const char *arg, struct ward_err *err)
+    __attribute__((nonnull));
+/** cli_run_privileged() - after the options (their seccomp, caps and devices give way). */
+int cli_run_privileged(struct cli_opts *opts, struct ward_err *err) __attribute__((nonnull));
+
 /* ---- src/cli/oci.c: the OCI runtime verbs -------------------------------------------- */
 
 /** cli_is_oci_verb() - @cmd is create, start, state, ... (not run: see cli_is_oci_run()). */
@@ -48,6 +70,22 @@ int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err 
  */
 int cli_parse_seccomp(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
+
+/* ---- src/cli/longopt.c --------------------------------------------------------------- */
+
+struct option;
+
+/**
+ * cli_exact_longopts() - refuse a long option of argv[1..] that is not exactly
+ * a name of @table (getopt_long() would take a prefix), naming the nearest one
+ * ("unknown option '--read' (did you mean --read-only?); see 'ward run --help'")
+ * or the candidates of an ambiguous prefix. Stops where getopt's "+" mode does;
+ * @shortopts says which short options take the next word.
+ *
+ * Return: 0, or -EINVAL with @err set.
+ */
+int cli_exact_longopts(const char *who, int argc, char **argv, const char *shortopts,
+		       const struct option *table, struct ward_err *err) __attribute__((nonnull));
 
 /* ---- shared (src/cli/cli.c) ------------------------------------------------------------- */
 

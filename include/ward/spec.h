@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spec.h - struct container_spec: everything a container needs, validated, in one
- * place, whatever the input (command-line flags today, config.json later). The
+ * place, whatever the input (`ward run`'s flags, or an OCI bundle's config.json). The
  * launcher reads only this struct; it owns all of its strings.
  */
 #pragma once
@@ -261,6 +261,9 @@ struct container_spec {
 	struct spec_resources resources;
 	/* ward runs unprivileged: a user namespace maps ward's uid and gid to 0 (oci.*_mappings) */
 	bool rootless;
+	/* ward run --pid/--ipc/--uts/--cgroupns host: the CLONE_NEW* namespaces kept from the host
+	 */
+	int shared_ns;
 	struct spec_oci oci;
 };
 
@@ -376,5 +379,13 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
  * (linux.uidMappings or gidMappings).
  * Return: true with *@host set, or false when no mapping covers @id.
  */
+/**
+ * spec_add_groups() - `ward run --group-add`: each of @names (a number, or a group
+ * of the rootfs's /etc/group) joins the supplementary groups. After spec_finalize().
+ * Return: 0, or -EINVAL with @err naming a group that does not exist.
+ */
+int spec_add_groups(struct container_spec *spec, char *const *names, struct ward_err *err)
+    __attribute__((nonnull(1, 3)));
+
 bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *host)
     __attribute__((nonnull(4)));

@@ -91,6 +91,25 @@ static const struct {
     {"cleanup", CLI_CLEANUP, parse_cleanup},
 };
 
+/* ward help VERB: VERB --help */
+static int help_verb(const char *verb, struct cli_opts *opts, struct ward_err *err)
+{
+	opts->help = true;
+	if (cli_is_oci_verb(verb)) {
+		opts->command = CLI_OCI;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verb, verbs[i].name) == 0) {
+			opts->command = verbs[i].command;
+			return 0;
+		}
+	}
+	if (strcmp(verb, "help") == 0 || strcmp(verb, "version") == 0)
+		return 0;
+	return err_set(err, 0, "unknown command '%s' (see 'ward --help')", verb);
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	const char *cmd;
@@ -110,11 +129,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 	cmd = argv[1];
 	if (cli_is_oci_verb(cmd) || (strcmp(cmd, "run") == 0 && cli_is_oci_run(argc - 1, argv + 1)))
 		return cli_parse_oci(argc - 1, argv + 1, opts, err);
+	if (strcmp(cmd, "help") == 0 && argc > 2)
+		return help_verb(argv[2], opts, err);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0)
 		return 0;
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-v") == 0 ||
 	    strcmp(cmd, "version") == 0) {
 		opts->command = CLI_VERSION;
+		opts->version_details = strcmp(cmd, "version") == 0;
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
@@ -136,6 +158,8 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
 	strv_release(&opts->against);
+	strv_release(&opts->group_add);
+	hosts_opts_release(&opts->hosts);
 	strv_release(&opts->oci.env);
 	strv_release(&opts->oci.caps);
 	strv_release(&opts->oci.gids);

@@ -27,6 +27,13 @@ enum {
 	OPT_CPUSET_CPUS,
 	OPT_IGNORE_MISSING,
 	OPT_REPORT_DENIED,
+	OPT_NAME,
+	OPT_RM,
+	OPT_KEEP,
+	OPT_CIDFILE,
+	OPT_INIT,
+	OPT_PRIVILEGED,
+	OPT_DOCKER, /* run_docker.c's, by name */
 	/* ward compare only */
 	OPT_AGAINST,
 	OPT_JSON,
@@ -55,6 +62,36 @@ static const struct option run_options[] = {
     {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
     {"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
     {"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"detach", no_argument, NULL, 'd'},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"rm", no_argument, NULL, OPT_RM},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {"cidfile", required_argument, NULL, OPT_CIDFILE},
+    {"init", no_argument, NULL, OPT_INIT},
+    {"entrypoint", required_argument, NULL, OPT_DOCKER},
+    {"env-file", required_argument, NULL, OPT_DOCKER},
+    {"mount", required_argument, NULL, OPT_DOCKER},
+    {"ulimit", required_argument, NULL, OPT_DOCKER},
+    {"sysctl", required_argument, NULL, OPT_DOCKER},
+    {"oom-score-adj", required_argument, NULL, OPT_DOCKER},
+    {"group-add", required_argument, NULL, OPT_DOCKER},
+    {"cpu-period", required_argument, NULL, OPT_DOCKER},
+    {"cpu-quota", required_argument, NULL, OPT_DOCKER},
+    {"pid", required_argument, NULL, OPT_DOCKER},
+    {"ipc", required_argument, NULL, OPT_DOCKER},
+    {"uts", required_argument, NULL, OPT_DOCKER},
+    {"cgroupns", required_argument, NULL, OPT_DOCKER},
+    {"add-host", required_argument, NULL, OPT_DOCKER},
+    {"dns", required_argument, NULL, OPT_DOCKER},
+    {"dns-search", required_argument, NULL, OPT_DOCKER},
+    {"dns-option", required_argument, NULL, OPT_DOCKER},
+    {"device", required_argument, NULL, OPT_DOCKER},
+    {"shm-size", required_argument, NULL, OPT_DOCKER},
+    {"userns", required_argument, NULL, OPT_DOCKER},
+    {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},
@@ -83,6 +120,8 @@ int cli_security_opt(struct container_spec *spec, const char *arg, struct ward_e
 		}
 		return 0;
 	}
+	if (str_has_prefix(arg, "apparmor") || str_has_prefix(arg, "label"))
+		return cli_security_lsm(arg, err);
 	if (strcmp(arg, "no-new-privileges") == 0 || strcmp(arg, "no-new-privileges=true") == 0 ||
 	    strcmp(arg, "no-new-privileges:true") == 0) {
 		spec->no_new_privs = true;
@@ -312,6 +351,46 @@ static int container_option(struct cli_opts *opts, int c, const char *arg, struc
 	}
 }
 
+/* The options of how ward runs the container, not of what it is: ward run's only. */
+static int run_only_option(struct cli_opts *opts, int c, const char *arg, struct ward_err *err)
+{
+	if (opts->command != CLI_RUN && c != OPT_REPORT_DENIED && c != 't' && c != 'i')
+		return err_set(err, 0, "compare: unknown option '%s'", option_name(c));
+	switch (c) {
+	case OPT_REPORT_DENIED:
+		opts->report_denied = true;
+		return 0;
+	case 't':
+		opts->tty = true;
+		return 0;
+	case 'i':
+		return 0; /* Docker's -i: ward's stdin is always the container's */
+	case 'd':
+		opts->detach = true;
+		return 0;
+	case OPT_NAME:
+		if (!state_valid_id(arg))
+			return err_set(err, 0,
+				       "invalid container name '%s': 1 to %d of [A-Za-z0-9_.-], "
+				       "not starting with '.' or '-'",
+				       arg, STATE_ID_MAX);
+		opts->name = arg;
+		return 0;
+	case OPT_RM:
+		opts->rm = true; /* the default: accepted for Docker's command lines */
+		return 0;
+	case OPT_KEEP:
+		opts->keep = true;
+		return 0;
+	case OPT_INIT:
+		opts->init = true;
+		return 0;
+	default:
+		opts->cidfile = arg;
+		return 0;
+	}
+}
+
 /* compare's own options: run's name them unknown */
 static int compare_option(struct cli_opts *opts, int c, const char *arg, char **argv,
 			  struct ward_err *err)
@@ -333,13 +412,27 @@ static int parse_operands(int argc, char **argv, struct cli_opts *opts, const ch
 {
 	struct container_spec *spec = &opts->spec;
 	const struct spec_resources *res = &spec->resources;
+	int r;
 
 	if ((res->set & SPEC_RES_MEMORY_SWAP) && res->memory_swap >= 0 &&
 	    (!(res->set & SPEC_RES_MEMORY) || (uint64_t)res->memory_swap < res->memory))
 		return err_set(err, 0, "invalid --memory-swap: it must be -1 or at least --memory");
+	r = cli_run_docker_check(opts, res->set & SPEC_RES_CPUS, err);
+	if (r == 0 && opts->privileged)
+		r = cli_run_privileged(opts, err);
+	if (r < 0)
+		return r;
+	if (opts->rm && opts->keep)
+		return err_set(err, 0, "--rm and --keep cannot be used together");
+	if (opts->detach && opts->tty)
+		return err_set(err, 0,
+			       "-d and -t cannot be used together: a detached container has "
+			       "no terminal to attach to in ward");
 	if (optind >= argc)
 		return err_set(err, 0, "%s: no rootfs given (see 'ward %s --help')", verb, verb);
 	spec->rootfs = xstrdup(argv[optind++]);
+	if (opts->entrypoint && *opts->entrypoint) /* --entrypoint "": the command as given */
+		strv_push(&spec->argv, opts->entrypoint);
 	for (; optind < argc; optind++)
 		strv_push(&spec->argv, argv[optind]);
 	return 0;
@@ -347,31 +440,42 @@ static int parse_operands(int argc, char **argv, struct cli_opts *opts, const ch
 
 int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
+	static const char shorts[] = "+:u:e:w:h:v:m:tid";
 	const char *verb = opts->command == CLI_COMPARE ? "compare" : "run";
-	int c, r;
+	int c, r, li = 0;
 
+	r = cli_exact_longopts(verb, argc, argv, shorts, run_options, err);
+	if (r < 0)
+		return r;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:u:e:w:h:v:m:ti", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, run_options, &li)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			opts->help = true;
 			return 0;
 		case OPT_REPORT_DENIED:
-			opts->report_denied = true;
-			r = 0;
-			break;
 		case 't':
-			opts->tty = true;
-			r = 0;
-			break;
 		case 'i':
-			r = 0; /* Docker's -i: ward's stdin is always the container's */
+		case 'd':
+		case OPT_NAME:
+		case OPT_RM:
+		case OPT_KEEP:
+		case OPT_CIDFILE:
+		case OPT_INIT:
+			r = run_only_option(opts, c, optarg, err);
 			break;
 		case OPT_AGAINST:
 		case OPT_JSON:
 		case OPT_ALL:
 			r = compare_option(opts, c, optarg, argv, err);
+			break;
+		case OPT_PRIVILEGED:
+			opts->privileged = true;
+			r = 0;
+			break;
+		case OPT_DOCKER:
+			r = cli_run_docker_option(opts, run_options[li].name, optarg, err);
 			break;
 		case ':':
 		case '?':

@@ -17,8 +17,11 @@ static const char usage_ward[] =
     "  seccomp     check, explain, export, measure, record and diff seccomp profiles\n"
     "  compare     what a configuration blocks, against unconfined or another one\n"
     "  cleanup     remove cgroups left behind by a ward that was killed\n"
-    "  create, start, state, kill, delete, exec, list, spec, features, run --bundle\n"
+    "  create, start, state, kill, delete, exec, list, ps, pause, resume, update,\n"
+    "  spec, features, run --bundle\n"
     "              the OCI runtime verbs (ward create --help)\n"
+    "  help [COMMAND]   this text, or a command's\n"
+    "  version     ward's version, libseccomp's and the kernel's features\n"
     "\n"
     "Global options:\n"
     "  --help      this text (ward COMMAND --help for a command)\n"
@@ -30,20 +33,53 @@ static const char usage_run[] =
     "\n"
     "Run COMMAND (default /bin/sh) in ROOTFS with Docker's isolation: new mount,\n"
     "pid, uts, ipc, network (loopback only) and cgroup namespaces, Docker's default\n"
-    "capabilities, masked and read-only paths.\n"
+    "capabilities, masked and read-only paths. As root, the container is registered\n"
+    "under --root (see 'ward list') while it runs, and removed when it ends.\n"
     "\n"
     "Options:\n"
+    "      --add-host NAME:IP       a line of the container's /etc/hosts (written as Docker's)\n"
     "      --cap-add CAP            add a capability (CAP_ prefix optional, any case, ALL)\n"
     "      --cap-drop CAP           drop a capability (ALL drops every one)\n"
+    "      --cgroupns host|private  the host's cgroup namespace, or one of its own (default)\n"
+    "      --cidfile FILE           write the container's id to FILE (which must not exist)\n"
+    "  -d, --detach                 run in the background and print the container's id\n"
+    "      --entrypoint CMD         run CMD with COMMAND's words as its arguments\n"
+    "      --device HOST[:CTR][:PERMS]  a host device node in the container (PERMS: rwm)\n"
+    "      --device-cgroup-rule RULE  \"c|b|a MAJOR:MINOR rwm\": a device cgroup rule\n"
+    "      --dns IP                 a nameserver of the container's /etc/resolv.conf\n"
+    "      --dns-option OPT         an options entry of /etc/resolv.conf\n"
+    "      --dns-search DOMAIN      a search domain of /etc/resolv.conf\n"
     "  -e, --env KEY[=VALUE]        set an environment variable (KEY alone: the host's value)\n"
-    "  -h, --hostname NAME          container hostname (default: 12 random hex digits)\n"
+    "      --env-file FILE          read KEY=VALUE lines (# comments, blank lines skipped)\n"
+    "      --group-add GROUP        an additional group (number, or a name in the rootfs)\n"
+    "  -h, --hostname NAME          container hostname (default: 12 hex digits of its id)\n"
+    "      --init                   run ward's init as process 1: it reaps zombies and\n"
+    "                               forwards signals to COMMAND\n"
+    "  -i, --interactive            accepted: ward's stdin is always the container's\n"
+    "      --ipc host|private       the host's IPC namespace, or one of its own (default)\n"
+    "      --keep                   keep the container, stopped, after it ends (ward delete)\n"
+    "      --mount type=bind|tmpfs,...  source=,target=,readonly; tmpfs-size=,tmpfs-mode=\n"
+    "      --name NAME              the container's name (default: a generated id)\n"
     "      --network none|host      none: loopback only (default); host: the host's network\n"
+    "      --oom-score-adj N        the OOM killer's adjustment (-1000 to 1000)\n"
+    "      --pid host               the host's pid namespace\n"
+    "      --privileged             every capability, no seccomp filter, no masked or\n"
+    "                               read-only paths, every host device\n"
     "      --read-only              mount the root filesystem read-only\n"
-    "      --security-opt OPT       seccomp=PATH|unconfined|default, no-new-privileges\n"
     "      --report-denied          at exit, list every syscall the seccomp filter denied\n"
     "                               (the program still gets the profile's errno)\n"
+    "      --rm                     remove the container when it ends (the default)\n"
+    "      --security-opt OPT       seccomp=PATH|unconfined|default, no-new-privileges,\n"
+    "                               apparmor=unconfined, label=disable\n"
+    "      --shm-size BYTES         the size of /dev/shm (default 64m)\n"
+    "      --sysctl KEY=VALUE       a namespaced sysctl (kernel.shm*, kernel.msg*,\n"
+    "                               kernel.sem, fs.mqueue.*, net.*)\n"
     "      --tmpfs DST[:OPTS]       mount a tmpfs (OPTS: ro,size=,mode=,exec,...)\n"
+    "  -t, --tty                    a terminal for the container\n"
+    "      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, ...; -1: none)\n"
     "  -u, --user USER[:GROUP]      name or number, looked up in the rootfs's /etc/passwd\n"
+    "      --userns host            the host's user namespace (ward's as root; rootless: refused)\n"
+    "      --uts host               the host's UTS namespace (its hostname)\n"
     "  -v, --volume SRC:DST[:ro]    bind-mount a host path\n"
     "  -w, --workdir DIR            working directory inside the container (absolute)\n"
     "\n"
@@ -52,6 +88,8 @@ static const char usage_run[] =
     "      --memory-swap BYTES      memory plus swap limit (-1: unlimited swap)\n"
     "      --pids-limit N           maximum number of processes (-1: unlimited)\n"
     "      --cpus N                 CPUs the container may use (e.g. 0.5)\n"
+    "      --cpu-period US          CFS period in microseconds (1000-1000000)\n"
+    "      --cpu-quota US           CFS quota in microseconds per period (at least 1000)\n"
     "      --cpu-shares N           relative CPU weight, cgroup v1 scale (2-262144)\n"
     "      --cpu-weight N           relative CPU weight, cgroup v2 scale (1-10000)\n"
     "      --cpuset-cpus LIST       CPUs the container may run on (e.g. 0-2,4)\n"
@@ -142,11 +180,16 @@ static const char *const usage_texts[] = {
     [CLI_OCI] = usage_oci,
 };
 
-void cli_usage(enum cli_command command)
+const char *cli_usage_text(enum cli_command command)
 {
 	const char *text = NULL;
 
 	if ((size_t)command < sizeof(usage_texts) / sizeof(usage_texts[0]))
 		text = usage_texts[command];
-	fputs(text ? text : usage_ward, stdout);
+	return text ? text : usage_ward;
+}
+
+void cli_usage(enum cli_command command)
+{
+	fputs(cli_usage_text(command), stdout);
 }

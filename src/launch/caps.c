@@ -135,7 +135,7 @@ static int mask_of(char *const *names, uint64_t *out, struct ward_err *err)
 int caps_tweak(uint64_t base, char *const *adds, char *const *drops, uint64_t *out,
 	       struct ward_err *err)
 {
-	uint64_t add, drop;
+	uint64_t add = 0, drop = 0; /* set by mask_of() on success; gcc 12 -O3 cannot see it */
 	int r;
 
 	r = mask_of(adds, &add, err);

@@ -328,7 +328,8 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 		(void)signal(launch_forwarded[i], SIG_DFL); /* cannot fail for these */
 	umask(0);
 	/* a config.json without a hostname keeps the one its UTS namespace has */
-	if ((!spec->oci.oci || spec->oci.hostname_set) && ns_set_hostname(spec->hostname, &err) < 0)
+	if ((spec->oci.oci ? spec->oci.hostname_set : ns_is_new(spec, CLONE_NEWUTS)) &&
+	    ns_set_hostname(spec->hostname, &err) < 0)
 		child_fail(plan, &err);
 	if (spec->oci.domainname && ns_set_domainname(spec->oci.domainname, &err) < 0)
 		child_fail(plan, &err);

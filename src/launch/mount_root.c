@@ -245,8 +245,14 @@ int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err
 	int r;
 
 	if (!(prop & MS_SHARED)) {
-		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+			if (errno == EINVAL) /* a chroot whose root is a plain directory */
+				return err_set(err, 0,
+					       "cannot make '/' a slave mount: '/' is not a mount "
+					       "point (a chroot?); bind-mount the root onto itself "
+					       "first: mount --bind / /");
 			return err_set(err, errno, "cannot make '/' a slave mount");
+		}
 		/* unbindable: on the container's root, once it is one (the bind needs it not) */
 		if (prop && !(prop & MS_UNBINDABLE) && mount(NULL, "/", NULL, prop, NULL) < 0)
 			return err_set(err, errno,

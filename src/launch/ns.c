@@ -49,6 +49,8 @@ bool ns_is_new(const struct container_spec *spec, int type)
 	const struct spec_namespace *ns;
 
 	if (!spec->oci.oci) {
+		if (spec->shared_ns & type) /* ward run --pid host, ... */
+			return false;
 		if (type == CLONE_NEWNET)
 			return spec->network == SPEC_NET_NONE;
 		if (type == CLONE_NEWUSER)

@@ -531,7 +531,7 @@ static int launch_cgroup(struct launch *l, struct ward_err *err)
 		return r;
 	}
 	/* recorded before anything runs in it: a killed create leaves delete a trace */
-	if (create && opts->cgroup_ready)
+	if (opts->cgroup_ready) /* create: its record; run: a registered ward run (named.c) */
 		r = opts->cgroup_ready(opts->state_arg, l->cg, err);
 	return r;
 }

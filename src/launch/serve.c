@@ -96,6 +96,8 @@ int release_child(int sync, pid_t pid, struct child_report *rep, const struct co
 		if (*master >= 0)
 			close(*master);
 		*master = fd;
+		/* ward's window size now, before the command runs (it may ask at once) */
+		tty_proxy_winch(&(struct tty_proxy){.master = fd});
 	}
 }
 

@@ -7,8 +7,10 @@
 #include "ward/spec.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,6 +587,17 @@ void spec_default_home(struct container_spec *spec)
 	strv_push_owned(&spec->env, xasprintf("HOME=%s", u.home));
 }
 
+/* "ubuntu:22.04", "docker.io/library/alpine", "alpine@sha256:...": a name, not a path */
+static bool looks_like_image(const char *s)
+{
+	if (s[0] == '/' || s[0] == '.' || s[0] == '~')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("._-/:@", *p)))
+			return false;
+	return strchr(s, ':') || strchr(s, '@') || strchr(s, '/');
+}
+
 static char *random_hostname(void)
 {
 	unsigned char bytes[6];
@@ -618,6 +631,12 @@ int spec_finalize(struct container_spec *spec, const char *user, struct ward_err
 		spec->resources.devices_default = true;
 		spec->resources.set |= SPEC_RES_DEVICES;
 	}
+	if (stat(spec->rootfs, &st) < 0 && errno == ENOENT && looks_like_image(spec->rootfs))
+		return err_set(err, 0,
+			       "cannot use rootfs '%s': no such directory (ward takes a root "
+			       "filesystem directory, not an image: make one with podman export, "
+			       "docker export, or skopeo copy and umoci unpack; see the README)",
+			       spec->rootfs);
 	if (stat(spec->rootfs, &st) < 0)
 		return err_set(err, errno, "cannot use rootfs '%s'", spec->rootfs);
 	if (!S_ISDIR(st.st_mode))
@@ -692,10 +711,42 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
 
 	if (r < 0)
 		return r;
+	if ((spec->shared_ns & CLONE_NEWUTS) && !spec->hostname) {
+		char host[HOST_NAME_MAX + 1] = "";
+
+		/* --uts host: the host's name, in HOSTNAME too */
+		(void)gethostname(host, sizeof(host) - 1);
+		spec->hostname = xstrdup(host);
+	}
 	r = spec_finalize(spec, user, err);
 	if (r < 0)
 		return r;
+	if (geteuid() != 0 && (spec->shared_ns & CLONE_NEWUSER))
+		return err_set(err, 0,
+			       "--userns host: ward runs rootless in a user namespace of its own "
+			       "(run it as root for the host's)");
 	if (geteuid() != 0)
 		return spec_make_rootless(spec, err);
+	return 0;
+}
+
+int spec_add_groups(struct container_spec *spec, char *const *names, struct ward_err *err)
+{
+	for (; names && *names; names++) {
+		uint32_t id;
+		gid_t gid = 0;
+
+		if (!parse_id(*names, &id)) {
+			if (!scan_groups(spec->rootfs, *names, &gid, NULL, spec))
+				return err_set(
+				    err, 0,
+				    "--group-add: unable to find group '%s' in the rootfs's "
+				    "/etc/group",
+				    *names);
+			id = gid;
+		}
+		spec->groups = xrealloc(spec->groups, (spec->ngroups + 1) * sizeof(gid_t));
+		spec->groups[spec->ngroups++] = id;
+	}
 	return 0;
 }

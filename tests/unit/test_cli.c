@@ -407,6 +407,84 @@ START_TEST(test_volume_destination_cleaned)
 }
 END_TEST
 
+/* exactly the documented names: getopt_long's prefixes are refused, the nearest named */
+START_TEST(test_exact_names)
+{
+	char *read[] = {"ward", "run", "--read", "/r", NULL};
+	char *sec[] = {"ward", "run", "--security", "seccomp=x", "/r", NULL};
+	char *pids[] = {"ward", "run", "--pids", "host", "/r", NULL};
+	char *cap[] = {"ward", "run", "--cap", "x", "/r", NULL};
+	char *typo[] = {"ward", "run", "--hostnme", "x", "/r", NULL};
+	char *eq[] = {"ward", "run", "--read=1", "/r", NULL};
+	char *cmp[] = {"ward", "compare", "--jsn", "/r", NULL};
+	/* an option's value and the command are not options */
+	char *val[] = {"ward", "run", "-e", "--read", "--name=--x", "/r", "sh", "--read", NULL};
+	char *longs[] = {"ward", "run", "--tty", "--interactive", "/r", NULL};
+	char *cluster[] = {"ward", "run", "-tie", "--read", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_str_eq(parse_error(ARGC(read), read),
+			 "run: unknown option '--read' (did you mean --read-only?); see 'ward run "
+			 "--help'");
+	ck_assert_str_eq(parse_error(ARGC(sec), sec),
+			 "run: unknown option '--security' (did you mean --security-opt?); see "
+			 "'ward run --help'");
+	ck_assert_str_eq(parse_error(ARGC(pids), pids),
+			 "run: unknown option '--pids' (did you mean --pids-limit?); see 'ward run "
+			 "--help'");
+	ck_assert_str_eq(parse_error(ARGC(cap), cap),
+			 "run: ambiguous option '--cap' (--cap-add, --cap-drop); see 'ward run "
+			 "--help'");
+	ck_assert_str_eq(
+	    parse_error(ARGC(typo), typo),
+	    "run: unknown option '--hostnme' (did you mean --hostname?); see 'ward run "
+	    "--help'");
+	ck_assert_str_eq(parse_error(ARGC(eq), eq),
+			 "run: unknown option '--read' (did you mean --read-only?); see 'ward run "
+			 "--help'");
+	ck_assert_str_eq(
+	    parse_error(ARGC(cmp), cmp),
+	    "compare: unknown option '--jsn' (did you mean --json?); see 'ward compare "
+	    "--help'");
+	ck_assert_str_eq(parse_error(ARGC(val), val),
+			 "invalid container name '--x': 1 to 64 of "
+			 "[A-Za-z0-9_.-], not starting with '.' or '-'");
+	ck_assert_int_eq(cli_parse(ARGC(longs), longs, &o, &err), 0);
+	ck_assert(o.tty);
+	cli_opts_release(&o);
+	ck_assert_int_eq(cli_parse(ARGC(cluster), cluster, &o, &err), 0);
+	ck_assert(o.tty);
+	ck_assert(spec_getenv(&o.spec, "--read") == NULL);
+	ck_assert_str_eq(o.spec.rootfs, "/r");
+	cli_opts_release(&o);
+}
+END_TEST
+
+/* ward run's container in the state directory: --name, -d, --rm/--keep, --cidfile */
+START_TEST(test_named)
+{
+	char *argv[] = {"ward",	  "run",       "--name", "web", "-d",
+			"--keep", "--cidfile", "/tmp/c", "/r",	NULL};
+	char *both[] = {"ward", "run", "--rm", "--keep", "/r", NULL};
+	char *dt[] = {"ward", "run", "-dt", "/r", NULL};
+	char *cmp[] = {"ward", "compare", "--name", "x", "/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert_str_eq(o.name, "web");
+	ck_assert(o.detach && o.keep && !o.rm);
+	ck_assert_str_eq(o.cidfile, "/tmp/c");
+	cli_opts_release(&o);
+	ck_assert_str_eq(parse_error(ARGC(both), both), "--rm and --keep cannot be used together");
+	ck_assert_str_eq(parse_error(ARGC(dt), dt),
+			 "-d and -t cannot be used together: a detached container has no terminal "
+			 "to attach to in ward");
+	ck_assert_str_eq(parse_error(ARGC(cmp), cmp), "compare: unknown option '--name'");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -423,6 +501,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_resource_errors);
 	tcase_add_test(tc, test_volume_proc_sys);
 	tcase_add_test(tc, test_volume_destination_cleaned);
+	tcase_add_test(tc, test_exact_names);
+	tcase_add_test(tc, test_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

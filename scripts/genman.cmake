@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Writes every manual page ward-man knows (MAN: its path) into OUT as PAGE.1.
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+execute_process(COMMAND ${MAN} OUTPUT_VARIABLE pages RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ward-man failed")
+endif()
+string(REPLACE "\n" ";" pages "${pages}")
+foreach(page IN LISTS pages)
+  if(page)
+    execute_process(COMMAND ${MAN} ${page} OUTPUT_FILE ${OUT}/${page}.1 RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "ward-man ${page} failed")
+    endif()
+  endif()
+endforeach()

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * named.c - `ward run`'s container in the state directory (named.h): its id,
+ * the record the OCI verbs read, a config.json written from the run's spec (for
+ * `ward exec`), -d's background ward, and the removal at the end.
+ */
+#include "ward/named.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "state_int.h"
+#include "ward/caps.h"
+#include "ward/cleanup.h"
+#include "ward/json.h"
+#include "ward/log.h"
+#include "ward/ns.h"
+#include "ward/oci.h"
+#include "ward/util.h"
+
+extern const char ward_default_profile[];
+extern const size_t ward_default_profile_len;
+
+static void random_id(char *out, size_t size)
+{
+	unsigned char bytes[NAMED_ID_LEN / 2];
+
+	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) {
+		/* no entropy yet: the time and pid still make a name no one holds */
+		unsigned long long v = (unsigned long long)time(NULL) ^ ((unsigned)getpid() << 20);
+
+		for (size_t i = 0; i < sizeof(bytes); i++)
+			bytes[i] = (unsigned char)(v >> (8 * (i % 8))) ^ (unsigned char)(i * 37);
+	}
+	for (size_t i = 0; i < sizeof(bytes) && 2 * i + 2 < size; i++)
+		(void)snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+}
+
+void named_init(struct named_run *n, const char *root, const char *name, bool keep,
+		struct container_spec *spec)
+{
+	memset(n, 0, sizeof(*n));
+	n->notify = -1;
+	n->keep = keep;
+	n->generated = !name;
+	if (name)
+		(void)snprintf(n->id, sizeof(n->id), "%s", name);
+	else
+		random_id(n->id, sizeof(n->id));
+	if (n->generated && !spec->hostname && !(spec->shared_ns & CLONE_NEWUTS))
+		spec->hostname = xasprintf("%.12s", n->id);
+	n->o.root = root;
+	n->o.id = n->id;
+}
+
+/* ---- config.json: what `ward exec` needs of the running container ---------------- */
+
+static void gen_caps(yajl_gen g, uint64_t caps)
+{
+	static const char *const sets[] = {"bounding", "effective", "permitted"};
+
+	json_gen_str(g, "capabilities");
+	yajl_gen_map_open(g);
+	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+		json_gen_str(g, sets[s]);
+		yajl_gen_array_open(g);
+		for (int c = 0; c < 64; c++)
+			if ((caps >> c) & 1 && caps_name(c))
+				json_gen_str(g, caps_name(c));
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_map_close(g);
+}
+
+static void gen_process(yajl_gen g, const struct container_spec *spec)
+{
+	json_gen_str(g, "process");
+	yajl_gen_map_open(g);
+	json_gen_str(g, "user");
+	yajl_gen_map_open(g);
+	json_gen_str(g, "uid");
+	yajl_gen_integer(g, spec->uid);
+	json_gen_str(g, "gid");
+	yajl_gen_integer(g, spec->gid);
+	json_gen_str(g, "additionalGids");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < spec->ngroups; i++)
+		yajl_gen_integer(g, spec->groups[i]);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	json_gen_strv(g, "args", (const char *const *)spec->argv.v);
+	json_gen_strv(g, "env", (const char *const *)spec->env.v);
+	json_gen_kv(g, "cwd", spec->cwd ? spec->cwd : "/");
+	gen_caps(g, spec->caps);
+	json_gen_str(g, "noNewPrivileges");
+	yajl_gen_bool(g, spec->no_new_privs);
+	yajl_gen_map_close(g);
+}
+
+static void gen_namespaces(yajl_gen g, const struct container_spec *spec)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} types[] = {{"pid", CLONE_NEWPID},  {"mount", CLONE_NEWNS},	  {"ipc", CLONE_NEWIPC},
+		     {"uts", CLONE_NEWUTS},  {"cgroup", CLONE_NEWCGROUP}, {"network", CLONE_NEWNET},
+		     {"user", CLONE_NEWUSER}};
+
+	json_gen_str(g, "namespaces");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!ns_is_new(spec, types[i].type))
+			continue;
+		yajl_gen_map_open(g);
+		json_gen_kv(g, "type", types[i].name);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/*
+ * The profile's text, for linux.seccomp ("": none); ward reads Docker's format
+ * there. A profile that cannot be read is the launch's to report, in its words.
+ */
+static char *profile_text(const struct container_spec *spec)
+{
+	struct ward_err ignored;
+	char *text = NULL;
+	size_t len;
+
+	switch (spec->seccomp_mode) {
+	case SPEC_SECCOMP_DEFAULT:
+		return dup_n(ward_default_profile, ward_default_profile_len);
+	case SPEC_SECCOMP_FILE:
+		if (read_file(spec->seccomp_path, 8u << 20, &text, &len, &ignored) < 0)
+			return xstrdup("");
+		return text;
+	case SPEC_SECCOMP_INLINE:
+		return dup_n(spec->seccomp_json, spec->seccomp_json_len);
+	case SPEC_SECCOMP_UNCONFINED:
+		break;
+	}
+	return xstrdup("");
+}
+
+static int write_config(const char *dir, const struct container_spec *spec, struct ward_err *err)
+{
+	cleanup_json_gen yajl_gen g = json_gen_new(NULL);
+	cleanup_free char *profile = profile_text(spec);
+	cleanup_free char *path = xasprintf("%s/%s", dir, CONFIG_COPY);
+	const unsigned char *buf;
+	cleanup_close int fd = -1;
+	size_t len;
+
+	yajl_gen_map_open(g);
+	json_gen_kv(g, "ociVersion", OCI_VERSION);
+	gen_process(g, spec);
+	json_gen_str(g, "root");
+	yajl_gen_map_open(g);
+	json_gen_kv(g, "path", spec->rootfs);
+	json_gen_str(g, "readonly");
+	yajl_gen_bool(g, spec->readonly_root);
+	yajl_gen_map_close(g);
+	json_gen_kv(g, "hostname", spec->hostname);
+	json_gen_str(g, "linux");
+	yajl_gen_map_open(g);
+	gen_namespaces(g, spec);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(err, errno, "cannot create '%s'", path);
+	/* the profile goes in as it is: the generated text ends with the "linux" and top "}}" */
+	if (fd_write_all(fd, buf, len - 2) < 0 ||
+	    (*profile && (fd_write_all(fd, ",\"seccomp\":", 11) < 0 ||
+			  fd_write_all(fd, profile, strlen(profile)) < 0)) ||
+	    fd_write_all(fd, "}}\n", 3) < 0)
+		return err_set(err, errno, "cannot write '%s'", path);
+	return 0;
+}
+
+/* ---- the record, as the container comes up ---------------------------------------- */
+
+static int cgroups_ready(void *arg, const struct cg_handle *cg, struct ward_err *err)
+{
+	struct named_run *n = arg;
+	struct record *rec = n->rec;
+
+	rec->cg = *cg;
+	return record_write(rec->dir, rec, err);
+}
+
+static int started(void *arg, pid_t pid, struct ward_err *err)
+{
+	struct named_run *n = arg;
+	struct record *rec = n->rec;
+	int r;
+
+	rec->pid = pid;
+	r = pid_start_time(pid, &rec->pid_start, &(char){0});
+	if (r < 0)
+		return err_set(err, -r, "cannot read the start time of the container's process");
+	r = record_write(rec->dir, rec, err);
+	if (r == 0 && n->notify >= 0) {
+		struct ward_err ok = {0};
+
+		/* the foreground ward prints the id and goes; nothing reads this end after */
+		(void)fd_write_all(n->notify, &ok, sizeof(ok));
+		close(n->notify);
+		n->notify = -1;
+	}
+	return r;
+}
+
+static int write_cidfile(const char *path, const char *id, struct ward_err *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0 && errno == EEXIST)
+		return err_set(err, 0,
+			       "container ID file found, make sure the other container isn't "
+			       "running or delete %s",
+			       path);
+	if (fd < 0)
+		return err_set(err, errno, "cannot create the container ID file '%s'", path);
+	if (fd_write_all(fd, id, strlen(id)) < 0)
+		return err_set(err, errno, "cannot write the container ID file '%s'", path);
+	return 0;
+}
+
+static int register_in(struct named_run *n, const char *dir, const struct container_spec *spec,
+		       const char *cidfile, struct ward_err *err)
+{
+	struct record *rec = n->rec;
+	char stamp[64];
+	struct tm tm;
+	time_t now = time(NULL);
+	int r;
+
+	(void)snprintf(rec->id, sizeof(rec->id), "%s", n->id);
+	rec->bundle = xstrdup(dir);
+	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	rec->created = xstrdup(stamp);
+	rec->rootfs = xstrdup(spec->rootfs);
+	rec->dir = dir;
+	r = write_config(dir, spec, err);
+	if (r == 0)
+		r = record_begin(rec, err);
+	if (r == 0 && cidfile)
+		r = write_cidfile(cidfile, n->id, err);
+	return r;
+}
+
+int named_begin(struct named_run *n, const struct container_spec *spec, bool detach,
+		const char *cidfile, struct proc_opts *popts, struct ward_err *err)
+{
+	char *dir;
+	int r;
+
+	if (spec->rootless) {
+		if (!n->generated || detach || cidfile)
+			return err_set(err, 0,
+				       "--name, -d and --cidfile need root: the state directory "
+				       "'%s' is root's",
+				       n->o.root);
+		return 0; /* a rootless container is ward's child only */
+	}
+	if (mkdir(n->o.root, 0700) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create the state directory '%s'", n->o.root);
+	dir = state_dir(&n->o);
+	if (mkdir(dir, 0700) < 0) {
+		r = errno == EEXIST
+			? err_set(err, 0,
+				  "the container name '%s' is already in use (see 'ward "
+				  "list'; 'ward delete %s' removes a stopped one)",
+				  n->id, n->id)
+			: err_set(err, errno, "cannot create '%s'", dir);
+		free(dir);
+		return r;
+	}
+	n->rec = xmalloc(sizeof(struct record));
+	memset(n->rec, 0, sizeof(struct record));
+	n->registered = true;
+	r = register_in(n, dir, spec, cidfile, err);
+	if (r < 0) {
+		n->keep = false;
+		named_end(n);
+		return r;
+	}
+	popts->id = NULL;
+	popts->state_arg = n;
+	popts->cgroup_ready = cgroups_ready;
+	popts->started = started;
+	popts->started_arg = n;
+	return 0;
+}
+
+/* ---- -d: the ward that runs the container goes to the background ------------------- */
+
+static int background(struct named_run *n, int wfd, struct ward_err *err)
+{
+	struct record *rec = n->rec;
+	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	n->notify = wfd;
+	if (null < 0)
+		return err_set(err, errno, "cannot open '/dev/null'");
+	/* nothing to attach to later: the caller's terminal or pipe must not wait on it */
+	if (dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+	    dup2(null, STDERR_FILENO) < 0)
+		return err_set(err, errno, "cannot redirect the container's stdio to /dev/null");
+	(void)setsid(); /* a new session: the terminal's signals are not the container's */
+	/* the record names the ward at work: this one now */
+	return record_begin(rec, err);
+}
+
+int named_detach(struct named_run *n, struct ward_err *err)
+{
+	struct ward_err got;
+	int p[2];
+	pid_t pid;
+	ssize_t r;
+
+	if (!n->registered)
+		return err_set(err, 0, "-d needs root: the state directory is root's");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set(err, errno, "cannot create a pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return err_set(err, errno, "cannot fork");
+	}
+	if (pid == 0) {
+		close(p[0]);
+		return background(n, p[1], err);
+	}
+	close(p[1]);
+	memset(&got, 0, sizeof(got));
+	do {
+		r = read(p[0], &got, sizeof(got));
+	} while (r < 0 && errno == EINTR);
+	close(p[0]);
+	n->registered = false; /* the background ward's now */
+	if (r == (ssize_t)sizeof(got) && got.code == 0 && got.msg[0] == '\0')
+		return 1;
+	if (r != (ssize_t)sizeof(got))
+		return err_set(err, 0,
+			       "the container's ward ended before it ran (see 'ward list')");
+	*err = got;
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	return -(got.code ? got.code : EINVAL);
+}
+
+void named_fail(struct named_run *n, const struct ward_err *err)
+{
+	if (n->notify < 0)
+		return;
+	(void)fd_write_all(n->notify, err, sizeof(*err));
+	close(n->notify);
+	n->notify = -1;
+}
+
+void named_end(struct named_run *n)
+{
+	struct record *rec = n->rec;
+	struct ward_err e;
+
+	if (!rec)
+		return;
+	if (n->registered) {
+		/* ward's own run removed the cgroups: a later delete has none to remove */
+		memset(&rec->cg, 0, sizeof(rec->cg));
+		if (n->keep && record_write(rec->dir, rec, &e) < 0)
+			log_warn("%s", e.msg);
+		if (!n->keep && state_do_delete(&n->o, true, &e) < 0)
+			log_warn("%s", e.msg);
+	}
+	free((char *)rec->dir);
+	rec->dir = NULL;
+	record_release(rec);
+	free(rec);
+	n->rec = NULL;
+	n->registered = false;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `cmake --install` into a temporary prefix installs the binary, a manual page per
+# command (each rendered by `man -l` without a warning), the bash, zsh and fish
+# completions, the default profile and the examples; `cpack -G DEB` makes a package
+# with them; every verb has a help text (`ward VERB --help`, `ward help VERB`).
+# Needs no root.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+new_tmpdir T
+prefix=$T/prefix
+if cmake --install "$WARD_BINARY_DIR" --prefix "$prefix" >"$T/log" 2>&1; then
+	pass "cmake --install into a temporary prefix"
+else
+	fail "cmake --install into a temporary prefix" "$(cat "$T/log")"
+fi
+for f in bin/ward share/bash-completion/completions/ward share/zsh/vendor-completions/_ward \
+	share/fish/vendor_completions.d/ward.fish share/ward/profiles/default.json \
+	share/doc/ward/examples/README.md share/doc/ward/examples/custom-profile.sh; do
+	if [ -e "$prefix/$f" ]; then pass "installed: $f"; else fail "installed: $f"; fi
+done
+assert_eq "the installed binary runs" "ward version" "$("$prefix/bin/ward" --version | head -1 | cut -d' ' -f1,2)"
+
+# a page for ward, each of its own commands and each OCI verb
+for page in ward ward-run ward-seccomp ward-compare ward-cleanup ward-create ward-start \
+	ward-state ward-kill ward-delete ward-exec ward-list ward-ps ward-pause ward-resume \
+	ward-update ward-spec ward-features; do
+	f=$prefix/share/man/man1/$page.1
+	if [ ! -f "$f" ]; then
+		fail "man page $page(1) installed"
+		continue
+	fi
+	if ! command -v man >/dev/null; then
+		skip "man -l $page.1" "man is not installed"
+		continue
+	fi
+	out=$(MANWIDTH=80 man --warnings -l "$f" 2>"$T/err")
+	if [[ $out == *NAME*"$page "*SYNOPSIS*DESCRIPTION* ]] && [ ! -s "$T/err" ]; then
+		pass "man -l $page.1 renders, without warnings"
+	else
+		fail "man -l $page.1 renders, without warnings" "$out" "$(cat "$T/err")"
+	fi
+done
+assert_contains "ward-run(1) has run's help text" "$(MANWIDTH=200 man -l "$prefix/share/man/man1/ward-run.1" 2>/dev/null)" "--security-opt OPT"
+
+# the completions at least parse
+if bash -n "$prefix/share/bash-completion/completions/ward"; then pass "bash completion parses"; else fail "bash completion parses"; fi
+out=$(bash -c ". '$prefix/share/bash-completion/completions/ward'; PATH='$prefix/bin':\$PATH
+	COMP_WORDS=(ward run --cap-a); COMP_CWORD=2; _ward; echo \${COMPREPLY[*]}
+	COMP_WORDS=(ward run --cap-add NET_B); COMP_CWORD=3; _ward; echo \${COMPREPLY[*]}
+	COMP_WORDS=(ward pa); COMP_CWORD=1; _ward; echo \${COMPREPLY[*]}")
+assert_eq "bash completion: flags, capabilities, verbs" "--cap-add
+NET_BIND_SERVICE NET_BROADCAST
+pause" "$out"
+for sh in zsh fish; do
+	if command -v "$sh" >/dev/null; then
+		f=$prefix/share/zsh/vendor-completions/_ward
+		[ "$sh" = fish ] && f=$prefix/share/fish/vendor_completions.d/ward.fish
+		if "$sh" -n "$f"; then pass "$sh completion parses"; else fail "$sh completion parses"; fi
+	else
+		skip "$sh completion parses" "$sh is not installed"
+	fi
+done
+
+# help for every verb, both ways
+for verb in run compare seccomp cleanup create start state kill delete exec list ps pause resume update spec features; do
+	a=$("$WARD" "$verb" --help 2>&1)
+	b=$("$WARD" help "$verb" 2>&1)
+	if [[ $a == Usage:* ]] && [ "$a" = "$b" ]; then
+		pass "ward $verb --help = ward help $verb"
+	else
+		fail "ward $verb --help = ward help $verb" "$a" "$b"
+	fi
+done
+out=$("$WARD" --help)
+for verb in ps pause resume update exec version help; do
+	assert_contains "ward --help lists $verb" "$out" "$verb"
+done
+
+# a Debian package from the tree
+if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
+	if (cd "$T" && cpack -G DEB --config "$WARD_BINARY_DIR/CPackConfig.cmake" >"$T/cpack.log" 2>&1); then
+		deb=$(ls "$T"/ward_*.deb 2>/dev/null | head -1)
+		assert_contains "cpack -G DEB: /usr/bin/ward in the package" "$(dpkg-deb -c "$deb")" "./usr/bin/ward"
+		assert_contains "cpack -G DEB: the man pages" "$(dpkg-deb -c "$deb")" "./usr/share/man/man1/ward-run.1"
+		assert_contains "cpack -G DEB: its dependencies" "$(dpkg-deb -f "$deb" Depends)" "libseccomp2"
+	else
+		fail "cpack -G DEB" "$(cat "$T/cpack.log")"
+	fi
+else
+	skip "cpack -G DEB" "cpack or dpkg-deb is not installed"
+fi
+finish

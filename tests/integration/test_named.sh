@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `ward run` containers are containers like any other: registered under --root while
+# they run (--name, else a generated id), reachable by list, state, exec, ps, pause,
+# kill and delete; -d prints the id and leaves it running; removed at exit unless
+# --keep (--rm accepted); --cidfile; a name in use is refused.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+need_root
+setup_rootfs
+snapshot_state
+new_tmpdir T
+root=$T/state
+
+# wait_listed ID: until `ward list` shows ID running (or 10 s)
+wait_listed() {
+	for _ in $(seq 1 100); do
+		"$WARD" --root "$root" list | grep -q "^$1 .* running " && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# wait_gone ID: until `ward list -q` no longer shows ID (or 10 s)
+wait_gone() {
+	for _ in $(seq 1 100); do
+		"$WARD" --root "$root" list -q | grep -qx "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# a foreground container, named: listed, reachable, gone at its end
+start_ward --root "$root" run --name web "$ROOTFS" "$H" sleep 30
+if wait_listed web; then pass "a running 'ward run --name web' is listed"; else fail "a running 'ward run --name web' is listed"; fi
+run_ward --root "$root" state web
+assert_contains "state: running" "$OUT" '"status": "running"'
+run_ward --root "$root" exec web /bin/sh -c 'echo in; grep -c . /proc/self/status >/dev/null && grep Seccomp: /proc/self/status'
+assert_eq "exec: a process in it, under its seccomp filter" "in
+Seccomp:	2" "$OUT"
+run_ward --root "$root" ps web
+assert_contains "ps: its process" "$OUT" "sleep 30"
+run_ward --root "$root" pause web
+run_ward --root "$root" state web
+assert_contains "pause: paused" "$OUT" '"status": "paused"'
+run_ward --root "$root" resume web
+run_ward --root "$root" run --name web "$ROOTFS" true
+assert_status "a name in use: 125" 125
+assert_eq "a name in use: the message" "ward: the container name 'web' is already in use (see 'ward list'; 'ward delete web' removes a stopped one)" "$ERR"
+run_ward --root "$root" kill web KILL
+wait_bg 20
+assert_status "kill KILL: the foreground ward exits 137" 137
+run_ward --root "$root" list -q
+assert_eq "removed at exit" "" "$OUT"
+
+# -d: the id on stdout, running in the background; --cidfile
+run_ward --root "$root" run -d --cidfile "$T/cid" "$ROOTFS" "$H" sleep 30
+assert_status "-d: exits 0" 0
+id=$OUT
+assert_match "-d: prints a 64-digit id" '^[0-9a-f]{64}$' "$id"
+assert_eq "--cidfile: the id" "$id" "$(cat "$T/cid" 2>/dev/null)"
+run_ward --root "$root" exec "$id" hostname
+assert_eq "a generated id: the hostname is its first 12 digits" "${id:0:12}" "$OUT"
+run_ward --root "$root" run --cidfile "$T/cid" "$ROOTFS" true
+assert_eq "--cidfile that exists: refused" "ward: container ID file found, make sure the other container isn't running or delete $T/cid" "$ERR"
+run_ward --root "$root" delete "$id"
+assert_status "delete of a running one needs --force" 1
+run_ward --root "$root" kill "$id" KILL
+if wait_gone "$id"; then pass "-d: removed once it ends"; else fail "-d: removed once it ends"; fi
+
+# -d whose command cannot run: the error and its status, nothing registered
+run_ward --root "$root" run -d "$ROOTFS" /nonexistent
+assert_status "-d with a missing command: 127" 127
+assert_eq "-d with a missing command: the message" "ward: exec '/nonexistent': No such file or directory" "$ERR"
+run_ward --root "$root" list -q
+assert_eq "-d with a missing command: nothing left" "" "$OUT"
+
+# --keep: stays, stopped, until deleted; --rm is accepted
+run_ward --root "$root" run --name kept --keep "$ROOTFS" "$H" exit 3
+assert_status "--keep: the command's status" 3
+run_ward --root "$root" state kept
+assert_contains "--keep: stopped, still there" "$OUT" '"status": "stopped"'
+run_ward --root "$root" delete kept
+assert_status "--keep: delete removes it" 0
+run_ward --root "$root" run --rm --name rm "$ROOTFS" true
+assert_status "--rm: accepted" 0
+run_ward --root "$root" list -q
+assert_eq "nothing registered at the end" "" "$OUT"
+run_ward --root "$root" run --rm --keep "$ROOTFS" true
+assert_eq "--rm with --keep: refused" "ward: --rm and --keep cannot be used together" "$ERR"
+
+assert_nothing_left "nothing left"
+finish
