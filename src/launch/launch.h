@@ -5,6 +5,7 @@
  * page, the sync protocol, the way into a running container.
  *
  *   parent.c    the one parent sequence of run, create and exec
+ *   plan.c      what the parent builds before the clone: capabilities, filter, buffers
  *   serve.c     ward while the child runs: set-up messages, notifications, terminal
  *   child.c     the child's ordered steps, from the clone to execve
  *   sync.c      the sync socket's messages and the report page
@@ -110,8 +111,12 @@ int target_open(pid_t pid, struct exec_target *t, struct ward_err *err);
 pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end,
 		 struct ward_err *err);
 
-/* parent.c */
+/* plan.c */
 void launch_plan_release(struct plan *plan);
+int plan_policy(const struct container_spec *spec, struct filter_prog *prog, struct ward_err *err);
+int plan_caps(struct plan *plan, const struct container_spec *spec, struct ward_err *err);
+bool setup_hooks_wanted(const struct container_spec *spec);
+int plan_hook_state(struct plan *plan, struct ward_err *err);
 
 /* serve.c */
 int release_child(int sync, pid_t pid, struct child_report *rep, const struct container_spec *spec,
