@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The README's `ward run` table and `ward run --help` list the same options, short
 # forms included; the README stands alone (nothing it links to is outside the
-# repository). Needs no root.
+# repository); docs/DESIGN.md's map of the source tree and the tree agree, file for
+# file. Needs no root.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
@@ -26,4 +27,14 @@ assert_eq "the README links nothing outside the repository" "" "$out"
 for f in $(grep -oE '\]\([^)#:]+\)' "$readme" | sed 's/^](//; s/)$//' | sort -u); do
 	if [ -e "$WARD_SOURCE_DIR/$f" ]; then pass "README link $f exists"; else fail "README link $f exists"; fi
 done
+
+# docs/DESIGN.md's map: a "    src/DIR/" line, then "      FILE  what it owns" lines
+design=$WARD_SOURCE_DIR/docs/DESIGN.md
+mapped=$(awk '/^    src(\/[a-z0-9_]+)*\/$/ {dir=$1; next} dir && /^      [A-Za-z0-9_.-]+ / {print dir $1; next} !/^      / {dir=""}' "$design" | sort)
+tree=$(cd "$WARD_SOURCE_DIR" && git ls-files 'src/*' 2>/dev/null | sort)
+[ -n "$tree" ] || tree=$(cd "$WARD_SOURCE_DIR" && find src -type f | sort)
+assert_eq "every file under src/ is on docs/DESIGN.md's map" "" "$(comm -13 <(echo "$mapped") <(echo "$tree"))"
+assert_eq "every file on docs/DESIGN.md's map exists" "" "$(comm -23 <(echo "$mapped") <(echo "$tree"))"
+n=$(echo "$mapped" | wc -l)
+[ "$n" -gt 80 ] && pass "the map lists $n files" || fail "the map lists $n files"
 finish
