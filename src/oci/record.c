@@ -150,6 +150,18 @@ static int gen_to_file(yajl_gen g, const char *dir, const char *name, struct war
 	return 0;
 }
 
+/* "annotations": {key: value, ...} */
+static void gen_annotations(yajl_gen g, const struct record *r)
+{
+	GSTR(g, "annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i + 1 < r->annotations.n; i += 2) {
+		GSTR(g, r->annotations.v[i]);
+		GSTR(g, r->annotations.v[i + 1]);
+	}
+	yajl_gen_map_close(g);
+}
+
 int record_write(const char *dir, const struct record *r, struct ward_err *err)
 {
 	__attribute__((cleanup(gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
@@ -175,13 +187,7 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err)
 	GSTR(g, r->rootfs ? r->rootfs : "");
 	GSTR(g, "created");
 	GSTR(g, r->created);
-	GSTR(g, "annotations");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i + 1 < r->annotations.n; i += 2) {
-		GSTR(g, r->annotations.v[i]);
-		GSTR(g, r->annotations.v[i + 1]);
-	}
-	yajl_gen_map_close(g);
+	gen_annotations(g, r);
 	GSTR(g, "cgroups");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->cg.ndirs; i++) {
@@ -406,13 +412,7 @@ void gen_state_fields(yajl_gen g, const struct record *r, const char *status)
 	yajl_gen_integer(g, strcmp(status, "stopped") != 0 ? r->pid : 0);
 	GSTR(g, "bundle");
 	GSTR(g, r->bundle ? r->bundle : "");
-	GSTR(g, "annotations");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i + 1 < r->annotations.n; i += 2) {
-		GSTR(g, r->annotations.v[i]);
-		GSTR(g, r->annotations.v[i + 1]);
-	}
-	yajl_gen_map_close(g);
+	gen_annotations(g, r);
 }
 
 char *state_json(const struct record *r, const char *status)

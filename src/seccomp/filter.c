@@ -47,22 +47,6 @@ int filter_read_at(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int filter_write_all(int fd, const void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /* ---- build, export ---------------------------------------------------------------- */
 
 /*
@@ -230,7 +214,7 @@ int filter_export(const struct rule_set *rs, unsigned int build_flags, int forma
 		return err_set(err, EINVAL, "the profile disables seccomp: nothing to export");
 	rc = build(rs, build_flags, &prog, &p, &ctx, err);
 	if (rc == 0 && format == FILTER_EXPORT_BPF) {
-		rc = filter_write_all(fd, prog.insns, prog.len * sizeof(*prog.insns));
+		rc = fd_write_all(fd, prog.insns, prog.len * sizeof(*prog.insns));
 		if (rc < 0)
 			err_set(err, -rc, "cannot write the seccomp filter");
 	} else if (rc == 0) {

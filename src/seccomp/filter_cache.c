@@ -526,13 +526,13 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
 
 static int write_entry(int fd, const struct cache_hdr *hdr, const struct filter_prog *prog)
 {
-	int rc = filter_write_all(fd, hdr, sizeof(*hdr));
+	int rc = fd_write_all(fd, hdr, sizeof(*hdr));
 
 	/* no fsync: it cost a cold start a millisecond, and an entry a crash left
 	 * short or torn fails its length or checksum check, which is a miss
 	 */
 	if (rc == 0)
-		rc = filter_write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
+		rc = fd_write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
 	return rc;
 }
 

@@ -206,5 +206,3 @@ void vset_emit_values(struct as *a, const uint64_t *v, size_t n, unsigned int in
 
 /* Read exactly @len bytes at @off. Return: 0, or -errno (-EIO at end of file). */
 int filter_read_at(int fd, void *buf, size_t len, off_t off);
-/* Write all of @buf. Return: 0 or -errno. */
-int filter_write_all(int fd, const void *buf, size_t len);

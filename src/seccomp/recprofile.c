@@ -304,7 +304,8 @@ static void model_rules(struct model *m)
 	if (m->socket_any)
 		strv_push(&rule_new(m, PROF_ACT_ALLOW, xstrdup("socket: any family"))->names,
 			  "socket");
-	qsort(m->families.v, m->families.n, sizeof(*m->families.v), cmp_value);
+	if (m->families.n) /* qsort() wants a non-NULL array */
+		qsort(m->families.v, m->families.n, sizeof(*m->families.v), cmp_value);
 	for (size_t i = 0; !m->socket_any && i < m->families.n; i++)
 		rule_arg(m, "socket", PROF_OP_EQ, m->families.v[i].value,
 			 xasprintf("socket(%s=%" PRIu64 "): %lu call%s",
@@ -313,7 +314,8 @@ static void model_rules(struct model *m)
 	if (m->personality_any)
 		strv_push(&rule_new(m, PROF_ACT_ALLOW, xstrdup("personality: any persona"))->names,
 			  "personality");
-	qsort(m->personas.v, m->personas.n, sizeof(*m->personas.v), cmp_value);
+	if (m->personas.n) /* qsort() wants a non-NULL array */
+		qsort(m->personas.v, m->personas.n, sizeof(*m->personas.v), cmp_value);
 	for (size_t i = 0; !m->personality_any && i < m->personas.n; i++)
 		rule_arg(m, "personality", PROF_OP_EQ, m->personas.v[i].value,
 			 xasprintf("personality(0x%" PRIx64 "): %lu call%s", m->personas.v[i].value,
@@ -330,7 +332,8 @@ static void model_rules(struct model *m)
 	for (size_t i = 0; i < runtime_needs_count; i++)
 		for (size_t j = 0; j < 10 && runtime_needs[i].calls[j].name; j++)
 			add_name(&rt, runtime_needs[i].calls[j].name);
-	qsort(rt.v, rt.n, sizeof(char *), cmp_str);
+	if (rt.n) /* qsort() wants a non-NULL array */
+		qsort(rt.v, rt.n, sizeof(char *), cmp_str);
 	r = rule_new(m, PROF_ACT_ALLOW,
 		     xstrdup(RECPROFILE_RUNTIME_COMMENT
 			     "what ward, runc and crun call after loading the filter and before "

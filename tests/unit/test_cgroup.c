@@ -1358,6 +1358,7 @@ START_TEST(test_oci_resources_v2)
 		strv_release(&u.unified);
 	}
 	strv_release(&res.rdma);
+	strv_release(&res.unified);
 	ck_assert_int_eq(cg_destroy(&h, &err), 0);
 
 	/* what cgroup v2 has no knob for: an error naming the field, or a warning */
