@@ -86,6 +86,23 @@ __attribute__((noreturn)) void child_fail(const struct plan *plan, struct ward_e
 	__builtin_trap();
 }
 
+/*
+ * Whether the child dies with ward (PR_SET_PDEATHSIG): `ward run`'s and a
+ * foreground exec's always; ward create's init until ward has recorded it
+ * (wait_for_start() clears it then), unless its filter, which has an agent's
+ * listener, goes in before that and might deny the prctl(2). @detached: ward
+ * does not stay (ward create, exec -d).
+ */
+static bool dies_with_ward(const struct plan *plan, bool detached)
+{
+	bool listener =
+	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+
+	if (plan->opts->exec_fifo >= 0)
+		return !listener;
+	return !detached;
+}
+
 static bool parent_gone(int sync)
 {
 	struct pollfd pfd = {.fd = sync, .events = POLLIN};
@@ -228,7 +245,8 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 	 * ward commits the container (state.json written) with one more byte; EOF
 	 * means it died first, and nothing would ever know of this process: go.
 	 * (A profile with an agent's listener is in already and may deny the read:
-	 * then only an EOF stops us.)
+	 * then only an EOF stops us.) Until then we die with ward (dies_with_ward());
+	 * from now on we outlive it, and say so ('a') before ward may exit.
 	 */
 	for (;;) {
 		ssize_t n = recv(plan->sync, &ready, 1, 0);
@@ -240,6 +258,11 @@ static int wait_for_start(const struct plan *plan, struct ward_err *err)
 		if (errno != EINTR)
 			break;
 	}
+	if (dies_with_ward(plan, true) && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return err_set(err, errno, "cannot clear the parent-death signal");
+	ready = 'a';
+	if (send(plan->sync, &ready, 1, MSG_NOSIGNAL) != 1)
+		return err_set(err, errno, "cannot tell ward the container outlives it");
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", plan->opts->exec_fifo);
 	do
 		fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -300,7 +323,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	if (plan->parent_end >= 0)
 		close(plan->parent_end);
 	/* die with ward; re-armed below because a credential change clears it */
-	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (dies_with_ward(plan, detached) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
 		child_fail(plan, &err);
 	}
@@ -393,13 +416,13 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 		err_set(&err, errno, "cannot set no_new_privs");
 		child_fail(plan, &err);
 	}
-	if (!detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (dies_with_ward(plan, detached) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		err_set(&err, errno, "cannot set the parent-death signal");
 		child_fail(plan, &err);
 	}
 	/* ward may have died while the signal was cleared: its end of the socket
 	 * is then closed (getppid() says 0 across the pid namespace either way) */
-	if (!detached && parent_gone(plan->sync))
+	if (dies_with_ward(plan, detached) && parent_gone(plan->sync))
 		_exit(WARD_EXIT_LAUNCHER);
 	umask(spec->oci.umask_set ? spec->oci.umask : 022);
 	if (plan->opts->stdout_fd >= 0 && dup2(plan->opts->stdout_fd, STDOUT_FILENO) < 0) {

@@ -58,6 +58,9 @@
 #include "ward/sys.h"
 #include "ward/tty.h"
 
+/* how long ward create waits for its init to take the commit */
+#define COMMIT_TIMEOUT_MS 5000
+
 /* Signals ward passes on to the container, as docker run's sig-proxy does. */
 const int launch_forwarded[LAUNCH_NFORWARDED] = {SIGINT,  SIGTERM, SIGHUP,
 						 SIGQUIT, SIGUSR1, SIGUSR2};
@@ -596,11 +599,18 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 
 int proc_create_commit(int *commit, struct ward_err *err)
 {
+	struct pollfd pfd = {.fd = *commit, .events = POLLIN};
 	char c = 'c';
-	int r = 0;
+	int r = 0, n;
 
+	/* the init clears its parent-death signal and answers 'a': then ward may go */
 	if (write_full(*commit, &c, 1) != 1)
 		r = err_set(err, errno, "the container died before it could be committed");
+	do
+		n = r == 0 ? poll(&pfd, 1, COMMIT_TIMEOUT_MS) : 0;
+	while (n < 0 && errno == EINTR);
+	if (r == 0 && n > 0 && (read_full(*commit, &c, 1) != 1 || c != 'a'))
+		r = err_set(err, EPROTO, "the container died before it could be committed");
 	close(*commit);
 	*commit = -1;
 	return r;
