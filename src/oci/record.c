@@ -135,7 +135,12 @@ static int gen_to_file(yajl_gen g, const char *dir, const char *name, struct war
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return err_set(err, errno, "cannot write '%s'", tmp);
-	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0) {
+	/*
+	 * No fsync: the state lives under /run (a tmpfs on most hosts, and gone at
+	 * boot with every container it describes); the rename keeps a reader from
+	 * ever seeing half a record. runc does the same.
+	 */
+	if (fd_write_all(fd, buf, len) < 0) {
 		int e = errno ? errno : EIO;
 
 		(void)unlink(tmp);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -53,7 +54,7 @@ static int usage(void)
 	      "  sys NR [ARG...] [-- NR [ARG...]]...   raw calls: ok, ENAME or signal N each\n"
 	      "  int80 NR [ARG...] [-- ...]   the same through the i386 int $0x80 gate\n"
 	      "    (ARG: a number, s:TEXT a string, b:N N zeroed bytes, fd:PATH an open fd)\n"
-	      "  sleep SECONDS [TAG] | trap SIG | segv\n"
+	      "  sleep SECONDS [TAG] | trap SIG | segv | threads N (N threads, each a few calls)\n"
 	      "  cat PATH | write PATH [CONTENT] | ls PATH | fds [-l] | mounts\n"
 	      "  escape-chroot DIR PATH   (the classic chroot escape from writable DIR, then ls "
 	      "PATH)\n",
@@ -883,6 +884,39 @@ static int cmd_fds(int links)
 	return 0;
 }
 
+/* a thread's few calls: its own id, a yield, a clock */
+static void *thread_calls(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	(void)syscall(SYS_gettid);
+	(void)sched_yield();
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return NULL;
+}
+
+static int cmd_threads(const char *arg)
+{
+	pthread_t t[64];
+	long n = strtol(arg, NULL, 10);
+
+	if (n < 1 || n > 64)
+		return usage();
+	for (long i = 0; i < n; i++) {
+		int e = pthread_create(&t[i], NULL, thread_calls, NULL);
+
+		if (e) {
+			fprintf(stderr, "ward-testhelper: threads: %s\n", strerror(e));
+			return 1;
+		}
+	}
+	for (long i = 0; i < n; i++)
+		(void)pthread_join(t[i], NULL);
+	printf("threads: %ld\n", n);
+	return 0;
+}
+
 static int cmd_sleep(const char *arg)
 {
 	char *end;
@@ -949,6 +983,8 @@ int main(int argc, char **argv)
 		return nargs >= 1 ? cmd_syscall(nargs, args) : usage();
 	if (strcmp(cmd, "sys") == 0 || strcmp(cmd, "int80") == 0)
 		return nargs >= 1 ? cmd_raw(nargs, args, cmd[0] == 'i') : usage();
+	if (strcmp(cmd, "threads") == 0)
+		return nargs == 1 ? cmd_threads(args[0]) : usage();
 	if (strcmp(cmd, "sleep") == 0) /* a second argument only tags the process */
 		return nargs == 1 || nargs == 2 ? cmd_sleep(args[0]) : usage();
 	if (strcmp(cmd, "trap") == 0)

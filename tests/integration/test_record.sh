@@ -102,8 +102,13 @@ assert_match "enforced, plus socket(AF_PACKET): reported denied" " socket +1 +EP
 run_ward run --report-denied --security-opt seccomp="$T/work.json" "$ROOTFS" $H sys 56 0x04000011
 assert_contains "enforced: clone with CLONE_NEWUTS is denied by the profile" "$ERR" " clone "
 
-# threads: neither busybox nor the helper starts one
-skip "record: a threaded workload" "busybox and ward-testhelper have no threads"
+# a program that starts threads (glibc's pthread_create: clone3, or clone with CLONE_THREAD)
+record_work -o "$T/threads.json" "$ROOTFS" $H threads 8
+assert_eq "record: a threaded workload runs" "0 threads: 8" "$STATUS $OUT"
+run_ward run --report-denied --security-opt seccomp="$T/threads.json" "$ROOTFS" $H threads 8
+assert_eq "record: the threaded workload enforced runs" "0 threads: 8" "$STATUS $OUT"
+assert_contains "record: the threaded workload enforced, zero denials" "$ERR" \
+	"ward: seccomp denied no syscalls"
 
 # the i386 (int $0x80) and x32 ABIs: their own groups
 run_ward seccomp record -o "$T/abi.json" "$ROOTFS" $H int80 20 -- 359 1 1 0
