@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -51,8 +52,20 @@ void record_log_init(struct record_log *log)
 
 void record_log_release(struct record_log *log)
 {
-	if (log->threads)
-		pthread_mutex_lock(&log->lock); /* blocked receivers only: never released */
+	/*
+	 * The receivers stay blocked in their ioctl until ward exits: take the
+	 * lock from them for good, but never wait long for it (a receiver that
+	 * holds it now is answering a call of a process that is gone): then the
+	 * log is left to the exit rather than freed under its feet.
+	 */
+	if (log->threads) {
+		const struct timespec pause = {.tv_nsec = 1000 * 1000};
+		int tries = 0;
+
+		while (pthread_mutex_trylock(&log->lock) != 0)
+			if (++tries > 1000 || nanosleep(&pause, NULL) < 0)
+				return;
+	}
 	free(log->v);
 	free(log->socket_families.v);
 	free(log->personalities.v);
