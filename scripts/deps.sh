@@ -25,6 +25,7 @@ test_pkgs=("${demo_pkgs[@]}"
 	dpkg-dev      # cpack -G DEB's dpkg-deb and dpkg-shlibdeps checks
 	podman        # test_podman.sh: ward as podman's runtime (~10 s)
 	strace        # test_record.sh: what strace -f sees is in the recorded profile
+	zsh fish      # test_install.sh: the installed completions parse
 )
 
 list=false
