@@ -126,15 +126,20 @@ START_TEST(test_profile)
 	ck_assert_uint_eq(r->args[0].value, 0x7E020000);
 	/* socket: one rule per family, both ABIs' */
 	r = rule_named(p, "socket", 0);
+	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->args[0].value, 1);
 	ck_assert_int_eq(r->args[0].op, PROF_OP_EQ);
-	ck_assert_uint_eq(rule_named(p, "socket", 1)->args[0].value, 2);
+	r = rule_named(p, "socket", 1);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->args[0].value, 2);
 	ck_assert_ptr_null(rule_named(p, "socket", 2));
 	/* clone3 not called: ENOSYS; the runtimes' calls in a rule of their own */
 	r = rule_named(p, "clone3", 0);
+	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->action, PROF_ACT_ERRNO);
 	ck_assert_uint_eq(r->errno_ret, 38);
 	r = rule_named(p, "capset", 0);
+	ck_assert_ptr_nonnull(r);
 	ck_assert_ptr_nonnull(strstr(r->comment, RECPROFILE_RUNTIME_COMMENT));
 	free(json);
 	record_log_release(&log);
@@ -169,6 +174,7 @@ START_TEST(test_clone_namespace_flag)
 	cleanup_profile struct profile *p = NULL;
 	struct ward_err err = {0};
 	const uint64_t newns[6] = {0x20000 | 0x11};
+	const struct prof_rule *r;
 	char *json;
 
 	record_log_init(&log);
@@ -177,7 +183,9 @@ START_TEST(test_clone_namespace_flag)
 	json = write_profile(&log, NULL);
 	ck_assert_int_eq(profile_parse(json, strlen(json), &p, &err), 0);
 	/* the flag used is let through, every other namespace flag is not */
-	ck_assert_uint_eq(rule_named(p, "clone", 0)->args[0].value, 0x7E000000);
+	r = rule_named(p, "clone", 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->args[0].value, 0x7E000000);
 	free(json);
 	record_log_release(&log);
 }
