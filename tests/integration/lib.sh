@@ -515,3 +515,22 @@ p["syscalls"] = [r for r in p["syscalls"] if r["names"]]
 json.dump(p, open(path, "w"))
 EOF
 }
+
+# ---- OCI bundles (test_oci.sh, test_oci_spec.sh) --------------------------------------
+
+# make_bundle DIR ARGS_JSON [PYTHON_EDIT]: a bundle whose root is the shared rootfs,
+# read-only, running ARGS_JSON; PYTHON_EDIT may change the dict `c` further
+make_bundle() {
+	mkdir -p "$1"
+	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
+	python3 - "$1/config.json" "$ROOTFS" "$2" "${3:-}" <<'EOF' || bail_out "cannot edit config.json"
+import json, sys
+path, rootfs, args, edit = sys.argv[1:5]
+c = json.load(open(path))
+c["root"]["path"] = rootfs
+c["process"]["args"] = json.loads(args)
+c["process"]["terminal"] = False  # ward spec writes runc's terminal: true
+exec(edit)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}

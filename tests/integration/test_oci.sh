@@ -13,23 +13,6 @@ new_tmpdir T
 ROOT=$T/state # --root of every ward here: the host's /run/ward is not touched
 snapshot_state
 
-# make_bundle DIR ARGS_JSON [PYTHON_EDIT]: a bundle whose root is the shared rootfs,
-# read-only, running ARGS_JSON; PYTHON_EDIT may change the dict `c` further
-make_bundle() {
-	mkdir -p "$1"
-	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
-	python3 - "$1/config.json" "$ROOTFS" "$2" "${3:-}" <<'EOF' || bail_out "cannot edit config.json"
-import json, sys
-path, rootfs, args, edit = sys.argv[1:5]
-c = json.load(open(path))
-c["root"]["path"] = rootfs
-c["process"]["args"] = json.loads(args)
-c["process"]["terminal"] = False  # ward spec writes runc's terminal: true
-exec(edit)
-json.dump(c, open(path, "w"), indent=1)
-EOF
-}
-
 # wo ARGS...: ward with this test's --root
 wo() {
 	run_ward --root "$ROOT" "$@"

@@ -14,22 +14,6 @@ new_tmpdir T
 ROOT=$T/state
 snapshot_state
 
-# make_bundle DIR ARGS_JSON [PYTHON_EDIT]: as test_oci.sh's
-make_bundle() {
-	mkdir -p "$1"
-	(cd "$1" && "$WARD" spec) || bail_out "ward spec failed"
-	python3 - "$1/config.json" "$ROOTFS" "$2" "${3:-}" <<'PY' || bail_out "cannot edit config.json"
-import json, sys
-path, rootfs, args, edit = sys.argv[1:5]
-c = json.load(open(path))
-c["root"]["path"] = rootfs
-c["process"]["args"] = json.loads(args)
-c["process"]["terminal"] = False  # ward spec asks for one, as runc spec does
-exec(edit)
-json.dump(c, open(path, "w"), indent=1)
-PY
-}
-
 wo() {
 	run_ward --root "$ROOT" "$@"
 }
