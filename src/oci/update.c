@@ -143,8 +143,7 @@ int state_update(const struct state_opts *o, struct ward_err *err)
 	int r;
 
 	if (o->resources && read_resources(o->resources, &res, err) < 0) {
-		free(res.cpuset_cpus);
-		free(res.devices);
+		spec_resources_release(&res);
 		return -EINVAL;
 	}
 	flags_over(&o->update, &res);
@@ -167,7 +166,6 @@ int state_update(const struct state_opts *o, struct ward_err *err)
 		r = update_knobs(&layout, &rec.cg, &o->update_knobs, err);
 	if (loaded)
 		record_release(&rec);
-	free(res.cpuset_cpus);
-	free(res.devices);
+	spec_resources_release(&res);
 	return r;
 }

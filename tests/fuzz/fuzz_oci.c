@@ -70,9 +70,7 @@ static void parse_resources(const uint8_t *data, size_t size)
 
 	r = oci_parse_resources((const char *)data, size, &res, &err);
 	fuzz_check("oci_parse_resources", r, err.msg);
-	/* what `ward update` frees (there is no release function for one) */
-	free(res.cpuset_cpus);
-	free(res.devices);
+	spec_resources_release(&res); /* as `ward update` does */
 }
 
 int ward_fuzz_oci(const uint8_t *data, size_t size)
