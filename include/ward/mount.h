@@ -64,3 +64,37 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
  */
 int mnt_enter_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
     __attribute__((nonnull));
+
+/*
+ * A config.json without a mount namespace (ns_shares_mounts()), in order:
+ * mnt_clone_root() in the child once the tree is built (the read-only root
+ * applied first), mnt_attach_root() in ward with the clone, then
+ * mnt_enter_shared_root() in the child; mnt_detach_root() when the container is
+ * gone (ward on a failed set-up, delete).
+ */
+
+/** mnt_clone_root() - a detached copy of the tree at @rootfd. Return: its fd or -errno. */
+int mnt_clone_root(const struct container_spec *spec, int rootfd, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * mnt_attach_root() - attach @treefd's tree over spec->rootfs in ward's mount
+ * namespace, with linux.rootfsPropagation. *@mnt_id: its mount id (0 when
+ * nothing stays attached). Return: 0, or a negative errno with @err set.
+ */
+int mnt_attach_root(int treefd, const struct container_spec *spec, unsigned long long *mnt_id,
+		    struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * mnt_enter_shared_root() - back into ward's mount namespace (@mnt_fd), chroot
+ * into the attached tree (@treefd), chdir to spec->cwd. Return: 0 or -errno.
+ */
+int mnt_enter_shared_root(const struct container_spec *spec, int mnt_fd, int treefd,
+			  struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * mnt_detach_root() - detach mount @mnt_id from @rootfs with everything below
+ * it, and what was stacked over it; a mount of another id there stays. Logs
+ * what fails.
+ */
+void mnt_detach_root(const char *rootfs, unsigned long long mnt_id) __attribute__((nonnull));

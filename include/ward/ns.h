@@ -31,6 +31,14 @@ bool ns_is_new(const struct container_spec *spec, int type) __attribute__((nonnu
 /** ns_is_joined() - whether the config joins a namespace of @type by path. */
 bool ns_is_joined(const struct container_spec *spec, int type) __attribute__((nonnull));
 
+/**
+ * ns_shares_mounts() - whether a config.json leaves out the mount namespace:
+ * the container then inherits ward's (the spec's MUST). ward still builds the
+ * container's tree in a mount namespace of its own, then ward attaches it over
+ * the rootfs in its own namespace and the container chroots into it there.
+ */
+bool ns_shares_mounts(const struct container_spec *spec) __attribute__((nonnull));
+
 #define NS_MAX_JOIN 8
 
 /* The namespaces to join, opened in the parent (all fds close-on-exec). */
@@ -40,6 +48,7 @@ struct ns_plan {
 	size_t n;
 	int pid_fd;	 /* a pid namespace: entered by the parent around clone, or -1 */
 	int self_pid_fd; /* ward's own, to go back to, or -1 */
+	int mnt_fd;	 /* ns_shares_mounts(): ward's mount namespace, or -1 */
 };
 
 void ns_plan_init(struct ns_plan *plan) __attribute__((nonnull));

@@ -40,6 +40,9 @@ struct proc_opts {
 	void *state_arg;
 	/* called with the container's cgroups before any process runs in them */
 	int (*cgroup_ready)(void *arg, const struct cg_handle *cg, struct ward_err *err);
+	/* create, no mount namespace of its own: the mount id of the container's tree once
+	 * ward attached it over the rootfs, before the child goes on (mnt_attach_root()) */
+	int (*root_attached)(void *arg, unsigned long long mnt_id, struct ward_err *err);
 	/* proc_exec() only */
 	bool detach; /* return once the process runs (it stays, ward goes) */
 	/* called once the process runs (the pid file), before ward waits for it */

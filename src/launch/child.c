@@ -311,6 +311,35 @@ static int child_setup_hooks(const struct plan *plan, const char **start_json, s
 	return hooks_run(plan->spec, SPEC_HOOK_CREATE_CONTAINER, plan->hook_state[0], err);
 }
 
+/*
+ * No mount namespace in the config: the tree goes to ward ('M'), which attaches
+ * it over the rootfs in its own namespace and answers 'm'; then back into
+ * ward's namespace and into the tree there.
+ */
+static int child_share_root(const struct plan *plan, int rootfd, struct ward_err *err)
+{
+	cleanup_close int tree = mnt_clone_root(plan->spec, rootfd, err);
+	int copy;
+	char ack = 0;
+
+	if (tree < 0)
+		return tree;
+	copy = fcntl(tree, F_DUPFD_CLOEXEC, 0);
+	if (copy < 0)
+		return err_set(err, errno,
+			       "cannot duplicate the descriptor of the container's mounts");
+	if (send_fd(plan->sync, 'M', copy, "the container's mounts", err) < 0) {
+		close(copy);
+		return -EPROTO;
+	}
+	/* EOF: ward is gone, or failed and says why */
+	if (read_full(plan->sync, &ack, 1) != 1)
+		_exit(WARD_EXIT_LAUNCHER);
+	if (ack != 'm')
+		return err_set(err, EPROTO, "ward did not attach the container's mounts");
+	return mnt_enter_shared_root(plan->spec, plan->ns.mnt_fd, tree, err);
+}
+
 __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
@@ -362,7 +391,8 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan, &err);
 	if (plan->hook_state_size && child_setup_hooks(plan, &start_json, &err) < 0)
 		child_fail(plan, &err);
-	if (mnt_enter_root(spec, src.rootfd, &err) < 0)
+	if (ns_shares_mounts(spec) ? child_share_root(plan, src.rootfd, &err) < 0
+				   : mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan, &err);
 	mnt_sources_release(&src);
 	child_become(plan, detached, start_json);

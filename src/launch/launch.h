@@ -69,6 +69,9 @@ struct plan {
 	/* ward create with set-up hooks: where the child receives the two state JSONs */
 	char *hook_state[2];
 	size_t hook_state_size;
+	/* no mount namespace of its own: the tree ward attached (mnt_attach_root()), until
+	 * it is handed over to the record or detached */
+	unsigned long long root_mnt;
 };
 
 /* the namespace types ward exec may join (exec.c's table) */
@@ -124,5 +127,5 @@ int release_child(int sync, pid_t pid, struct child_report *rep, const struct co
 		  struct ward_err *err);
 int serve_until_exit(pid_t pid, int listener, int master, struct notify_log *log,
 		     struct ward_err *err);
-int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report *rep, int *master,
+int wait_ready(struct plan *plan, int sync, pid_t pid, struct child_report *rep, int *master,
 	       struct ward_err *err);

@@ -117,6 +117,31 @@ int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
 	}
 }
 
+/*
+ * The mount id and the (unescaped) mount point of a mountinfo line, ID PARENT
+ * MAJ:MIN ROOT MOUNTPOINT ...; @whole: false when the line was cut to fit.
+ * Return: 1, 0 for a line without them, -ENAMETOOLONG when the cut hit them.
+ */
+int mnt_info_point(char *line, bool whole, int *id, char **mnt)
+{
+	char *tok[6], *save = NULL;
+	uint64_t v;
+
+	for (size_t i = 0; i < 6; i++)
+		tok[i] = strtok_r(i ? NULL : line, " ", &save);
+	if (!tok[4])
+		return whole ? 0 : -ENAMETOOLONG;
+	/* the line was cut: the mount point is whole only when a field follows it */
+	if (!whole && !tok[5])
+		return -ENAMETOOLONG;
+	if (!parse_u64(tok[0], INT32_MAX, &v))
+		return 0;
+	str_unescape_octal(tok[4]);
+	*id = (int)v;
+	*mnt = tok[4];
+	return 1;
+}
+
 /* Make sure @path exists inside the root, as a directory or an empty file. */
 static int make_target(int rootfd, const char *path, bool dir, struct ward_err *err)
 {

@@ -50,6 +50,13 @@ int mnt_read_line(struct mnt_lines *lr, char *line, size_t len, bool *whole)
     __attribute__((nonnull));
 
 /**
+ * mnt_info_point() - the mount id and the (unescaped) mount point of a
+ * /proc/self/mountinfo line (cut in place); @whole: mnt_read_line()'s.
+ * Return: 1, 0 for a line without them, -ENAMETOOLONG when the cut hit them.
+ */
+int mnt_info_point(char *line, bool whole, int *id, char **mnt) __attribute__((nonnull));
+
+/**
  * mnt_resolve_dest() - @path (a mount's destination) into @out (@len bytes)
  * with every dangling symlink on it replaced by its target, read inside the
  * root: what is missing is then created inside the root, never outside.

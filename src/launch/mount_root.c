@@ -75,31 +75,6 @@ static void keep_last(struct host_mounts *hm, int id, const char *mnt, size_t le
 }
 
 /*
- * The mount id and the (unescaped) mount point of a mountinfo line, ID PARENT
- * MAJ:MIN ROOT MOUNTPOINT ...; @whole: false when the line was cut to fit.
- * Return: 1, 0 for a line without them, -ENAMETOOLONG when the cut hit them.
- */
-static int mountinfo_point(char *line, bool whole, int *id, char **mnt)
-{
-	char *tok[6], *save = NULL;
-	uint64_t v;
-
-	for (size_t i = 0; i < 6; i++)
-		tok[i] = strtok_r(i ? NULL : line, " ", &save);
-	if (!tok[4])
-		return whole ? 0 : -ENAMETOOLONG;
-	/* the line was cut: the mount point is whole only when a field follows it */
-	if (!whole && !tok[5])
-		return -ENAMETOOLONG;
-	if (!parse_u64(tok[0], INT32_MAX, &v))
-		return 0;
-	str_unescape_octal(tok[4]);
-	*id = (int)v;
-	*mnt = tok[4];
-	return 1;
-}
-
-/*
  * Fill @hm from /proc/self/mountinfo with the mounts --no-pivot detaches:
  * neither @rootfs, one of its ancestors nor below it, and not in @stuck.
  */
@@ -122,7 +97,7 @@ static int read_host_mounts(const char *rootfs, const int *stuck, size_t nstuck,
 		bool skip = false;
 		int id;
 
-		r = mountinfo_point(line, whole, &id, &mnt);
+		r = mnt_info_point(line, whole, &id, &mnt);
 		if (r < 0)
 			return err_set(err, -r, "--no-pivot: a mount point in '%s' is too long",
 				       file);

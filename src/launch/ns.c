@@ -58,11 +58,17 @@ bool ns_is_new(const struct container_spec *spec, int type)
 		return type == CLONE_NEWNS || type == CLONE_NEWPID || type == CLONE_NEWUTS ||
 		       type == CLONE_NEWIPC || type == CLONE_NEWCGROUP;
 	}
-	/* ward builds the container's mount tree in a mount namespace of its own, always */
+	/* ward builds the container's mount tree in a mount namespace of its own, always
+	 * (ns_shares_mounts(): the container goes back to ward's once it is built) */
 	if (type == CLONE_NEWNS)
 		return true;
 	ns = listed(spec, type);
 	return ns && !ns->path;
+}
+
+bool ns_shares_mounts(const struct container_spec *spec)
+{
+	return spec->oci.oci && !listed(spec, CLONE_NEWNS);
 }
 
 bool ns_is_joined(const struct container_spec *spec, int type)
@@ -94,6 +100,7 @@ void ns_plan_init(struct ns_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 	plan->pid_fd = -1;
 	plan->self_pid_fd = -1;
+	plan->mnt_fd = -1;
 }
 
 int ns_prepare(struct ns_plan *plan, const struct container_spec *spec, struct ward_err *err)
@@ -132,6 +139,11 @@ int ns_prepare(struct ns_plan *plan, const struct container_spec *spec, struct w
 		plan->type[plan->n] = ns->type;
 		plan->n++;
 	}
+	if (ns_shares_mounts(spec)) {
+		plan->mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		if (plan->mnt_fd < 0)
+			return err_set(err, errno, "cannot open ward's own mount namespace");
+	}
 	if (plan->pid_fd >= 0) {
 		plan->self_pid_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		if (plan->self_pid_fd < 0)
@@ -148,6 +160,8 @@ void ns_plan_release(struct ns_plan *plan)
 		close(plan->pid_fd);
 	if (plan->self_pid_fd >= 0)
 		close(plan->self_pid_fd);
+	if (plan->mnt_fd >= 0)
+		close(plan->mnt_fd);
 	ns_plan_init(plan);
 }
 

@@ -309,6 +309,8 @@ static void launch_end(struct launch *l)
 	forward_running = 0;
 	if (l->cg && l->mode != LAUNCH_EXEC)
 		cgroup_finish(l->cg);
+	if (l->plan.root_mnt) /* a container without a mount namespace that did not make it */
+		mnt_detach_root(l->plan.spec->rootfs, l->plan.root_mnt);
 	if (l->plan.sync >= 0)
 		close(l->plan.sync);
 	launch_plan_release(&l->plan);
@@ -592,6 +594,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		*commit = steal_fd(&l.parent_end);
 		l.pid = 0;
 		l.cg = NULL;
+		l.plan.root_mnt = 0; /* the record's (opts->root_attached) */
 	}
 	launch_end(&l);
 	return r;

@@ -93,6 +93,10 @@ int release_child(int sync, pid_t pid, struct child_report *rep, const struct co
 				return r;
 			continue;
 		}
+		if (tag != 'T') {
+			close(fd);
+			return err_set(err, EPROTO, "unexpected descriptor from the container");
+		}
 		if (*master >= 0)
 			close(*master);
 		*master = fd;
@@ -193,11 +197,29 @@ static int parent_setup_hooks(const struct plan *plan, int sync, pid_t pid, stru
 }
 
 /*
+ * 'M': the mounts of a container without a mount namespace of its own, attached
+ * over its rootfs in ward's namespace and recorded before the child may go on.
+ */
+static int attach_tree(struct plan *plan, int sync, int fd, struct ward_err *err)
+{
+	const struct proc_opts *opts = plan->opts;
+	char ack = 'm';
+	int r = mnt_attach_root(fd, plan->spec, &plan->root_mnt, err);
+
+	close(fd);
+	if (r == 0 && opts->root_attached)
+		r = opts->root_attached(opts->state_arg, plan->root_mnt, err);
+	if (r == 0 && write_full(sync, &ack, 1) != 1)
+		r = err_set(err, errno, "cannot tell the container its mounts are attached");
+	return r;
+}
+
+/*
  * ward create: wait for the child's "ready" byte (or its error), taking the
  * terminal's master on the way when it sends one, and running the set-up
  * hooks when it asks.
  */
-int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report *rep, int *master,
+int wait_ready(struct plan *plan, int sync, pid_t pid, struct child_report *rep, int *master,
 	       struct ward_err *err)
 {
 	for (;;) {
@@ -215,6 +237,12 @@ int wait_ready(const struct plan *plan, int sync, pid_t pid, struct child_report
 			int none = -1;
 
 			r = listener_arrived(plan->spec, plan->opts, pid, fd, rep, &none, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (r == 1 && tag == 'M') {
+			r = attach_tree(plan, sync, fd, err);
 			if (r < 0)
 				return r;
 			continue;

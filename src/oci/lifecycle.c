@@ -31,6 +31,7 @@
 #include "ward/hooks.h"
 #include "ward/json.h"
 #include "ward/log.h"
+#include "ward/mount.h"
 #include "ward/oci.h"
 #include "ward/process.h"
 #include "ward/spec.h"
@@ -159,6 +160,7 @@ static int create_with(const struct state_opts *o, const char *dir, struct conta
 	popts->preserve_fds = o->preserve_fds;
 	popts->state_json = creating_state;
 	popts->cgroup_ready = record_cgroups;
+	popts->root_attached = record_root_mount;
 	popts->state_arg = rec;
 	rec->dir = dir;
 	r = record_begin(rec, err);
@@ -284,6 +286,8 @@ int state_do_create(const struct state_opts *o, int *console, struct record *rec
 		destroy_cgroups(&rec->cg);
 		if (rec->pid > 0)
 			(void)waitpid(rec->pid, NULL, 0);
+		if (rec->root_mnt) /* after the init is gone: no mount namespace of its own */
+			mnt_detach_root(spec.rootfs, rec->root_mnt);
 		if (console && *console >= 0)
 			close(steal_fd(console));
 		remove_state_dir(dir);
@@ -512,6 +516,8 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 		log_warn("no poststop hooks: %s", herr.msg);
 	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs)
 		record_sweep_cgroups(o->id); /* a create killed before it recorded them */
+	if (rec.root_mnt && rec.rootfs[0])   /* a container without a mount namespace */
+		mnt_detach_root(rec.rootfs, rec.root_mnt);
 	destroy_cgroups(&rec.cg);
 	remove_state_dir(dir);
 	if (hooks) {

@@ -190,6 +190,10 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err)
 	GSTR(g, r->bundle);
 	GSTR(g, "rootfs");
 	GSTR(g, r->rootfs ? r->rootfs : "");
+	if (r->root_mnt) {
+		GSTR(g, "rootfsMount");
+		yajl_gen_integer(g, (long long)r->root_mnt);
+	}
 	GSTR(g, "created");
 	GSTR(g, r->created);
 	gen_annotations(g, r);
@@ -259,6 +263,7 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	r->bundle = xstrdup((s = jstr(root, "bundle")) ? s : "");
 	r->created = xstrdup((s = jstr(root, "created")) ? s : "");
 	r->rootfs = xstrdup((s = jstr(root, "rootfs")) ? s : "");
+	r->root_mnt = (unsigned long long)jint(root, "rootfsMount");
 	ann = yajl_tree_get(root, annpath, yajl_t_object);
 	for (size_t i = 0; ann && i < ann->u.object.len; i++) {
 		if (!YAJL_IS_STRING(ann->u.object.values[i]))
@@ -464,6 +469,15 @@ int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err)
 	struct record *r = arg;
 
 	(void)cg; /* proc_create() fills the record's own handle */
+	return record_write(r->dir, r, err);
+}
+
+/* proc_opts.root_attached: on record before the container goes on, for delete to detach */
+int record_root_mount(void *arg, unsigned long long mnt_id, struct ward_err *err)
+{
+	struct record *r = arg;
+
+	r->root_mnt = mnt_id;
 	return record_write(r->dir, r, err);
 }
 

@@ -43,9 +43,10 @@ struct record {
 	pid_t creator;			  /* with pid 0: the ward create at work, */
 	unsigned long long creator_start; /* and its start time */
 	char *bundle;
-	char *created;		 /* RFC 3339, UTC */
-	char *rootfs;		 /* the root filesystem's host path */
-	struct strv annotations; /* key, value, ... */
+	char *created;		     /* RFC 3339, UTC */
+	char *rootfs;		     /* the root filesystem's host path */
+	unsigned long long root_mnt; /* no mount namespace: the tree attached over rootfs */
+	struct strv annotations;     /* key, value, ... */
 	struct cg_handle cg;
 	const char *dir; /* while ward create writes it: its directory */
 };
@@ -65,6 +66,7 @@ int open_container(const struct state_opts *o, char **dir, int *lock, struct rec
 int pid_start_time(pid_t pid, unsigned long long *start, char *state);
 int record_begin(struct record *r, struct ward_err *err);
 int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
+int record_root_mount(void *arg, unsigned long long mnt_id, struct ward_err *err);
 void record_sweep_cgroups(const char *id);
 void record_release(struct record *r);
 int record_write(const char *dir, const struct record *r, struct ward_err *err);

@@ -142,6 +142,12 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 		user |= ns->type == CLONE_NEWUSER;
 		time |= ns->type == CLONE_NEWTIME;
 	}
+	/* the container's tree is attached in ward's mount namespace, where only ward's root
+	 * may mount and where a user namespace's root could not enter */
+	if (user && !has_ns(o, CLONE_NEWNS))
+		return err_set(err, 0,
+			       "config.json: linux.namespaces: a user namespace needs a mount "
+			       "namespace of its own (add {\"type\": \"mount\"})");
 	if (user) {
 		r = check_user_ns(spec, err);
 		if (r < 0)

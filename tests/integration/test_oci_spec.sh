@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # config.json fields of the runtime spec (issue 17), each in a real container:
-# namespaces left out, the UTS sysctls and domainname, rootfsPropagation shared,
+# namespaces left out (the mount namespace too), the UTS sysctls and domainname, rootfsPropagation shared,
 # HOME from /etc/passwd, startContainer hooks resolved in the container, hook
 # environments, mounts of any filesystem type and podman's tmpfs options,
 # /dev/core, linux.resources, and nothing left behind.
@@ -256,7 +256,7 @@ assert_status "memory.kernel: runs" 0
 assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
 assert_nothing_left "linux.resources: nothing left"
 
-# ---- namespaces left out: the runtime's (the mount namespace is always ward's own) ---------
+# ---- namespaces left out: the runtime's -------------------------------------------------
 
 ns_all='for n in mnt pid net ipc uts cgroup user time; do echo $n=$(readlink /proc/self/ns/$n); done'
 make_bundle "$T/nsout" "$(sh_args "$ns_all")" "
@@ -274,5 +274,61 @@ for n in mnt pid ipc uts cgroup net; do
 	assert_not_contains "ward run: a $n namespace of its own" "$OUT" "$n=$(readlink "/proc/self/ns/$n")"
 done
 assert_nothing_left "namespaces: nothing left"
+
+# ---- no mount namespace: ward's, with the container's mounts attached over the rootfs ------
+
+host_mnt=$(readlink /proc/self/ns/mnt)
+rootfs_mounts() { awk -v r="$ROOTFS" '$5 == r || index($5, r "/") == 1' /proc/self/mountinfo | wc -l; }
+make_bundle "$T/nomnt" "$(sh_args 'readlink /proc/self/ns/mnt; echo here >/run/shared-file; cat /run/marker 2>/dev/null; sleep 30')" "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'mount']
+c['mounts'].append({'destination': '/run', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})"
+wo create --bundle "$T/nomnt" nm1
+assert_status "no mount namespace: create exits 0" 0
+wo start nm1
+for _ in $(seq 1 50); do [ -f "$ROOTFS/run/shared-file" ] && break; sleep 0.1; done
+assert_eq "no mount namespace: the container's tmpfs is seen from ward's namespace" "here" \
+	"$(cat "$ROOTFS/run/shared-file" 2>/dev/null)"
+wo exec nm1 /bin/sh -c 'readlink /proc/self/ns/mnt; cat /run/shared-file; pwd'
+assert_eq "no mount namespace: ward's, and exec enters the container's root" \
+	"$host_mnt"$'\n'"here"$'\n'"/" "$OUT"
+wo state nm1
+assert_contains "no mount namespace: the attached tree is on record" "$OUT" '"status": "running"'
+wo delete --force nm1
+assert_status "no mount namespace: delete exits 0" 0
+assert_eq "no mount namespace: delete detaches every mount over the rootfs" 0 "$(rootfs_mounts)"
+[ ! -e "$ROOTFS/run/shared-file" ]
+assert_status "no mount namespace: the tmpfs is gone with it" 0 $?
+
+make_bundle "$T/nomnt2" "$(sh_args 'readlink /proc/self/ns/mnt; touch / 2>/dev/null || echo ro')" "
+c['linux']['namespaces'] = [{'type': 'pid'}]
+del c['hostname']
+c['root']['readonly'] = True"
+wo run --bundle "$T/nomnt2" nm2
+assert_status "no mount namespace, run: exit 0" 0
+assert_eq "no mount namespace, run: ward's namespace, the root read-only" "$host_mnt"$'\n'"ro" "$OUT"
+assert_eq "no mount namespace, run: nothing left over the rootfs" 0 "$(rootfs_mounts)"
+
+# failing after the tree is attached (its process cannot run): detached all the same
+make_bundle "$T/nomnt3" '["/no/such/program"]' "
+c['linux']['namespaces'] = [{'type': 'pid'}]
+del c['hostname']"
+wo run --bundle "$T/nomnt3" nm3
+assert_status "no mount namespace, a process that cannot run: 127" 127
+assert_eq "no mount namespace, a process that cannot run: nothing left over the rootfs" 0 "$(rootfs_mounts)"
+make_bundle "$T/nomnt4" '["/bin/true"]' "
+c['linux']['namespaces'] = [{'type': 'pid'}]
+del c['hostname']
+c['mounts'].append({'destination': '/x', 'type': 'nosuchfs', 'source': 'none'})"
+wo run --bundle "$T/nomnt4" nm4
+assert_status "no mount namespace, a mount that fails: exit 1" 1
+assert_contains "no mount namespace, a mount that fails: the message" "$ERR" "nosuchfs"
+assert_eq "no mount namespace, a mount that fails: nothing left over the rootfs" 0 "$(rootfs_mounts)"
+bad "a user namespace without a mount namespace" \
+	"ward: config.json: linux.namespaces: a user namespace needs a mount namespace of its own (add {\"type\": \"mount\"})" \
+	create --bundle "$(make_bundle "$T/nomnt5" '["/bin/true"]' "
+c['linux']['namespaces'] = [{'type': 'user'}]
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"; echo "$T/nomnt5")" nm5
+assert_nothing_left "no mount namespace: nothing left"
 
 finish
