@@ -233,6 +233,20 @@ int cg_update_cpu(const struct cg_layout *l, const struct cg_handle *h,
 int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_open_v2() - a descriptor of @h's cgroup2 cgroup, for clone3(2)'s
+ * CLONE_INTO_CGROUP (the child is born there: no migration, whose write lock
+ * costs an RCU grace period), or -1 when @h has none.
+ */
+int cg_open_v2(const struct cg_handle *h) __attribute__((nonnull));
+
+/**
+ * cg_attach_v1() - cg_attach() but for the cgroup2 cgroup, which @pid was born
+ * in (clone3 with CLONE_INTO_CGROUP of cg_open_v2()'s descriptor).
+ */
+int cg_attach_v1(const struct cg_handle *h, pid_t pid, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
  * cg_update() - `ward update`: write @res's limits into the container's
  * existing cgroups (the device rules are left as create set them). A limit
  * needs its controller there already: on v1 a cgroup in that hierarchy, on v2

@@ -72,6 +72,9 @@ struct plan {
 	/* no mount namespace of its own: the tree ward attached (mnt_attach_root()), until
 	 * it is handed over to the record or detached */
 	unsigned long long root_mnt;
+	/* run, create: the container's cgroup2 cgroup for clone3's CLONE_INTO_CGROUP, or -1 */
+	int cgroup_fd;
+	bool born_in_cgroup; /* the clone took it: the child needs no move there */
 };
 
 /* the namespace types ward exec may join (exec.c's table) */

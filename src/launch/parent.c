@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,11 @@
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
+
+#define WARD_CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7, <linux/sched.h> */
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
 
 /* how long ward create waits for its init to take the commit */
 #define COMMIT_TIMEOUT_MS 5000
@@ -108,10 +114,12 @@ static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
  * Ward's part before the child may go on: its cgroup (before it runs a single
  * instruction of the container's), its id maps, its OOM score.
  */
-static int prepare_child(const struct container_spec *spec, pid_t pid, const struct cg_handle *cg,
+static int prepare_child(const struct plan *plan, pid_t pid, const struct cg_handle *cg,
 			 struct ward_err *err)
 {
-	if (cg_attach(cg, pid, err) < 0)
+	const struct container_spec *spec = plan->spec;
+
+	if ((plan->born_in_cgroup ? cg_attach_v1(cg, pid, err) : cg_attach(cg, pid, err)) < 0)
 		return -EINVAL;
 	if (ns_is_new(spec, CLONE_NEWUSER) && ns_write_id_maps(spec, pid, err) < 0)
 		return -EINVAL;
@@ -206,10 +214,36 @@ static void cgroup_finish(struct cg_handle *cg)
 	cg_handle_release(cg);
 }
 
-/* clone the child into its namespaces (a joined pid namespace is entered around it) */
-static pid_t spawn(const struct plan *plan, struct ward_err *err)
+/*
+ * clone3(2) with CLONE_INTO_CGROUP: the child is born in its cgroup2 cgroup.
+ * Return: as clone, or -1 with *@tried false when the kernel lacks it (< 5.7)
+ * or refuses that cgroup, for a plain clone and a move instead.
+ */
+static pid_t clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
 {
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+		    set_tid, set_tid_size, cgroup;
+	} args = {.flags = flags | WARD_CLONE_INTO_CGROUP,
+		  .exit_signal = SIGCHLD,
+		  .cgroup = (uint64_t)cgroup_fd};
+	pid_t pid;
+
+	*tried = false;
+	if (cgroup_fd < 0)
+		return -1;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	*tried = pid >= 0 || !(errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
+			       errno == EOPNOTSUPP || errno == EBUSY);
+	return pid;
+}
+
+/* clone the child into its namespaces (a joined pid namespace is entered around it) */
+static pid_t spawn(struct plan *plan, struct ward_err *err)
+{
+	unsigned long flags = ns_clone_flags(plan->spec);
 	struct ward_err e;
+	bool tried;
 	pid_t pid;
 	int saved;
 
@@ -219,8 +253,10 @@ static pid_t spawn(const struct plan *plan, struct ward_err *err)
 	if (ns_pid_enter(&plan->ns, err) < 0)
 		return -1;
 	(void)fflush(NULL); /* buffered output must not be written twice */
-	pid =
-	    (pid_t)syscall(SYS_clone, ns_clone_flags(plan->spec) | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = clone_into_cgroup(flags, plan->cgroup_fd, &tried);
+	plan->born_in_cgroup = tried && pid > 0;
+	if (!tried)
+		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
 		child_main(plan);
 	saved = errno;
@@ -282,7 +318,8 @@ static void launch_init(struct launch *l, enum launch_mode mode, const struct co
 {
 	memset(l, 0, sizeof(*l));
 	l->mode = mode;
-	l->plan = (struct plan){.spec = spec, .opts = opts, .sync = -1, .parent_end = -1};
+	l->plan = (struct plan){
+	    .spec = spec, .opts = opts, .sync = -1, .parent_end = -1, .cgroup_fd = -1};
 	ns_plan_init(&l->plan.ns); /* no fds yet: launch_plan_release() must not close 0 */
 	l->target.rootfd = -1;
 	l->cg = &l->own_cg;
@@ -503,12 +540,14 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = launch_plan(l, target, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC)
 		r = launch_cgroup(l, err);
+	if (r == 0 && l->mode != LAUNCH_EXEC && l->cg)
+		l->plan.cgroup_fd = cg_open_v2(l->cg);
 	if (r == 0)
 		r = launch_clone(l, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
 	else if (r == 0)
-		r = prepare_child(spec, l->pid, l->cg, err);
+		r = prepare_child(&l->plan, l->pid, l->cg, err);
 	return r;
 }
 

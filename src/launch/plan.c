@@ -52,6 +52,9 @@ void launch_plan_release(struct plan *plan)
 {
 	free(plan->mount_fds);
 	plan->mount_fds = NULL;
+	if (plan->cgroup_fd >= 0)
+		close(plan->cgroup_fd);
+	plan->cgroup_fd = -1;
 	free(plan->hook_state[0]);
 	free(plan->hook_state[1]);
 	plan->hook_state[0] = plan->hook_state[1] = NULL;

@@ -135,11 +135,31 @@ run_in "$ROOTFS" /bin/sh -c \
 assert_contains "device cgroup: mknod of a block node is allowed" "$OUT" "made"
 assert_contains "device cgroup: opening it is refused" "$ERR" "/dev/blk: Operation not permitted"
 assert_contains "device cgroup: /dev/null is open to the container" "$OUT" "null-ok"
+# a hybrid host: Docker's rules alone are ward's eBPF program on the container's cgroup2
+# cgroup, which it is born in (no v1 devices cgroup, no move: issue 19); with a v1 limit
+# too, or on a v1-only host, v1's devices controller with runc's list
+hybrid=0
+[ "$mode" = v1 ] && [ -f /sys/fs/cgroup/unified/cgroup.controllers ] && hybrid=1
+if [ "$hybrid" = 1 ]; then
+	start_ward run "$ROOTFS" "$H" sleep 30
+	wait_for_cgroup
+	assert_status "device cgroup (hybrid): the container's cgroup holds it" 0 $?
+	made=$(new_cgroups)
+	kill -KILL "$BG_PID"
+	wait "$BG_PID" 2>/dev/null
+	assert_eq "device cgroup (hybrid): no v1 devices cgroup of the container's own" "" \
+		"$(grep '^/sys/fs/cgroup/devices/' <<<"$made")"
+	assert_contains "device cgroup (hybrid): a cgroup2 cgroup of its own" "$made" "/sys/fs/cgroup/unified/ward-"
+fi
 if [ "$mode" = v1 ] && [ -d /sys/fs/cgroup/devices ]; then
-	run_in "$ROOTFS" /bin/cat /sys/fs/cgroup/devices/devices.list
+	limit=()
+	[ "$hybrid" = 0 ] || limit=(--pids-limit 100) # a v1 cgroup anyway: the rules go there
+	run_in "${limit[@]}" "$ROOTFS" /bin/cat /sys/fs/cgroup/devices/devices.list
 	assert_eq "device cgroup (v1): runc's list, in its order" \
 		"c *:* m b *:* m c 1:3 rwm c 1:8 rwm c 1:7 rwm c 5:0 rwm c 1:5 rwm c 1:9 rwm c 136:* rwm c 5:2 rwm c 10:200 rwm" \
 		"$(echo "$OUT" | tr '\n' ' ' | sed 's/ $//')"
+	run_in "${limit[@]}" "$ROOTFS" /bin/sh -c 'mknod /dev/blk b 7 0; head -c1 /dev/blk >/dev/null'
+	assert_contains "device cgroup (v1): opening a block node is refused" "$ERR" "/dev/blk: Operation not permitted"
 fi
 
 # ---- --pids-limit stops a fork loop ------------------------------------------------------

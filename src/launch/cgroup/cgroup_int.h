@@ -62,6 +62,8 @@ static inline bool cg_on_v1(const struct cg_layout *l, enum cg_controller c)
 struct want {
 	unsigned int ctrls;		     /* controllers still to limit */
 	const char *flag[CG_NR_CONTROLLERS]; /* the flag that asked for each */
+	/* hybrid: the device rules as an eBPF program on the cgroup2 cgroup (create.c) */
+	bool devices_v2;
 };
 
 /** cg_want_from() - the controllers @res needs. */
@@ -79,6 +81,13 @@ int cg_write_limits(const struct cg_dir *d, const struct spec_resources *res, st
  * cg_check_unified() - linux.resources.unified with no cgroup2 cgroup to write
  * it in (a v1 host): an error, or a warning with --ignore-missing-limits.
  */
+/**
+ * cg_write_devices_v2() - @res's device rules as an eBPF program on the cgroup2
+ * cgroup @dir, with no fallback. Return: 0, or a negative errno with @err set.
+ */
+int cg_write_devices_v2(const char *dir, const struct spec_resources *res, struct ward_err *err)
+    __attribute__((nonnull));
+
 int cg_check_unified(const struct cg_handle *h, const struct spec_resources *res,
 		     struct ward_err *err) __attribute__((nonnull));
 

@@ -37,6 +37,7 @@
 #include "cgroup_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -432,6 +433,28 @@ static int place_v2(const struct cg_layout *l, struct placement *pl,
 }
 
 /*
+ * A hybrid host, the device rules the only thing asked: ward's eBPF program on
+ * the cgroup2 cgroup, as on a v2 host, instead of a cgroup in v1's devices
+ * hierarchy. The container is then born in its one cgroup (clone3's
+ * CLONE_INTO_CGROUP) and moved into none: a move takes the cgroup
+ * write lock, whose first taker waits an RCU grace period, the largest part of
+ * a warm start. Where the program cannot be attached, v1's devices as before.
+ */
+static void devices_on_v2(struct cg_dir *d, const struct spec_resources *res, struct want *w)
+{
+	struct ward_err e;
+
+	w->devices_v2 = cg_write_devices_v2(d->path, res, &e) == 0;
+	if (!w->devices_v2) {
+		log_debug("cgroup: no device program on '%s' (%s): v1's devices instead", d->path,
+			  e.msg);
+		return;
+	}
+	d->controllers |= BIT(CG_DEVICES);
+	w->ctrls &= ~BIT(CG_DEVICES);
+}
+
+/*
  * cgroup v2: always on a v2 host; on a hybrid host too, for cgroup.kill, where
  * a failure is only logged unless a limit or the device program needs it.
  */
@@ -452,6 +475,8 @@ static int create_v2(const struct cg_layout *l, struct placement *pl,
 		h->dirs[h->ndirs - 1].controllers |= BIT(CG_DEVICES);
 	if (r == 0)
 		r = cg_write_limits(&h->dirs[h->ndirs - 1], res, err);
+	if (r == 0 && w->devices_v2)
+		devices_on_v2(&h->dirs[h->ndirs - 1], res, w);
 	/* a cgroup that is there already belongs to someone else, needed or not */
 	if (r < 0 && (needed || r == -EEXIST))
 		return r;
@@ -540,8 +565,9 @@ static int track_v1(const struct cg_layout *l, struct placement *pl,
 
 	if (l->mode != CG_V1 && l->mode != CG_HYBRID)
 		return 0;
+	/* the cgroup2 cgroup with the device program (devices_on_v2()) tracks it */
 	for (size_t i = 0; i < h->ndirs; i++)
-		if (!h->dirs[i].v2)
+		if (!h->dirs[i].v2 || (h->dirs[i].controllers & BIT(CG_DEVICES)))
 			return 0;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (cg_on_v1(l, order[i]))
@@ -557,6 +583,8 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 	int r;
 
 	cg_want_from(res, &w);
+	w.devices_v2 = l->mode == CG_HYBRID && l->v2_mount[0] && !pl->every_controller &&
+		       !pl->explicit_path && w.ctrls == BIT(CG_DEVICES);
 	r = v2_controllers(l, res, &w, &v2mask, err);
 	if (r == 0)
 		r = create_v2(l, pl, res, &w, v2mask, h, err);
@@ -655,12 +683,14 @@ int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct s
 	return create_named(l, &pl, res, h, err);
 }
 
-int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err)
+static int attach(const struct cg_handle *h, pid_t pid, bool v2, struct ward_err *err)
 {
 	char path[CG_PATH_MAX + 32], buf[24];
 
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < h->ndirs; i++) {
+		if (h->dirs[i].v2 && !v2)
+			continue;
 		if (cg_path_fmt(path, sizeof(path), "%s/cgroup.procs", h->dirs[i].path) < 0)
 			return err_set(err, ENAMETOOLONG, "cannot attach to cgroup '%s'",
 				       h->dirs[i].path);
@@ -669,4 +699,22 @@ int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err)
 					  h->dirs[i].path);
 	}
 	return 0;
+}
+
+int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err)
+{
+	return attach(h, pid, true, err);
+}
+
+int cg_attach_v1(const struct cg_handle *h, pid_t pid, struct ward_err *err)
+{
+	return attach(h, pid, false, err);
+}
+
+int cg_open_v2(const struct cg_handle *h)
+{
+	for (size_t i = 0; !h->fake && i < h->ndirs; i++)
+		if (h->dirs[i].v2)
+			return open(h->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return -1;
 }

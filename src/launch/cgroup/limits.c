@@ -327,19 +327,24 @@ static int write_cpuset(const char *dir, bool v2, const struct spec_resources *r
 	return v2 ? 0 : inherit_cpuset(dir, "cpuset.cpus", flag, err);
 }
 
+int cg_write_devices_v2(const char *dir, const struct spec_resources *res, struct ward_err *err)
+{
+	cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(err, errno, "cannot open cgroup '%s'", dir);
+	return devcg_apply_v2(fd, res->devices, res->ndevices, err);
+}
+
 /* The device cgroup's rules: v1's devices.deny/allow, or an eBPF program on v2. */
 static int write_devices(const char *dir, bool v2, const struct spec_resources *res,
 			 struct ward_err *err)
 {
-	cleanup_close int fd = -1;
 	int r;
 
 	if (!v2)
 		return devcg_apply_v1(dir, res->devices, res->ndevices, err);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "cannot open cgroup '%s'", dir);
-	r = devcg_apply_v2(fd, res->devices, res->ndevices, err);
+	r = cg_write_devices_v2(dir, res, err);
 	if (r < 0 && res->devices_default) {
 		/* a kernel without cgroup eBPF, a sandbox refusing bpf(2) */
 		log_warn("the device cgroup cannot be applied (%s): every device node the "
