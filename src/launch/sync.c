@@ -31,10 +31,10 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "ward/bpf_interp.h"
 #include "ward/caps.h"
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
+#include "ward/filter.h"
 #include "ward/hooks.h"
 #include "ward/log.h"
 #include "ward/mount.h"
@@ -90,15 +90,18 @@ ssize_t write_full(int fd, const void *buf, size_t len)
 	return n;
 }
 
-/* What @prog decides for syscall @nr (no arguments): pure computation, no system call. */
+/*
+ * What @prog decides for syscall @nr (no arguments): every stacked filter run,
+ * the kernel's choice among their answers; pure computation, no system call.
+ */
 uint32_t child_filter_decision(const struct filter_prog *prog, uint32_t arch, int nr)
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch};
-	struct bpf_interp_result res = {0};
+	uint32_t ret;
 
-	if (!prog->enabled || bpf_interp_run(prog->insns, prog->len, &d, &res) < 0)
+	if (!prog->enabled || filter_eval(prog, &d, &ret, NULL) < 0)
 		return SECCOMP_RET_ALLOW;
-	return res.ret;
+	return ret;
 }
 
 bool decision_allows(uint32_t ret)

@@ -58,6 +58,25 @@ assert_status "no execve, exit_group or exit: still 125 (not 139)" 125
 assert_contains "no execve, exit_group or exit: the message names both" "$ERR" \
 	"denies execve and exit_group"
 
+# execve allowed only for 5,000 values of an argument: the program is split into stacked
+# filters, the one that owns execve denies it for the call ward makes (every filter of the
+# stack interpreted, as the kernel runs them: issue 19)
+allowlist "$T/execve-set.json" execve
+python3 - "$T/execve-set.json" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"] += [{"names": ["execve"], "action": "SCMP_ACT_ALLOW",
+                   "args": [{"index": 2, "value": 4096 * (i + 1), "op": "SCMP_CMP_EQ"}]}
+                  for i in range(5000)]
+json.dump(p, open(sys.argv[1], "w"))
+EOF
+run_ward seccomp bench "$T/execve-set.json"
+assert_contains "execve for 5,000 values: stacked filters" "$OUT" "stacked filters"
+run_ward run --security-opt seccomp="$T/execve-set.json" "$ROOTFS" /bin/true
+assert_status "execve for 5,000 values, none ward's: 125" 125
+assert_eq "execve for 5,000 values, none ward's: the stacked filter's decision names execve" \
+	"ward: the seccomp profile denies execve, which ward needs after loading it (add it to the profile)" "$ERR"
+
 # seccomp check: what each runtime needs after its filter, before launching
 run_ward seccomp check "$T/guide.json"
 assert_status "check of the guide's allowlist: 0" 0
