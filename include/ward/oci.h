@@ -103,7 +103,8 @@ int oci_features(FILE *out, const char *libseccomp_version, struct ward_err *err
 /**
  * oci_load_process() - `ward exec --process FILE`: an OCI process object (what
  * config.json's "process" holds) replaces @spec's process: args, env, cwd,
- * user, capabilities, noNewPrivileges, rlimits, terminal, umask.
+ * user, capabilities, noNewPrivileges, rlimits, terminal, umask, ioPriority,
+ * scheduler, execCPUAffinity.
  *
  * Return: 0, or a negative errno with @err naming the file and the field.
  */
@@ -118,6 +119,15 @@ int oci_load_process(const char *path, struct container_spec *spec, struct ward_
  */
 int oci_parse_resources(const char *json, size_t len, struct spec_resources *out,
 			struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * oci_load_resources() - the linux.resources of the config at @path (a saved
+ * copy) into @out: what `ward update` keeps from create (memory.checkBeforeUpdate).
+ *
+ * Return: 0, or a negative errno with @err naming the file and the field.
+ */
+int oci_load_resources(const char *path, struct spec_resources *out, struct ward_err *err)
+    __attribute__((nonnull));
 
 /** oci_hook_name() - "prestart", "createRuntime", ... for enum spec_hook_kind. */
 const char *oci_hook_name(enum spec_hook_kind kind);

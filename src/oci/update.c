@@ -178,6 +178,38 @@ static bool knobs_given(const struct state_update_knobs *x)
 	return x->memory_reservation_set || x->cpuset_mems || x->blkio_weight;
 }
 
+/*
+ * memory.checkBeforeUpdate, from -r's file or else the config create saved: a
+ * memory limit below what the container uses now is refused (v1's kernel does
+ * so itself, v2's would call the OOM killer).
+ */
+static int check_before_update(const char *dir, const struct cg_layout *l,
+			       const struct cg_handle *h, const struct spec_resources *res,
+			       struct ward_err *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, CONFIG_COPY);
+	struct spec_resources saved = {0};
+	struct ward_err ignored;
+	uint64_t usage = 0;
+	bool check = res->mem & SPEC_MEM_CHECK_BEFORE_UPDATE;
+
+	if (!(res->set & SPEC_RES_MEMORY))
+		return 0;
+	if (!check && oci_load_resources(path, &saved, &ignored) == 0)
+		check = saved.mem & SPEC_MEM_CHECK_BEFORE_UPDATE;
+	spec_resources_release(&saved);
+	if (!check)
+		return 0;
+	if (cg_memory_usage(l, h, &usage, err) < 0)
+		return err_prefix(err, "update: memory.checkBeforeUpdate");
+	if (res->memory < usage)
+		return err_set(err, 0,
+			       "update: memory.checkBeforeUpdate: the new limit %llu is below the "
+			       "container's memory usage (%llu bytes)",
+			       (unsigned long long)res->memory, (unsigned long long)usage);
+	return 0;
+}
+
 int state_update(const struct state_opts *o, struct ward_err *err)
 {
 	cleanup_free char *dir = NULL;
@@ -208,6 +240,8 @@ int state_update(const struct state_opts *o, struct ward_err *err)
 		r = err_set(err, 0, "update: no limit given");
 	if (r == 0)
 		r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+	if (r == 0)
+		r = check_before_update(dir, &layout, &rec.cg, &res, err);
 	if (r == 0 && (res.set & ~(unsigned int)SPEC_RES_DEVICES))
 		r = cg_update(&layout, &rec.cg, &res, err);
 	if (r == 0)

@@ -256,6 +256,90 @@ assert_status "memory.kernel: runs" 0
 assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
 assert_nothing_left "linux.resources: nothing left"
 
+# ---- process.ioPriority, scheduler, execCPUAffinity ---------------------------------------
+
+sched_show='ionice -p $$; cut -d" " -f19,41 /proc/self/stat; sed -n "s/^Cpus_allowed_list:[[:space:]]*//p" /proc/self/status'
+last_cpu=$(($(nproc) - 1))
+make_bundle "$T/sched" "$(sh_args "$sched_show")" "
+c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_IDLE', 'priority': 7}
+c['process']['scheduler'] = {'policy': 'SCHED_BATCH', 'nice': 5}
+c['process']['execCPUAffinity'] = {'initial': '0', 'final': '$last_cpu'}"
+wo run --bundle "$T/sched" sch1
+assert_status "ioPriority, scheduler, execCPUAffinity: exit 0" 0
+assert_eq "ioPriority idle, SCHED_BATCH (3) at nice 5, the final affinity" \
+	"idle"$'\n'"5 3"$'\n'"$last_cpu" "$OUT"
+make_bundle "$T/sched2" "$(sh_args "$sched_show")" "
+c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_BE', 'priority': 3}
+c['process']['scheduler'] = {'policy': 'SCHED_FIFO', 'priority': 10}
+c['process']['execCPUAffinity'] = {'initial': '0'}"
+wo run --bundle "$T/sched2" sch2
+assert_eq "IOPRIO_CLASS_BE 3, SCHED_FIFO (1), only an initial affinity: the init's" \
+	"best-effort: prio 3"$'\n'"0 1"$'\n'"0" "$OUT"
+# ward exec --process: its own; the final affinity once it joined the cgroups
+make_bundle "$T/sched3" '["/usr/bin/ward-testhelper", "sleep", "30"]'
+wo run -d --bundle "$T/sched3" sch3
+python3 - "$T/sched3/config.json" "$T/proc.json" "$sched_show" "$last_cpu" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+p = c["process"]
+p["args"] = ["/bin/sh", "-c", sys.argv[3]]
+p["scheduler"] = {"policy": "SCHED_IDLE"}
+p["execCPUAffinity"] = {"initial": "0", "final": sys.argv[4]}
+json.dump(p, open(sys.argv[2], "w"))
+PY
+wo exec --process "$T/proc.json" sch3
+assert_eq "exec --process: SCHED_IDLE (5) and the final affinity" \
+	"none: prio 4"$'\n'"0 5"$'\n'"$last_cpu" "$OUT"
+wo delete --force sch3
+make_bundle "$T/schbad" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_X'}"
+bad "scheduler.policy unknown" "ward: config.json: process.scheduler.policy: unknown policy 'SCHED_X'" \
+	run --bundle "$T/schbad" sb1
+make_bundle "$T/schbad2" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_RR'}"
+bad "SCHED_RR without a priority" \
+	"ward: config.json: process.scheduler.priority: SCHED_RR needs a priority of 1 to 99" \
+	run --bundle "$T/schbad2" sb2
+make_bundle "$T/schbad3" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_DEADLINE'}"
+bad "SCHED_DEADLINE without runtime and deadline" \
+	"ward: config.json: process.scheduler: SCHED_DEADLINE needs a runtime and a deadline" \
+	run --bundle "$T/schbad3" sb3
+make_bundle "$T/iobad" '["/bin/true"]' "c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_X', 'priority': 1}"
+bad "ioPriority.class unknown" "ward: config.json: process.ioPriority.class: unknown class 'IOPRIO_CLASS_X'" \
+	run --bundle "$T/iobad" ib1
+make_bundle "$T/iobad2" '["/bin/true"]' "c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_BE', 'priority': 8}"
+wo run --bundle "$T/iobad2" ib2
+assert_match "ioPriority.priority 8: an error naming the field" "^ward: config.json: process.ioPriority.priority: " "$ERR"
+make_bundle "$T/affbad" '["/bin/true"]' "c['process']['execCPUAffinity'] = {'final': '3-1'}"
+bad "execCPUAffinity.final not a list" \
+	"ward: config.json: process.execCPUAffinity.final: '3-1' is not a CPU list (such as \"0-3,7\")" \
+	run --bundle "$T/affbad" ab1
+assert_nothing_left "scheduler: nothing left"
+
+# ---- memory.useHierarchy and checkBeforeUpdate -------------------------------------------
+
+if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	hier=none
+else
+	hier=/sys/fs/cgroup/memory/memory.use_hierarchy
+fi
+make_bundle "$T/memh" "$(sh_args "cat $hier 2>/dev/null || echo none")" "
+c['linux']['resources'] = {'memory': {'limit': 67108864, 'useHierarchy': True}}"
+wo run --bundle "$T/memh" mh1
+assert_status "memory.useHierarchy: runs" 0
+assert_eq "memory.useHierarchy: memory.use_hierarchy (v1; nothing on v2)" \
+	"$([ "$hier" = none ] && echo none || echo 1)" "$OUT"
+make_bundle "$T/memc" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['resources'] = {'memory': {'limit': 67108864, 'checkBeforeUpdate': True}}"
+wo run -d --bundle "$T/memc" mc1
+wo update --memory 4096 mc1
+assert_match "checkBeforeUpdate from create: a limit below the usage refused" \
+	"^ward: update: memory.checkBeforeUpdate: the new limit 4096 is below the container's memory usage \([0-9]+ bytes\)$" "$ERR"
+wo update --memory 100m mc1
+assert_status "checkBeforeUpdate: a limit above the usage: exit 0" 0
+WARD_STDIN='{"memory": {"limit": 8192, "checkBeforeUpdate": true}}' wo update -r - mc1
+assert_match "checkBeforeUpdate in update -r's file: refused" "^ward: update: memory.checkBeforeUpdate: " "$ERR"
+wo delete --force mc1
+assert_nothing_left "memory.useHierarchy, checkBeforeUpdate: nothing left"
+
 # ---- namespaces left out: the runtime's (the mount namespace is always ward's own) ---------
 
 ns_all='for n in mnt pid net ipc uts cgroup user time; do echo $n=$(readlink /proc/self/ns/$n); done'
