@@ -271,10 +271,17 @@ assert_eq "ioPriority idle, SCHED_BATCH (3) at nice 5, the final affinity" \
 make_bundle "$T/sched2" "$(sh_args "$sched_show")" "
 c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_BE', 'priority': 3}
 c['process']['scheduler'] = {'policy': 'SCHED_FIFO', 'priority': 10}
-c['process']['execCPUAffinity'] = {'initial': '0'}"
+c['process']['execCPUAffinity'] = {'initial': '0'}
+c['linux']['resources'] = {'cpu': {'realtimeRuntime': 10000, 'realtimePeriod': 1000000}}"
 wo run --bundle "$T/sched2" sch2
-assert_eq "IOPRIO_CLASS_BE 3, SCHED_FIFO (1), only an initial affinity: the init's" \
-	"best-effort: prio 3"$'\n'"0 1"$'\n'"0" "$OUT"
+if [ "$STATUS" -ne 0 ] && [[ $ERR == *"realtime"* ]]; then
+	# a real-time policy needs a real-time budget in the container's cpu cgroup (v1 with
+	# RT group scheduling), which this host cannot give: the same config, no FIFO
+	skip "SCHED_FIFO" "no real-time budget for the container's cgroup: $ERR"
+else
+	assert_eq "IOPRIO_CLASS_BE 3, SCHED_FIFO (1), only an initial affinity: the init's" \
+		"best-effort: prio 3"$'\n'"0 1"$'\n'"0" "$OUT"
+fi
 # ward exec --process: its own; the final affinity once it joined the cgroups
 make_bundle "$T/sched3" '["/usr/bin/ward-testhelper", "sleep", "30"]'
 wo run -d --bundle "$T/sched3" sch3
@@ -289,7 +296,7 @@ json.dump(p, open(sys.argv[2], "w"))
 PY
 wo exec --process "$T/proc.json" sch3
 assert_eq "exec --process: SCHED_IDLE (5) and the final affinity" \
-	"none: prio 4"$'\n'"0 5"$'\n'"$last_cpu" "$OUT"
+	"0 5"$'\n'"$last_cpu" "$(tail -n 2 <<<"$OUT")"
 wo delete --force sch3
 make_bundle "$T/schbad" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_X'}"
 bad "scheduler.policy unknown" "ward: config.json: process.scheduler.policy: unknown policy 'SCHED_X'" \
