@@ -49,9 +49,10 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	     struct ward_err *err) __attribute__((nonnull(1, 3, 4)));
 
 /**
- * oci_load_hooks() - only the hooks of the config at @path (the copy saved at
- * create), for start and delete: by then what the rest names may be gone (a
- * namespace path the engine removed, a bind source), and only hooks are needed.
+ * oci_load_hooks() - only the hooks (and linux.intelRdt) of the config at @path
+ * (the copy saved at create), for start and delete: by then what the rest names
+ * may be gone (a namespace path the engine removed, a bind source), and only
+ * hooks and the resctrl group delete removes are needed.
  *
  * Return: 0, or a negative errno with @err set.
  */

@@ -102,6 +102,10 @@ const char *oci_mount_option_name(size_t i);
 int oci_linux_parse(yajl_val lx, struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull(2, 3)));
 
+/** oci_host_parse() - linux.netDevices and linux.intelRdt, both of @lx (an object). */
+int oci_host_parse(yajl_val lx, struct spec_oci *o, struct ward_err *err)
+    __attribute__((nonnull(2, 3)));
+
 /** oci_ns_name() - "pid" for CLONE_NEWPID, ... ("?" for anything else). */
 const char *oci_ns_name(int flag);
 

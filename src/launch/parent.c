@@ -50,10 +50,12 @@
 #include "ward/hooks.h"
 #include "ward/log.h"
 #include "ward/mount.h"
+#include "ward/netdev.h"
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
 #include "ward/record.h"
+#include "ward/resctrl.h"
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
@@ -104,12 +106,19 @@ static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
 	return 0;
 }
 
+/* the container's id, or a stand-in for the resctrl group of a run without one */
+static const char *container_id(const struct proc_opts *opts)
+{
+	return opts->id ? opts->id : "ward";
+}
+
 /*
  * Ward's part before the child may go on: its cgroup (before it runs a single
- * instruction of the container's), its id maps, its OOM score.
+ * instruction of the container's), its id maps, its OOM score, the host's
+ * interfaces it is given, its resctrl group (*@rdt_made: ward made it).
  */
-static int prepare_child(const struct container_spec *spec, pid_t pid, const struct cg_handle *cg,
-			 struct ward_err *err)
+static int prepare_child(const struct container_spec *spec, const struct proc_opts *opts, pid_t pid,
+			 const struct cg_handle *cg, bool *rdt_made, struct ward_err *err)
 {
 	if (cg_attach(cg, pid, err) < 0)
 		return -EINVAL;
@@ -117,7 +126,9 @@ static int prepare_child(const struct container_spec *spec, pid_t pid, const str
 		return -EINVAL;
 	if (spec->oci.oom_score_adj_set && set_oom_score_adj(pid, spec->oci.oom_score_adj, err) < 0)
 		return -EINVAL;
-	return 0;
+	if (netdev_move(&spec->oci.netdevs, pid, err) < 0)
+		return -EINVAL;
+	return resctrl_join(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, pid, rdt_made, err);
 }
 
 static int wait_child(pid_t pid, int *status, struct ward_err *err)
@@ -274,6 +285,7 @@ struct launch {
 	int listener, master;	   /* a seccomp listener, a terminal master, once received */
 	pid_t pid;		   /* the child, until reaped or handed over */
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
+	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
 	sigset_t old;
 };
 
@@ -300,6 +312,8 @@ static void launch_unblock(struct launch *l)
 /* Undo what is left: the child killed and reaped, its cgroup removed, fds closed. */
 static void launch_end(struct launch *l)
 {
+	struct ward_err e;
+
 	launch_unblock(l);
 	if (l->pid > 0) {
 		(void)kill(l->pid, SIGKILL);
@@ -309,6 +323,9 @@ static void launch_end(struct launch *l)
 	forward_running = 0;
 	if (l->cg && l->mode != LAUNCH_EXEC)
 		cgroup_finish(l->cg);
+	if (l->rdt_made &&
+	    resctrl_leave(RESCTRL_ROOT, container_id(l->plan.opts), &l->plan.spec->oci.rdt, &e) < 0)
+		log_warn("%s", e.msg);
 	if (l->plan.sync >= 0)
 		close(l->plan.sync);
 	launch_plan_release(&l->plan);
@@ -499,6 +516,11 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		res->denied.record = opts->record;
 	if (r == 0)
 		r = launch_plan(l, target, err);
+	/* what the config takes from the host, there before anything starts */
+	if (r == 0 && l->mode != LAUNCH_EXEC)
+		r = netdev_check(&spec->oci.netdevs, err);
+	if (r == 0 && l->mode != LAUNCH_EXEC)
+		r = resctrl_check(RESCTRL_ROOT, &spec->oci.rdt, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC)
 		r = launch_cgroup(l, err);
 	if (r == 0)
@@ -506,7 +528,7 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
 	else if (r == 0)
-		r = prepare_child(spec, l->pid, l->cg, err);
+		r = prepare_child(spec, opts, l->pid, l->cg, &l->rdt_made, err);
 	return r;
 }
 
@@ -592,6 +614,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		*commit = steal_fd(&l.parent_end);
 		l.pid = 0;
 		l.cg = NULL;
+		l.rdt_made = false; /* delete removes it */
 	}
 	launch_end(&l);
 	return r;

@@ -33,6 +33,7 @@
 #include "ward/log.h"
 #include "ward/oci.h"
 #include "ward/process.h"
+#include "ward/resctrl.h"
 #include "ward/spec.h"
 #include "ward/trace_syscall.h"
 #include "ward/util.h"
@@ -514,6 +515,8 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 		record_sweep_cgroups(o->id); /* a create killed before it recorded them */
 	destroy_cgroups(&rec.cg);
 	remove_state_dir(dir);
+	if (hooks && resctrl_leave(RESCTRL_ROOT, o->id, &spec.oci.rdt, &herr) < 0)
+		log_warn("%s", herr.msg);
 	if (hooks) {
 		if (state_run_hooks(&spec, SPEC_HOOK_POSTSTOP, &rec, STATE_STOPPED, &herr) < 0)
 			log_warn("%s", herr.msg);

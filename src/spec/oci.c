@@ -185,7 +185,9 @@ int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_er
 	root = parse_object(text, len, err);
 	if (!root)
 		return err_prefix(err, "%s", path);
-	if (oci_hooks_parse(json_get(root, "hooks"), &spec->oci, err) < 0)
+	if (oci_hooks_parse(json_get(root, "hooks"), &spec->oci, err) < 0 ||
+	    (YAJL_IS_OBJECT(json_get(root, "linux")) &&
+	     oci_host_parse(json_get(root, "linux"), &spec->oci, err) < 0))
 		return err_prefix(err, "%s", path);
 	return 0;
 }
