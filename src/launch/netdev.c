@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * netdev.c - linux.netDevices: a host interface moved into the container's
- * network namespace and renamed in one rtnetlink request, then brought up
- * from a netlink socket made inside that namespace (ward enters it for the
- * socket() call only). Addresses do not follow: the kernel drops them on the move.
+ * network namespace and renamed in one rtnetlink request, then given back its
+ * permanent addresses of global scope (the kernel drops them on the move) and
+ * brought up, from a netlink socket made inside that namespace (ward enters it
+ * for the socket() call only).
  */
 #include "ward/netdev.h"
 
@@ -21,14 +22,27 @@
 
 #include "ward/cleanup.h"
 
-/* one RTM_NEWLINK request: the header, the interface, two attributes at most */
-struct link_req {
+/* the addresses of one interface ward carries over, at most */
+#define NETDEV_MAX_ADDRS 32
+
+/* one rtnetlink request: the header, an ifinfomsg or ifaddrmsg, a few attributes */
+struct nl_req {
 	struct nlmsghdr nh;
-	struct ifinfomsg ifi;
-	char attrs[64];
+	union {
+		struct ifinfomsg ifi;
+		struct ifaddrmsg ifa;
+	};
+	char attrs[96];
 };
 
-static void add_attr(struct link_req *req, unsigned short type, const void *data, size_t len)
+/* an address of the interface: permanent, of global scope (the spec's rule) */
+struct netdev_addr {
+	unsigned char family, prefixlen;
+	unsigned char data[16];
+	size_t len;
+};
+
+static void add_attr(struct nl_req *req, unsigned short type, const void *data, size_t len)
 {
 	struct rtattr *rta = (struct rtattr *)((char *)req + NLMSG_ALIGN(req->nh.nlmsg_len));
 
@@ -38,35 +52,153 @@ static void add_attr(struct link_req *req, unsigned short type, const void *data
 	req->nh.nlmsg_len = NLMSG_ALIGN(req->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
-static void link_req_init(struct link_req *req, int index)
+static void req_init(struct nl_req *req, unsigned short type, unsigned short flags, size_t body)
 {
 	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->ifi));
-	req->nh.nlmsg_type = RTM_NEWLINK;
-	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req->nh.nlmsg_len = (unsigned int)NLMSG_LENGTH(body);
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | flags);
 	req->nh.nlmsg_seq = 1;
+}
+
+static void link_req_init(struct nl_req *req, int index)
+{
+	req_init(req, RTM_NEWLINK, NLM_F_ACK, sizeof(req->ifi));
 	req->ifi.ifi_family = AF_UNSPEC;
 	req->ifi.ifi_index = index;
 }
 
-/* send @req on @sock and read the kernel's answer. Return: 0, or the negative errno it gave. */
-static int talk(int sock, struct link_req *req)
+static ssize_t recv_some(int sock, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(sock, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * send @req on @sock and read the kernel's answer; a reply of type @want (not
+ * 0) is copied into @reply first. Return: 0, or the negative errno it gave.
+ */
+static int talk(int sock, struct nl_req *req, unsigned short want, void *reply, size_t len)
 {
 	char buf[4096];
 	ssize_t n;
 
 	if (send(sock, req, req->nh.nlmsg_len, 0) < 0)
 		return -errno;
-	do
-		n = recv(sock, buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
+	n = recv_some(sock, buf, sizeof(buf));
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
-	     nh = NLMSG_NEXT(nh, n))
+	     nh = NLMSG_NEXT(nh, n)) {
 		if (nh->nlmsg_type == NLMSG_ERROR)
 			return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+		if (want && nh->nlmsg_type == want && reply) {
+			memcpy(reply, NLMSG_DATA(nh), len);
+			return 0;
+		}
+	}
 	return -EPROTO;
+}
+
+/* keep @nh's address in @out when it is interface @index's, permanent and of global scope */
+static void keep_addr(struct nlmsghdr *nh, int index, struct netdev_addr *out, size_t *n)
+{
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	int len = (int)IFA_PAYLOAD(nh);
+	struct rtattr *local = NULL, *addr = NULL;
+	unsigned int flags = ifa->ifa_flags;
+
+	if ((int)ifa->ifa_index != index || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
+	    *n >= NETDEV_MAX_ADDRS)
+		return;
+	for (struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == IFA_LOCAL)
+			local = rta;
+		else if (rta->rta_type == IFA_ADDRESS)
+			addr = rta;
+		else if (rta->rta_type == IFA_FLAGS && RTA_PAYLOAD(rta) >= sizeof(flags))
+			memcpy(&flags, RTA_DATA(rta), sizeof(flags));
+	}
+	/* IPv4 says its own address in IFA_LOCAL (IFA_ADDRESS: a point-to-point peer) */
+	if (local)
+		addr = local;
+	if (!(flags & IFA_F_PERMANENT) || !addr || RTA_PAYLOAD(addr) > sizeof(out->data))
+		return;
+	out[*n].family = ifa->ifa_family;
+	out[*n].prefixlen = ifa->ifa_prefixlen;
+	out[*n].len = RTA_PAYLOAD(addr);
+	memcpy(out[*n].data, RTA_DATA(addr), out[*n].len);
+	(*n)++;
+}
+
+/* the addresses of interface @index to carry over (a dump of RTM_GETADDR) */
+static int read_addrs(int sock, int index, struct netdev_addr *out, size_t *n)
+{
+	char buf[8192];
+	struct nl_req req;
+
+	*n = 0;
+	req_init(&req, RTM_GETADDR, NLM_F_DUMP, sizeof(req.ifa));
+	req.ifa.ifa_family = AF_UNSPEC;
+	if (send(sock, &req, req.nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t len = recv_some(sock, buf, sizeof(buf));
+
+		if (len < 0)
+			return (int)len;
+		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			if (nh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nh->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+			if (nh->nlmsg_type == RTM_NEWADDR)
+				keep_addr(nh, index, out, n);
+		}
+	}
+}
+
+/* the moved interface @name, inside: given the addresses it had, and up */
+static int finish_inside(int sock, const char *name, const struct netdev_addr *addrs, size_t n,
+			 struct ward_err *err)
+{
+	struct ifinfomsg info;
+	struct nl_req req;
+	int r;
+
+	/* found by its new name there */
+	req_init(&req, RTM_GETLINK, 0, sizeof(req.ifi));
+	add_attr(&req, IFLA_IFNAME, name, strlen(name) + 1);
+	r = talk(sock, &req, RTM_NEWLINK, &info, sizeof(info));
+	if (r < 0)
+		return err_set(err, -r, "linux.netDevices: cannot find '%s' in the container",
+			       name);
+	for (size_t i = 0; i < n; i++) {
+		req_init(&req, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, sizeof(req.ifa));
+		req.ifa.ifa_family = addrs[i].family;
+		req.ifa.ifa_prefixlen = addrs[i].prefixlen;
+		req.ifa.ifa_flags = IFA_F_PERMANENT;
+		req.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
+		req.ifa.ifa_index = (unsigned int)info.ifi_index;
+		add_attr(&req, IFA_LOCAL, addrs[i].data, addrs[i].len);
+		add_attr(&req, IFA_ADDRESS, addrs[i].data, addrs[i].len);
+		r = talk(sock, &req, 0, NULL, 0);
+		if (r < 0 && r != -EEXIST)
+			return err_set(err, -r, "linux.netDevices: cannot give '%s' its address",
+				       name);
+	}
+	link_req_init(&req, info.ifi_index);
+	req.ifi.ifi_flags = IFF_UP;
+	req.ifi.ifi_change = IFF_UP;
+	r = talk(sock, &req, 0, NULL, 0);
+	if (r < 0)
+		return err_set(err, -r, "linux.netDevices: cannot bring '%s' up", name);
+	return 0;
 }
 
 static int rtnl_socket(void)
@@ -115,7 +247,9 @@ int netdev_move(const struct strv *devs, pid_t pid, struct ward_err *err)
 {
 	char path[64];
 	cleanup_close int nsfd = -1, host = -1, inside = -1;
-	struct link_req req;
+	struct netdev_addr addrs[NETDEV_MAX_ADDRS];
+	struct nl_req req;
+	size_t naddrs = 0;
 	int r;
 
 	if (devs->n == 0)
@@ -137,23 +271,21 @@ int netdev_move(const struct strv *devs, pid_t pid, struct ward_err *err)
 		if (index == 0)
 			return err_set(err, ENODEV,
 				       "linux.netDevices: no interface '%s' on the host", from);
+		r = read_addrs(host, index, addrs, &naddrs);
+		if (r < 0)
+			return err_set(err, -r,
+				       "linux.netDevices: cannot read the addresses of '%s'", from);
 		link_req_init(&req, index);
 		add_attr(&req, IFLA_NET_NS_FD, &fd, sizeof(fd));
 		add_attr(&req, IFLA_IFNAME, to, strlen(to) + 1);
-		r = talk(host, &req);
+		r = talk(host, &req, 0, NULL, 0);
 		if (r < 0)
 			return err_set(err, -r,
 				       "linux.netDevices: cannot move '%s' into the container as "
 				       "'%s'",
 				       from, to);
-		/* found by its new name there (ifi_index 0) */
-		link_req_init(&req, 0);
-		req.ifi.ifi_flags = IFF_UP;
-		req.ifi.ifi_change = IFF_UP;
-		add_attr(&req, IFLA_IFNAME, to, strlen(to) + 1);
-		r = talk(inside, &req);
-		if (r < 0)
-			return err_set(err, -r, "linux.netDevices: cannot bring '%s' up", to);
+		if (finish_inside(inside, to, addrs, naddrs, err) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }
