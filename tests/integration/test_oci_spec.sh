@@ -4,7 +4,9 @@
 # namespaces left out, the UTS sysctls and domainname, rootfsPropagation shared,
 # HOME from /etc/passwd, startContainer hooks resolved in the container, hook
 # environments, mounts of any filesystem type and podman's tmpfs options,
-# /dev/core, linux.resources, and nothing left behind.
+# /dev/core, linux.resources, process.ioPriority, scheduler and execCPUAffinity,
+# memory.useHierarchy and checkBeforeUpdate, linux.netDevices, linux.intelRdt, and
+# nothing left behind.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
@@ -346,6 +348,73 @@ WARD_STDIN='{"memory": {"limit": 8192, "checkBeforeUpdate": true}}' wo update -r
 assert_match "checkBeforeUpdate in update -r's file: refused" "^ward: update: memory.checkBeforeUpdate: " "$ERR"
 wo delete --force mc1
 assert_nothing_left "memory.useHierarchy, checkBeforeUpdate: nothing left"
+
+# ---- linux.netDevices: a host interface moved in, renamed, up, with its address ----------
+
+# wardtest0: a dummy where the kernel has the type, else one end of a veth pair (both are
+# virtual: when the container's network namespace goes, the kernel destroys them; only a
+# physical device moves back to the host)
+netdev_kind=dummy
+ip link del wardtest0 2>/dev/null
+if ! ip link add wardtest0 type dummy 2>/dev/null; then
+	diag "no dummy interface type on this host (no dummy module): a veth pair instead"
+	netdev_kind=veth
+	ip link add wardtest0 type veth peer name wardtest1 2>/dev/null || netdev_kind=
+fi
+cleanup_netdev() {
+	ip link del wardtest0 2>/dev/null
+	ip link del wardtest1 2>/dev/null
+	ip link del ctr0 2>/dev/null
+	return 0
+}
+trap 'cleanup_netdev; _cleanup' EXIT
+if [ -z "$netdev_kind" ]; then
+	skip "linux.netDevices" "this host can make neither a dummy nor a veth interface"
+else
+	ip addr add 10.99.0.1/24 dev wardtest0
+	make_bundle "$T/netdev" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['netDevices'] = {'wardtest0': {'name': 'ctr0'}}"
+	wo run -d --bundle "$T/netdev" nd1
+	assert_status "netDevices ($netdev_kind): runs" 0
+	assert_eq "netDevices: gone from the host while the container has it" "" \
+		"$(ip -o link show wardtest0 2>/dev/null)"
+	wo exec nd1 /bin/sh -c 'ip -o link show ctr0 | grep -o "<[^>]*>" | grep -o UP; ip -o -4 addr show dev ctr0 | grep -o "inet [^ ]*"'
+	assert_eq "netDevices: inside as ctr0, up, with its address" "UP"$'\n'"inet 10.99.0.1/24" "$OUT"
+	wo delete --force nd1
+	sleep 0.5 # the kernel tears the namespace down in the background
+	assert_eq "netDevices: a virtual interface ($netdev_kind) is destroyed with the namespace" "" \
+		"$(ip -o link show wardtest0 2>/dev/null; ip -o link show ctr0 2>/dev/null)"
+	cleanup_netdev
+fi
+make_bundle "$T/netdev3" '["/bin/true"]' "c['linux']['netDevices'] = {'wardnope0': {'name': 'x0'}}"
+bad "netDevices: a missing interface" "ward: linux.netDevices: no interface 'wardnope0' on the host: No such device" \
+	run --bundle "$T/netdev3" nd3
+make_bundle "$T/netdev4" '["/bin/true"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']
+c['linux']['netDevices'] = {'lo': {}}"
+bad "netDevices without a network namespace" \
+	"ward: config.json: linux.netDevices: moving interfaces needs a new network namespace in linux.namespaces" \
+	run --bundle "$T/netdev4" nd4
+make_bundle "$T/netdev5" '["/bin/true"]' "c['linux']['netDevices'] = {'eth0': {'name': 'a/b'}}"
+bad "netDevices: a bad name" "ward: config.json: linux.netDevices.eth0.name: 'a/b' is not an interface name" \
+	run --bundle "$T/netdev5" nd5
+
+# ---- linux.intelRdt: refused without resctrl, before anything starts ---------------------
+
+make_bundle "$T/rdt" '["/bin/true"]' "c['linux']['intelRdt'] = {'l3CacheSchema': 'L3:0=f'}"
+if [ -e /sys/fs/resctrl/schemata ]; then
+	skip "intelRdt refused without resctrl" "this host has resctrl mounted (the unit tests cover the group)"
+else
+	bad "intelRdt without resctrl" \
+		"ward: linux.intelRdt: the host has no resctrl filesystem mounted at /sys/fs/resctrl" \
+		run --bundle "$T/rdt" rdt1
+	bad "intelRdt without resctrl: create" \
+		"ward: linux.intelRdt: the host has no resctrl filesystem mounted at /sys/fs/resctrl" \
+		create --bundle "$T/rdt" rdt2
+fi
+make_bundle "$T/rdt3" '["/bin/true"]' "c['linux']['intelRdt'] = {'closID': '../x'}"
+bad "intelRdt.closID not a name" "ward: config.json: linux.intelRdt.closID: '../x' is not a group name" \
+	run --bundle "$T/rdt3" rdt3
 
 # ---- namespaces left out: the runtime's (the mount namespace is always ward's own) ---------
 
