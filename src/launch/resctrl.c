@@ -134,11 +134,14 @@ static int write_group(const char *dir, const char *group, const struct spec_rdt
 	cleanup_free char *combined = combined_schema(rdt);
 	char buf[24];
 
-	if (!made && rdt->clos_id && combined)
-		return check_existing(dir, group, combined, err);
-	if (combined && write_knob(schemata, combined, err) < 0)
+	/* a closID group that was there is shared: checked, never rewritten */
+	bool shared = !made && rdt->clos_id;
+
+	if (shared && combined && check_existing(dir, group, combined, err) < 0)
+		return -EINVAL;
+	if (!shared && combined && write_knob(schemata, combined, err) < 0)
 		return err_prefix(err, "linux.intelRdt: group '%s'", group);
-	if (rdt->schemata && write_knob(schemata, rdt->schemata, err) < 0)
+	if (!shared && rdt->schemata && write_knob(schemata, rdt->schemata, err) < 0)
 		return err_prefix(err, "linux.intelRdt.schemata: group '%s'", group);
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
 	if (write_knob(tasks, buf, err) < 0)
