@@ -139,6 +139,7 @@ static int parse_memory_more(yajl_val mem, struct spec_resources *out, struct wa
 		out->kernel_tcp = v;
 		out->mem |= SPEC_MEM_KERNEL_TCP;
 	}
+	b = false; /* absent leaves it as disableOOMKiller's */
 	if (oci_get_bool(mem, "checkBeforeUpdate", "linux.resources.memory.checkBeforeUpdate", &b,
 			 err) < 0)
 		return -EINVAL;

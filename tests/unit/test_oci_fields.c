@@ -185,6 +185,11 @@ START_TEST(test_memory_fields)
 	ck_assert_int_eq(oci_parse_resources(json, strlen(json), &res, &err), 0);
 	ck_assert(!(res.set & SPEC_RES_MEMORY_OCI)); /* alone it writes nothing */
 	spec_resources_release(&res);
+	/* disableOOMKiller true says nothing of checkBeforeUpdate */
+	json = "{\"memory\": {\"disableOOMKiller\": true}}";
+	ck_assert_int_eq(oci_parse_resources(json, strlen(json), &res, &err), 0);
+	ck_assert(!(res.mem & SPEC_MEM_CHECK_BEFORE_UPDATE));
+	spec_resources_release(&res);
 	json = "{\"memory\": {\"useHierarchy\": 1}}";
 	ck_assert_int_lt(oci_parse_resources(json, strlen(json), &res, &err), 0);
 	ck_assert(str_has_prefix(err.msg, "linux.resources.memory.useHierarchy: "));
