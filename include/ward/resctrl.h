@@ -38,6 +38,15 @@ int resctrl_join(const char *root, const char *id, const struct spec_rdt *rdt, p
 		 bool *made, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * resctrl_add() - `ward exec`: @pid into the container's existing group (closID,
+ * else @id), as runc's exec.
+ *
+ * Return: 0 (always, without intelRdt), or a negative errno with @err naming the group.
+ */
+int resctrl_add(const char *root, const char *id, const struct spec_rdt *rdt, pid_t pid,
+		struct ward_err *err) __attribute__((nonnull));
+
+/**
  * resctrl_leave() - at delete: the group named after container @id removed; a
  * closID group is left, shared and likely managed by someone else (as runc).
  *

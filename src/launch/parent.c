@@ -527,6 +527,8 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = launch_clone(l, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
+	if (r == 0 && l->mode == LAUNCH_EXEC)
+		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
 	else if (r == 0)
 		r = prepare_child(spec, opts, l->pid, l->cg, &l->rdt_made, err);
 	return r;

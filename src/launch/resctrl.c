@@ -172,6 +172,25 @@ int resctrl_join(const char *root, const char *id, const struct spec_rdt *rdt, p
 	return r;
 }
 
+int resctrl_add(const char *root, const char *id, const struct spec_rdt *rdt, pid_t pid,
+		struct ward_err *err)
+{
+	const char *group = rdt->clos_id ? rdt->clos_id : id;
+	cleanup_free char *tasks = NULL;
+	char buf[24];
+
+	if (!rdt->set)
+		return 0;
+	tasks = xasprintf("%s/%s/tasks", root, group);
+	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (access(tasks, F_OK) < 0)
+		return err_set(err, errno, "linux.intelRdt: the container's resctrl group '%s'",
+			       group);
+	if (write_knob(tasks, buf, err) < 0)
+		return err_prefix(err, "linux.intelRdt: group '%s'", group);
+	return 0;
+}
+
 int resctrl_leave(const char *root, const char *id, const struct spec_rdt *rdt,
 		  struct ward_err *err)
 {

@@ -158,6 +158,26 @@ START_TEST(test_join_clos_id)
 }
 END_TEST
 
+START_TEST(test_add_exec)
+{
+	struct spec_rdt rdt = {.set = true, .clos_id = "c4"};
+	struct ward_err err = {0};
+	char *text;
+
+	/* ward exec: into the container's group, which must be there */
+	ck_assert_int_eq(resctrl_add(root, "c4", &rdt, 11, &err), -ENOENT);
+	ck_assert(str_has_prefix(err.msg, "linux.intelRdt: the container's resctrl group 'c4'"));
+	sub("c4");
+	put("c4/tasks", "");
+	ck_assert_int_eq(resctrl_add(root, "c4", &rdt, 11, &err), 0);
+	text = get("c4/tasks");
+	ck_assert_str_eq(text, "11");
+	free(text);
+	rdt.set = false;
+	ck_assert_int_eq(resctrl_add("/nonexistent", "c4", &rdt, 11, &err), 0);
+}
+END_TEST
+
 Suite *resctrl_suite(void);
 
 Suite *resctrl_suite(void)
@@ -170,6 +190,7 @@ Suite *resctrl_suite(void)
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_join_named_after_container);
 	tcase_add_test(tc, test_join_clos_id);
+	tcase_add_test(tc, test_add_exec);
 	suite_add_tcase(s, tc);
 	return s;
 }
