@@ -44,7 +44,7 @@ struct netdev_addr {
 
 static void add_attr(struct nl_req *req, unsigned short type, const void *data, size_t len)
 {
-	struct rtattr *rta = (struct rtattr *)((char *)req + NLMSG_ALIGN(req->nh.nlmsg_len));
+	struct rtattr *rta = (void *)((char *)req + NLMSG_ALIGN(req->nh.nlmsg_len));
 
 	rta->rta_type = type;
 	rta->rta_len = (unsigned short)RTA_LENGTH(len);
@@ -68,6 +68,13 @@ static void link_req_init(struct nl_req *req, int index)
 	req->ifi.ifi_index = index;
 }
 
+/* NLMSG_NEXT() without its cast from char * (-Wcast-align) */
+static struct nlmsghdr *nl_next(struct nlmsghdr *nh, ssize_t *len)
+{
+	*len -= (ssize_t)NLMSG_ALIGN(nh->nlmsg_len);
+	return (void *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+}
+
 static ssize_t recv_some(int sock, char *buf, size_t len)
 {
 	ssize_t n;
@@ -84,7 +91,7 @@ static ssize_t recv_some(int sock, char *buf, size_t len)
  */
 static int talk(int sock, struct nl_req *req, unsigned short want, void *reply, size_t len)
 {
-	char buf[4096];
+	char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
 	ssize_t n;
 
 	if (send(sock, req, req->nh.nlmsg_len, 0) < 0)
@@ -92,8 +99,7 @@ static int talk(int sock, struct nl_req *req, unsigned short want, void *reply, 
 	n = recv_some(sock, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
-	     nh = NLMSG_NEXT(nh, n)) {
+	for (struct nlmsghdr *nh = (void *)buf; NLMSG_OK(nh, (size_t)n); nh = nl_next(nh, &n)) {
 		if (nh->nlmsg_type == NLMSG_ERROR)
 			return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
 		if (want && nh->nlmsg_type == want && reply) {
@@ -115,7 +121,10 @@ static void keep_addr(struct nlmsghdr *nh, int index, struct netdev_addr *out, s
 	if ((int)ifa->ifa_index != index || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
 	    *n >= NETDEV_MAX_ADDRS)
 		return;
-	for (struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+	/* IFA_RTA() and RTA_NEXT() without their casts from char * (-Wcast-align) */
+	for (struct rtattr *rta = (void *)((char *)ifa + NLMSG_ALIGN(sizeof(*ifa)));
+	     RTA_OK(rta, len); len -= RTA_ALIGN(rta->rta_len),
+			   rta = (void *)((char *)rta + RTA_ALIGN(rta->rta_len))) {
 		if (rta->rta_type == IFA_LOCAL)
 			local = rta;
 		else if (rta->rta_type == IFA_ADDRESS)
@@ -138,7 +147,7 @@ static void keep_addr(struct nlmsghdr *nh, int index, struct netdev_addr *out, s
 /* the addresses of interface @index to carry over (a dump of RTM_GETADDR) */
 static int read_addrs(int sock, int index, struct netdev_addr *out, size_t *n)
 {
-	char buf[8192];
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nl_req req;
 
 	*n = 0;
@@ -151,8 +160,8 @@ static int read_addrs(int sock, int index, struct netdev_addr *out, size_t *n)
 
 		if (len < 0)
 			return (int)len;
-		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
-		     nh = NLMSG_NEXT(nh, len)) {
+		for (struct nlmsghdr *nh = (void *)buf; NLMSG_OK(nh, (size_t)len);
+		     nh = nl_next(nh, &len)) {
 			if (nh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (nh->nlmsg_type == NLMSG_ERROR)
