@@ -225,6 +225,15 @@ int cg_update_cpu(const struct cg_layout *l, const struct cg_handle *h,
 		  const struct cg_cpu_update *u, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * cg_memory_usage() - the container's memory usage in bytes (v1's
+ * memory.usage_in_bytes, v2's memory.current): for memory.checkBeforeUpdate.
+ *
+ * Return: 0, or a negative errno with @err saying which file.
+ */
+int cg_memory_usage(const struct cg_layout *l, const struct cg_handle *h, uint64_t *usage,
+		    struct ward_err *err) __attribute__((nonnull));
+
+/**
  * cg_attach() - move @pid into every cgroup of @h (the parent, after clone and
  * before releasing the child).
  *

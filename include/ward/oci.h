@@ -49,9 +49,10 @@ int oci_load(const char *bundle, const char *config, struct container_spec *spec
 	     struct ward_err *err) __attribute__((nonnull(1, 3, 4)));
 
 /**
- * oci_load_hooks() - only the hooks of the config at @path (the copy saved at
- * create), for start and delete: by then what the rest names may be gone (a
- * namespace path the engine removed, a bind source), and only hooks are needed.
+ * oci_load_hooks() - only the hooks (and linux.intelRdt) of the config at @path
+ * (the copy saved at create), for start and delete: by then what the rest names
+ * may be gone (a namespace path the engine removed, a bind source), and only
+ * hooks and the resctrl group delete removes are needed.
  *
  * Return: 0, or a negative errno with @err set.
  */
@@ -103,7 +104,8 @@ int oci_features(FILE *out, const char *libseccomp_version, struct ward_err *err
 /**
  * oci_load_process() - `ward exec --process FILE`: an OCI process object (what
  * config.json's "process" holds) replaces @spec's process: args, env, cwd,
- * user, capabilities, noNewPrivileges, rlimits, terminal, umask.
+ * user, capabilities, noNewPrivileges, rlimits, terminal, umask, ioPriority,
+ * scheduler, execCPUAffinity.
  *
  * Return: 0, or a negative errno with @err naming the file and the field.
  */
@@ -118,6 +120,15 @@ int oci_load_process(const char *path, struct container_spec *spec, struct ward_
  */
 int oci_parse_resources(const char *json, size_t len, struct spec_resources *out,
 			struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * oci_load_resources() - the linux.resources of the config at @path (a saved
+ * copy) into @out: what `ward update` keeps from create (memory.checkBeforeUpdate).
+ *
+ * Return: 0, or a negative errno with @err naming the file and the field.
+ */
+int oci_load_resources(const char *path, struct spec_resources *out, struct ward_err *err)
+    __attribute__((nonnull));
 
 /** oci_hook_name() - "prestart", "createRuntime", ... for enum spec_hook_kind. */
 const char *oci_hook_name(enum spec_hook_kind kind);

@@ -74,6 +74,16 @@ char *oci_bundle_path(const char *bundle, const char *path)
 int oci_process_parse(yajl_val process, struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull(2, 3)));
 
+/**
+ * oci_sched_parse() - process.ioPriority, scheduler and execCPUAffinity into @out
+ * (zeroed first), checked as runc 1.2 checks them.
+ */
+int oci_sched_parse(yajl_val process, struct spec_sched *out, struct ward_err *err)
+    __attribute__((nonnull(2, 3)));
+
+/** oci_parse_cpulist() - "0-3,7" into @set. Return: 0, or -EINVAL for a bad list. */
+int oci_parse_cpulist(const char *list, cpu_set_t *set) __attribute__((nonnull));
+
 /** oci_root_parse() - "root" (required): root.path in @bundle, a directory, not "/". */
 int oci_root_parse(yajl_val root, const char *bundle, struct container_spec *spec,
 		   struct ward_err *err) __attribute__((nonnull(2, 3, 4)));
@@ -90,6 +100,10 @@ const char *oci_mount_option_name(size_t i);
 
 /** oci_linux_parse() - "linux": namespaces, id mappings, paths, resources, seccomp, ... */
 int oci_linux_parse(yajl_val lx, struct container_spec *spec, struct ward_err *err)
+    __attribute__((nonnull(2, 3)));
+
+/** oci_host_parse() - linux.netDevices and linux.intelRdt, both of @lx (an object). */
+int oci_host_parse(yajl_val lx, struct spec_oci *o, struct ward_err *err)
     __attribute__((nonnull(2, 3)));
 
 /** oci_ns_name() - "pid" for CLONE_NEWPID, ... ("?" for anything else). */

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -86,6 +87,8 @@ enum spec_mem_flags {
 	SPEC_MEM_NO_OOM_KILL = 1 << 2,
 	SPEC_MEM_KERNEL = 1 << 3,
 	SPEC_MEM_KERNEL_TCP = 1 << 4,
+	SPEC_MEM_USE_HIERARCHY = 1 << 5,       /* v1 memory.use_hierarchy: use_hierarchy */
+	SPEC_MEM_CHECK_BEFORE_UPDATE = 1 << 6, /* no limit below the usage (update) */
 };
 
 /* linux.resources.blockIO's per-device entries (weightDevice, throttle*Device) */
@@ -130,6 +133,7 @@ struct spec_resources {
 	int64_t memory_reservation;		  /* bytes; -1: unlimited */
 	uint64_t swappiness;			  /* 0..100 */
 	int64_t kernel_tcp;			  /* bytes; -1: unlimited */
+	bool use_hierarchy;			  /* SPEC_MEM_USE_HIERARCHY's value */
 	int64_t cpu_rt_runtime;			  /* us */
 	uint64_t cpu_rt_period;			  /* us, or 0 */
 	char *cpuset_mems;			  /* "0-1" */
@@ -196,6 +200,28 @@ struct spec_device {
 	gid_t gid;
 };
 
+/* process.ioPriority, scheduler and execCPUAffinity (src/launch/sched.c applies them) */
+struct spec_sched {
+	bool ioprio_set;
+	int ioprio; /* ioprio_set(2)'s value: class << 13 | level */
+	bool policy_set;
+	uint32_t policy; /* SCHED_* */
+	int32_t nice;
+	uint32_t priority;
+	uint64_t flags;			    /* SCHED_FLAG_* */
+	uint64_t runtime, deadline, period; /* ns, SCHED_DEADLINE */
+	bool cpus_initial_set, cpus_final_set;
+	cpu_set_t cpus_initial, cpus_final;
+};
+
+/* linux.intelRdt (src/launch/resctrl.c) */
+struct spec_rdt {
+	bool set;
+	char *clos_id; /* NULL: the container's id */
+	char *l3_cache_schema, *mem_bw_schema, *schemata;
+	bool enable_cmt, enable_mbm;
+};
+
 struct spec_oci {
 	bool oci;		 /* the spec came from config.json */
 	uint64_t caps_effective; /* container_spec.caps is the bounding set */
@@ -235,6 +261,9 @@ struct spec_oci {
 	struct spec_hook *hooks[SPEC_NR_HOOKS];
 	size_t nhooks[SPEC_NR_HOOKS];
 	struct strv annotations; /* key, value, key, value, ... */
+	struct spec_sched sched;
+	struct strv netdevs; /* linux.netDevices: host name, name inside, host name, ... */
+	struct spec_rdt rdt;
 };
 
 /* Every pointer here is owned: spec_release() frees it and spec_copy() copies it. */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sys.h - thin wrappers for system calls glibc 2.36 does not wrap (openat2,
- * pivot_root, close_range) and for path resolution confined to a root directory.
+ * pivot_root, close_range, clone3) and for path resolution confined to a root
+ * directory.
  * All return -1 with errno set, like the system calls they wrap.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -37,3 +39,12 @@ int sys_cloexec_from(int lowfd);
  * (at most 16): close_range() over the gaps, or a /proc/self/fd walk.
  */
 int sys_close_except(int lowfd, const int *keep, size_t n);
+
+/**
+ * sys_clone_into_cgroup() - clone3(2) with CLONE_INTO_CGROUP: a child born in
+ * the cgroup2 cgroup @cgroup_fd, with the clone @flags (CLONE_NEW*) and SIGCHLD,
+ * forking as clone(2) without a stack does. *@tried is false when the kernel
+ * lacks it (< 5.7) or refuses that cgroup, or @cgroup_fd is -1: the caller
+ * clones and moves the child itself. Return: as clone(2).
+ */
+pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried);

@@ -41,12 +41,13 @@
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
+#include "ward/sched.h"
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
 
-static __attribute__((noreturn)) void child_become(const struct plan *plan, bool detached,
-						   const char *start_json);
+static __attribute__((noreturn)) void child_become(const struct plan *plan, bool init,
+						   bool detached, const char *start_json);
 
 static void cpu_relax(void)
 {
@@ -357,6 +358,9 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan, &err);
 	}
 	/* wait for the parent; EOF means it died before releasing us */
+	/* execCPUAffinity.initial: before ward moves it into the container's cgroups */
+	if (sched_apply_initial(&plan->spec->oci.sched, &err) < 0)
+		child_fail(plan, &err);
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
 	/* while still ward's uid: /proc/self/timens_offsets belongs to it */
@@ -395,7 +399,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 				   : mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan, &err);
 	mnt_sources_release(&src);
-	child_become(plan, detached, start_json);
+	child_become(plan, true, detached, start_json);
 }
 
 /* every descriptor above stdio and --preserve-fds but the sync socket, exec fifo and exec file */
@@ -410,13 +414,14 @@ static int close_inherited(const struct plan *plan)
 /*
  * The process's own part, once it is in the container: its terminal, rlimits,
  * capabilities and user, umask, descriptors, then the seccomp filter and
- * execve. @detached: ward does not stay (no parent-death signal); ward
+ * execve. @init: the container's first process (not ward exec's).
+ * @detached: ward does not stay (no parent-death signal); ward
  * create's init also waits for `start` and runs the startContainer hooks
  * (@start_json) before its filter (after it only when the filter has a
  * listener for an agent, which ward create must hand over before it exits).
  */
-static __attribute__((noreturn)) void child_become(const struct plan *plan, bool detached,
-						   const char *start_json)
+static __attribute__((noreturn)) void child_become(const struct plan *plan, bool init,
+						   bool detached, const char *start_json)
 {
 	const struct container_spec *spec = plan->spec;
 	bool wait_start = plan->opts->exec_fifo >= 0;
@@ -434,6 +439,9 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 	}
 	/* after the mounts (a low RLIMIT_NOFILE must not break them), before the filter */
 	if (set_rlimits(spec, &err) < 0)
+		child_fail(plan, &err);
+	/* while CAP_SYS_NICE is held (a real-time policy, a lower nice value) */
+	if (sched_apply(&spec->oci.sched, init, &err) < 0)
 		child_fail(plan, &err);
 	if (caps_drop_bounding(&plan->caps, &err) < 0)
 		child_fail(plan, &err);
@@ -508,6 +516,9 @@ __attribute__((noreturn)) void exec_child(const struct plan *plan, bool user)
 		err_set(&err, errno, "cannot set the parent-death signal");
 		child_fail(plan, &err);
 	}
+	/* execCPUAffinity.initial: before ward moves it into the container's cgroups */
+	if (sched_apply_initial(&plan->spec->oci.sched, &err) < 0)
+		child_fail(plan, &err);
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
 	if (user && ns_become_root(true, &err) < 0)
@@ -523,5 +534,5 @@ __attribute__((noreturn)) void exec_child(const struct plan *plan, bool user)
 		err_set(&err, errno, "cannot start a process group");
 		child_fail(plan, &err);
 	}
-	child_become(plan, plan->opts->detach, NULL);
+	child_become(plan, false, plan->opts->detach, NULL);
 }

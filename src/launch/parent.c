@@ -51,18 +51,15 @@
 #include "ward/hooks.h"
 #include "ward/log.h"
 #include "ward/mount.h"
+#include "ward/netdev.h"
 #include "ward/ns.h"
 #include "ward/oci.h"
 #include "ward/policy.h"
 #include "ward/record.h"
+#include "ward/resctrl.h"
 #include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
-
-#define WARD_CLONE_INTO_CGROUP 0x200000000ULL /* Linux 5.7, <linux/sched.h> */
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
 
 /* how long ward create waits for its init to take the commit */
 #define COMMIT_TIMEOUT_MS 5000
@@ -110,12 +107,19 @@ static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
 	return 0;
 }
 
+/* the container's id, or a stand-in for the resctrl group of a run without one */
+static const char *container_id(const struct proc_opts *opts)
+{
+	return opts->id ? opts->id : "ward";
+}
+
 /*
  * Ward's part before the child may go on: its cgroup (before it runs a single
- * instruction of the container's), its id maps, its OOM score.
+ * instruction of the container's), its id maps, its OOM score, the host's
+ * interfaces it is given, its resctrl group (*@rdt_made: ward made it).
  */
 static int prepare_child(const struct plan *plan, pid_t pid, const struct cg_handle *cg,
-			 struct ward_err *err)
+			 bool *rdt_made, struct ward_err *err)
 {
 	const struct container_spec *spec = plan->spec;
 
@@ -125,7 +129,10 @@ static int prepare_child(const struct plan *plan, pid_t pid, const struct cg_han
 		return -EINVAL;
 	if (spec->oci.oom_score_adj_set && set_oom_score_adj(pid, spec->oci.oom_score_adj, err) < 0)
 		return -EINVAL;
-	return 0;
+	if (netdev_move(&spec->oci.netdevs, pid, err) < 0)
+		return -EINVAL;
+	return resctrl_join(RESCTRL_ROOT, container_id(plan->opts), &spec->oci.rdt, pid, rdt_made,
+			    err);
 }
 
 static int wait_child(pid_t pid, int *status, struct ward_err *err)
@@ -214,30 +221,6 @@ static void cgroup_finish(struct cg_handle *cg)
 	cg_handle_release(cg);
 }
 
-/*
- * clone3(2) with CLONE_INTO_CGROUP: the child is born in its cgroup2 cgroup.
- * Return: as clone, or -1 with *@tried false when the kernel lacks it (< 5.7)
- * or refuses that cgroup, for a plain clone and a move instead.
- */
-static pid_t clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
-{
-	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-		    set_tid, set_tid_size, cgroup;
-	} args = {.flags = flags | WARD_CLONE_INTO_CGROUP,
-		  .exit_signal = SIGCHLD,
-		  .cgroup = (uint64_t)cgroup_fd};
-	pid_t pid;
-
-	*tried = false;
-	if (cgroup_fd < 0)
-		return -1;
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	*tried = pid >= 0 || !(errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
-			       errno == EOPNOTSUPP || errno == EBUSY);
-	return pid;
-}
-
 /* clone the child into its namespaces (a joined pid namespace is entered around it) */
 static pid_t spawn(struct plan *plan, struct ward_err *err)
 {
@@ -253,7 +236,7 @@ static pid_t spawn(struct plan *plan, struct ward_err *err)
 	if (ns_pid_enter(&plan->ns, err) < 0)
 		return -1;
 	(void)fflush(NULL); /* buffered output must not be written twice */
-	pid = clone_into_cgroup(flags, plan->cgroup_fd, &tried);
+	pid = sys_clone_into_cgroup(flags, plan->cgroup_fd, &tried);
 	plan->born_in_cgroup = tried && pid > 0;
 	if (!tried)
 		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -310,6 +293,7 @@ struct launch {
 	int listener, master;	   /* a seccomp listener, a terminal master, once received */
 	pid_t pid;		   /* the child, until reaped or handed over */
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
+	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
 	sigset_t old;
 };
 
@@ -337,6 +321,8 @@ static void launch_unblock(struct launch *l)
 /* Undo what is left: the child killed and reaped, its cgroup removed, fds closed. */
 static void launch_end(struct launch *l)
 {
+	struct ward_err e;
+
 	launch_unblock(l);
 	if (l->pid > 0) {
 		(void)kill(l->pid, SIGKILL);
@@ -348,6 +334,9 @@ static void launch_end(struct launch *l)
 		cgroup_finish(l->cg);
 	if (l->plan.root_mnt) /* a container without a mount namespace that did not make it */
 		mnt_detach_root(l->plan.spec->rootfs, l->plan.root_mnt);
+	if (l->rdt_made &&
+	    resctrl_leave(RESCTRL_ROOT, container_id(l->plan.opts), &l->plan.spec->oci.rdt, &e) < 0)
+		log_warn("%s", e.msg);
 	if (l->plan.sync >= 0)
 		close(l->plan.sync);
 	launch_plan_release(&l->plan);
@@ -538,6 +527,11 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		res->denied.record = opts->record;
 	if (r == 0)
 		r = launch_plan(l, target, err);
+	/* what the config takes from the host, there before anything starts */
+	if (r == 0 && l->mode != LAUNCH_EXEC)
+		r = netdev_check(&spec->oci.netdevs, err);
+	if (r == 0 && l->mode != LAUNCH_EXEC)
+		r = resctrl_check(RESCTRL_ROOT, &spec->oci.rdt, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC)
 		r = launch_cgroup(l, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC && l->cg)
@@ -546,8 +540,10 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = launch_clone(l, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
+	if (r == 0 && l->mode == LAUNCH_EXEC)
+		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
 	else if (r == 0)
-		r = prepare_child(&l->plan, l->pid, l->cg, err);
+		r = prepare_child(&l->plan, l->pid, l->cg, &l->rdt_made, err);
 	return r;
 }
 
@@ -634,6 +630,7 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		l.pid = 0;
 		l.cg = NULL;
 		l.plan.root_mnt = 0; /* the record's (opts->root_attached) */
+		l.rdt_made = false;  /* delete removes it */
 	}
 	launch_end(&l);
 	return r;

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,4 +199,29 @@ int sys_close_except(int lowfd, const int *keep, size_t n)
 			from = next + 1;
 	}
 	return 0;
+}
+
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ULL /* Linux 5.7, <linux/sched.h> */
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+		    set_tid, set_tid_size, cgroup;
+	} args = {.flags = flags | CLONE_INTO_CGROUP_FLAG,
+		  .exit_signal = SIGCHLD,
+		  .cgroup = (uint64_t)cgroup_fd};
+	pid_t pid;
+
+	*tried = false;
+	if (cgroup_fd < 0)
+		return -1;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	/* too old a kernel, or a cgroup it will not clone into: the caller clones and moves */
+	*tried = pid >= 0 || !(errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
+			       errno == EOPNOTSUPP || errno == EBUSY);
+	return pid;
 }

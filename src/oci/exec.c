@@ -340,6 +340,9 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 		r = exec_process(o, &spec, err);
 	if (r == 0)
 		r = exec_cgroups(&o->cgroups, &rec.cg, &cg, err);
+	/* the resctrl group the process joins: closID, else the one named after the container */
+	if (r == 0 && spec.oci.rdt.set && !spec.oci.rdt.clos_id)
+		spec.oci.rdt.clos_id = xstrdup(o->id);
 	if (r == 0) {
 		popts.terminal = spec.oci.terminal;
 		popts.console_socket = o->console_socket;

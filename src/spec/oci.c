@@ -119,6 +119,25 @@ int oci_parse_resources(const char *json, size_t len, struct spec_resources *out
 	return root ? oci_resources_parse(root, out, err) : -EINVAL;
 }
 
+int oci_load_resources(const char *path, struct spec_resources *out, struct ward_err *err)
+{
+	cleanup_json_tree yajl_val root = NULL;
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	yajl_val lx;
+
+	if (read_file(path, OCI_CONFIG_MAX, &text, &len, err) < 0)
+		return -EIO;
+	root = parse_object(text, len, err);
+	if (!root)
+		return err_prefix(err, "%s", path);
+	lx = json_get(root, "linux");
+	if (lx && json_get(lx, "resources") &&
+	    oci_resources_parse(json_get(lx, "resources"), out, err) < 0)
+		return err_prefix(err, "%s", path);
+	return 0;
+}
+
 int oci_load_process(const char *path, struct container_spec *spec, struct ward_err *err)
 {
 	cleanup_json_tree yajl_val root = NULL;
@@ -148,6 +167,7 @@ int oci_load_process(const char *path, struct container_spec *spec, struct ward_
 	spec->oci.terminal = false;
 	spec->oci.umask_set = false;
 	spec->oci.oom_score_adj_set = false;
+	memset(&spec->oci.sched, 0, sizeof(spec->oci.sched));
 	if (oci_process_parse(root, spec, err) < 0 || oci_check_rlimits(&spec->oci, err) < 0)
 		return err_prefix(err, "--process '%s'", path);
 	spec_default_home(spec);
@@ -165,7 +185,9 @@ int oci_load_hooks(const char *path, struct container_spec *spec, struct ward_er
 	root = parse_object(text, len, err);
 	if (!root)
 		return err_prefix(err, "%s", path);
-	if (oci_hooks_parse(json_get(root, "hooks"), &spec->oci, err) < 0)
+	if (oci_hooks_parse(json_get(root, "hooks"), &spec->oci, err) < 0 ||
+	    (YAJL_IS_OBJECT(json_get(root, "linux")) &&
+	     oci_host_parse(json_get(root, "linux"), &spec->oci, err) < 0))
 		return err_prefix(err, "%s", path);
 	return 0;
 }

@@ -38,6 +38,15 @@ static bool has_ns(const struct spec_oci *o, int type)
 	return false;
 }
 
+/* a network namespace of the container's own: listed, without a path */
+static bool new_netns(const struct spec_oci *o)
+{
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		if (o->namespaces[i].type == CLONE_NEWNET && !o->namespaces[i].path)
+			return true;
+	return false;
+}
+
 /* dot-separated, no empty component and no '/': it becomes a path under /proc/sys */
 static bool valid_sysctl_name(const char *key, size_t len)
 {
@@ -175,6 +184,10 @@ int oci_check_supported(const struct container_spec *spec, struct ward_err *err)
 		if (r < 0)
 			return r;
 	}
+	if (o->netdevs.n && !new_netns(o))
+		return err_set(err, 0,
+			       "config.json: linux.netDevices: moving interfaces needs a new "
+			       "network namespace in linux.namespaces");
 	r = oci_check_rlimits(o, err);
 	if (r < 0)
 		return r;

@@ -293,7 +293,7 @@ int oci_linux_parse(yajl_val lx, struct container_spec *spec, struct ward_err *e
 	    oci_resources_parse(json_get(lx, "resources"), &spec->resources, err) < 0 ||
 	    parse_time_offsets(json_get(lx, "timeOffsets"), o, err) < 0 ||
 	    parse_seccomp(json_get(lx, "seccomp"), spec, err) < 0 ||
-	    parse_propagation(lx, o, err) < 0)
+	    parse_propagation(lx, o, err) < 0 || oci_host_parse(lx, o, err) < 0)
 		return -EINVAL;
 	if (oci_get_string(lx, "cgroupsPath", "linux.cgroupsPath", &cg, err) < 0)
 		return -EINVAL;

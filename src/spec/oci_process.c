@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * oci_process.c - config.json's "process" (also `ward exec --process FILE`):
- * args, env, cwd, user, terminal, oomScoreAdj, rlimits and the capability sets.
+ * args, env, cwd, user, terminal, oomScoreAdj, rlimits and the capability sets
+ * (ioPriority, scheduler and execCPUAffinity: oci_sched.c).
  */
 #include "ward/oci_parse.h"
 
@@ -217,7 +218,8 @@ int oci_process_parse(yajl_val process, struct container_spec *spec, struct ward
 			&spec->oci.oom_score_adj_set, err) < 0)
 		return -EINVAL;
 	spec->oci.oom_score_adj = (int)v;
-	if (parse_user(process, spec, err) < 0 || parse_rlimits(process, &spec->oci, err) < 0)
+	if (parse_user(process, spec, err) < 0 || parse_rlimits(process, &spec->oci, err) < 0 ||
+	    oci_sched_parse(process, &spec->oci.sched, err) < 0)
 		return -EINVAL;
 	caps = json_get(process, "capabilities");
 	if (oci_check_object(caps, "process.capabilities", err) < 0)

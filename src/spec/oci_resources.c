@@ -100,7 +100,8 @@ void oci_finish_device_rules(struct container_spec *spec)
 	res->set |= SPEC_RES_DEVICES;
 }
 
-/* memory: reservation, swappiness, disableOOMKiller, kernel, kernelTCP */
+/* memory: reservation, swappiness, disableOOMKiller, kernel, kernelTCP, checkBeforeUpdate,
+ * useHierarchy */
 static int parse_memory_more(yajl_val mem, struct spec_resources *out, struct ward_err *err)
 {
 	long long v = 0;
@@ -138,7 +139,20 @@ static int parse_memory_more(yajl_val mem, struct spec_resources *out, struct wa
 		out->kernel_tcp = v;
 		out->mem |= SPEC_MEM_KERNEL_TCP;
 	}
-	if (out->mem)
+	b = false; /* absent leaves it as disableOOMKiller's */
+	if (oci_get_bool(mem, "checkBeforeUpdate", "linux.resources.memory.checkBeforeUpdate", &b,
+			 err) < 0)
+		return -EINVAL;
+	if (b)
+		out->mem |= SPEC_MEM_CHECK_BEFORE_UPDATE;
+	if (oci_get_bool(mem, "useHierarchy", "linux.resources.memory.useHierarchy",
+			 &out->use_hierarchy, err) < 0)
+		return -EINVAL;
+	if (YAJL_IS_TRUE(json_get(mem, "useHierarchy")) ||
+	    YAJL_IS_FALSE(json_get(mem, "useHierarchy")))
+		out->mem |= SPEC_MEM_USE_HIERARCHY;
+	/* checkBeforeUpdate alone writes nothing: `ward update` reads it */
+	if (out->mem & ~(unsigned int)SPEC_MEM_CHECK_BEFORE_UPDATE)
 		out->set |= SPEC_RES_MEMORY_OCI;
 	return 0;
 }

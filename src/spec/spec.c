@@ -59,6 +59,11 @@ static void spec_oci_release(struct spec_oci *o)
 		free(o->hooks[k]);
 	}
 	strv_release(&o->annotations);
+	strv_release(&o->netdevs);
+	free(o->rdt.clos_id);
+	free(o->rdt.l3_cache_schema);
+	free(o->rdt.mem_bw_schema);
+	free(o->rdt.schemata);
 }
 
 void spec_resources_release(struct spec_resources *res)
@@ -150,6 +155,11 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 		}
 	}
 	copy_strv(&dst->annotations, &src->annotations);
+	copy_strv(&dst->netdevs, &src->netdevs);
+	dst->rdt.clos_id = dup_or_null(src->rdt.clos_id);
+	dst->rdt.l3_cache_schema = dup_or_null(src->rdt.l3_cache_schema);
+	dst->rdt.mem_bw_schema = dup_or_null(src->rdt.mem_bw_schema);
+	dst->rdt.schemata = dup_or_null(src->rdt.schemata);
 }
 
 void spec_copy(struct container_spec *dst, const struct container_spec *src)

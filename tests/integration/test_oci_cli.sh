@@ -350,6 +350,22 @@ else
 	# an error naming the flag
 	assert_match "update --blkio-weight: an error naming the flag" "^ward: cannot apply --blkio-weight: " "$ERR"
 fi
+# -r's file: the same knobs through the flags' code path, read back
+WARD_STDIN='{"memory": {"reservation": 50331648}, "cpu": {"mems": "0"}}' wo update -r - cliup1
+assert_status "update -r - with memory.reservation and cpu.mems: exit 0" 0
+assert_eq "update -r: memory.reservation and cpu.mems" "50331648 0" "$(knob "$low") $(knob "$mems")"
+echo '{"memory": {"reservation": 41943040}}' >"$T/res.json"
+wo update -r "$T/res.json" cliup1
+assert_eq "update -r FILE: memory.reservation" 41943040 "$(knob "$low")"
+WARD_STDIN='{"blockIO": {"weight": 300}}' wo update -r - cliup1
+if [ "$STATUS" -eq 0 ]; then
+	assert_match "update -r blockIO.weight: applied" "(^| )300$" \
+		"$(knob /sys/fs/cgroup/io.bfq.weight /sys/fs/cgroup/blkio/blkio.bfq.weight /sys/fs/cgroup/blkio/blkio.weight)"
+else
+	assert_match "update -r blockIO.weight: an error naming the field" "^ward: cannot apply blockIO.weight: " "$ERR"
+fi
+WARD_STDIN='{"blockIO": {"weight": 5}}' wo update -r - cliup1
+assert_eq "update -r blockIO.weight 5: refused" "ward: update -r: blockIO.weight: must be 10 to 1000" "$ERR"
 wo update --blkio-weight 5 cliup1
 assert_eq "update --blkio-weight 5: refused" "ward: update: invalid value '5'" "$ERR"
 wo update --cpuset-mems x cliup1

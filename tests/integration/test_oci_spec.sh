@@ -4,7 +4,9 @@
 # namespaces left out (the mount namespace too), the UTS sysctls and domainname, rootfsPropagation shared,
 # HOME from /etc/passwd, startContainer hooks resolved in the container, hook
 # environments, mounts of any filesystem type and podman's tmpfs options,
-# /dev/core, linux.resources, and nothing left behind.
+# /dev/core, linux.resources, process.ioPriority, scheduler and execCPUAffinity,
+# memory.useHierarchy and checkBeforeUpdate, linux.netDevices, linux.intelRdt, and
+# nothing left behind.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
@@ -255,6 +257,164 @@ wo run --bundle "$T/res4" r4
 assert_status "memory.kernel: runs" 0
 assert_contains "memory.kernel: warned, not dropped silently" "$ERR" "ignoring linux.resources.memory.kernel"
 assert_nothing_left "linux.resources: nothing left"
+
+# ---- process.ioPriority, scheduler, execCPUAffinity ---------------------------------------
+
+sched_show='ionice -p $$; cut -d" " -f19,41 /proc/self/stat; sed -n "s/^Cpus_allowed_list:[[:space:]]*//p" /proc/self/status'
+last_cpu=$(($(nproc) - 1))
+make_bundle "$T/sched" "$(sh_args "$sched_show")" "
+c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_IDLE', 'priority': 7}
+c['process']['scheduler'] = {'policy': 'SCHED_BATCH', 'nice': 5}
+c['process']['execCPUAffinity'] = {'initial': '0', 'final': '$last_cpu'}"
+wo run --bundle "$T/sched" sch1
+assert_status "ioPriority, scheduler, execCPUAffinity: exit 0" 0
+assert_eq "ioPriority idle, SCHED_BATCH (3) at nice 5, the final affinity" \
+	"idle"$'\n'"5 3"$'\n'"$last_cpu" "$OUT"
+make_bundle "$T/sched2" "$(sh_args "$sched_show")" "
+c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_BE', 'priority': 3}
+c['process']['scheduler'] = {'policy': 'SCHED_FIFO', 'priority': 10}
+c['process']['execCPUAffinity'] = {'initial': '0'}
+c['linux']['resources'] = {'cpu': {'realtimeRuntime': 10000, 'realtimePeriod': 1000000}}"
+wo run --bundle "$T/sched2" sch2
+if [ "$STATUS" -ne 0 ] && [[ $ERR == *"realtime"* ]]; then
+	# a real-time policy needs a real-time budget in the container's cpu cgroup (v1 with
+	# RT group scheduling), which this host cannot give: the same config, no FIFO
+	skip "SCHED_FIFO" "no real-time budget for the container's cgroup: $ERR"
+else
+	assert_eq "IOPRIO_CLASS_BE 3, SCHED_FIFO (1), only an initial affinity: the init's" \
+		"best-effort: prio 3"$'\n'"0 1"$'\n'"0" "$OUT"
+fi
+# ward exec --process: its own; the final affinity once it joined the cgroups
+make_bundle "$T/sched3" '["/usr/bin/ward-testhelper", "sleep", "30"]'
+wo run -d --bundle "$T/sched3" sch3
+python3 - "$T/sched3/config.json" "$T/proc.json" "$sched_show" "$last_cpu" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+p = c["process"]
+p["args"] = ["/bin/sh", "-c", sys.argv[3]]
+p["scheduler"] = {"policy": "SCHED_IDLE"}
+p["execCPUAffinity"] = {"initial": "0", "final": sys.argv[4]}
+json.dump(p, open(sys.argv[2], "w"))
+PY
+wo exec --process "$T/proc.json" sch3
+assert_eq "exec --process: SCHED_IDLE (5) and the final affinity" \
+	"0 5"$'\n'"$last_cpu" "$(tail -n 2 <<<"$OUT")"
+wo delete --force sch3
+make_bundle "$T/schbad" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_X'}"
+bad "scheduler.policy unknown" "ward: config.json: process.scheduler.policy: unknown policy 'SCHED_X'" \
+	run --bundle "$T/schbad" sb1
+make_bundle "$T/schbad2" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_RR'}"
+bad "SCHED_RR without a priority" \
+	"ward: config.json: process.scheduler.priority: SCHED_RR needs a priority of 1 to 99" \
+	run --bundle "$T/schbad2" sb2
+make_bundle "$T/schbad3" '["/bin/true"]' "c['process']['scheduler'] = {'policy': 'SCHED_DEADLINE'}"
+bad "SCHED_DEADLINE without runtime and deadline" \
+	"ward: config.json: process.scheduler: SCHED_DEADLINE needs a runtime and a deadline" \
+	run --bundle "$T/schbad3" sb3
+make_bundle "$T/iobad" '["/bin/true"]' "c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_X', 'priority': 1}"
+bad "ioPriority.class unknown" "ward: config.json: process.ioPriority.class: unknown class 'IOPRIO_CLASS_X'" \
+	run --bundle "$T/iobad" ib1
+make_bundle "$T/iobad2" '["/bin/true"]' "c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_BE', 'priority': 8}"
+wo run --bundle "$T/iobad2" ib2
+assert_match "ioPriority.priority 8: an error naming the field" "^ward: config.json: process.ioPriority.priority: " "$ERR"
+make_bundle "$T/affbad" '["/bin/true"]' "c['process']['execCPUAffinity'] = {'final': '3-1'}"
+bad "execCPUAffinity.final not a list" \
+	"ward: config.json: process.execCPUAffinity.final: '3-1' is not a CPU list (such as \"0-3,7\")" \
+	run --bundle "$T/affbad" ab1
+assert_nothing_left "scheduler: nothing left"
+
+# ---- memory.useHierarchy and checkBeforeUpdate -------------------------------------------
+
+if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	hier=none
+else
+	hier=/sys/fs/cgroup/memory/memory.use_hierarchy
+fi
+make_bundle "$T/memh" "$(sh_args "cat $hier 2>/dev/null || echo none")" "
+c['linux']['resources'] = {'memory': {'limit': 67108864, 'useHierarchy': True}}"
+wo run --bundle "$T/memh" mh1
+assert_status "memory.useHierarchy: runs" 0
+assert_eq "memory.useHierarchy: memory.use_hierarchy (v1; nothing on v2)" \
+	"$([ "$hier" = none ] && echo none || echo 1)" "$OUT"
+make_bundle "$T/memc" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['resources'] = {'memory': {'limit': 67108864, 'checkBeforeUpdate': True}}"
+wo run -d --bundle "$T/memc" mc1
+wo update --memory 4096 mc1
+assert_match "checkBeforeUpdate from create: a limit below the usage refused" \
+	"^ward: update: memory.checkBeforeUpdate: the new limit 4096 is below the container's memory usage \([0-9]+ bytes\)$" "$ERR"
+wo update --memory 100m mc1
+assert_status "checkBeforeUpdate: a limit above the usage: exit 0" 0
+WARD_STDIN='{"memory": {"limit": 8192, "checkBeforeUpdate": true}}' wo update -r - mc1
+assert_match "checkBeforeUpdate in update -r's file: refused" "^ward: update: memory.checkBeforeUpdate: " "$ERR"
+wo delete --force mc1
+assert_nothing_left "memory.useHierarchy, checkBeforeUpdate: nothing left"
+
+# ---- linux.netDevices: a host interface moved in, renamed, up, with its address ----------
+
+# wardtest0: a dummy where the kernel has the type, else one end of a veth pair (both are
+# virtual: when the container's network namespace goes, the kernel destroys them; only a
+# physical device moves back to the host)
+netdev_kind=dummy
+ip link del wardtest0 2>/dev/null
+if ! ip link add wardtest0 type dummy 2>/dev/null; then
+	diag "no dummy interface type on this host (no dummy module): a veth pair instead"
+	netdev_kind=veth
+	ip link add wardtest0 type veth peer name wardtest1 2>/dev/null || netdev_kind=
+fi
+cleanup_netdev() {
+	ip link del wardtest0 2>/dev/null
+	ip link del wardtest1 2>/dev/null
+	ip link del ctr0 2>/dev/null
+	return 0
+}
+trap 'cleanup_netdev; _cleanup' EXIT
+if [ -z "$netdev_kind" ]; then
+	skip "linux.netDevices" "this host can make neither a dummy nor a veth interface"
+else
+	ip addr add 10.99.0.1/24 dev wardtest0
+	make_bundle "$T/netdev" '["/usr/bin/ward-testhelper", "sleep", "30"]' "
+c['linux']['netDevices'] = {'wardtest0': {'name': 'ctr0'}}"
+	wo run -d --bundle "$T/netdev" nd1
+	assert_status "netDevices ($netdev_kind): runs" 0
+	assert_eq "netDevices: gone from the host while the container has it" "" \
+		"$(ip -o link show wardtest0 2>/dev/null)"
+	wo exec nd1 /bin/sh -c 'ip -o link show ctr0 | grep -o "<[^>]*>" | grep -o UP; ip -o -4 addr show dev ctr0 | grep -o "inet [^ ]*"'
+	assert_eq "netDevices: inside as ctr0, up, with its address" "UP"$'\n'"inet 10.99.0.1/24" "$OUT"
+	wo delete --force nd1
+	sleep 0.5 # the kernel tears the namespace down in the background
+	assert_eq "netDevices: a virtual interface ($netdev_kind) is destroyed with the namespace" "" \
+		"$(ip -o link show wardtest0 2>/dev/null; ip -o link show ctr0 2>/dev/null)"
+	cleanup_netdev
+fi
+make_bundle "$T/netdev3" '["/bin/true"]' "c['linux']['netDevices'] = {'wardnope0': {'name': 'x0'}}"
+bad "netDevices: a missing interface" "ward: linux.netDevices: no interface 'wardnope0' on the host: No such device" \
+	run --bundle "$T/netdev3" nd3
+make_bundle "$T/netdev4" '["/bin/true"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']
+c['linux']['netDevices'] = {'lo': {}}"
+bad "netDevices without a network namespace" \
+	"ward: config.json: linux.netDevices: moving interfaces needs a new network namespace in linux.namespaces" \
+	run --bundle "$T/netdev4" nd4
+make_bundle "$T/netdev5" '["/bin/true"]' "c['linux']['netDevices'] = {'eth0': {'name': 'a/b'}}"
+bad "netDevices: a bad name" "ward: config.json: linux.netDevices.eth0.name: 'a/b' is not an interface name" \
+	run --bundle "$T/netdev5" nd5
+
+# ---- linux.intelRdt: refused without resctrl, before anything starts ---------------------
+
+make_bundle "$T/rdt" '["/bin/true"]' "c['linux']['intelRdt'] = {'l3CacheSchema': 'L3:0=f'}"
+if [ -e /sys/fs/resctrl/schemata ]; then
+	skip "intelRdt refused without resctrl" "this host has resctrl mounted (the unit tests cover the group)"
+else
+	bad "intelRdt without resctrl" \
+		"ward: linux.intelRdt: the host has no resctrl filesystem mounted at /sys/fs/resctrl" \
+		run --bundle "$T/rdt" rdt1
+	bad "intelRdt without resctrl: create" \
+		"ward: linux.intelRdt: the host has no resctrl filesystem mounted at /sys/fs/resctrl" \
+		create --bundle "$T/rdt" rdt2
+fi
+make_bundle "$T/rdt3" '["/bin/true"]' "c['linux']['intelRdt'] = {'closID': '../x'}"
+bad "intelRdt.closID not a name" "ward: config.json: linux.intelRdt.closID: '../x' is not a group name" \
+	run --bundle "$T/rdt3" rdt3
 
 # ---- namespaces left out: the runtime's -------------------------------------------------
 

@@ -176,6 +176,10 @@ static int write_memory_oci(const char *dir, bool v2, const struct spec_resource
 				"cgroup v2 cannot disable the OOM killer", err)
 		       : knob(dir, "memory.oom_control", "1",
 			      "linux.resources.memory.disableOOMKiller", err);
+	/* v2 accounts hierarchically always; v1 refuses a change once the cgroup has children */
+	if (r == 0 && (res->mem & SPEC_MEM_USE_HIERARCHY) && !v2)
+		r = knob(dir, "memory.use_hierarchy", res->use_hierarchy ? "1" : "0",
+			 "linux.resources.memory.useHierarchy", err);
 	/* kernel memory limits are gone from the kernel (5.16); runc 1.1 ignores them */
 	if (r == 0 && (res->mem & SPEC_MEM_KERNEL))
 		log_warn("ignoring linux.resources.memory.kernel: kernel memory limits are "

@@ -196,3 +196,29 @@ int cg_update_cpu(const struct cg_layout *l, const struct cg_handle *h,
 	}
 	return r;
 }
+
+int cg_memory_usage(const struct cg_layout *l, const struct cg_handle *h, uint64_t *usage,
+		    struct ward_err *err)
+{
+	char mount[CG_PATH_MAX], buf[32] = "";
+	const struct cg_dir *d = NULL;
+	const char *knob = "memory.usage_in_bytes";
+	char *end;
+
+	if (v1_mount_of(l, "memory", mount, sizeof(mount)) == 0) {
+		d = dir_under(h, mount);
+	} else {
+		knob = "memory.current";
+		for (size_t i = 0; i < h->ndirs && !d; i++)
+			if (h->dirs[i].v2)
+				d = &h->dirs[i];
+	}
+	if (!d || cg_read_token_file(d->path, knob, buf, sizeof(buf)) < 0)
+		return err_set(err, 0, "cannot read the container's memory usage (%s)", knob);
+	errno = 0;
+	*usage = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return err_set(err, 0, "cannot read the container's memory usage (%s: '%s')", knob,
+			       buf);
+	return 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sched.c - the container process's I/O priority, scheduling policy and CPU
+ * affinity (process.ioPriority, scheduler, execCPUAffinity), set on itself
+ * before execve with raw system calls: glibc wraps neither ioprio_set(2) nor
+ * sched_setattr(2).
+ */
+#include "ward/sched.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { IOPRIO_WHO_PROCESS = 1 };
+
+/* the kernel's struct sched_attr, its first version (SCHED_ATTR_SIZE_VER0, 48 bytes) */
+struct sched_attr_v0 {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+
+static int set_affinity(const cpu_set_t *cpus, const char *which, struct ward_err *err)
+{
+	if (sched_setaffinity(0, sizeof(*cpus), cpus) < 0)
+		return err_set(err, errno, "process.execCPUAffinity.%s: cannot set the affinity",
+			       which);
+	return 0;
+}
+
+int sched_apply_initial(const struct spec_sched *s, struct ward_err *err)
+{
+	return s->cpus_initial_set ? set_affinity(&s->cpus_initial, "initial", err) : 0;
+}
+
+int sched_apply(const struct spec_sched *s, bool init, struct ward_err *err)
+{
+	if (s->ioprio_set && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, s->ioprio) < 0)
+		return err_set(err, errno, "process.ioPriority: cannot set the I/O priority");
+	if (s->policy_set) {
+		struct sched_attr_v0 attr = {
+		    .size = sizeof(attr),
+		    .sched_policy = s->policy,
+		    .sched_flags = s->flags,
+		    .sched_nice = s->nice,
+		    .sched_priority = s->priority,
+		    .sched_runtime = s->runtime,
+		    .sched_deadline = s->deadline,
+		    .sched_period = s->period,
+		};
+
+		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+			return err_set(err, errno,
+				       "process.scheduler: cannot set the scheduling policy");
+	}
+	if (s->cpus_final_set)
+		return set_affinity(&s->cpus_final, "final", err);
+	if (init && s->cpus_initial_set)
+		return set_affinity(&s->cpus_initial, "initial", err);
+	return 0;
+}
