@@ -3,6 +3,7 @@
  * run_docker.c - the `docker run` flags that map onto what ward's spec has:
  * --entrypoint, --env-file, --mount, --ulimit, --sysctl, --oom-score-adj,
  * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota,
+ * --cpuset-mems, --memory-reservation,
  * --add-host and the DNS flags (hosts.c writes the files), and --security-opt
  * apparmor=/label=; each with Docker's validation.
  */
@@ -273,6 +274,38 @@ static int parse_cfs(struct cli_opts *opts, bool period, const char *arg, struct
 	return 0;
 }
 
+/* --cpuset-mems LIST and --memory-reservation SIZE (checked against --memory at the end) */
+static int parse_mem_res(struct spec_resources *res, bool mems, const char *arg,
+			 struct ward_err *err)
+{
+	uint64_t v;
+
+	if (mems) {
+		if (!cli_valid_cpu_list(arg))
+			return err_set(err, 0,
+				       "invalid --cpuset-mems '%s': a list of memory nodes such as "
+				       "0-1,3",
+				       arg);
+		free(res->cpuset_mems);
+		res->cpuset_mems = xstrdup(arg);
+		res->set |= SPEC_RES_CPUSET_MEMS;
+		return 0;
+	}
+	if (!parse_size(arg, &v) || v > INT64_MAX)
+		return err_set(err, 0, "invalid --memory-reservation '%s': a size such as 64m",
+			       arg);
+	/* Docker's minimum, as for --memory; 0 is "none" */
+	if (v && v < (6ULL << 20))
+		return err_set(err, 0, "invalid --memory-reservation '%s': the minimum is 6m", arg);
+	res->memory_reservation = (int64_t)v;
+	res->mem = v ? res->mem | SPEC_MEM_RESERVATION : res->mem & ~SPEC_MEM_RESERVATION;
+	if (res->mem)
+		res->set |= SPEC_RES_MEMORY_OCI;
+	else
+		res->set &= ~SPEC_RES_MEMORY_OCI;
+	return 0;
+}
+
 /* --security-opt apparmor=... and label=...: never silently ignored */
 int cli_security_lsm(const char *arg, struct ward_err *err)
 {
@@ -388,6 +421,8 @@ static int opt_spec(struct cli_opts *opts, const char *name, const char *arg, st
 		return cli_run_device_rule(spec, arg, err);
 	if (strcmp(name, "cpu-period") == 0 || strcmp(name, "cpu-quota") == 0)
 		return parse_cfs(opts, name[4] == 'p', arg, err);
+	if (strcmp(name, "cpuset-mems") == 0 || strcmp(name, "memory-reservation") == 0)
+		return parse_mem_res(&spec->resources, name[1] == 'p', arg, err);
 	return parse_nsmode(spec, name, arg, err); /* pid, ipc, uts, cgroupns */
 }
 
@@ -428,6 +463,11 @@ int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
 		res->cpu_period_us = opts->cpu_period ? opts->cpu_period : 100000;
 		res->set |= SPEC_RES_CPUS;
 	}
+	if ((res->mem & SPEC_MEM_RESERVATION) && (res->set & SPEC_RES_MEMORY) &&
+	    (uint64_t)res->memory_reservation > res->memory)
+		return err_set(err, 0,
+			       "invalid --memory-reservation: it must not be above --memory (the "
+			       "limit can not be less than the reservation)");
 	for (size_t i = 0; i < spec->oci.sysctl.n; i++) {
 		const char *s = spec->oci.sysctl.v[i];
 

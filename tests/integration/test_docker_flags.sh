@@ -50,6 +50,14 @@ assert_eq "--env-file" "1/two words" "$OUT"
 run_in --cpu-quota 50000 --cpu-period 100000 "$ROOTFS" /bin/sh -c \
 	'cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
 assert_match "--cpu-quota 50000" '^50000' "$OUT"
+# --memory-reservation, --cpuset-mems: the container's own cgroup files, as it reads them
+run_in -m 64m --memory-reservation 32m --cpuset-mems 0 "$ROOTFS" /bin/sh -c \
+	'cat /sys/fs/cgroup/memory.low 2>/dev/null || cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes
+	cat /sys/fs/cgroup/cpuset.mems 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.mems'
+assert_eq "--memory-reservation 32m, --cpuset-mems 0" "33554432
+0" "$OUT"
+run_in -m 64m --memory-reservation 128m "$ROOTFS" true
+assert_status "--memory-reservation above --memory: 125" 125
 # --init: ward-init is pid 1, reaps the orphans, forwards signals, passes statuses on
 run_in --init "$ROOTFS" /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "'
 assert_eq "--init: ward-init is process 1" "ward-init -- /bin/sh -c cat /proc/1/cmdline | tr \"\\0\" \" \" " "$OUT"
