@@ -291,11 +291,40 @@ int spec_check_mount_at(const char *dst, const char *source, struct ward_err *er
 	return 0;
 }
 
+/* Why -v SRC:DST[:MODE] (split at its colons) is not one, or NULL; @clean: DST cleaned. */
+static const char *volume_reason(const char *src, const char *dst, const char *mode,
+				 const char *clean, char *buf, size_t size)
+{
+	if (!dst)
+		(void)snprintf(buf, size, "no destination (SRC:DST[:ro|rw])");
+	else if (!*src)
+		(void)snprintf(buf, size, "the source is empty");
+	else if (src[0] != '/')
+		(void)snprintf(buf, size,
+			       "the source '%s' must be an absolute path (ward has no named "
+			       "volumes)",
+			       src);
+	else if (!*dst)
+		(void)snprintf(buf, size, "the destination is empty");
+	else if (dst[0] != '/')
+		(void)snprintf(buf, size, "the destination '%s' must be an absolute path", dst);
+	else if (strcmp(clean, "/") == 0)
+		(void)snprintf(buf, size, "the destination '%s' is the container's root", dst);
+	else if (mode && strchr(mode, ':'))
+		(void)snprintf(buf, size, "too many fields (SRC:DST[:ro|rw])");
+	else if (mode && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+		(void)snprintf(buf, size, "unknown mode '%s' (use ro or rw)", mode);
+	else
+		return NULL;
+	return buf;
+}
+
 int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
 {
 	cleanup_free char *copy = xstrdup(arg);
 	cleanup_free char *clean = NULL;
 	char *src = copy, *dst, *mode = NULL;
+	char why[128];
 	unsigned long flags = 0;
 	struct spec_mount *m;
 	struct stat st;
@@ -307,15 +336,11 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 		if (mode)
 			*mode++ = '\0';
 	}
-	if (!dst || src[0] != '/' || dst[0] != '/')
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
-	clean = spec_clean_path(dst);
-	if (strcmp(clean, "/") == 0)
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
+	clean = spec_clean_path(dst ? dst : "");
+	if (volume_reason(src, dst, mode, clean, why, sizeof(why)))
+		return err_set(err, 0, "invalid volume specification '%s': %s", arg, why);
 	if (mode && strcmp(mode, "ro") == 0)
 		flags = MS_RDONLY;
-	else if (mode && strcmp(mode, "rw") != 0)
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
 	if (stat(src, &st) < 0)
 		return err_set(err, errno, "volume source '%s'", src);
 	if (spec_check_mount_at(clean, src, err) < 0)
