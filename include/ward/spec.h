@@ -251,6 +251,7 @@ struct container_spec {
 	uint64_t caps; /* bit N set: capability N is kept (bounding, permitted, effective) */
 	bool no_new_privs;
 	bool readonly_root;
+	bool sys_rw; /* --privileged: /sys and /sys/fs/cgroup read-write, as Docker mounts them */
 	enum spec_network network;
 	struct spec_mount *mounts;
 	size_t nmounts;

@@ -111,6 +111,17 @@ else
 	skip "--device, --device-cgroup-rule, --privileged" "no /dev/loop* on this host"
 fi
 
+# --privileged: /sys and /sys/fs/cgroup mounted read-write, as Docker does; without it,
+# read-only (the mount's options, as the kernel shows them)
+sysopts='awk '"'"'$5 == "/sys" || $5 == "/sys/fs/cgroup" || $5 ~ "^/sys/fs/cgroup/(memory|unified)$" {split($6, o, ","); print $5, o[1]}'"'"' /proc/self/mountinfo'
+run_in --privileged "$ROOTFS" /bin/sh -c "$sysopts"
+assert_eq "--privileged: /sys read-write" "/sys rw" "$(echo "$OUT" | grep '^/sys ')"
+assert_eq "--privileged: /sys/fs/cgroup read-write" "/sys/fs/cgroup rw" "$(echo "$OUT" | grep '^/sys/fs/cgroup ')"
+assert_eq "--privileged: nothing under /sys/fs/cgroup read-only" "" "$(echo "$OUT" | grep -v ' rw$' || true)"
+run_in "$ROOTFS" /bin/sh -c "$sysopts"
+assert_eq "without --privileged: /sys read-only" "/sys ro" "$(echo "$OUT" | grep '^/sys ')"
+assert_eq "without --privileged: all of /sys/fs/cgroup read-only" "" "$(echo "$OUT" | grep -v ' ro$' || true)"
+
 run_in --shm-size 2m "$ROOTFS" /bin/sh -c 'df -k /dev/shm | tail -1'
 assert_match "--shm-size 2m: /dev/shm's size" '^shm +2048 ' "$OUT"
 
