@@ -88,6 +88,26 @@ static bool enters_container(const char *verb)
 	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
 }
 
+/* ward stop ID...: each in turn, its id printed once stopped, as docker stop */
+static int cmd_stop(const struct state_opts *o, struct ward_err *err)
+{
+	int status = 0;
+
+	for (char *const *id = o->argv; *id; id++) {
+		struct state_opts one = *o;
+
+		one.id = *id;
+		if (state_stop(&one, err) < 0) {
+			status = fail_verb("stop", err);
+			memset(err, 0, sizeof(*err));
+		} else {
+			printf("%s\n", *id);
+			fflush(stdout);
+		}
+	}
+	return status;
+}
+
 static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *err)
 {
 	const struct state_opts *o = &opts->oci;
@@ -115,6 +135,8 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 		r = state_start(o, err);
 	else if (strcmp(verb, "kill") == 0)
 		r = state_kill(o, err);
+	else if (strcmp(verb, "stop") == 0)
+		return cmd_stop(o, err);
 	else if (strcmp(verb, "delete") == 0)
 		r = state_delete(o, err);
 	else if (strcmp(verb, "exec") == 0)
@@ -204,6 +226,9 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	int status;
 
 	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
+	named.stop_signal = opts->stop_signal;
+	named.stop_timeout = opts->stop_timeout;
+	named.stop_timeout_set = opts->stop_timeout_set;
 	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
 	    spec_add_groups(spec, opts->group_add.v, err) < 0 ||
 	    hosts_prepare(spec, &opts->hosts, &etc, err) < 0 ||

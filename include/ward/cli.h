@@ -45,7 +45,10 @@ struct cli_opts {
 	bool privileged;	/* --privileged: Docker's meaning (run_devices.c) */
 	bool init;		/* --init: ward-init as process 1 */
 	const char *entrypoint; /* --entrypoint: the command's first word */
-	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
+	int stop_signal;	/* --stop-signal (0: not given; ward stop's default, SIGTERM) */
+	long stop_timeout;	/* --stop-timeout seconds (-1: never SIGKILL) */
+	bool stop_timeout_set;
+	uint64_t cpu_period; /* --cpu-period, --cpu-quota (microseconds; 0: not given) */
 	uint64_t cpu_quota;
 	struct strv group_add;
 	struct hosts_opts hosts;

@@ -22,7 +22,10 @@ struct named_run {
 	bool generated; /* no --name */
 	bool registered;
 	bool keep;
-	int notify; /* -d, in the background ward: the foreground one waits on it */
+	int notify;	   /* -d, in the background ward: the foreground one waits on it */
+	int stop_signal;   /* --stop-signal, recorded for `ward stop` (0: none given) */
+	long stop_timeout; /* --stop-timeout, when stop_timeout_set */
+	bool stop_timeout_set;
 	struct state_opts o;
 	void *rec; /* the record (src/oci's struct record) */
 };

@@ -94,6 +94,8 @@ static const struct option run_options[] = {
     {"userns", required_argument, NULL, OPT_DOCKER},
     {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"stop-signal", required_argument, NULL, OPT_DOCKER},
+    {"stop-timeout", required_argument, NULL, OPT_DOCKER},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},

@@ -3,7 +3,7 @@
  * run_docker.c - the `docker run` flags that map onto what ward's spec has:
  * --entrypoint, --env-file, --mount, --ulimit, --sysctl, --oom-score-adj,
  * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota,
- * --cpuset-mems, --memory-reservation,
+ * --cpuset-mems, --memory-reservation, --stop-signal/--stop-timeout (for `ward stop`),
  * --add-host and the DNS flags (hosts.c writes the files), and --security-opt
  * apparmor=/label=; each with Docker's validation.
  */
@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +373,28 @@ static int opt_oom_score_adj(struct cli_opts *opts, const char *name, const char
 	return 0;
 }
 
+/* --stop-signal SIG, --stop-timeout N: recorded with the container, for `ward stop` */
+static int opt_stop(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
+{
+	if (opts->command == CLI_COMPARE)
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
+	if (strcmp(name, "stop-signal") == 0) {
+		int sig = state_parse_signal(arg);
+
+		if (sig <= 0)
+			return err_set(err, 0, "invalid --stop-signal '%s': not a signal", arg);
+		opts->stop_signal = sig;
+		return 0;
+	}
+	if (!state_parse_stop_timeout(arg, &opts->stop_timeout))
+		return err_set(err, 0,
+			       "invalid --stop-timeout '%s': a number of seconds up to 86400 (-1: "
+			       "no SIGKILL)",
+			       arg);
+	opts->stop_timeout_set = true;
+	return 0;
+}
+
 /* --entrypoint, --group-add, --add-host, --dns*: kept in opts for cmd_run() */
 static int opt_kept(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
 {
@@ -431,9 +454,10 @@ static const struct {
 	int (*parse)(struct cli_opts *opts, const char *name, const char *arg,
 		     struct ward_err *err);
 } docker_options[] = {
-    {"shm-size", opt_shm_size}, {"userns", opt_userns},	  {"oom-score-adj", opt_oom_score_adj},
-    {"entrypoint", opt_kept},	{"group-add", opt_kept},  {"add-host", opt_kept},
-    {"dns", opt_kept},		{"dns-search", opt_kept}, {"dns-option", opt_kept},
+    {"shm-size", opt_shm_size}, {"userns", opt_userns},	    {"oom-score-adj", opt_oom_score_adj},
+    {"entrypoint", opt_kept},	{"group-add", opt_kept},    {"add-host", opt_kept},
+    {"dns", opt_kept},		{"dns-search", opt_kept},   {"dns-option", opt_kept},
+    {"stop-signal", opt_stop},	{"stop-timeout", opt_stop},
 };
 
 int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,

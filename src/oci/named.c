@@ -248,6 +248,26 @@ static int write_cidfile(const char *path, const char *id, struct ward_err *err)
 	return 0;
 }
 
+/* --stop-signal and --stop-timeout as annotations, where `ward stop` reads them */
+static void stop_annotations(const struct named_run *n, struct strv *ann)
+{
+	if (n->stop_signal) {
+		const char *abbrev = sigabbrev_np(n->stop_signal);
+		char *v = abbrev ? xasprintf("SIG%s", abbrev) : xasprintf("%d", n->stop_signal);
+
+		strv_push(ann, STATE_STOP_SIGNAL_KEY);
+		strv_push(ann, v);
+		free(v);
+	}
+	if (n->stop_timeout_set) {
+		char *v = xasprintf("%ld", n->stop_timeout);
+
+		strv_push(ann, STATE_STOP_TIMEOUT_KEY);
+		strv_push(ann, v);
+		free(v);
+	}
+}
+
 static int register_in(struct named_run *n, const char *dir, const struct container_spec *spec,
 		       const char *cidfile, struct ward_err *err)
 {
@@ -263,6 +283,7 @@ static int register_in(struct named_run *n, const char *dir, const struct contai
 	rec->created = xstrdup(stamp);
 	rec->rootfs = xstrdup(spec->rootfs);
 	rec->dir = dir;
+	stop_annotations(n, &rec->annotations);
 	r = write_config(dir, spec, err);
 	if (r == 0)
 		r = record_begin(rec, err);

@@ -8,6 +8,7 @@
  *   exec.c       run --bundle and exec
  *   console.c    a foreground run's terminal, when no --console-socket is given
  *   update.c     update
+ *   stop.c       stop
  */
 #pragma once
 

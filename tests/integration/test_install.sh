@@ -24,7 +24,7 @@ assert_eq "the installed binary runs" "ward version" "$("$prefix/bin/ward" --ver
 
 # a page for ward, each of its own commands and each OCI verb
 for page in ward ward-run ward-seccomp ward-compare ward-cleanup ward-create ward-start \
-	ward-state ward-kill ward-delete ward-exec ward-list ward-ps ward-pause ward-resume \
+	ward-state ward-kill ward-stop ward-delete ward-exec ward-list ward-ps ward-pause ward-resume \
 	ward-update ward-spec ward-features; do
 	f=$prefix/share/man/man1/$page.1
 	if [ ! -f "$f" ]; then
@@ -64,7 +64,7 @@ for sh in zsh fish; do
 done
 
 # help for every verb, both ways
-for verb in run compare seccomp cleanup create start state kill delete exec list ps pause resume update spec features; do
+for verb in run compare seccomp cleanup create start state kill stop delete exec list ps pause resume update spec features; do
 	a=$("$WARD" "$verb" --help 2>&1)
 	b=$("$WARD" help "$verb" 2>&1)
 	if [[ $a == Usage:* ]] && [ "$a" = "$b" ]; then
@@ -74,7 +74,7 @@ for verb in run compare seccomp cleanup create start state kill delete exec list
 	fi
 done
 out=$("$WARD" --help)
-for verb in ps pause resume update exec version help; do
+for verb in ps pause resume update exec stop version help; do
 	assert_contains "ward --help lists $verb" "$out" "$verb"
 done
 
