@@ -230,6 +230,7 @@ struct spec_oci {
 	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, ... or 0 */
 	bool no_pivot; /* create/run --no-pivot: move the rootfs onto / and chroot */
 	char *cgroups_path;
+	char *cgroup_parent; /* ward run --cgroup-parent: where its cgroup ward-... is made */
 	struct spec_device *devices;
 	size_t ndevices;
 	struct spec_hook *hooks[SPEC_NR_HOOKS];

@@ -95,6 +95,7 @@ static const struct option run_options[] = {
     {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
     {"stop-signal", required_argument, NULL, OPT_DOCKER},
+    {"cgroup-parent", required_argument, NULL, OPT_DOCKER},
     {"stop-timeout", required_argument, NULL, OPT_DOCKER},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},

@@ -3,7 +3,8 @@
  * run_docker.c - the `docker run` flags that map onto what ward's spec has:
  * --entrypoint, --env-file, --mount, --ulimit, --sysctl, --oom-score-adj,
  * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota,
- * --cpuset-mems, --memory-reservation, --stop-signal/--stop-timeout (for `ward stop`),
+ * --cpuset-mems, --memory-reservation, --cgroup-parent, --stop-signal/--stop-timeout (for `ward
+ * stop`),
  * --add-host and the DNS flags (hosts.c writes the files), and --security-opt
  * apparmor=/label=; each with Docker's validation.
  */
@@ -395,6 +396,40 @@ static int opt_stop(struct cli_opts *opts, const char *name, const char *arg, st
 	return 0;
 }
 
+/*
+ * --cgroup-parent PATH: where the container's cgroup is made ("/a/b": from each
+ * hierarchy's root; "a/b": beneath ward's own cgroup); a cgroup path, never a
+ * file system path, and never above where it starts
+ */
+static int opt_cgroup_parent(struct cli_opts *opts, const char *name, const char *arg,
+			     struct ward_err *err)
+{
+	const char *why = NULL;
+
+	if (opts->command == CLI_COMPARE)
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
+	if (!*arg)
+		why = "it is empty";
+	else if (strlen(arg) >= 512)
+		why = "it is too long";
+	else if (strchr(arg, '\n'))
+		why = "it has a newline";
+	else if (str_has_prefix(arg, "/sys/fs/cgroup/") || strcmp(arg, "/sys/fs/cgroup") == 0)
+		why = "a cgroup's path, not where a hierarchy is mounted (drop '/sys/fs/cgroup')";
+	for (const char *p = arg; !why && *p; p += strspn(p, "/")) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			why = "it has a '..' component";
+		p += n;
+	}
+	if (why)
+		return err_set(err, 0, "invalid --cgroup-parent '%s': %s", arg, why);
+	free(opts->spec.oci.cgroup_parent);
+	opts->spec.oci.cgroup_parent = xstrdup(arg);
+	return 0;
+}
+
 /* --entrypoint, --group-add, --add-host, --dns*: kept in opts for cmd_run() */
 static int opt_kept(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
 {
@@ -457,7 +492,7 @@ static const struct {
     {"shm-size", opt_shm_size}, {"userns", opt_userns},	    {"oom-score-adj", opt_oom_score_adj},
     {"entrypoint", opt_kept},	{"group-add", opt_kept},    {"add-host", opt_kept},
     {"dns", opt_kept},		{"dns-search", opt_kept},   {"dns-option", opt_kept},
-    {"stop-signal", opt_stop},	{"stop-timeout", opt_stop},
+    {"stop-signal", opt_stop},	{"stop-timeout", opt_stop}, {"cgroup-parent", opt_cgroup_parent},
 };
 
 int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,

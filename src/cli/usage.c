@@ -99,6 +99,8 @@ static const char usage_run[] =
     "      --cpu-weight N           relative CPU weight, cgroup v2 scale (1-10000)\n"
     "      --cpuset-cpus LIST       CPUs the container may run on (e.g. 0-2,4)\n"
     "      --cpuset-mems LIST       memory nodes the container may use (e.g. 0-1)\n"
+    "      --cgroup-parent PATH     the cgroup the container's is made in (/a/b: from\n"
+    "                               the root; a/b: beneath ward's; made if missing)\n"
     "      --ignore-missing-limits  warn instead of failing when the host cannot limit\n"
     "\n"
     "      --help                   this text\n"

@@ -46,6 +46,7 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->masked_paths);
 	strv_release(&o->readonly_paths);
 	free(o->cgroups_path);
+	free(o->cgroup_parent);
 	free(o->domainname);
 	for (size_t i = 0; i < o->ndevices; i++)
 		free(o->devices[i].path);
@@ -137,6 +138,7 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);
 	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	dst->cgroup_parent = dup_or_null(src->cgroup_parent);
 	dst->domainname = dup_or_null(src->domainname);
 	dst->devices = dup_array(src->devices, src->ndevices, sizeof(*src->devices));
 	for (size_t i = 0; i < src->ndevices; i++)

@@ -122,6 +122,30 @@ run_in "$ROOTFS" /bin/sh -c "$sysopts"
 assert_eq "without --privileged: /sys read-only" "/sys ro" "$(echo "$OUT" | grep '^/sys ')"
 assert_eq "without --privileged: all of /sys/fs/cgroup read-only" "" "$(echo "$OUT" | grep -v ' ro$' || true)"
 
+# --cgroup-parent: the container's cgroup made beneath it, in every hierarchy ward uses
+# (absolute: from each root; relative: beneath ward's own); the parents ward made stay,
+# as runc leaves them, and only the container's own cgroup is removed
+cgp=wardcgp-$$
+cg_line() { echo "$1" | grep -E '^(0::|[0-9]+:pids:)' | head -1 | cut -d: -f3; }
+run_in --cgroup-parent "/$cgp/sub" --cgroupns host "$ROOTFS" cat /proc/self/cgroup
+assert_match "--cgroup-parent /$cgp/sub: the container's cgroup" "^/$cgp/sub/ward-[0-9]+-[0-9]+-[0-9a-f]+$" "$(cg_line "$OUT")"
+assert_eq "--cgroup-parent: in each hierarchy of the container's own cgroup" "" \
+	"$(echo "$OUT" | grep '/ward-[0-9]' | grep -v ":/$cgp/sub/ward-" || true)"
+assert_eq "--cgroup-parent: the parent stays, the container's cgroup is gone" "yes
+" "$(test -d "/sys/fs/cgroup/pids/$cgp/sub" -o -d "/sys/fs/cgroup/$cgp/sub" && echo yes)
+$(find /sys/fs/cgroup -type d -path "*/$cgp/sub/ward-*" 2>/dev/null)"
+start_ward --root "$T/state" run --name cgp --cgroup-parent "$cgp-rel" "$ROOTFS" "$H" sleep 30
+for _ in $(seq 1 100); do "$WARD" --root "$T/state" list | grep -q '^cgp .* running ' && break; sleep 0.1; done
+pid=$("$WARD" --root "$T/state" state cgp | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+own=$(cg_line "$(cat /proc/self/cgroup)")
+assert_match "--cgroup-parent $cgp-rel: beneath ward's own cgroup (/proc/<pid>/cgroup)" \
+	"^${own%/}/$cgp-rel/ward-[0-9]+-" "$(cg_line "$(cat "/proc/$pid/cgroup" 2>/dev/null)")"
+"$WARD" --root "$T/state" kill cgp KILL
+wait_bg 10
+find /sys/fs/cgroup -depth -type d -path "*/$cgp*" -exec rmdir {} + 2>/dev/null
+run_in --cgroup-parent ../up "$ROOTFS" true
+assert_eq "--cgroup-parent with '..': refused" "ward: invalid --cgroup-parent '../up': it has a '..' component" "$ERR"
+
 run_in --shm-size 2m "$ROOTFS" /bin/sh -c 'df -k /dev/shm | tail -1'
 assert_match "--shm-size 2m: /dev/shm's size" '^shm +2048 ' "$OUT"
 

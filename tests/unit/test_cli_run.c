@@ -358,6 +358,12 @@ START_TEST(test_mems_reservation)
 	    "1-0");
 	BAD("invalid --memory-reservation 'lots': a size such as 64m", "--memory-reservation",
 	    "lots");
+	BAD("invalid --cgroup-parent 'a/../b': it has a '..' component", "--cgroup-parent",
+	    "a/../b");
+	BAD("invalid --cgroup-parent '': it is empty", "--cgroup-parent", "");
+	BAD("invalid --cgroup-parent '/sys/fs/cgroup/x': a cgroup's path, not where a hierarchy "
+	    "is mounted (drop '/sys/fs/cgroup')",
+	    "--cgroup-parent", "/sys/fs/cgroup/x");
 	BAD("invalid --stop-signal 'NOPE': not a signal", "--stop-signal", "NOPE");
 	BAD("invalid --stop-timeout 'soon': a number of seconds up to 86400 (-1: no SIGKILL)",
 	    "--stop-timeout", "soon");

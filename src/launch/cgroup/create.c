@@ -639,6 +639,28 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 	return create_named(l, &pl, res, h, err);
 }
 
+int cg_create_under(const struct cg_layout *l, const char *parent, const char *id,
+		    const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
+{
+	unsigned long long start = 0;
+	char raw[CG_PATH_MAX], path[CG_PATH_MAX];
+	struct placement pl = {.path = path, .explicit_path = true};
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	h->fake = l->fake;
+	if (!valid_id(id))
+		return err_set(err, 0, "invalid container id '%s'", id);
+	r = cg_proc_starttime(getpid(), &start);
+	if (r < 0)
+		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
+	if (cg_path_fmt(raw, sizeof(raw), "%s/" CG_NAME_PREFIX "%d-%llu-%s", parent, (int)getpid(),
+			start, id) < 0 ||
+	    cg_resolve_path(raw, path, sizeof(path), err) < 0)
+		return err_set(err, ENAMETOOLONG, "invalid --cgroup-parent '%s'", parent);
+	return create_named(l, &pl, res, h, err);
+}
+
 int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
 		   struct cg_handle *h, struct ward_err *err)
 {
