@@ -294,13 +294,17 @@ static int cmd_seccomp(struct cli_opts *opts, struct ward_err *err)
 	    .strict = opts->strict,
 	    .json = opts->json,
 	    .bpf_file = opts->bpf_file,
+	    .syscalls = opts->syscalls.n ? opts->syscalls.v : NULL,
 	};
 	const char *tool = opts->tool;
 	int r;
 
 	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &o.caps, err) < 0)
 		return fail(err);
-	if (strcmp(tool, "check") == 0) {
+	if (strcmp(tool, "syscalls") == 0) {
+		inspect_list_syscalls(stdout);
+		r = 0;
+	} else if (strcmp(tool, "check") == 0) {
 		r = inspect_check(&o, stdout, err);
 	} else if (strcmp(tool, "explain") == 0) {
 		r = inspect_explain(&o, stdout, err);

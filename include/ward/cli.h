@@ -58,10 +58,11 @@ struct cli_opts {
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */
 	/* ward seccomp */
-	char *tool;	/* check, explain, export, bench, dump */
-	char *target;	/* the profile path (NULL: built-in), or the pid for dump */
-	char *format;	/* export: bpf, pfc, json */
-	char *bpf_file; /* bench: a raw BPF program */
+	char *tool;	      /* check, explain, export, bench, dump */
+	char *target;	      /* the profile path (NULL: built-in), or the pid for dump */
+	char *format;	      /* export: bpf, pfc, json */
+	char *bpf_file;	      /* bench: a raw BPF program */
+	struct strv syscalls; /* explain [PROFILE] SYSCALL...: only these */
 	bool strict;
 	bool json;
 	/* the OCI runtime verbs; the global options --root, --log, --log-format */

@@ -158,6 +158,7 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
 	strv_release(&opts->against);
+	strv_release(&opts->syscalls);
 	strv_release(&opts->group_add);
 	hosts_opts_release(&opts->hosts);
 	strv_release(&opts->oci.env);

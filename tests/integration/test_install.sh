@@ -49,10 +49,22 @@ if bash -n "$prefix/share/bash-completion/completions/ward"; then pass "bash com
 out=$(bash -c ". '$prefix/share/bash-completion/completions/ward'; PATH='$prefix/bin':\$PATH
 	COMP_WORDS=(ward run --cap-a); COMP_CWORD=2; _ward; echo \${COMPREPLY[*]}
 	COMP_WORDS=(ward run --cap-add NET_B); COMP_CWORD=3; _ward; echo \${COMPREPLY[*]}
-	COMP_WORDS=(ward pa); COMP_CWORD=1; _ward; echo \${COMPREPLY[*]}")
-assert_eq "bash completion: flags, capabilities, verbs" "--cap-add
+	COMP_WORDS=(ward pa); COMP_CWORD=1; _ward; echo \${COMPREPLY[*]}
+	cd '$T' && COMP_WORDS=(ward seccomp explain clone); COMP_CWORD=3; _ward; echo \${COMPREPLY[*]}")
+assert_eq "bash completion: flags, capabilities, verbs, syscall names" "--cap-add
 NET_BIND_SERVICE NET_BROADCAST
-pause" "$out"
+pause
+clone clone3" "$out"
+assert_eq "seccomp explain SYSCALL...: only those rows" "openat
+clone3" "$("$WARD" seccomp explain openat clone3 | tail -n +3 | awk '{print $2}')"
+assert_eq "seccomp explain: an unknown syscall" "ward: seccomp explain: 'nosuch' is no syscall of this architecture (nor a profile file)" "$("$WARD" seccomp explain nosuch 2>&1)"
+assert_contains "ward seccomp syscalls: the names explain takes" "$("$WARD" seccomp syscalls)" "openat"
+if command -v fish >/dev/null; then
+	out=$(PATH="$prefix/bin:$PATH" fish -c "source '$prefix/share/fish/vendor_completions.d/ward.fish'; cd '$T'; complete -C 'ward seccomp explain clone'" | cut -f1 | sort | tr '\n' ' ')
+	assert_eq "fish completion: syscall names for seccomp explain" "clone clone3 " "$out"
+else
+	skip "fish completion: syscall names" "fish is not installed"
+fi
 for sh in zsh fish; do
 	if command -v "$sh" >/dev/null; then
 		f=$prefix/share/zsh/vendor-completions/_ward
