@@ -68,6 +68,8 @@ struct cli_opts {
 	/* the OCI runtime verbs; the global options --root, --log, --log-format */
 	const char *verb;      /* "create", "start", ... */
 	struct state_opts oci; /* strings point into argv */
+	bool root_given;       /* --root on the command line (else the default, or a rootless
+				  user's own: state_user_root()) */
 	const char *log_file;  /* --log: errors are appended there too */
 	bool log_json;	       /* --log-format json */
 };

@@ -108,6 +108,25 @@ bool state_valid_id(const char *id) __attribute__((nonnull));
 int state_parse_signal(const char *s) __attribute__((nonnull));
 
 /**
+ * state_user_root() - the state directory of a caller who is not root, as runc
+ * rootless finds its own: $XDG_RUNTIME_DIR/ward, else /run/user/UID/ward, used only
+ * where that directory is the caller's own (a directory, not a symlink, owned by
+ * it, writable by no one else).
+ * Return: an allocated path, or NULL when there is none.
+ */
+char *state_user_root(void);
+
+/**
+ * state_root_check() - for a caller who is not root: @root is its own (a
+ * directory, not a symlink, owned by it, writable by no one else), so that no
+ * user reaches another's or root's records; with @create it is made 0700 first
+ * when missing.
+ * Return: 0 (also for a missing @root without @create), or a negative errno
+ * with @err saying why it is not the caller's.
+ */
+int state_root_check(const char *root, bool create, struct ward_err *err) __attribute__((nonnull));
+
+/**
  * state_parse_stop_timeout() - a number of seconds ("-1": never SIGKILL), at
  * most a day. Return: whether @s is one.
  */

@@ -54,6 +54,7 @@ static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct wa
 			if (!*val)
 				return err_set(err, 0, "--root: empty directory");
 			opts->oci.root = val;
+			opts->root_given = true;
 		} else if (k == 1) {
 			opts->log_file = val;
 		} else if (k == 2) {

@@ -27,15 +27,18 @@ static const char usage_ward[] =
     "Global options:\n"
     "  --help      this text (ward COMMAND --help for a command)\n"
     "  --version   print the version\n"
-    "  --root DIR, --log FILE, --log-format json   for the OCI verbs\n";
+    "  --root DIR, --log FILE, --log-format json   for the OCI verbs (--root: default\n"
+    "              " STATE_DEFAULT_ROOT "; not root: $XDG_RUNTIME_DIR/ward, else\n"
+    "              /run/user/UID/ward)\n";
 
 static const char usage_run[] =
     "Usage: ward run [OPTIONS] ROOTFS [COMMAND [ARG...]]\n"
     "\n"
     "Run COMMAND (default /bin/sh) in ROOTFS with Docker's isolation: new mount,\n"
     "pid, uts, ipc, network (loopback only) and cgroup namespaces, Docker's default\n"
-    "capabilities, masked and read-only paths. As root, the container is registered\n"
-    "under --root (see 'ward list') while it runs, and removed when it ends.\n"
+    "capabilities, masked and read-only paths. The container is registered under\n"
+    "--root (see 'ward list'; rootless: the user's own state directory) while it\n"
+    "runs, and removed when it ends.\n"
     "\n"
     "Options:\n"
     "      --add-host NAME:IP       a line of the container's /etc/hosts (written as Docker's)\n"
