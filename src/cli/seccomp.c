@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define SYSCALL_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
+
 enum {
 	OPT_CAP_ADD = 0x100,
 	OPT_CAP_DROP,
@@ -77,9 +79,10 @@ static int parse_profile_tool(int argc, char **argv, struct cli_opts *opts, stru
 			return cli_getopt_error(who, c, argv, false, err);
 		profile_tool_option(opts, c, optarg);
 	}
-	/* explain's first operand is a profile when it is a file (or a path), else a syscall */
-	if (optind < argc && (strcmp(opts->tool, "explain") != 0 || strchr(argv[optind], '/') ||
-			      access(argv[optind], F_OK) == 0))
+	/* explain's first operand is a syscall when it may be a name ([a-z0-9_]) and no file */
+	if (optind < argc &&
+	    (strcmp(opts->tool, "explain") != 0 ||
+	     argv[optind][strspn(argv[optind], SYSCALL_CHARS)] || access(argv[optind], F_OK) == 0))
 		opts->target = xstrdup(argv[optind++]);
 	while (optind < argc && strcmp(opts->tool, "explain") == 0)
 		strv_push(&opts->syscalls, argv[optind++]);
