@@ -276,6 +276,51 @@ static int parse_cfs(struct cli_opts *opts, bool period, const char *arg, struct
 	return 0;
 }
 
+/* Whether every number of the list @want ("0-1,3", checked) is in the list @have. */
+static bool list_within(const char *want, const char *have)
+{
+	for (const char *w = want; *w;) {
+		char *end;
+		unsigned long a = strtoul(w, &end, 10), b = a;
+		bool in = false;
+
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (const char *h = have; *h && !in;) {
+			char *hend;
+			unsigned long lo = strtoul(h, &hend, 10), hi = lo;
+
+			if (hend == h)
+				break;
+			if (*hend == '-')
+				hi = strtoul(hend + 1, &hend, 10);
+			in = a >= lo && b <= hi;
+			h = hend + (*hend == ',');
+		}
+		if (!in)
+			return false;
+		w = end + (*end == ',');
+	}
+	return true;
+}
+
+/* Docker's check: the memory nodes asked for are this host's (where it lists them) */
+static int mems_available(const char *arg, struct ward_err *err)
+{
+	cleanup_fclose FILE *f = fopen("/sys/devices/system/node/online", "re");
+	char have[256];
+
+	if (!f || !fgets(have, sizeof(have), f))
+		return 0; /* no NUMA information: the kernel judges at the cgroup write */
+	have[strcspn(have, "\n")] = '\0';
+	if (!list_within(arg, have))
+		return err_set(err, 0,
+			       "invalid --cpuset-mems '%s': requested memory nodes are not "
+			       "available (this host has %s)",
+			       arg, have);
+	return 0;
+}
+
 /* --cpuset-mems LIST and --memory-reservation SIZE (checked against --memory at the end) */
 static int parse_mem_res(struct spec_resources *res, bool mems, const char *arg,
 			 struct ward_err *err)
@@ -288,6 +333,8 @@ static int parse_mem_res(struct spec_resources *res, bool mems, const char *arg,
 				       "invalid --cpuset-mems '%s': a list of memory nodes such as "
 				       "0-1,3",
 				       arg);
+		if (mems_available(arg, err) < 0)
+			return -EINVAL;
 		free(res->cpuset_mems);
 		res->cpuset_mems = xstrdup(arg);
 		res->set |= SPEC_RES_CPUSET_MEMS;

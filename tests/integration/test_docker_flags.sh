@@ -56,6 +56,8 @@ run_in -m 64m --memory-reservation 32m --cpuset-mems 0 "$ROOTFS" /bin/sh -c \
 	cat /sys/fs/cgroup/cpuset.mems 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.mems'
 assert_eq "--memory-reservation 32m, --cpuset-mems 0" "33554432
 0" "$OUT"
+run_in --cpuset-mems 63 "$ROOTFS" true
+assert_eq "--cpuset-mems: a node this host does not have" "ward: invalid --cpuset-mems '63': requested memory nodes are not available (this host has $(cat /sys/devices/system/node/online))" "$ERR"
 run_in -m 64m --memory-reservation 128m "$ROOTFS" true
 assert_status "--memory-reservation above --memory: 125" 125
 # --init: ward-init is pid 1, reaps the orphans, forwards signals, passes statuses on
