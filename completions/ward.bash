@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for ward. Flags are read from `ward VERB --help` at completion
-# time, so they are always the installed ward's.
+# time, and syscall names (for `ward seccomp explain`) from the hidden `ward
+# seccomp syscalls`, so they are always the installed ward's.
 
-_ward_verbs="run seccomp compare cleanup create start state kill delete exec list ps pause resume update spec features help version"
+_ward_verbs="run seccomp compare cleanup create start state kill stop delete exec list ps pause resume update spec features help version"
 _ward_caps="AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM ALL"
 
 _ward() {
@@ -55,12 +56,15 @@ _ward() {
 	seccomp)
 		if [ $((COMP_CWORD - nverb)) -eq 1 ]; then
 			mapfile -t COMPREPLY < <(compgen -W "check explain export bench dump" -- "$cur")
+		elif [ "${COMP_WORDS[nverb + 1]}" = explain ]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(${COMP_WORDS[0]} seccomp syscalls 2>/dev/null)" -- "$cur"
+				compgen -f -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
 		;;
 	run | compare) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
-	start | state | kill | delete | exec | ps | pause | resume | update)
+	start | state | kill | stop | delete | exec | ps | pause | resume | update)
 		mapfile -t COMPREPLY < <(compgen -W "$(${COMP_WORDS[0]} list -q 2>/dev/null)" -- "$cur")
 		;;
 	esac

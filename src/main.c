@@ -88,6 +88,49 @@ static bool enters_container(const char *verb)
 	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
 }
 
+/* ward stop ID...: each in turn, its id printed once stopped, as docker stop */
+static int cmd_stop(const struct state_opts *o, struct ward_err *err)
+{
+	int status = 0;
+
+	for (char *const *id = o->argv; *id; id++) {
+		struct state_opts one = *o;
+
+		one.id = *id;
+		if (state_stop(&one, err) < 0) {
+			status = fail_verb("stop", err);
+			memset(err, 0, sizeof(*err));
+		} else {
+			printf("%s\n", *id);
+			fflush(stdout);
+		}
+	}
+	return status;
+}
+
+/*
+ * What a caller who is not root may do: read and signal its own containers (ward
+ * run's, in its own state directory); the rest needs root.
+ */
+static int oci_rootless(const struct cli_opts *opts, struct ward_err *err)
+{
+	static const char *const allowed[] = {"list", "state", "ps", "kill", "stop", NULL};
+	const char *verb = opts->verb;
+	size_t i = 0;
+
+	while (allowed[i] && strcmp(verb, allowed[i]) != 0)
+		i++;
+	if (!allowed[i])
+		return err_set(err, 0, "%s: the OCI verbs need root (rootless is `ward run` only)",
+			       verb);
+	if (!opts->oci.root)
+		return err_set(err, 0,
+			       "%s: no state directory of yours: rootless, ward uses "
+			       "$XDG_RUNTIME_DIR/ward or /run/user/%u/ward (or give --root DIR)",
+			       verb, (unsigned)geteuid());
+	return state_root_check(opts->oci.root, false, err);
+}
+
 static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *err)
 {
 	const struct state_opts *o = &opts->oci;
@@ -98,23 +141,24 @@ static int cmd_oci(struct cli_opts *opts, char *const argv[], struct ward_err *e
 		r = oci_create_default(o->bundle, o->rootless, err);
 	else if (strcmp(verb, "features") == 0)
 		r = oci_features(stdout, state_libseccomp_version(), err);
+	else if (geteuid() != 0 && oci_rootless(opts, err) < 0)
+		r = -EPERM;
 	else if (strcmp(verb, "list") == 0)
 		r = state_list(o, stdout, err);
 	else if (strcmp(verb, "state") == 0)
 		r = state_print(o, stdout, err);
 	else if (strcmp(verb, "ps") == 0)
 		r = state_ps(o, stdout, err);
-	else if (geteuid() != 0)
-		r = err_set(err, 0, "%s: the OCI verbs need root (rootless is `ward run` only)",
-			    verb);
+	else if (strcmp(verb, "stop") == 0)
+		return cmd_stop(o, err);
+	else if (strcmp(verb, "kill") == 0)
+		r = state_kill(o, err);
 	else if (enters_container(verb) && selfexe_seal(argv, err) < 0)
 		r = -EINVAL;
 	else if (strcmp(verb, "create") == 0)
 		r = state_create(o, err);
 	else if (strcmp(verb, "start") == 0)
 		r = state_start(o, err);
-	else if (strcmp(verb, "kill") == 0)
-		r = state_kill(o, err);
 	else if (strcmp(verb, "delete") == 0)
 		r = state_delete(o, err);
 	else if (strcmp(verb, "exec") == 0)
@@ -204,6 +248,9 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 	int status;
 
 	named_init(&named, opts->oci.root, opts->name, opts->keep, spec);
+	named.stop_signal = opts->stop_signal;
+	named.stop_timeout = opts->stop_timeout;
+	named.stop_timeout_set = opts->stop_timeout_set;
 	if (spec_finalize_run(spec, opts->user, opts->cap_add.v, opts->cap_drop.v, err) < 0 ||
 	    spec_add_groups(spec, opts->group_add.v, err) < 0 ||
 	    hosts_prepare(spec, &opts->hosts, &etc, err) < 0 ||
@@ -269,13 +316,17 @@ static int cmd_seccomp(struct cli_opts *opts, struct ward_err *err)
 	    .strict = opts->strict,
 	    .json = opts->json,
 	    .bpf_file = opts->bpf_file,
+	    .syscalls = opts->syscalls.n ? opts->syscalls.v : NULL,
 	};
 	const char *tool = opts->tool;
 	int r;
 
 	if (caps_tweak(caps_docker_default(), opts->cap_add.v, opts->cap_drop.v, &o.caps, err) < 0)
 		return fail(err);
-	if (strcmp(tool, "check") == 0) {
+	if (strcmp(tool, "syscalls") == 0) {
+		inspect_list_syscalls(stdout);
+		r = 0;
+	} else if (strcmp(tool, "check") == 0) {
 		r = inspect_check(&o, stdout, err);
 	} else if (strcmp(tool, "explain") == 0) {
 		r = inspect_explain(&o, stdout, err);
@@ -310,9 +361,15 @@ int main(int argc, char **argv)
 		return status < 0 ? fail(&err) : status;
 	}
 	int pr = cli_parse(argc, argv, &opts, &err);
+	char *user_root = NULL;
 
 	log_file = opts.log_file;
 	log_json = opts.log_json;
+	/* not root, no --root: the caller's own state directory, or none (NULL) */
+	if (pr == 0 && geteuid() != 0 && !opts.root_given) {
+		user_root = state_user_root();
+		opts.oci.root = user_root;
+	}
 	if (pr < 0 && opts.command == CLI_OCI) {
 		status = fail_verb(opts.verb, &err);
 	} else if (pr < 0 && opts.command == CLI_SECCOMP) {
@@ -340,6 +397,7 @@ int main(int argc, char **argv)
 		status = cmd_run(&opts, argv, &err);
 	}
 	cli_opts_release(&opts);
+	free(user_root);
 	if (fflush(stdout) != 0 && status == 0)
 		status = 1;
 	return status;

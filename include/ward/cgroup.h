@@ -189,6 +189,21 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
 		   struct cg_handle *h, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * cg_create_under() - cg_create() beneath @parent (`ward run --cgroup-parent`),
+ * in every hierarchy used, as cg_create_path() places it: "/a/b" from each
+ * hierarchy's root, "a/b" beneath ward's own cgroup. The leaf is named as
+ * cg_create()'s (ward-<pid>-<starttime>-<id>) and removed by cg_destroy(); the
+ * missing ancestors are created and stay, as runc leaves them (a failed create
+ * removes those it made). cg_cleanup_stale() does not look beneath @parent.
+ * @parent: checked by the caller (no ".." component)
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int cg_create_under(const struct cg_layout *l, const char *parent, const char *id,
+		    const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
+    __attribute__((nonnull));
+
 /* One knob and the value to write there (cg_update_knob()). */
 struct cg_knob {
 	const char *name;

@@ -45,7 +45,10 @@ struct cli_opts {
 	bool privileged;	/* --privileged: Docker's meaning (run_devices.c) */
 	bool init;		/* --init: ward-init as process 1 */
 	const char *entrypoint; /* --entrypoint: the command's first word */
-	uint64_t cpu_period;	/* --cpu-period, --cpu-quota (microseconds; 0: not given) */
+	int stop_signal;	/* --stop-signal (0: not given; ward stop's default, SIGTERM) */
+	long stop_timeout;	/* --stop-timeout seconds (-1: never SIGKILL) */
+	bool stop_timeout_set;
+	uint64_t cpu_period; /* --cpu-period, --cpu-quota (microseconds; 0: not given) */
 	uint64_t cpu_quota;
 	struct strv group_add;
 	struct hosts_opts hosts;
@@ -55,15 +58,18 @@ struct cli_opts {
 	struct strv against; /* --against: security options of configuration B */
 	bool all;	     /* --all: rows that do not differ too */
 	/* ward seccomp */
-	char *tool;	/* check, explain, export, bench, dump */
-	char *target;	/* the profile path (NULL: built-in), or the pid for dump */
-	char *format;	/* export: bpf, pfc, json */
-	char *bpf_file; /* bench: a raw BPF program */
+	char *tool;	      /* check, explain, export, bench, dump */
+	char *target;	      /* the profile path (NULL: built-in), or the pid for dump */
+	char *format;	      /* export: bpf, pfc, json */
+	char *bpf_file;	      /* bench: a raw BPF program */
+	struct strv syscalls; /* explain [PROFILE] SYSCALL...: only these */
 	bool strict;
 	bool json;
 	/* the OCI runtime verbs; the global options --root, --log, --log-format */
 	const char *verb;      /* "create", "start", ... */
 	struct state_opts oci; /* strings point into argv */
+	bool root_given;       /* --root on the command line (else the default, or a rootless
+				  user's own: state_user_root()) */
 	const char *log_file;  /* --log: errors are appended there too */
 	bool log_json;	       /* --log-format json */
 };

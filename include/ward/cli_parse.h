@@ -21,6 +21,9 @@
 int cli_parse_run(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
 
+/** cli_valid_cpu_list() - @s is a list such as "0-3,5" (--cpuset-cpus, --cpuset-mems). */
+bool cli_valid_cpu_list(const char *s) __attribute__((nonnull));
+
 /* ---- src/cli/run_docker.c: Docker's run flags beyond the first ones -------------------- */
 
 /** cli_run_docker_option() - the run option named @name ("ulimit", "mount", ...). */

@@ -20,7 +20,8 @@ struct inspect_opts {
 	uint64_t caps;	     /* the capability set to resolve against */
 	bool strict;	     /* unknown syscall names are errors */
 	bool json;
-	const char *bpf_file; /* bench: a raw BPF program instead of a profile */
+	const char *bpf_file;  /* bench: a raw BPF program instead of a profile */
+	char *const *syscalls; /* explain: only these names (NULL: every syscall) */
 };
 
 /* What a profile decides for one call, and why. */
@@ -52,10 +53,14 @@ int inspect_check(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 /**
  * inspect_explain() - for every syscall of the native architecture: allowed,
  * denied (errno), killed, trapped, conditional, and the rule or default that
- * decided it, with the rule's comment.
+ * decided it, with the rule's comment; only @o->syscalls when given (an
+ * unknown name is an error).
  */
 int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *err)
     __attribute__((nonnull));
+
+/** inspect_list_syscalls() - every native syscall name ward knows, one a line (completions). */
+void inspect_list_syscalls(FILE *out) __attribute__((nonnull));
 
 /** inspect_export() - @format "bpf" (raw program), "pfc" or "json" (resolved OCI rules). */
 int inspect_export(const struct inspect_opts *o, const char *format, FILE *out,

@@ -22,7 +22,10 @@ struct named_run {
 	bool generated; /* no --name */
 	bool registered;
 	bool keep;
-	int notify; /* -d, in the background ward: the foreground one waits on it */
+	int notify;	   /* -d, in the background ward: the foreground one waits on it */
+	int stop_signal;   /* --stop-signal, recorded for `ward stop` (0: none given) */
+	long stop_timeout; /* --stop-timeout, when stop_timeout_set */
+	bool stop_timeout_set;
 	struct state_opts o;
 	void *rec; /* the record (src/oci's struct record) */
 };
@@ -33,14 +36,15 @@ struct named_run {
  * digits, as Docker's).
  */
 void named_init(struct named_run *n, const char *root, const char *name, bool keep,
-		struct container_spec *spec) __attribute__((nonnull(1, 2, 5)));
+		struct container_spec *spec) __attribute__((nonnull(1, 5)));
 
 /**
  * named_begin() - register the container: <root>/<id> with its config.json
  * (what `ward exec` reads) and a record without a pid; @cidfile gets the id.
- * Sets @popts's callbacks that record the cgroups and the pid. Rootless, ward
- * registers nothing (the state directory is root's) and --name, -d and
- * --cidfile are refused.
+ * Sets @popts's callbacks that record the cgroups and the pid. Rootless, the
+ * state directory is the user's own (state_user_root(), or --root), made 0700
+ * and checked to be the user's; where the user has none (n->o.root NULL), ward
+ * registers nothing and --name, -d and --cidfile are refused.
  *
  * Return: 0, or a negative errno with @err set ("the container name ... is
  * already in use"); nothing is left then.

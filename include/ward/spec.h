@@ -256,6 +256,7 @@ struct spec_oci {
 	unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, ... or 0 */
 	bool no_pivot; /* create/run --no-pivot: move the rootfs onto / and chroot */
 	char *cgroups_path;
+	char *cgroup_parent; /* ward run --cgroup-parent: where its cgroup ward-... is made */
 	struct spec_device *devices;
 	size_t ndevices;
 	struct spec_hook *hooks[SPEC_NR_HOOKS];
@@ -280,6 +281,7 @@ struct container_spec {
 	uint64_t caps; /* bit N set: capability N is kept (bounding, permitted, effective) */
 	bool no_new_privs;
 	bool readonly_root;
+	bool sys_rw; /* --privileged: /sys and /sys/fs/cgroup read-write, as Docker mounts them */
 	enum spec_network network;
 	struct spec_mount *mounts;
 	size_t nmounts;

@@ -30,6 +30,15 @@
 #define STATE_DEFAULT_ROOT "/run/ward"
 #define STATE_ID_MAX	   64
 
+/*
+ * What `ward stop` sends and how long it waits before SIGKILL: annotations of the
+ * container (ward run --stop-signal/--stop-timeout records them; a config.json's
+ * own are read too); without them SIGTERM and 10 seconds, as docker stop.
+ */
+#define STATE_STOP_SIGNAL_KEY	   "org.opencontainers.image.stopSignal"
+#define STATE_STOP_TIMEOUT_KEY	   "org.ward.stopTimeout"
+#define STATE_STOP_TIMEOUT_DEFAULT 10
+
 enum state_status {
 	STATE_CREATING,
 	STATE_CREATED,
@@ -74,7 +83,9 @@ struct state_opts {
 	struct strv gids;    /* -g, --additional-gids GID (numbers), added to the process's */
 	struct strv cgroups; /* --cgroup [CONTROLLER[,...]:]PATH: a sub-cgroup to run in */
 	bool ignore_paused;  /* --ignore-paused: a paused container too */
-	char **argv;	     /* the command after the id (NULL-terminated, in argv) */
+	long stop_time;	     /* stop -t N: seconds before SIGKILL (-1: never) */
+	bool stop_time_set;
+	char **argv; /* the command after the id (NULL-terminated, in argv) */
 	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
 	struct spec_resources update;
 	struct state_update_knobs update_knobs;
@@ -95,6 +106,39 @@ bool state_valid_id(const char *id) __attribute__((nonnull));
  * Return: the signal number, or -1.
  */
 int state_parse_signal(const char *s) __attribute__((nonnull));
+
+/**
+ * state_user_root() - the state directory of a caller who is not root, as runc
+ * rootless finds its own: $XDG_RUNTIME_DIR/ward, else /run/user/UID/ward, used only
+ * where that directory is the caller's own (a directory, not a symlink, owned by
+ * it, writable by no one else).
+ * Return: an allocated path, or NULL when there is none.
+ */
+char *state_user_root(void);
+
+/**
+ * state_root_check() - for a caller who is not root: @root is its own (a
+ * directory, not a symlink, owned by it, writable by no one else), so that no
+ * user reaches another's or root's records; with @create it is made 0700 first
+ * when missing.
+ * Return: 0 (also for a missing @root without @create), or a negative errno
+ * with @err saying why it is not the caller's.
+ */
+int state_root_check(const char *root, bool create, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * state_parse_stop_timeout() - a number of seconds ("-1": never SIGKILL), at
+ * most a day. Return: whether @s is one.
+ */
+bool state_parse_stop_timeout(const char *s, long *out) __attribute__((nonnull));
+
+/**
+ * state_stop() - `ward stop [-t N] ID`: the container's stop signal to its init,
+ * up to N seconds (o->stop_time; else the recorded timeout, else 10) for it to
+ * exit, then SIGKILL. A stopped container is left as it is.
+ * Return: 0 once it is stopped, or a negative errno with @err naming the id.
+ */
+int state_stop(const struct state_opts *o, struct ward_err *err) __attribute__((nonnull));
 
 /**
  * state_create() - `ward create`: load the bundle, set the container up and

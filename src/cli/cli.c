@@ -54,6 +54,7 @@ static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct wa
 			if (!*val)
 				return err_set(err, 0, "--root: empty directory");
 			opts->oci.root = val;
+			opts->root_given = true;
 		} else if (k == 1) {
 			opts->log_file = val;
 		} else if (k == 2) {
@@ -158,6 +159,7 @@ void cli_opts_release(struct cli_opts *opts)
 	strv_release(&opts->cap_add);
 	strv_release(&opts->cap_drop);
 	strv_release(&opts->against);
+	strv_release(&opts->syscalls);
 	strv_release(&opts->group_add);
 	hosts_opts_release(&opts->hosts);
 	strv_release(&opts->oci.env);

@@ -27,6 +27,7 @@ static const struct {
     {"ward-start", CLI_OCI, "run a created container's process"},
     {"ward-state", CLI_OCI, "a container's state, as JSON"},
     {"ward-kill", CLI_OCI, "signal a container's process, or all of them"},
+    {"ward-stop", CLI_OCI, "stop a container: its stop signal, then SIGKILL after a timeout"},
     {"ward-delete", CLI_OCI, "remove a stopped (or, with --force, running) container"},
     {"ward-exec", CLI_OCI, "run a process in a container"},
     {"ward-list", CLI_OCI, "the containers under --root"},

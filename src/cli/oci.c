@@ -53,6 +53,7 @@ enum {
 	OPT_OCI_CPUSET_MEMS,
 	OPT_OCI_BLKIO_WEIGHT,
 	OPT_OCI_REFUSED_ARG,
+	OPT_OCI_TIME,
 };
 
 static const struct option oci_options[] = {
@@ -101,13 +102,14 @@ static const struct option oci_options[] = {
     {"no-subreaper", no_argument, NULL, OPT_OCI_IGNORED},
     {"process-label", required_argument, NULL, OPT_OCI_IGNORED_ARG},
     {"apparmor", required_argument, NULL, OPT_OCI_IGNORED_ARG},
+    {"time", required_argument, NULL, OPT_OCI_TIME},
     {"help", no_argument, NULL, OPT_OCI_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static const char *const oci_verbs[] = {
     "create", "start",	"state", "kill",   "delete",	 "list",    "spec",   "features", "exec",
-    "pause",  "resume", "ps",	 "update", "checkpoint", "restore", "events", NULL};
+    "pause",  "resume", "ps",	 "update", "checkpoint", "restore", "events", "stop",	  NULL};
 
 bool cli_is_oci_verb(const char *cmd)
 {
@@ -190,6 +192,8 @@ static bool option_fits(const char *verb, int c)
 		return strcmp(verb, "exec") == 0;
 	case OPT_OCI_KEEP:
 		return strcmp(verb, "run") == 0;
+	case OPT_OCI_TIME:
+		return strcmp(verb, "stop") == 0;
 	case OPT_OCI_DETACH:
 		return strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0;
 	case OPT_OCI_MEMORY:
@@ -310,6 +314,8 @@ static const char *short_options(const char *verb)
 		return "+:r:";
 	if (strcmp(verb, "run") == 0)
 		return "+:b:d";
+	if (strcmp(verb, "stop") == 0)
+		return "+:t:";
 	return "+:b:fa";
 }
 
@@ -452,6 +458,14 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_CPUSET_MEMS:
 	case OPT_OCI_BLKIO_WEIGHT:
 		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_TIME:
+		if (!state_parse_stop_timeout(arg, &o->stop_time))
+			return err_set(err, 0,
+				       "stop: invalid --time '%s': a number of seconds up to 86400 "
+				       "(-1: no SIGKILL)",
+				       arg);
+		o->stop_time_set = true;
+		return 0;
 	case OPT_OCI_ROOTLESS: /* spec --rootless; create's and run's are runc's "auto" */
 		o->rootless = strcmp(verb, "spec") == 0;
 		return 0;
@@ -478,6 +492,10 @@ static int parse_operands(int argc, char **argv, struct state_opts *o, const cha
 	if (npos < 1)
 		return err_set(err, 0, "%s: no container id given", verb);
 	o->id = argv[optind++];
+	if (strcmp(verb, "stop") == 0) {
+		o->argv = argv + optind - 1; /* every id, as docker stop takes them */
+		return 0;
+	}
 	if (strcmp(verb, "exec") == 0) {
 		if (optind == argc && !o->process)
 			return err_set(err, 0, "exec: no command given (or --process FILE)");
@@ -544,6 +562,8 @@ int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err 
 		}
 		if (c == ':' || c == '?')
 			return cli_getopt_error(verb, c, argv, false, err);
+		if (c == 't' && strcmp(verb, "stop") == 0)
+			c = OPT_OCI_TIME;
 		if (c == OPT_OCI_REFUSED_ARG)
 			return update_refused(index, err);
 		r = oci_option(o, verb, c, optarg, err);

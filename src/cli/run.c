@@ -60,6 +60,8 @@ static const struct option run_options[] = {
     {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
     {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
     {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+    {"cpuset-mems", required_argument, NULL, OPT_DOCKER},
+    {"memory-reservation", required_argument, NULL, OPT_DOCKER},
     {"ignore-missing-limits", no_argument, NULL, OPT_IGNORE_MISSING},
     {"report-denied", no_argument, NULL, OPT_REPORT_DENIED},
     {"tty", no_argument, NULL, 't'},
@@ -92,6 +94,9 @@ static const struct option run_options[] = {
     {"userns", required_argument, NULL, OPT_DOCKER},
     {"device-cgroup-rule", required_argument, NULL, OPT_DOCKER},
     {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"stop-signal", required_argument, NULL, OPT_DOCKER},
+    {"cgroup-parent", required_argument, NULL, OPT_DOCKER},
+    {"stop-timeout", required_argument, NULL, OPT_DOCKER},
     /* ward compare only */
     {"against", required_argument, NULL, OPT_AGAINST},
     {"json", no_argument, NULL, OPT_JSON},
@@ -184,8 +189,7 @@ static bool parse_cpus(const char *arg, uint64_t *quota_us)
 	return *quota_us >= 1000; /* the kernel's minimum CFS quota is 1 ms */
 }
 
-/* --cpuset-cpus: "0-3,5" */
-static bool valid_cpu_list(const char *s)
+bool cli_valid_cpu_list(const char *s)
 {
 	const char *p = s;
 
@@ -281,7 +285,7 @@ static int parse_resource(struct spec_resources *res, int opt, const char *arg,
 		res->set |= SPEC_RES_CPU_WEIGHT;
 		return 0;
 	case OPT_CPUSET_CPUS:
-		if (!valid_cpu_list(arg))
+		if (!cli_valid_cpu_list(arg))
 			return err_set(err, 0, "invalid %s '%s'", name, arg);
 		free(res->cpuset_cpus);
 		res->cpuset_cpus = xstrdup(arg);

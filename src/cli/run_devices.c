@@ -167,7 +167,8 @@ static void add_host_devices(struct container_spec *spec, const char *dir, int d
 
 /*
  * --privileged, Docker's meaning: every capability, no seccomp filter, no masked
- * or read-only paths, every host device, and a device cgroup that allows all.
+ * or read-only paths, /sys and /sys/fs/cgroup read-write, every host device,
+ * and a device cgroup that allows all.
  */
 int cli_run_privileged(struct cli_opts *opts, struct ward_err *err)
 {
@@ -182,6 +183,7 @@ int cli_run_privileged(struct cli_opts *opts, struct ward_err *err)
 	strv_release(&spec->oci.masked_paths);
 	spec->oci.readonly_set = true;
 	strv_release(&spec->oci.readonly_paths);
+	spec->sys_rw = true;
 	add_host_devices(spec, "/dev", 0);
 	add_rule(&spec->resources, (struct devcg_rule){.allow = true,
 						       .type = 'a',

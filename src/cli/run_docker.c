@@ -3,6 +3,8 @@
  * run_docker.c - the `docker run` flags that map onto what ward's spec has:
  * --entrypoint, --env-file, --mount, --ulimit, --sysctl, --oom-score-adj,
  * --pid/--ipc/--uts/--cgroupns, --group-add, --cpu-period/--cpu-quota,
+ * --cpuset-mems, --memory-reservation, --cgroup-parent, --stop-signal/--stop-timeout (for `ward
+ * stop`),
  * --add-host and the DNS flags (hosts.c writes the files), and --security-opt
  * apparmor=/label=; each with Docker's validation.
  */
@@ -11,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +276,85 @@ static int parse_cfs(struct cli_opts *opts, bool period, const char *arg, struct
 	return 0;
 }
 
+/* Whether every number of the list @want ("0-1,3", checked) is in the list @have. */
+static bool list_within(const char *want, const char *have)
+{
+	for (const char *w = want; *w;) {
+		char *end;
+		unsigned long a = strtoul(w, &end, 10), b = a;
+		bool in = false;
+
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (const char *h = have; *h && !in;) {
+			char *hend;
+			unsigned long lo = strtoul(h, &hend, 10), hi = lo;
+
+			if (hend == h)
+				break;
+			if (*hend == '-')
+				hi = strtoul(hend + 1, &hend, 10);
+			in = a >= lo && b <= hi;
+			h = hend + (*hend == ',');
+		}
+		if (!in)
+			return false;
+		w = end + (*end == ',');
+	}
+	return true;
+}
+
+/* Docker's check: the memory nodes asked for are this host's (where it lists them) */
+static int mems_available(const char *arg, struct ward_err *err)
+{
+	cleanup_fclose FILE *f = fopen("/sys/devices/system/node/online", "re");
+	char have[256];
+
+	if (!f || !fgets(have, sizeof(have), f))
+		return 0; /* no NUMA information: the kernel judges at the cgroup write */
+	have[strcspn(have, "\n")] = '\0';
+	if (!list_within(arg, have))
+		return err_set(err, 0,
+			       "invalid --cpuset-mems '%s': requested memory nodes are not "
+			       "available (this host has %s)",
+			       arg, have);
+	return 0;
+}
+
+/* --cpuset-mems LIST and --memory-reservation SIZE (checked against --memory at the end) */
+static int parse_mem_res(struct spec_resources *res, bool mems, const char *arg,
+			 struct ward_err *err)
+{
+	uint64_t v;
+
+	if (mems) {
+		if (!cli_valid_cpu_list(arg))
+			return err_set(err, 0,
+				       "invalid --cpuset-mems '%s': a list of memory nodes such as "
+				       "0-1,3",
+				       arg);
+		if (mems_available(arg, err) < 0)
+			return -EINVAL;
+		free(res->cpuset_mems);
+		res->cpuset_mems = xstrdup(arg);
+		res->set |= SPEC_RES_CPUSET_MEMS;
+		return 0;
+	}
+	if (!parse_size(arg, &v) || v > INT64_MAX)
+		return err_set(err, 0, "invalid --memory-reservation '%s': a size such as 64m",
+			       arg);
+	/* Docker's minimum, as for --memory; 0 is "none" */
+	if (v && v < (6ULL << 20))
+		return err_set(err, 0, "invalid --memory-reservation '%s': the minimum is 6m", arg);
+	res->memory_reservation = (int64_t)v;
+	res->mem = v ? res->mem | SPEC_MEM_RESERVATION : res->mem & ~SPEC_MEM_RESERVATION;
+	if (res->mem)
+		res->set |= SPEC_RES_MEMORY_OCI;
+	else
+		res->set &= ~SPEC_RES_MEMORY_OCI;
+	return 0;
+}
+
 /* --security-opt apparmor=... and label=...: never silently ignored */
 int cli_security_lsm(const char *arg, struct ward_err *err)
 {
@@ -339,6 +421,62 @@ static int opt_oom_score_adj(struct cli_opts *opts, const char *name, const char
 	return 0;
 }
 
+/* --stop-signal SIG, --stop-timeout N: recorded with the container, for `ward stop` */
+static int opt_stop(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
+{
+	if (opts->command == CLI_COMPARE)
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
+	if (strcmp(name, "stop-signal") == 0) {
+		int sig = state_parse_signal(arg);
+
+		if (sig <= 0)
+			return err_set(err, 0, "invalid --stop-signal '%s': not a signal", arg);
+		opts->stop_signal = sig;
+		return 0;
+	}
+	if (!state_parse_stop_timeout(arg, &opts->stop_timeout))
+		return err_set(err, 0,
+			       "invalid --stop-timeout '%s': a number of seconds up to 86400 (-1: "
+			       "no SIGKILL)",
+			       arg);
+	opts->stop_timeout_set = true;
+	return 0;
+}
+
+/*
+ * --cgroup-parent PATH: where the container's cgroup is made ("/a/b": from each
+ * hierarchy's root; "a/b": beneath ward's own cgroup); a cgroup path, never a
+ * file system path, and never above where it starts
+ */
+static int opt_cgroup_parent(struct cli_opts *opts, const char *name, const char *arg,
+			     struct ward_err *err)
+{
+	const char *why = NULL;
+
+	if (opts->command == CLI_COMPARE)
+		return err_set(err, 0, "compare: unknown option '--%s'", name);
+	if (!*arg)
+		why = "it is empty";
+	else if (strlen(arg) >= 512)
+		why = "it is too long";
+	else if (strchr(arg, '\n'))
+		why = "it has a newline";
+	else if (str_has_prefix(arg, "/sys/fs/cgroup/") || strcmp(arg, "/sys/fs/cgroup") == 0)
+		why = "a cgroup's path, not where a hierarchy is mounted (drop '/sys/fs/cgroup')";
+	for (const char *p = arg; !why && *p; p += strspn(p, "/")) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			why = "it has a '..' component";
+		p += n;
+	}
+	if (why)
+		return err_set(err, 0, "invalid --cgroup-parent '%s': %s", arg, why);
+	free(opts->spec.oci.cgroup_parent);
+	opts->spec.oci.cgroup_parent = xstrdup(arg);
+	return 0;
+}
+
 /* --entrypoint, --group-add, --add-host, --dns*: kept in opts for cmd_run() */
 static int opt_kept(struct cli_opts *opts, const char *name, const char *arg, struct ward_err *err)
 {
@@ -388,6 +526,8 @@ static int opt_spec(struct cli_opts *opts, const char *name, const char *arg, st
 		return cli_run_device_rule(spec, arg, err);
 	if (strcmp(name, "cpu-period") == 0 || strcmp(name, "cpu-quota") == 0)
 		return parse_cfs(opts, name[4] == 'p', arg, err);
+	if (strcmp(name, "cpuset-mems") == 0 || strcmp(name, "memory-reservation") == 0)
+		return parse_mem_res(&spec->resources, name[1] == 'p', arg, err);
 	return parse_nsmode(spec, name, arg, err); /* pid, ipc, uts, cgroupns */
 }
 
@@ -396,9 +536,10 @@ static const struct {
 	int (*parse)(struct cli_opts *opts, const char *name, const char *arg,
 		     struct ward_err *err);
 } docker_options[] = {
-    {"shm-size", opt_shm_size}, {"userns", opt_userns},	  {"oom-score-adj", opt_oom_score_adj},
-    {"entrypoint", opt_kept},	{"group-add", opt_kept},  {"add-host", opt_kept},
-    {"dns", opt_kept},		{"dns-search", opt_kept}, {"dns-option", opt_kept},
+    {"shm-size", opt_shm_size}, {"userns", opt_userns},	    {"oom-score-adj", opt_oom_score_adj},
+    {"entrypoint", opt_kept},	{"group-add", opt_kept},    {"add-host", opt_kept},
+    {"dns", opt_kept},		{"dns-search", opt_kept},   {"dns-option", opt_kept},
+    {"stop-signal", opt_stop},	{"stop-timeout", opt_stop}, {"cgroup-parent", opt_cgroup_parent},
 };
 
 int cli_run_docker_option(struct cli_opts *opts, const char *name, const char *arg,
@@ -428,6 +569,11 @@ int cli_run_docker_check(struct cli_opts *opts, bool cpus, struct ward_err *err)
 		res->cpu_period_us = opts->cpu_period ? opts->cpu_period : 100000;
 		res->set |= SPEC_RES_CPUS;
 	}
+	if ((res->mem & SPEC_MEM_RESERVATION) && (res->set & SPEC_RES_MEMORY) &&
+	    (uint64_t)res->memory_reservation > res->memory)
+		return err_set(err, 0,
+			       "invalid --memory-reservation: it must not be above --memory (the "
+			       "limit can not be less than the reservation)");
 	for (size_t i = 0; i < spec->oci.sysctl.n; i++) {
 		const char *s = spec->oci.sysctl.v[i];
 

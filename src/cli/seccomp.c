@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define SYSCALL_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 enum {
 	OPT_CAP_ADD = 0x100,
@@ -58,7 +61,7 @@ static void profile_tool_option(struct cli_opts *opts, int c, const char *arg)
 	}
 }
 
-/* check, explain, export, bench: [OPTIONS] [PROFILE]; dump: PID */
+/* check, explain, export, bench: [OPTIONS] [PROFILE] (explain: [SYSCALL...]); dump: PID */
 static int parse_profile_tool(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	char who[64];
@@ -76,14 +79,29 @@ static int parse_profile_tool(int argc, char **argv, struct cli_opts *opts, stru
 			return cli_getopt_error(who, c, argv, false, err);
 		profile_tool_option(opts, c, optarg);
 	}
-	if (optind < argc)
+	/* explain's first operand is a syscall when it may be a name ([a-z0-9_]) and no file */
+	if (optind < argc &&
+	    (strcmp(opts->tool, "explain") != 0 ||
+	     argv[optind][strspn(argv[optind], SYSCALL_CHARS)] || access(argv[optind], F_OK) == 0))
 		opts->target = xstrdup(argv[optind++]);
+	while (optind < argc && strcmp(opts->tool, "explain") == 0)
+		strv_push(&opts->syscalls, argv[optind++]);
 	if (optind < argc)
 		return err_set(err, 0, "%s: unexpected argument '%s'", who, argv[optind]);
 	if (strcmp(opts->tool, "export") == 0 && !opts->format)
 		return err_set(err, 0, "seccomp export: --format bpf|pfc|json is required");
 	if (strcmp(opts->tool, "dump") == 0 && !opts->target)
 		return err_set(err, 0, "seccomp dump: no process id given");
+	return 0;
+}
+
+/* a tool that takes nothing */
+static int parse_no_operand(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+{
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		opts->help = true;
+	else if (argc > 1)
+		return err_set(err, 0, "seccomp %s: unexpected argument '%s'", opts->tool, argv[1]);
 	return 0;
 }
 
@@ -96,8 +114,12 @@ static const struct {
 	const char *name;
 	int (*parse)(int argc, char **argv, struct cli_opts *opts, struct ward_err *err);
 } tools[] = {
-    {"check", parse_profile_tool}, {"explain", parse_profile_tool}, {"export", parse_profile_tool},
-    {"bench", parse_profile_tool}, {"dump", parse_profile_tool},
+    {"check", parse_profile_tool},
+    {"explain", parse_profile_tool},
+    {"export", parse_profile_tool},
+    {"bench", parse_profile_tool},
+    {"dump", parse_profile_tool},
+    {"syscalls", parse_no_operand}, /* hidden: the names, for the shell completions */
 };
 
 int cli_parse_seccomp(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)

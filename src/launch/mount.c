@@ -422,10 +422,11 @@ static int make_devices(int rootfd, const struct container_spec *spec, struct wa
 	return 0;
 }
 
-static int setup_sys(int rootfd, struct ward_err *err)
+/* /sys: read-only, but for --privileged (@rw), as Docker mounts it */
+static int setup_sys(int rootfd, bool rw, struct ward_err *err)
 {
 	cleanup_close int fd = make_target(rootfd, "/sys", true, err);
-	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (rw ? 0 : MS_RDONLY);
 	struct fdpath p;
 
 	if (fd < 0)
@@ -433,12 +434,12 @@ static int setup_sys(int rootfd, struct ward_err *err)
 	if (mount("sysfs", fdpath(&p, fd), "sysfs", flags, NULL) == 0)
 		return 0;
 	/* sysfs refuses a new instance where we do not own the network namespace:
-	 * fall back to a read-only recursive bind of the host's, as runc does */
+	 * fall back to a (read-only) recursive bind of the host's, as runc does */
 	if (errno != EPERM && errno != EBUSY)
 		return err_set(err, errno, "cannot mount sysfs on '/sys'");
 	if (mount("/sys", fdpath(&p, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_set(err, errno, "cannot bind '/sys'");
-	return mnt_remount_ro(rootfd, "/sys", err);
+	return rw ? 0 : mnt_remount_ro(rootfd, "/sys", err);
 }
 
 /* The mounts asked for; a bind's source is the descriptor mnt_open_sources() opened. */
@@ -595,6 +596,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 {
 	int rootfd = src->rootfd;
 	cleanup_close int cwdfd = -1;
+	unsigned int cg = spec->sys_rw ? MNT_CG_RW : 0;
 	int r;
 
 	r = mnt_mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -608,12 +610,13 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	r = setup_dev(rootfd, err);
 	if (r < 0)
 		return r;
-	r = setup_sys(rootfd, err);
+	r = setup_sys(rootfd, spec->sys_rw, err);
 	if (r < 0)
 		return r;
 	/* a cgroup namespace other than ward's, made or joined: its root is the mount's */
-	r = mnt_setup_cgroupfs(
-	    rootfd, ns_is_new(spec, CLONE_NEWCGROUP) || ns_is_joined(spec, CLONE_NEWCGROUP), err);
+	if (ns_is_new(spec, CLONE_NEWCGROUP) || ns_is_joined(spec, CLONE_NEWCGROUP))
+		cg |= MNT_CG_OWN_NS;
+	r = mnt_setup_cgroupfs(rootfd, cg, err);
 	if (r < 0)
 		return r;
 	r = setup_user_mounts(rootfd, spec, src, err);

@@ -20,26 +20,28 @@
 #include "ward/util.h"
 
 /*
- * A cgroup file system at @dst (inside the root), read-only: a new mount when the
- * container has a cgroup namespace of its own (@own_ns: its cgroup is the mount's
+ * A cgroup file system at @dst (inside the root), read-only (but with MNT_CG_RW
+ * in @how): a new mount when the container has a cgroup namespace of its own
+ * (MNT_CG_OWN_NS: its cgroup is the mount's
  * root). Without one, or where the kernel refuses a new mount (a user namespace),
  * the container's cgroup as the host mounts it, @host_src, is bound read-only
  * instead, as runc does, so the container still sees its own cgroup there.
  */
 static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const char *data,
-			const char *host_src, bool own_ns, struct ward_err *err)
+			const char *host_src, unsigned int how, struct ward_err *err)
 {
 	int r = -EPERM;
 
 	/* without a cgroup namespace a new mount would show the whole hierarchy */
-	if (own_ns)
+	if (how & MNT_CG_OWN_NS)
 		r = mnt_mount_in_root(rootfd, fstype, dst, fstype,
-				      MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, data, true,
-				      err);
+				      MS_NOSUID | MS_NODEV | MS_NOEXEC |
+					  (how & MNT_CG_RW ? 0 : MS_RDONLY),
+				      data, true, err);
 	if (r != -EPERM)
 		return r;
 	r = mnt_mount_in_root(rootfd, host_src, dst, NULL, MS_BIND | MS_REC, NULL, true, err);
-	if (r < 0)
+	if (r < 0 || (how & MNT_CG_RW))
 		return r;
 	return mnt_remount_ro(rootfd, dst, err);
 }
@@ -49,7 +51,7 @@ static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const c
  * cgroup @path in it) at /sys/fs/cgroup/NAME.
  */
 static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const char *path,
-			      bool own_ns, struct ward_err *err)
+			      unsigned int how, struct ward_err *err)
 {
 	const char *name = str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
 	char data[256], dst[PATH_MAX], host[PATH_MAX];
@@ -62,7 +64,7 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const cha
 	    snprintf(dst, sizeof(dst), "/sys/fs/cgroup/%s", name) >= (int)sizeof(dst) ||
 	    snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", name, path) >= (int)sizeof(host))
 		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
-	r = mount_cgroup(rootfd, dst, "cgroup", data, host, own_ns, err);
+	r = mount_cgroup(rootfd, dst, "cgroup", data, host, how, err);
 	if (r < 0)
 		return r;
 	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
@@ -82,7 +84,7 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const cha
  * A v1 line of /proc/self/cgroup, ID:CONTROLLERS:PATH; the first one mounts the
  * tmpfs that holds the hierarchies and opens it into *@cgfd.
  */
-static int v1_line(int rootfd, int *cgfd, char *line, bool own_ns, struct ward_err *err)
+static int v1_line(int rootfd, int *cgfd, char *line, unsigned int how, struct ward_err *err)
 {
 	char *ctrls = strchr(line, ':'), *path;
 
@@ -99,7 +101,7 @@ static int v1_line(int rootfd, int *cgfd, char *line, bool own_ns, struct ward_e
 	if (!ctrls || !(path = strchr(++ctrls, ':')) || strncmp(line, "0:", 2) == 0)
 		return 0;
 	*path++ = '\0';
-	return mount_v1_hierarchy(rootfd, *cgfd, ctrls, path, own_ns, err);
+	return mount_v1_hierarchy(rootfd, *cgfd, ctrls, path, how, err);
 }
 
 /*
@@ -110,7 +112,7 @@ static int v1_line(int rootfd, int *cgfd, char *line, bool own_ns, struct ward_e
  * reads its limits where tools look for them (memory.max, memory.limit_in_bytes)
  * finds the container's.
  */
-int mnt_setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err)
+int mnt_setup_cgroupfs(int rootfd, unsigned int how, struct ward_err *err)
 {
 	static const char file[] = "/proc/self/cgroup";
 	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -129,7 +131,7 @@ int mnt_setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err)
 			return err_set(err, ENAMETOOLONG, "cannot read '%s': a line is too long",
 				       file);
 		if (strncmp(line, "0::", 3) != 0) {
-			r = v1_line(rootfd, &cgfd, line, own_ns, err);
+			r = v1_line(rootfd, &cgfd, line, how, err);
 			if (r < 0)
 				return r;
 			continue;
@@ -144,14 +146,16 @@ int mnt_setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err)
 	if (r < 0)
 		return err_set(err, -r, "cannot read '%s'", file);
 	if (!v2)
-		return cgfd < 0 ? 0 : mnt_remount_ro(rootfd, "/sys/fs/cgroup", err);
+		return cgfd < 0 || (how & MNT_CG_RW)
+			   ? 0
+			   : mnt_remount_ro(rootfd, "/sys/fs/cgroup", err);
 	if (cgfd < 0) {
 		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup%s", v2_path); /* fits */
-		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, own_ns, err);
+		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, how, err);
 	}
 	(void)snprintf(host, sizeof(host), "/sys/fs/cgroup/unified%s", v2_path); /* fits */
-	r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, own_ns, err);
-	if (r < 0)
+	r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, how, err);
+	if (r < 0 || (how & MNT_CG_RW))
 		return r;
 	return mnt_remount_ro(rootfd, "/sys/fs/cgroup", err);
 }

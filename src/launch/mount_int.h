@@ -91,10 +91,16 @@ int mnt_set_attrs(int rootfd, const struct spec_mount *m, struct ward_err *err)
 int mnt_root_propagation(const struct container_spec *spec, struct ward_err *err)
     __attribute__((nonnull));
 
+/* mnt_setup_cgroupfs()'s @how */
+enum {
+	MNT_CG_OWN_NS = 1 << 0, /* the container has a cgroup namespace other than ward's */
+	MNT_CG_RW = 1 << 1,	/* read-write (--privileged, as Docker) */
+};
+
 /**
- * mnt_setup_cgroupfs() - /sys/fs/cgroup in the root, read-only, laid out as the
- * host's is; @own_ns: the container has a cgroup namespace other than ward's.
+ * mnt_setup_cgroupfs() - /sys/fs/cgroup in the root, read-only unless @how has
+ * MNT_CG_RW, laid out as the host's is.
  *
  * Return: 0, or a negative errno with @err naming the mount that failed.
  */
-int mnt_setup_cgroupfs(int rootfd, bool own_ns, struct ward_err *err) __attribute__((nonnull));
+int mnt_setup_cgroupfs(int rootfd, unsigned int how, struct ward_err *err) __attribute__((nonnull));

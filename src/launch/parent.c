@@ -191,6 +191,10 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 	/* rootless: ward may write no cgroup (and finds no delegation it could use) */
 	if (spec->rootless) {
 		memset(cg, 0, sizeof(*cg));
+		if (spec->oci.cgroup_parent)
+			return err_set(err, 0,
+				       "rootless: --cgroup-parent needs cgroups, which ward writes "
+				       "only as root");
 		if (spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES)
 			return err_set(err, 0,
 				       "rootless: resource limits need cgroups, which ward writes "
@@ -209,6 +213,9 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 	if (oci_id)
 		return cg_create_detached(&layout, oci_id, &spec->resources, cg, err);
 	cg_make_id(id, sizeof(id));
+	if (spec->oci.cgroup_parent)
+		return cg_create_under(&layout, spec->oci.cgroup_parent, id, &spec->resources, cg,
+				       err);
 	return cg_create(&layout, id, &spec->resources, cg, err);
 }
 

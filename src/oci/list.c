@@ -57,6 +57,8 @@ int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err)
 	if (st == STATE_CREATING || st == STATE_STOPPED)
 		r = err_set(err, 0, "cannot list the processes of container '%s': it is %s", o->id,
 			    state_status_name(st));
+	else if (rec.cg.ndirs == 0) /* rootless: no cgroup of its own */
+		r = state_proc_tree(rec.pid, &pids, &n, err);
 	else
 		r = cg_pids(&rec.cg, &pids, &n, err);
 	record_release(&rec);

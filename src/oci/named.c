@@ -248,6 +248,26 @@ static int write_cidfile(const char *path, const char *id, struct ward_err *err)
 	return 0;
 }
 
+/* --stop-signal and --stop-timeout as annotations, where `ward stop` reads them */
+static void stop_annotations(const struct named_run *n, struct strv *ann)
+{
+	if (n->stop_signal) {
+		const char *abbrev = sigabbrev_np(n->stop_signal);
+		char *v = abbrev ? xasprintf("SIG%s", abbrev) : xasprintf("%d", n->stop_signal);
+
+		strv_push(ann, STATE_STOP_SIGNAL_KEY);
+		strv_push(ann, v);
+		free(v);
+	}
+	if (n->stop_timeout_set) {
+		char *v = xasprintf("%ld", n->stop_timeout);
+
+		strv_push(ann, STATE_STOP_TIMEOUT_KEY);
+		strv_push(ann, v);
+		free(v);
+	}
+}
+
 static int register_in(struct named_run *n, const char *dir, const struct container_spec *spec,
 		       const char *cidfile, struct ward_err *err)
 {
@@ -263,6 +283,7 @@ static int register_in(struct named_run *n, const char *dir, const struct contai
 	rec->created = xstrdup(stamp);
 	rec->rootfs = xstrdup(spec->rootfs);
 	rec->dir = dir;
+	stop_annotations(n, &rec->annotations);
 	r = write_config(dir, spec, err);
 	if (r == 0)
 		r = record_begin(rec, err);
@@ -277,16 +298,23 @@ int named_begin(struct named_run *n, const struct container_spec *spec, bool det
 	char *dir;
 	int r;
 
-	if (spec->rootless) {
+	if (!n->o.root) { /* rootless, and no state directory of the user's */
 		if (!n->generated || detach || cidfile)
 			return err_set(err, 0,
-				       "--name, -d and --cidfile need root: the state directory "
-				       "'%s' is root's",
-				       n->o.root);
-		return 0; /* a rootless container is ward's child only */
+				       "--name, -d and --cidfile need a state directory: rootless, "
+				       "ward uses $XDG_RUNTIME_DIR/ward or /run/user/%u/ward, and "
+				       "neither is there (or give --root DIR)",
+				       (unsigned)geteuid());
+		return 0; /* a container that is ward's child only */
 	}
-	if (mkdir(n->o.root, 0700) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create the state directory '%s'", n->o.root);
+	if (spec->rootless)
+		r = state_root_check(n->o.root, true, err);
+	else
+		r = mkdir(n->o.root, 0700) < 0 && errno != EEXIST
+			? err_set(err, errno, "cannot create the state directory '%s'", n->o.root)
+			: 0;
+	if (r < 0)
+		return r;
 	dir = state_dir(&n->o);
 	if (mkdir(dir, 0700) < 0) {
 		r = errno == EEXIST
@@ -342,7 +370,7 @@ int named_detach(struct named_run *n, struct ward_err *err)
 	ssize_t r;
 
 	if (!n->registered)
-		return err_set(err, 0, "-d needs root: the state directory is root's");
+		return err_set(err, 0, "-d needs a state directory to register the container in");
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return err_set(err, errno, "cannot create a pipe");
 	fflush(NULL);

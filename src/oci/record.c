@@ -103,6 +103,20 @@ int state_parse_signal(const char *s)
 	return -1;
 }
 
+bool state_parse_stop_timeout(const char *s, long *out)
+{
+	uint64_t v;
+
+	if (strcmp(s, "-1") == 0) {
+		*out = -1;
+		return true;
+	}
+	if (!parse_u64(s, 86400, &v))
+		return false;
+	*out = (long)v;
+	return true;
+}
+
 /* ---- the record on disk ------------------------------------------------------ */
 
 char *state_dir(const struct state_opts *o)

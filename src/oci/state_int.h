@@ -8,6 +8,8 @@
  *   exec.c       run --bundle and exec
  *   console.c    a foreground run's terminal, when no --console-socket is given
  *   update.c     update
+ *   stop.c       stop
+ *   rootless.c   a rootless user's state directory; ps without a cgroup
  */
 #pragma once
 
@@ -88,3 +90,5 @@ int console_receive(int listener, struct ward_err *err);
 int console_proxy(pid_t pid, int master, struct ward_err *err);
 int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err);
 int write_pid_file(const char *path, pid_t pid, struct ward_err *err);
+/* rootless.c: @init and its descendants (a container with no cgroup), allocated */
+int state_proc_tree(pid_t init, pid_t **out, size_t *nout, struct ward_err *err);

@@ -46,6 +46,7 @@ static void spec_oci_release(struct spec_oci *o)
 	strv_release(&o->masked_paths);
 	strv_release(&o->readonly_paths);
 	free(o->cgroups_path);
+	free(o->cgroup_parent);
 	free(o->domainname);
 	for (size_t i = 0; i < o->ndevices; i++)
 		free(o->devices[i].path);
@@ -142,6 +143,7 @@ static void copy_oci(struct spec_oci *dst, const struct spec_oci *src)
 	copy_strv(&dst->masked_paths, &src->masked_paths);
 	copy_strv(&dst->readonly_paths, &src->readonly_paths);
 	dst->cgroups_path = dup_or_null(src->cgroups_path);
+	dst->cgroup_parent = dup_or_null(src->cgroup_parent);
 	dst->domainname = dup_or_null(src->domainname);
 	dst->devices = dup_array(src->devices, src->ndevices, sizeof(*src->devices));
 	for (size_t i = 0; i < src->ndevices; i++)
@@ -301,11 +303,40 @@ int spec_check_mount_at(const char *dst, const char *source, struct ward_err *er
 	return 0;
 }
 
+/* Why -v SRC:DST[:MODE] (split at its colons) is not one, or NULL; @clean: DST cleaned. */
+static const char *volume_reason(const char *src, const char *dst, const char *mode,
+				 const char *clean, char *buf, size_t size)
+{
+	if (!dst)
+		(void)snprintf(buf, size, "no destination (SRC:DST[:ro|rw])");
+	else if (!*src)
+		(void)snprintf(buf, size, "the source is empty");
+	else if (src[0] != '/')
+		(void)snprintf(buf, size,
+			       "the source '%s' must be an absolute path (ward has no named "
+			       "volumes)",
+			       src);
+	else if (!*dst)
+		(void)snprintf(buf, size, "the destination is empty");
+	else if (dst[0] != '/')
+		(void)snprintf(buf, size, "the destination '%s' must be an absolute path", dst);
+	else if (strcmp(clean, "/") == 0)
+		(void)snprintf(buf, size, "the destination '%s' is the container's root", dst);
+	else if (mode && strchr(mode, ':'))
+		(void)snprintf(buf, size, "too many fields (SRC:DST[:ro|rw])");
+	else if (mode && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+		(void)snprintf(buf, size, "unknown mode '%s' (use ro or rw)", mode);
+	else
+		return NULL;
+	return buf;
+}
+
 int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_err *err)
 {
 	cleanup_free char *copy = xstrdup(arg);
 	cleanup_free char *clean = NULL;
 	char *src = copy, *dst, *mode = NULL;
+	char why[128];
 	unsigned long flags = 0;
 	struct spec_mount *m;
 	struct stat st;
@@ -317,15 +348,11 @@ int spec_parse_volume(struct container_spec *spec, const char *arg, struct ward_
 		if (mode)
 			*mode++ = '\0';
 	}
-	if (!dst || src[0] != '/' || dst[0] != '/')
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
-	clean = spec_clean_path(dst);
-	if (strcmp(clean, "/") == 0)
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
+	clean = spec_clean_path(dst ? dst : "");
+	if (volume_reason(src, dst, mode, clean, why, sizeof(why)))
+		return err_set(err, 0, "invalid volume specification '%s': %s", arg, why);
 	if (mode && strcmp(mode, "ro") == 0)
 		flags = MS_RDONLY;
-	else if (mode && strcmp(mode, "rw") != 0)
-		return err_set(err, 0, "invalid volume specification '%s'", arg);
 	if (stat(src, &st) < 0)
 		return err_set(err, errno, "volume source '%s'", src);
 	if (spec_check_mount_at(clean, src, err) < 0)

@@ -372,6 +372,47 @@ void inspect_judge(const struct inspect_ctx *ctx, int nr, const uint64_t args[6]
 	judge(&ctx->c, nr, args, name, ctx->dflt, v);
 }
 
+void inspect_list_syscalls(FILE *out)
+{
+	for (int nr = 0; nr < INSPECT_MAX_NR; nr++) {
+		cleanup_free char *name = filter_syscall_name(nr);
+
+		if (name)
+			fprintf(out, "%s\n", name);
+	}
+}
+
+/* explain SYSCALL...: @name is one of them (or none was given) */
+static bool explained(const struct inspect_opts *o, const char *name)
+{
+	if (!o->syscalls)
+		return true;
+	for (char *const *s = o->syscalls; *s; s++)
+		if (strcmp(*s, name) == 0)
+			return true;
+	return false;
+}
+
+/* explain SYSCALL...: each a native syscall's name */
+static int check_explained(const struct inspect_opts *o, struct ward_err *err)
+{
+	for (char *const *s = o->syscalls; s && *s; s++) {
+		bool known = false;
+
+		for (int nr = 0; nr < INSPECT_MAX_NR && !known; nr++) {
+			cleanup_free char *name = filter_syscall_name(nr);
+
+			known = name && strcmp(name, *s) == 0;
+		}
+		if (!known)
+			return err_set(err, 0,
+				       "seccomp explain: '%s' is no syscall of this architecture "
+				       "(nor a profile file)",
+				       *s);
+	}
+	return 0;
+}
+
 int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *err)
 {
 	yajl_gen g = NULL;
@@ -381,6 +422,11 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 
 	if (r < 0)
 		return r;
+	r = check_explained(o, err);
+	if (r < 0) {
+		inspect_compiled_release(&c);
+		return r;
+	}
 	describe_default(&c, dflt, sizeof(dflt));
 	if (o->json) {
 		g = yajl_gen_alloc(NULL);
@@ -404,7 +450,7 @@ int inspect_explain(const struct inspect_opts *o, FILE *out, struct ward_err *er
 		cleanup_free char *name = filter_syscall_name(nr);
 		struct inspect_verdict v;
 
-		if (!name)
+		if (!name || !explained(o, name))
 			continue;
 		judge(&c, nr, NULL, name, dflt, &v);
 		if (o->json) {

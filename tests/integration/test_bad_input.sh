@@ -43,13 +43,13 @@ if [ $((bnd & (1 << 24))) -eq 0 ]; then
 else
 	skip "a capability ward does not have" "CAP_SYS_RESOURCE is in this host's bounding set"
 fi
-bad "-v without a colon" "ward: invalid volume specification 'nocolon'" \
+bad "-v without a colon" "ward: invalid volume specification 'nocolon': no destination (SRC:DST[:ro|rw])" \
 	run -v nocolon "$ROOTFS" "$H" true
-bad "-v relative source" "ward: invalid volume specification 'relative:/x'" \
+bad "-v relative source" "ward: invalid volume specification 'relative:/x': the source 'relative' must be an absolute path (ward has no named volumes)" \
 	run -v relative:/x "$ROOTFS" "$H" true
-bad "-v relative destination" "ward: invalid volume specification '$T/src:relative'" \
+bad "-v relative destination" "ward: invalid volume specification '$T/src:relative': the destination 'relative' must be an absolute path" \
 	run -v "$T/src:relative" "$ROOTFS" "$H" true
-bad "-v unknown mode" "ward: invalid volume specification '$T/src:/dst:bogus'" \
+bad "-v unknown mode" "ward: invalid volume specification '$T/src:/dst:bogus': unknown mode 'bogus' (use ro or rw)" \
 	run -v "$T/src:/dst:bogus" "$ROOTFS" "$H" true
 bad "-v missing source" "ward: volume source '/nonexistent': No such file or directory" \
 	run -v /nonexistent:/x "$ROOTFS" "$H" true

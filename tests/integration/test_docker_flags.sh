@@ -50,6 +50,16 @@ assert_eq "--env-file" "1/two words" "$OUT"
 run_in --cpu-quota 50000 --cpu-period 100000 "$ROOTFS" /bin/sh -c \
 	'cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
 assert_match "--cpu-quota 50000" '^50000' "$OUT"
+# --memory-reservation, --cpuset-mems: the container's own cgroup files, as it reads them
+run_in -m 64m --memory-reservation 32m --cpuset-mems 0 "$ROOTFS" /bin/sh -c \
+	'cat /sys/fs/cgroup/memory.low 2>/dev/null || cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes
+	cat /sys/fs/cgroup/cpuset.mems 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.mems'
+assert_eq "--memory-reservation 32m, --cpuset-mems 0" "33554432
+0" "$OUT"
+run_in --cpuset-mems 63 "$ROOTFS" true
+assert_eq "--cpuset-mems: a node this host does not have" "ward: invalid --cpuset-mems '63': requested memory nodes are not available (this host has $(cat /sys/devices/system/node/online))" "$ERR"
+run_in -m 64m --memory-reservation 128m "$ROOTFS" true
+assert_status "--memory-reservation above --memory: 125" 125
 # --init: ward-init is pid 1, reaps the orphans, forwards signals, passes statuses on
 run_in --init "$ROOTFS" /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "'
 assert_eq "--init: ward-init is process 1" "ward-init -- /bin/sh -c cat /proc/1/cmdline | tr \"\\0\" \" \" " "$OUT"
@@ -102,6 +112,41 @@ dev
 else
 	skip "--device, --device-cgroup-rule, --privileged" "no /dev/loop* on this host"
 fi
+
+# --privileged: /sys and /sys/fs/cgroup mounted read-write, as Docker does; without it,
+# read-only (the mount's options, as the kernel shows them)
+sysopts='awk '"'"'$5 == "/sys" || $5 == "/sys/fs/cgroup" || $5 ~ "^/sys/fs/cgroup/(memory|unified)$" {split($6, o, ","); print $5, o[1]}'"'"' /proc/self/mountinfo'
+run_in --privileged "$ROOTFS" /bin/sh -c "$sysopts"
+assert_eq "--privileged: /sys read-write" "/sys rw" "$(echo "$OUT" | grep '^/sys ')"
+assert_eq "--privileged: /sys/fs/cgroup read-write" "/sys/fs/cgroup rw" "$(echo "$OUT" | grep '^/sys/fs/cgroup ')"
+assert_eq "--privileged: nothing under /sys/fs/cgroup read-only" "" "$(echo "$OUT" | grep -v ' rw$' || true)"
+run_in "$ROOTFS" /bin/sh -c "$sysopts"
+assert_eq "without --privileged: /sys read-only" "/sys ro" "$(echo "$OUT" | grep '^/sys ')"
+assert_eq "without --privileged: all of /sys/fs/cgroup read-only" "" "$(echo "$OUT" | grep -v ' ro$' || true)"
+
+# --cgroup-parent: the container's cgroup made beneath it, in every hierarchy ward uses
+# (absolute: from each root; relative: beneath ward's own); the parents ward made stay,
+# as runc leaves them, and only the container's own cgroup is removed
+cgp=wardcgp-$$
+cg_line() { echo "$1" | grep -E '^(0::|[0-9]+:pids:)' | head -1 | cut -d: -f3; }
+run_in --cgroup-parent "/$cgp/sub" --cgroupns host "$ROOTFS" cat /proc/self/cgroup
+assert_match "--cgroup-parent /$cgp/sub: the container's cgroup" "^/$cgp/sub/ward-[0-9]+-[0-9]+-[0-9a-f]+$" "$(cg_line "$OUT")"
+assert_eq "--cgroup-parent: in each hierarchy of the container's own cgroup" "" \
+	"$(echo "$OUT" | grep '/ward-[0-9]' | grep -v ":/$cgp/sub/ward-" || true)"
+assert_eq "--cgroup-parent: the parent stays, the container's cgroup is gone" "yes
+" "$(test -d "/sys/fs/cgroup/pids/$cgp/sub" -o -d "/sys/fs/cgroup/$cgp/sub" && echo yes)
+$(find /sys/fs/cgroup -type d -path "*/$cgp/sub/ward-*" 2>/dev/null)"
+start_ward --root "$T/state" run --name cgp --cgroup-parent "$cgp-rel" "$ROOTFS" "$H" sleep 30
+for _ in $(seq 1 100); do "$WARD" --root "$T/state" list | grep -q '^cgp .* running ' && break; sleep 0.1; done
+pid=$("$WARD" --root "$T/state" state cgp | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+own=$(cg_line "$(cat /proc/self/cgroup)")
+assert_match "--cgroup-parent $cgp-rel: beneath ward's own cgroup (/proc/<pid>/cgroup)" \
+	"^${own%/}/$cgp-rel/ward-[0-9]+-" "$(cg_line "$(cat "/proc/$pid/cgroup" 2>/dev/null)")"
+"$WARD" --root "$T/state" kill cgp KILL
+wait_bg 10
+find /sys/fs/cgroup -depth -type d -path "*/$cgp*" -exec rmdir {} + 2>/dev/null
+run_in --cgroup-parent ../up "$ROOTFS" true
+assert_eq "--cgroup-parent with '..': refused" "ward: invalid --cgroup-parent '../up': it has a '..' component" "$ERR"
 
 run_in --shm-size 2m "$ROOTFS" /bin/sh -c 'df -k /dev/shm | tail -1'
 assert_match "--shm-size 2m: /dev/shm's size" '^shm +2048 ' "$OUT"

@@ -24,7 +24,7 @@ assert_eq "the installed binary runs" "ward version" "$("$prefix/bin/ward" --ver
 
 # a page for ward, each of its own commands and each OCI verb
 for page in ward ward-run ward-seccomp ward-compare ward-cleanup ward-create ward-start \
-	ward-state ward-kill ward-delete ward-exec ward-list ward-ps ward-pause ward-resume \
+	ward-state ward-kill ward-stop ward-delete ward-exec ward-list ward-ps ward-pause ward-resume \
 	ward-update ward-spec ward-features; do
 	f=$prefix/share/man/man1/$page.1
 	if [ ! -f "$f" ]; then
@@ -49,10 +49,22 @@ if bash -n "$prefix/share/bash-completion/completions/ward"; then pass "bash com
 out=$(bash -c ". '$prefix/share/bash-completion/completions/ward'; PATH='$prefix/bin':\$PATH
 	COMP_WORDS=(ward run --cap-a); COMP_CWORD=2; _ward; echo \${COMPREPLY[*]}
 	COMP_WORDS=(ward run --cap-add NET_B); COMP_CWORD=3; _ward; echo \${COMPREPLY[*]}
-	COMP_WORDS=(ward pa); COMP_CWORD=1; _ward; echo \${COMPREPLY[*]}")
-assert_eq "bash completion: flags, capabilities, verbs" "--cap-add
+	COMP_WORDS=(ward pa); COMP_CWORD=1; _ward; echo \${COMPREPLY[*]}
+	cd '$T' && COMP_WORDS=(ward seccomp explain clone); COMP_CWORD=3; _ward; echo \${COMPREPLY[*]}")
+assert_eq "bash completion: flags, capabilities, verbs, syscall names" "--cap-add
 NET_BIND_SERVICE NET_BROADCAST
-pause" "$out"
+pause
+clone clone3" "$out"
+assert_eq "seccomp explain SYSCALL...: only those rows" "openat
+clone3" "$("$WARD" seccomp explain openat clone3 | tail -n +3 | awk '{print $2}')"
+assert_eq "seccomp explain: an unknown syscall" "ward: seccomp explain: 'nosuch' is no syscall of this architecture (nor a profile file)" "$("$WARD" seccomp explain nosuch 2>&1)"
+assert_contains "ward seccomp syscalls: the names explain takes" "$("$WARD" seccomp syscalls)" "openat"
+if command -v fish >/dev/null; then
+	out=$(PATH="$prefix/bin:$PATH" fish -c "source '$prefix/share/fish/vendor_completions.d/ward.fish'; cd '$T'; complete -C 'ward seccomp explain clone'" | cut -f1 | sort | tr '\n' ' ')
+	assert_eq "fish completion: syscall names for seccomp explain" "clone clone3 " "$out"
+else
+	skip "fish completion: syscall names" "fish is not installed"
+fi
 for sh in zsh fish; do
 	if command -v "$sh" >/dev/null; then
 		f=$prefix/share/zsh/vendor-completions/_ward
@@ -64,7 +76,7 @@ for sh in zsh fish; do
 done
 
 # help for every verb, both ways
-for verb in run compare seccomp cleanup create start state kill delete exec list ps pause resume update spec features; do
+for verb in run compare seccomp cleanup create start state kill stop delete exec list ps pause resume update spec features; do
 	a=$("$WARD" "$verb" --help 2>&1)
 	b=$("$WARD" help "$verb" 2>&1)
 	if [[ $a == Usage:* ]] && [ "$a" = "$b" ]; then
@@ -74,7 +86,7 @@ for verb in run compare seccomp cleanup create start state kill delete exec list
 	fi
 done
 out=$("$WARD" --help)
-for verb in ps pause resume update exec version help; do
+for verb in ps pause resume update exec stop version help; do
 	assert_contains "ward --help lists $verb" "$out" "$verb"
 done
 

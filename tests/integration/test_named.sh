@@ -89,5 +89,55 @@ assert_eq "nothing registered at the end" "" "$OUT"
 run_ward --root "$root" run --rm --keep "$ROOTFS" true
 assert_eq "--rm with --keep: refused" "ward: --rm and --keep cannot be used together" "$ERR"
 
+# ward stop: the recorded --stop-signal, which the command traps; one that ignores it
+# is killed once --stop-timeout (or -t) has passed
+start_ward --root "$root" run --name trap --stop-signal USR1 --stop-timeout 20 "$ROOTFS" \
+	/bin/sh -c 'trap "exit 3" USR1; while :; do sleep 0.1; done'
+wait_listed trap || fail "the trapping container runs"
+run_ward --root "$root" state trap
+assert_contains "--stop-signal: recorded" "$OUT" '"org.opencontainers.image.stopSignal": "SIGUSR1"'
+assert_contains "--stop-timeout: recorded" "$OUT" '"org.ward.stopTimeout": "20"'
+t0=$(date +%s)
+run_ward --root "$root" stop trap
+assert_status "stop: exit 0" 0
+assert_eq "stop: prints the id" "trap" "$OUT"
+wait_bg 10
+assert_status "stop: the trap ran (exit 3): USR1 was sent, not TERM" 3
+[ $(($(date +%s) - t0)) -lt 10 ] && pass "stop: no wait for the timeout" || fail "stop: no wait for the timeout"
+start_ward --root "$root" run --name deaf "$ROOTFS" /bin/sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+wait_listed deaf || fail "the deaf container runs"
+t0=$(date +%s)
+run_ward --root "$root" stop -t 1 deaf
+assert_status "stop -t 1: exit 0 once killed" 0
+wait_bg 10
+assert_status "stop -t 1: SIGTERM ignored, SIGKILLed after the timeout (137)" 137
+el=$(($(date +%s) - t0))
+[ "$el" -ge 1 ] && [ "$el" -lt 8 ] && pass "stop -t 1: about a second" || fail "stop -t 1: about a second" "$el s"
+# an OCI container: SIGTERM by default (its shell traps it), or a config's annotation
+make_bundle "$T/b" '["/bin/sh", "-c", "trap \"exit 4\" TERM; while :; do sleep 0.1; done"]'
+run_ward --root "$root" create --bundle "$T/b" oci1
+run_ward --root "$root" start oci1
+run_ward --root "$root" stop oci1
+assert_status "stop of an OCI container (SIGTERM): exit 0" 0
+run_ward --root "$root" state oci1
+assert_contains "stop of an OCI container: stopped" "$OUT" '"status": "stopped"'
+run_ward --root "$root" delete oci1
+make_bundle "$T/b2" '["/bin/sh", "-c", "trap \"\" TERM; while :; do sleep 0.1; done"]' \
+	'c["annotations"] = {"org.ward.stopTimeout": "1"}'
+run_ward --root "$root" create --bundle "$T/b2" oci2
+run_ward --root "$root" start oci2
+t0=$(date +%s)
+run_ward --root "$root" stop oci2
+assert_status "stop of an OCI container ignoring TERM: exit 0" 0
+[ $(($(date +%s) - t0)) -lt 8 ] && pass "stop: the config's org.ward.stopTimeout (1 s)" || fail "stop: the config's org.ward.stopTimeout (1 s)"
+run_ward --root "$root" delete oci2
+run_ward --root "$root" stop nosuch
+assert_status "stop: an unknown id: 1" 1
+assert_eq "stop: an unknown id: the message" "ward: container 'nosuch' does not exist" "$ERR"
+run_ward --root "$root" stop --time x nosuch
+assert_eq "stop --time x: refused" "ward: stop: invalid --time 'x': a number of seconds up to 86400 (-1: no SIGKILL)" "$ERR"
+run_ward --root "$root" run --stop-signal BOGUS "$ROOTFS" true
+assert_eq "--stop-signal BOGUS: refused" "ward: invalid --stop-signal 'BOGUS': not a signal" "$ERR"
+
 assert_nothing_left "nothing left"
 finish

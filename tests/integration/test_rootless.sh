@@ -70,5 +70,49 @@ assert_status "rootless: list (no root needed)" 0
 run_ward --root "$T/state" create --bundle "$T" c1
 assert_eq "rootless: the OCI verbs need root" \
 	"ward: create: the OCI verbs need root (rootless is \`ward run\` only)" "$ERR"
+# a rootless `ward run` is registered in the user's own state directory
+# ($XDG_RUNTIME_DIR/ward, made 0700), where list, state, ps, kill and stop by the same
+# user reach it; what needs root is still refused; no other user's directory is used
+mkdir -m 700 "$T/xdg" "$T/roots"
+chown "$NOBODY:$NOBODY" "$T/xdg"
+# nobody_with_xdg NAME DIR: a ward for nobody with XDG_RUNTIME_DIR=DIR
+nobody_with_xdg() {
+	printf '#!/bin/sh\nexec setpriv --reuid %s --regid %s --clear-groups env WARD_CACHE_DIR=%s XDG_RUNTIME_DIR=%s %s "$@"\n' \
+		"$NOBODY" "$NOBODY" "$T/cache" "$2" "$T/ward" >"$T/$1"
+	chmod 755 "$T/$1"
+}
+nobody_with_xdg ward-xdg "$T/xdg"
+nobody_with_xdg ward-rootxdg "$T/roots"
+WARD=$T/ward-xdg
+run_ward run -d --name web "$RFS" /bin/sh -c 'trap "exit 0" TERM; sleep 30 & wait'
+assert_eq "rootless -d --name: the id" "web" "$OUT"
+assert_eq "rootless: the state directory is the user's, 0700" "$NOBODY 700" "$(stat -c '%u %a' "$T/xdg/ward")"
+run_ward list
+assert_match "rootless: list shows it running" $'\nweb +[0-9]+ +running ' "$OUT"
+run_ward state web
+assert_contains "rootless: state" "$OUT" '"status": "running"'
+run_ward ps web
+assert_contains "rootless: ps lists its processes (no cgroup: the init's tree)" "$OUT" "sleep 30"
+run_ward kill web 0
+assert_status "rootless: kill (signal 0)" 0
+run_ward exec web true
+assert_eq "rootless: exec still needs root" "ward: exec: the OCI verbs need root (rootless is \`ward run\` only)" "$ERR"
+run_ward stop web
+assert_status "rootless: stop" 0
+for _ in $(seq 1 50); do [ -z "$("$WARD" list -q)" ] && break; sleep 0.1; done
+assert_eq "rootless: removed when it ended" "" "$("$WARD" list -q)"
+# another user's directory is never used: root's, a symlink, an XDG_RUNTIME_DIR not its own
+run_ward --root "$T/roots" list
+assert_eq "rootless: root's state directory refused" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
+ln -s "$T/xdg/ward" "$T/link"
+run_ward --root "$T/link" list
+assert_eq "rootless: a symlink refused" "ward: the state directory '$T/link' is not yours to use: it is a symbolic link" "$ERR"
+run_ward --root "$T/roots" run --name x "$RFS" true
+assert_eq "rootless run --root: another user's refused" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
+WARD=$T/ward-rootxdg
+run_ward run --name x "$RFS" true
+assert_eq "rootless: an XDG_RUNTIME_DIR not the user's is not used" "ward: --name, -d and --cidfile need a state directory: rootless, ward uses \$XDG_RUNTIME_DIR/ward or /run/user/$NOBODY/ward, and neither is there (or give --root DIR)" "$ERR"
+assert_eq "rootless: nothing written to another's directory" "" "$(ls -A "$T/roots")"
+
 assert_nothing_left "rootless: nothing left"
 finish

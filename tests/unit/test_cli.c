@@ -106,7 +106,9 @@ START_TEST(test_errors)
 			 "unsupported security option 'seccomp='");
 	ck_assert_str_eq(parse_error(ARGC(cmd), cmd),
 			 "unknown command 'frobnicate' (see 'ward --help')");
-	ck_assert_str_eq(parse_error(ARGC(vol), vol), "invalid volume specification 'nocolon'");
+	ck_assert_str_eq(
+	    parse_error(ARGC(vol), vol),
+	    "invalid volume specification 'nocolon': no destination (SRC:DST[:ro|rw])");
 	ck_assert_str_eq(parse_error(ARGC(env), env), "invalid environment variable '=x'");
 }
 END_TEST
@@ -357,7 +359,9 @@ START_TEST(test_volume_proc_sys)
 	    {"-v", "/tmp:/sys/",
 	     "invalid volume specification '/tmp:/sys/': nothing but a sysfs "
 	     "can be bound on /sys"},
-	    {"-v", "/tmp:/..", "invalid volume specification '/tmp:/..'"},
+	    {"-v", "/tmp:/..",
+	     "invalid volume specification '/tmp:/..': the destination '/..' is the container's "
+	     "root"},
 	    {"--tmpfs", "/proc",
 	     "invalid tmpfs specification '/proc': nothing but a proc "
 	     "filesystem can be mounted on /proc"},

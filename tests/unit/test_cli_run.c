@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_cli_run.c - Docker's run flags beyond the first ones (src/cli/run_docker.c). */
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,61 @@ START_TEST(test_shm_userns)
 }
 END_TEST
 
+/* --cpuset-mems and --memory-reservation: into the spec's resources, Docker's checks */
+START_TEST(test_mems_reservation)
+{
+	char *argv[] = {"ward", "run", "--cpuset-mems", "0",  "--memory-reservation",
+			"32m",	"-m",  "64m",		"/r", NULL};
+	struct ward_err err = {0};
+	struct cli_opts o;
+
+	ck_assert_int_eq(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	ck_assert(o.spec.resources.set & SPEC_RES_CPUSET_MEMS);
+	ck_assert_str_eq(o.spec.resources.cpuset_mems, "0");
+	ck_assert(o.spec.resources.set & SPEC_RES_MEMORY_OCI);
+	ck_assert(o.spec.resources.mem & SPEC_MEM_RESERVATION);
+	ck_assert_int_eq(o.spec.resources.memory_reservation, 32 << 20);
+	cli_opts_release(&o);
+	{
+		char *stop[] = {"ward", "run", "--stop-signal", "SIGUSR1", "--stop-timeout", "-1",
+				"/r",	NULL};
+		char *sv[] = {"ward", "stop", "-t", "3", "a", "b", NULL};
+
+		ck_assert_int_eq(cli_parse(ARGC(stop), stop, &o, &err), 0);
+		ck_assert_int_eq(o.stop_signal, SIGUSR1);
+		ck_assert(o.stop_timeout_set);
+		ck_assert_int_eq(o.stop_timeout, -1);
+		cli_opts_release(&o);
+		ck_assert_int_eq(cli_parse(ARGC(sv), sv, &o, &err), 0);
+		ck_assert_str_eq(o.verb, "stop");
+		ck_assert_int_eq(o.oci.stop_time, 3);
+		ck_assert_str_eq(o.oci.argv[0], "a");
+		ck_assert_str_eq(o.oci.argv[1], "b");
+		ck_assert_ptr_null(o.oci.argv[2]);
+		cli_opts_release(&o);
+	}
+	BAD("invalid --cpuset-mems '0-': a list of memory nodes such as 0-1,3", "--cpuset-mems",
+	    "0-");
+	BAD("invalid --cpuset-mems '1-0': a list of memory nodes such as 0-1,3", "--cpuset-mems",
+	    "1-0");
+	BAD("invalid --memory-reservation 'lots': a size such as 64m", "--memory-reservation",
+	    "lots");
+	BAD("invalid --cgroup-parent 'a/../b': it has a '..' component", "--cgroup-parent",
+	    "a/../b");
+	BAD("invalid --cgroup-parent '': it is empty", "--cgroup-parent", "");
+	BAD("invalid --cgroup-parent '/sys/fs/cgroup/x': a cgroup's path, not where a hierarchy "
+	    "is mounted (drop '/sys/fs/cgroup')",
+	    "--cgroup-parent", "/sys/fs/cgroup/x");
+	BAD("invalid --stop-signal 'NOPE': not a signal", "--stop-signal", "NOPE");
+	BAD("invalid --stop-timeout 'soon': a number of seconds up to 86400 (-1: no SIGKILL)",
+	    "--stop-timeout", "soon");
+	BAD("invalid --memory-reservation '1m': the minimum is 6m", "--memory-reservation", "1m");
+	BAD("invalid --memory-reservation: it must not be above --memory (the limit can not be "
+	    "less than the reservation)",
+	    "--memory-reservation", "128m", "-m", "64m");
+}
+END_TEST
+
 Suite *cli_run_suite(void)
 {
 	Suite *s = suite_create("cli_run");
@@ -331,6 +387,7 @@ Suite *cli_run_suite(void)
 	tcase_add_test(tc, test_image_hint);
 	tcase_add_test(tc, test_devices);
 	tcase_add_test(tc, test_shm_userns);
+	tcase_add_test(tc, test_mems_reservation);
 	suite_add_tcase(s, tc);
 	return s;
 }

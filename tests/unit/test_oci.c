@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "ward/caps.h"
@@ -557,6 +558,47 @@ START_TEST(test_mount_proc_sys_allowed)
 }
 END_TEST
 
+/* a rootless user's state directory: its own, a directory, not a symlink, 0700 when made */
+START_TEST(test_user_root)
+{
+	char dir[] = "/tmp/ward-userroot-XXXXXX", path[64], link[80];
+	struct ward_err err = {0};
+	struct stat st;
+	char *root, *saved = getenv("XDG_RUNTIME_DIR") ? strdup(getenv("XDG_RUNTIME_DIR")) : NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+	root = state_user_root();
+	snprintf(path, sizeof(path), "%s/ward", dir);
+	ck_assert_str_eq(root, path);
+	free(root);
+	ck_assert_int_eq(state_root_check(path, false, &err), 0); /* missing: nothing to read */
+	ck_assert_int_eq(state_root_check(path, true, &err), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert_int_lt(state_root_check(link, false, &err), 0);
+	ck_assert_str_eq(strstr(err.msg, ": it"), ": it is a symbolic link");
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	ck_assert_int_lt(state_root_check(path, true, &err), 0);
+	ck_assert_str_eq(strstr(err.msg, ": others"), ": others may write to it");
+	ck_assert_int_eq(chmod(dir, 0777), 0); /* an XDG_RUNTIME_DIR others may write to */
+	root = state_user_root();
+	ck_assert(!root || strncmp(root, dir, strlen(dir)) != 0);
+	free(root);
+	unlink(link);
+	rmdir(path);
+	rmdir(dir);
+	if (saved)
+		setenv("XDG_RUNTIME_DIR", saved, 1);
+	else
+		unsetenv("XDG_RUNTIME_DIR");
+	free(saved);
+}
+END_TEST
+
 Suite *oci_suite(void)
 {
 	Suite *s = suite_create("oci");
@@ -575,6 +617,7 @@ Suite *oci_suite(void)
 	tcase_add_test(tc, test_load);
 	tcase_add_test(tc, test_default_roundtrip);
 	tcase_add_test(tc, test_ids_and_signals);
+	tcase_add_test(tc, test_user_root);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -191,14 +191,25 @@ START_TEST(test_volumes)
 	ck_assert_str_eq(spec.mounts[1].source, "/tmp");
 	ck_assert_str_eq(spec.mounts[1].destination, "/ro");
 
-	static const char *const bad[] = {
-	    "nocolon",	     "relative:/x",	 "/tmp:relative", "/tmp:/",
-	    "/tmp:/d:bogus", "/tmp:/d:ro:extra", ":/x",		  NULL};
-	for (size_t i = 0; bad[i]; i++) {
-		char want[128];
+	static const struct {
+		const char *arg, *why;
+	} bad[] = {
+	    {"nocolon", "no destination (SRC:DST[:ro|rw])"},
+	    {"relative:/x",
+	     "the source 'relative' must be an absolute path (ward has no named volumes)"},
+	    {"/tmp:relative", "the destination 'relative' must be an absolute path"},
+	    {"/tmp:", "the destination is empty"},
+	    {"/tmp:/", "the destination '/' is the container's root"},
+	    {"/tmp:/d:bogus", "unknown mode 'bogus' (use ro or rw)"},
+	    {"/tmp:/d:ro:extra", "too many fields (SRC:DST[:ro|rw])"},
+	    {":/x", "the source is empty"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[256];
 
-		snprintf(want, sizeof(want), "invalid volume specification '%s'", bad[i]);
-		ck_assert_int_lt(spec_parse_volume(&spec, bad[i], &err), 0);
+		snprintf(want, sizeof(want), "invalid volume specification '%s': %s", bad[i].arg,
+			 bad[i].why);
+		ck_assert_int_lt(spec_parse_volume(&spec, bad[i].arg, &err), 0);
 		ck_assert_str_eq(err.msg, want);
 	}
 	ck_assert_int_lt(spec_parse_volume(&spec, "/nonexistent:/x", &err), 0);

@@ -2,7 +2,7 @@
 /*
  * create.c - creating the container's cgroups: where each goes on cgroup v2,
  * v1 and hybrid hosts, the controllers enabled on the way, the limits written
- * into them (limits.c), and moving the container in.
+ * into them (limits.c); moving the container in is attach.c's.
  *
  * Each controller ward limits is looked for on a v1 hierarchy first (on a
  * hybrid host the v1 mounts hold the real controllers) and else on cgroup2.
@@ -46,20 +46,6 @@
 
 #include "ward/log.h"
 #include "ward/util.h"
-
-void cg_make_id(char *buf, size_t len)
-{
-	unsigned char bytes[6];
-
-	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) {
-		/* uniqueness, not secrecy, is what matters here */
-		unsigned long long t = cg_now_ns() ^ (unsigned long long)getpid();
-
-		memcpy(bytes, &t, sizeof(bytes));
-	}
-	(void)snprintf(buf, len, "%02x%02x%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3],
-		       bytes[4], bytes[5]);
-}
 
 /* The limit cannot be had: fail, or with --ignore-missing-limits warn and drop it. */
 static int missing(struct want *w, const struct spec_resources *res, enum cg_controller c,
@@ -667,6 +653,28 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 	return create_named(l, &pl, res, h, err);
 }
 
+int cg_create_under(const struct cg_layout *l, const char *parent, const char *id,
+		    const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
+{
+	unsigned long long start = 0;
+	char raw[CG_PATH_MAX], path[CG_PATH_MAX];
+	struct placement pl = {.path = path, .explicit_path = true};
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	h->fake = l->fake;
+	if (!valid_id(id))
+		return err_set(err, 0, "invalid container id '%s'", id);
+	r = cg_proc_starttime(getpid(), &start);
+	if (r < 0)
+		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
+	if (cg_path_fmt(raw, sizeof(raw), "%s/" CG_NAME_PREFIX "%d-%llu-%s", parent, (int)getpid(),
+			start, id) < 0 ||
+	    cg_resolve_path(raw, path, sizeof(path), err) < 0)
+		return err_set(err, ENAMETOOLONG, "invalid --cgroup-parent '%s'", parent);
+	return create_named(l, &pl, res, h, err);
+}
+
 int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct spec_resources *res,
 		   struct cg_handle *h, struct ward_err *err)
 {
@@ -681,40 +689,4 @@ int cg_create_path(const struct cg_layout *l, const char *cgpath, const struct s
 		return r;
 	log_debug("cgroup: linux.cgroupsPath '%s' is '%s'", cgpath, path);
 	return create_named(l, &pl, res, h, err);
-}
-
-static int attach(const struct cg_handle *h, pid_t pid, bool v2, struct ward_err *err)
-{
-	char path[CG_PATH_MAX + 32], buf[24];
-
-	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
-	for (size_t i = 0; i < h->ndirs; i++) {
-		if (h->dirs[i].v2 && !v2)
-			continue;
-		if (cg_path_fmt(path, sizeof(path), "%s/cgroup.procs", h->dirs[i].path) < 0)
-			return err_set(err, ENAMETOOLONG, "cannot attach to cgroup '%s'",
-				       h->dirs[i].path);
-		if (write_file(path, buf, err) < 0)
-			return err_prefix(err, "cannot move the container into cgroup '%s'",
-					  h->dirs[i].path);
-	}
-	return 0;
-}
-
-int cg_attach(const struct cg_handle *h, pid_t pid, struct ward_err *err)
-{
-	return attach(h, pid, true, err);
-}
-
-int cg_attach_v1(const struct cg_handle *h, pid_t pid, struct ward_err *err)
-{
-	return attach(h, pid, false, err);
-}
-
-int cg_open_v2(const struct cg_handle *h)
-{
-	for (size_t i = 0; !h->fake && i < h->ndirs; i++)
-		if (h->dirs[i].v2)
-			return open(h->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return -1;
 }
