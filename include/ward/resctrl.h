@@ -47,6 +47,17 @@ int resctrl_add(const char *root, const char *id, const struct spec_rdt *rdt, pi
 		struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * resctrl_update() - `ward update --l3-cache-schema @l3 --mem-bw-schema @mb`
+ * (either may be NULL): the lines into the schemata of the container's group
+ * (@rdt from its saved config: closID, else @id), as runc's update.
+ *
+ * Return: 0, or -EINVAL with @err naming the flag: no resctrl on the host, the
+ * allocation kind missing, a container created without linux.intelRdt.
+ */
+int resctrl_update(const char *root, const char *id, const struct spec_rdt *rdt, const char *l3,
+		   const char *mb, struct ward_err *err) __attribute__((nonnull(1, 2, 3, 6)));
+
+/**
  * resctrl_leave() - at delete: the group named after container @id removed; a
  * closID group is left, shared and likely managed by someone else (as runc).
  *

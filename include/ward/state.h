@@ -89,6 +89,7 @@ struct state_opts {
 	/* update: the flags' limits (cpuset_cpus points into argv), and -r FILE ("-": stdin) */
 	struct spec_resources update;
 	struct state_update_knobs update_knobs;
+	const char *rdt_l3, *rdt_mb; /* update --l3-cache-schema, --mem-bw-schema */
 	const char *resources;
 };
 

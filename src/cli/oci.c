@@ -52,6 +52,8 @@ enum {
 	OPT_OCI_MEMORY_RESERVATION,
 	OPT_OCI_CPUSET_MEMS,
 	OPT_OCI_BLKIO_WEIGHT,
+	OPT_OCI_L3_SCHEMA,
+	OPT_OCI_MB_SCHEMA,
 	OPT_OCI_REFUSED_ARG,
 	OPT_OCI_TIME,
 };
@@ -88,8 +90,8 @@ static const struct option oci_options[] = {
     /* runc update's flags ward refuses (update_refused()) */
     {"cpu-rt-period", required_argument, NULL, OPT_OCI_REFUSED_ARG},
     {"cpu-rt-runtime", required_argument, NULL, OPT_OCI_REFUSED_ARG},
-    {"l3-cache-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
-    {"mem-bw-schema", required_argument, NULL, OPT_OCI_REFUSED_ARG},
+    {"l3-cache-schema", required_argument, NULL, OPT_OCI_L3_SCHEMA},
+    {"mem-bw-schema", required_argument, NULL, OPT_OCI_MB_SCHEMA},
     {"cpuset-cpus", required_argument, NULL, OPT_OCI_CPUSET},
     {"cpuset-mems", required_argument, NULL, OPT_OCI_CPUSET_MEMS},
     {"memory-reservation", required_argument, NULL, OPT_OCI_MEMORY_RESERVATION},
@@ -207,6 +209,8 @@ static bool option_fits(const char *verb, int c)
 	case OPT_OCI_MEMORY_RESERVATION:
 	case OPT_OCI_CPUSET_MEMS:
 	case OPT_OCI_BLKIO_WEIGHT:
+	case OPT_OCI_L3_SCHEMA:
+	case OPT_OCI_MB_SCHEMA:
 	case OPT_OCI_REFUSED_ARG:
 		return strcmp(verb, "update") == 0;
 	default:
@@ -458,6 +462,12 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_CPUSET_MEMS:
 	case OPT_OCI_BLKIO_WEIGHT:
 		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_L3_SCHEMA:
+		o->rdt_l3 = arg;
+		return 0;
+	case OPT_OCI_MB_SCHEMA:
+		o->rdt_mb = arg;
+		return 0;
 	case OPT_OCI_TIME:
 		if (!state_parse_stop_timeout(arg, &o->stop_time))
 			return err_set(err, 0,
@@ -529,9 +539,7 @@ static int update_refused(int opt_index, struct ward_err *err)
 {
 	const char *name = oci_options[opt_index].name;
 
-	if (str_has_prefix(name, "cpu-rt-"))
-		return err_set(err, 0, "update: --%s: ward sets no realtime CPU limit", name);
-	return err_set(err, 0, "update: --%s: ward does not drive Intel RDT (resctrl)", name);
+	return err_set(err, 0, "update: --%s: ward sets no realtime CPU limit", name);
 }
 
 int cli_parse_oci(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)

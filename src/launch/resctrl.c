@@ -191,6 +191,46 @@ int resctrl_add(const char *root, const char *id, const struct spec_rdt *rdt, pi
 	return 0;
 }
 
+int resctrl_update(const char *root, const char *id, const struct spec_rdt *rdt, const char *l3,
+		   const char *mb, struct ward_err *err)
+{
+	const struct spec_rdt want = {
+	    .set = true, .l3_cache_schema = (char *)l3, .mem_bw_schema = (char *)mb};
+	const char *flag = l3 ? "--l3-cache-schema" : "--mem-bw-schema";
+	const char *group = rdt->clos_id ? rdt->clos_id : id;
+	cleanup_free char *combined = combined_schema(&want);
+	cleanup_free char *path = xasprintf("%s/%s/schemata", root, group);
+
+	if (!combined)
+		return 0;
+	if (!exists_at(root, "schemata") || !exists_at(root, "tasks"))
+		return err_set(err, 0,
+			       "update: %s: the host has no resctrl filesystem mounted at %s", flag,
+			       root);
+	if (l3 && !exists_at(root, "info/L3"))
+		return err_set(err, 0,
+			       "update: --l3-cache-schema: the host has no L3 cache allocation (no "
+			       "%s/info/L3)",
+			       root);
+	if (mb && !exists_at(root, "info/MB"))
+		return err_set(
+		    err, 0,
+		    "update: --mem-bw-schema: the host has no memory bandwidth allocation "
+		    "(no %s/info/MB)",
+		    root);
+	if (!rdt->set)
+		return err_set(err, 0,
+			       "update: %s: the container has no resctrl group (its config has no "
+			       "linux.intelRdt)",
+			       flag);
+	if (access(path, F_OK) < 0)
+		return err_set(err, errno, "update: %s: the container's resctrl group '%s'", flag,
+			       group);
+	if (write_knob(path, combined, err) < 0)
+		return err_prefix(err, "update: %s: group '%s'", flag, group);
+	return 0;
+}
+
 int resctrl_leave(const char *root, const char *id, const struct spec_rdt *rdt,
 		  struct ward_err *err)
 {

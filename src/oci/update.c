@@ -15,6 +15,7 @@
 #include "ward/cgroup.h"
 #include "ward/cleanup.h"
 #include "ward/oci.h"
+#include "ward/resctrl.h"
 #include "ward/spec.h"
 #include "ward/util.h"
 
@@ -210,6 +211,18 @@ static int check_before_update(const char *dir, const struct cg_layout *l,
 	return 0;
 }
 
+/* --l3-cache-schema, --mem-bw-schema: the group linux.intelRdt gave the container */
+static int update_rdt(const char *dir, const struct state_opts *o, struct ward_err *err)
+{
+	struct container_spec spec;
+	int r = load_saved_config(dir, &spec, err);
+
+	if (r == 0)
+		r = resctrl_update(RESCTRL_ROOT, o->id, &spec.oci.rdt, o->rdt_l3, o->rdt_mb, err);
+	spec_release(&spec);
+	return r;
+}
+
 int state_update(const struct state_opts *o, struct ward_err *err)
 {
 	cleanup_free char *dir = NULL;
@@ -236,8 +249,11 @@ int state_update(const struct state_opts *o, struct ward_err *err)
 		r = err_set(err, 0, "cannot update container '%s': it is %s", o->id,
 			    state_status_name(st));
 	if (r == 0 && !(res.set & ~(unsigned int)SPEC_RES_DEVICES) && !cpu.set_quota &&
-	    !cpu.set_period && !knobs_given(&knobs.v))
+	    !cpu.set_period && !knobs_given(&knobs.v) && !o->rdt_l3 && !o->rdt_mb)
 		r = err_set(err, 0, "update: no limit given");
+	/* first: what the host may lack is refused before any limit changes */
+	if (r == 0 && (o->rdt_l3 || o->rdt_mb))
+		r = update_rdt(dir, o, err);
 	if (r == 0)
 		r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
 	if (r == 0)

@@ -26,8 +26,9 @@
 #include "ward/log.h"
 #include "ward/util.h"
 
-#define CACHE_MAGIC   "WARDBPF\n"
-#define CACHE_VERSION 2U /* the entry format; 2: programs with the fast path in front */
+#define CACHE_MAGIC "WARDBPF\n"
+/* the entry format; 2: programs with the fast path in front; 3: stacked programs */
+#define CACHE_VERSION 3U
 
 struct cache_hdr {
 	char magic[8];
@@ -35,6 +36,8 @@ struct cache_hdr {
 	uint32_t flags;	  /* SECCOMP_FILTER_FLAG_* */
 	uint32_t enabled; /* 0 or 1 */
 	uint32_t len;	  /* instructions that follow */
+	uint32_t nparts;  /* 0 or 1: one program; more: stacked, part_len[i] each */
+	uint32_t part_len[FILTER_MAX_PARTS];
 	uint64_t key[2];
 	uint64_t checksum; /* FNV-1a 64: header (checksum 0), then the program */
 };
@@ -462,11 +465,28 @@ static void entry_name(char *buf, size_t size, const uint64_t k[2])
 }
 
 /* A well-formed header for key @k and a file of @size bytes (enabled or not). */
+/* One program of at most FILTER_MAX_INSNS, or parts of that size that add up to len. */
+static bool parts_ok(const struct cache_hdr *hdr)
+{
+	uint64_t sum = 0;
+
+	if (hdr->nparts <= 1)
+		return hdr->len <= FILTER_MAX_INSNS;
+	if (hdr->nparts > FILTER_MAX_PARTS)
+		return false;
+	for (uint32_t i = 0; i < hdr->nparts; i++) {
+		if (hdr->part_len[i] == 0 || hdr->part_len[i] > FILTER_MAX_INSNS)
+			return false;
+		sum += hdr->part_len[i];
+	}
+	return sum == hdr->len;
+}
+
 static bool header_ok(const struct cache_hdr *hdr, const uint64_t k[2], off_t size)
 {
 	return memcmp(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic)) == 0 &&
 	       hdr->version == CACHE_VERSION && hdr->key[0] == k[0] && hdr->key[1] == k[1] &&
-	       hdr->len <= FILTER_MAX_INSNS &&
+	       parts_ok(hdr) &&
 	       size == (off_t)(sizeof(*hdr) + (size_t)hdr->len * sizeof(struct sock_filter));
 }
 
@@ -521,6 +541,9 @@ int filter_cache_lookup(const char *dir, const struct filter_cache_key *key,
 	out->len = hdr.len;
 	out->flags = hdr.flags;
 	out->enabled = true;
+	out->nparts = hdr.nparts;
+	for (uint32_t i = 0; hdr.nparts > 1 && i < hdr.nparts; i++)
+		out->part_len[i] = hdr.part_len[i];
 	return 1;
 }
 
@@ -567,11 +590,8 @@ int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 	/* "no filter" is never cached: lookup refuses such an entry, whoever wrote it */
 	if (!prog->enabled)
 		return err_set(err, EINVAL, "a disabled seccomp program is never cached");
-	if (!prog->insns || !prog->len || prog->len > FILTER_MAX_INSNS)
+	if (!prog->insns || !prog->len || prog->nparts > FILTER_MAX_PARTS)
 		return err_set(err, EINVAL, "invalid seccomp program for the cache");
-	/* the entry format holds one program; stacked ones compile in milliseconds */
-	if (prog->nparts > 1)
-		return err_set(err, EINVAL, "stacked seccomp programs are not cached");
 	rc = cache_key(key, k);
 	if (rc < 0)
 		return err_set(err, -rc, "cannot compute the seccomp cache key");
@@ -585,6 +605,11 @@ int filter_cache_store(const char *dir, const struct filter_cache_key *key,
 	hdr.flags = prog->flags;
 	hdr.enabled = 1;
 	hdr.len = (uint32_t)prog->len;
+	hdr.nparts = (uint32_t)prog->nparts;
+	for (size_t i = 0; prog->nparts > 1 && i < prog->nparts; i++)
+		hdr.part_len[i] = (uint32_t)prog->part_len[i];
+	if (!parts_ok(&hdr))
+		return err_set(err, EINVAL, "invalid seccomp program for the cache");
 	hdr.key[0] = k[0];
 	hdr.key[1] = k[1];
 	hdr.checksum = cache_checksum(&hdr, prog->insns);

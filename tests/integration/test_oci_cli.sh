@@ -384,8 +384,17 @@ wo events clix1
 assert_eq "events: the message" "ward: events: not supported: ward keeps no event stream; read the container's cgroup files" "$ERR"
 wo update --cpu-rt-runtime 1000 clix1
 assert_eq "update --cpu-rt-runtime: the message" "ward: update: --cpu-rt-runtime: ward sets no realtime CPU limit" "$ERR"
-wo update --l3-cache-schema L3:0=f clix1
-assert_eq "update --l3-cache-schema: the message" "ward: update: --l3-cache-schema: ward does not drive Intel RDT (resctrl)" "$ERR"
+# --l3-cache-schema/--mem-bw-schema: the container's resctrl group (linux.intelRdt)
+make_bundle "$T/rdtu" '["/bin/sleep", "30"]'
+wo create --bundle "$T/rdtu" rdtu
+wo update --l3-cache-schema L3:0=f rdtu
+assert_status "update --l3-cache-schema: exit 1" 1
+if [ -d /sys/fs/resctrl/info ]; then
+	assert_eq "update --l3-cache-schema: the message" "ward: update: --l3-cache-schema: the container has no resctrl group (its config has no linux.intelRdt)" "$ERR"
+else
+	assert_eq "update --l3-cache-schema: the message" "ward: update: --l3-cache-schema: the host has no resctrl filesystem mounted at /sys/fs/resctrl" "$ERR"
+fi
+wo delete -f rdtu
 wo update --cpu-share 512 clix1
 assert_eq "update --cpu-share (runc's spelling): taken" "ward: container 'clix1' does not exist" "$ERR"
 run_ward --root "$ROOT" --criu /usr/sbin/criu --debug list -q

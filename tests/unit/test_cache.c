@@ -274,6 +274,9 @@ START_TEST(test_cache_key_is_the_running_build)
 }
 END_TEST
 
+/* sizeof(struct forged_hdr), declared below with the forger's code */
+#define FORGED_HDR_SIZE (8 + 4 * (5 + FILTER_MAX_PARTS) + 4 + 16 + 8)
+
 START_TEST(test_cache_damaged_entries_miss)
 {
 	struct fx f;
@@ -301,7 +304,7 @@ START_TEST(test_cache_damaged_entries_miss)
 	/* truncated: in the program, in the header, empty */
 	ck_assert_int_eq(ftruncate(fd, st.st_size - 8), 0);
 	expect_miss(&f);
-	ck_assert_int_eq(ftruncate(fd, 48), 0); /* the header alone */
+	ck_assert_int_eq(ftruncate(fd, (off_t)FORGED_HDR_SIZE), 0); /* the header alone */
 	expect_miss(&f);
 	ck_assert_int_eq(ftruncate(fd, 10), 0);
 	expect_miss(&f);
@@ -325,9 +328,12 @@ struct forged_hdr {
 	uint32_t flags;
 	uint32_t enabled;
 	uint32_t len;
+	uint32_t nparts;
+	uint32_t part_len[FILTER_MAX_PARTS];
 	uint64_t key[2];
 	uint64_t checksum;
 };
+_Static_assert(sizeof(struct forged_hdr) == FORGED_HDR_SIZE, "the entry header's size");
 
 static uint64_t forged_checksum(const struct forged_hdr *hdr, const void *insns, size_t len)
 {
@@ -368,6 +374,51 @@ static void forge(const char *path, uint32_t enabled, uint32_t flags, uint32_t l
 			 (ssize_t)(len * sizeof(*insns)));
 	close(fd);
 }
+
+/* A stacked program (a profile split into filters) is cached with its parts. */
+START_TEST(test_cache_stacked)
+{
+	struct fx f;
+	struct ward_err why = {0};
+	struct filter_prog q;
+	struct forged_hdr hdr;
+	cleanup_free char *path = NULL;
+	int fd;
+
+	fx_init(&f);
+	f.prog.nparts = 2;
+	f.prog.part_len[0] = 1;
+	f.prog.part_len[1] = 2;
+	fx_store(&f);
+	ck_assert_int_eq(filter_cache_lookup(f.dir, &f.key, &q, &why), 1);
+	ck_assert_uint_eq(q.nparts, 2);
+	ck_assert_uint_eq(q.part_len[0], 1);
+	ck_assert_uint_eq(q.part_len[1], 2);
+	ck_assert_uint_eq(q.len, 3);
+	filter_prog_release(&q);
+
+	/* parts that do not add up to the program, or too many: a miss, checksum or not */
+	path = fx_entry(&f, &f.key);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &hdr, sizeof(hdr), 0), (ssize_t)sizeof(hdr));
+	hdr.part_len[1] = 3;
+	hdr.checksum = forged_checksum(&hdr, f.insns, sizeof(f.insns));
+	ck_assert_int_eq(pwrite(fd, &hdr, sizeof(hdr), 0), (ssize_t)sizeof(hdr));
+	expect_miss(&f);
+	hdr.part_len[1] = 2;
+	hdr.nparts = FILTER_MAX_PARTS + 1;
+	hdr.checksum = forged_checksum(&hdr, f.insns, sizeof(f.insns));
+	ck_assert_int_eq(pwrite(fd, &hdr, sizeof(hdr), 0), (ssize_t)sizeof(hdr));
+	expect_miss(&f);
+	close(fd);
+
+	/* and a store with such parts is refused */
+	f.prog.part_len[1] = 3;
+	ck_assert_int_eq(filter_cache_store(f.dir, &f.key, &f.prog, &why), -EINVAL);
+	fx_free(&f);
+}
+END_TEST
 
 START_TEST(test_cache_forged_disabled_entry)
 {
@@ -782,6 +833,7 @@ Suite *cache_suite(void)
 	tcase_add_test(tc, test_cache_key_is_the_running_build);
 	tcase_add_test(tc, test_cache_damaged_entries_miss);
 	tcase_add_test(tc, test_cache_forged_disabled_entry);
+	tcase_add_test(tc, test_cache_stacked);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("trust");

@@ -178,6 +178,44 @@ START_TEST(test_add_exec)
 }
 END_TEST
 
+START_TEST(test_update)
+{
+	struct spec_rdt rdt = {.set = true};
+	struct spec_rdt none = {0};
+	struct ward_err err = {0};
+	char *text;
+
+	/* ward update --l3-cache-schema: into the group named after the container */
+	sub("c5");
+	put("c5/schemata", ""); /* resctrl takes a write whole; the fake file is empty */
+	ck_assert_int_eq(resctrl_update(root, "c5", &rdt, "L3:0=3", NULL, &err), 0);
+	text = get("c5/schemata");
+	ck_assert_str_eq(text, "L3:0=3\n");
+	free(text);
+	/* the host's allocation kinds and the container's config say what can be */
+	ck_assert_int_eq(resctrl_update(root, "c5", &rdt, NULL, "MB:0=20", &err), -EINVAL);
+	ck_assert(str_has_prefix(err.msg, "update: --mem-bw-schema: the host has no memory "
+					  "bandwidth allocation"));
+	ck_assert_int_eq(resctrl_update(root, "c5", &none, "L3:0=1", NULL, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "update: --l3-cache-schema: the container has no resctrl group "
+				  "(its config has no linux.intelRdt)");
+	ck_assert_int_eq(resctrl_update("/nonexistent", "c5", &rdt, "L3:0=1", NULL, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "update: --l3-cache-schema: the host has no resctrl filesystem "
+				  "mounted at /nonexistent");
+	/* a closID group: that one is written */
+	rdt.clos_id = "gold";
+	ck_assert_int_eq(resctrl_update(root, "c5", &rdt, "L3:0=1", NULL, &err), -ENOENT);
+	ck_assert(str_has_prefix(err.msg, "update: --l3-cache-schema: the container's resctrl "
+					  "group 'gold'"));
+	sub("gold");
+	put("gold/schemata", "");
+	ck_assert_int_eq(resctrl_update(root, "c5", &rdt, "L3:0=1", NULL, &err), 0);
+	text = get("gold/schemata");
+	ck_assert_str_eq(text, "L3:0=1\n");
+	free(text);
+}
+END_TEST
+
 Suite *resctrl_suite(void);
 
 Suite *resctrl_suite(void)
@@ -191,6 +229,7 @@ Suite *resctrl_suite(void)
 	tcase_add_test(tc, test_join_named_after_container);
 	tcase_add_test(tc, test_join_clos_id);
 	tcase_add_test(tc, test_add_exec);
+	tcase_add_test(tc, test_update);
 	suite_add_tcase(s, tc);
 	return s;
 }
