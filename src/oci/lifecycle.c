@@ -143,6 +143,7 @@ static int create_with(const struct state_opts *o, const char *dir, struct conta
 	(void)snprintf(rec->id, sizeof(rec->id), "%s", o->id);
 	rec->created = now_rfc3339();
 	rec->rootfs = xstrdup(spec->rootfs ? spec->rootfs : "");
+	rec->needs_config = record_needs_config(spec);
 	for (size_t i = 0; i < spec->oci.annotations.n; i++)
 		strv_push(&rec->annotations, spec->oci.annotations.v[i]);
 	r = copy_config(o->bundle, o->config, dir, err);
@@ -351,7 +352,7 @@ int state_start(const struct state_opts *o, struct ward_err *err)
 		return r;
 	}
 	r = release_fifo(dir, o->id, err);
-	if (r == 0 && load_saved_config(dir, &spec, &herr) == 0) {
+	if (r == 0 && rec.needs_config && load_saved_config(dir, &spec, &herr) == 0) {
 		/*
 		 * poststart, after the process started: a failure fails the start and
 		 * ends the container, as runc and crun do (it stays, stopped, for delete)
@@ -512,9 +513,11 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 		wait_gone(&rec);
 	}
 	/* a container whose create was killed never existed for its hooks */
-	hooks = st != STATE_CREATING && rec.pid && load_saved_config(dir, &spec, &herr) == 0;
-	if (st != STATE_CREATING && rec.pid && !hooks)
+	hooks = st != STATE_CREATING && rec.pid && rec.needs_config;
+	if (hooks && load_saved_config(dir, &spec, &herr) < 0) {
 		log_warn("no poststop hooks: %s", herr.msg);
+		hooks = false;
+	}
 	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs)
 		record_sweep_cgroups(o->id); /* a create killed before it recorded them */
 	if (rec.root_mnt && rec.rootfs[0])   /* a container without a mount namespace */

@@ -282,6 +282,7 @@ static int register_in(struct named_run *n, const char *dir, const struct contai
 	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	rec->created = xstrdup(stamp);
 	rec->rootfs = xstrdup(spec->rootfs);
+	rec->needs_config = record_needs_config(spec);
 	rec->dir = dir;
 	stop_annotations(n, &rec->annotations);
 	r = write_config(dir, spec, err);

@@ -210,6 +210,8 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err)
 	}
 	GSTR(g, "created");
 	GSTR(g, r->created);
+	GSTR(g, "savedConfigNeeded");
+	yajl_gen_bool(g, r->needs_config);
 	gen_annotations(g, r);
 	GSTR(g, "cgroups");
 	yajl_gen_array_open(g);
@@ -278,6 +280,9 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	r->created = xstrdup((s = jstr(root, "created")) ? s : "");
 	r->rootfs = xstrdup((s = jstr(root, "rootfs")) ? s : "");
 	r->root_mnt = (unsigned long long)jint(root, "rootfsMount");
+	/* a record without the field (an older ward's) reads its config as before */
+	r->needs_config =
+	    !yajl_tree_get(root, (const char *[]){"savedConfigNeeded", NULL}, yajl_t_false);
 	ann = yajl_tree_get(root, annpath, yajl_t_object);
 	for (size_t i = 0; ann && i < ann->u.object.len; i++) {
 		if (!YAJL_IS_STRING(ann->u.object.values[i]))
@@ -484,6 +489,13 @@ int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err)
 
 	(void)cg; /* proc_create() fills the record's own handle */
 	return record_write(r->dir, r, err);
+}
+
+bool record_needs_config(const struct container_spec *spec)
+{
+	/* nothing else in the copy is read after create: the hooks, and the group to remove */
+	return spec->oci.nhooks[SPEC_HOOK_POSTSTART] || spec->oci.nhooks[SPEC_HOOK_POSTSTOP] ||
+	       spec->oci.rdt.set;
 }
 
 /* proc_opts.root_attached: on record before the container goes on, for delete to detach */

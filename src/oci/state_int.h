@@ -48,7 +48,9 @@ struct record {
 	char *created;		     /* RFC 3339, UTC */
 	char *rootfs;		     /* the root filesystem's host path */
 	unsigned long long root_mnt; /* no mount namespace: the tree attached over rootfs */
-	struct strv annotations;     /* key, value, ... */
+	/* start and delete read the saved config: poststart or poststop hooks, intelRdt */
+	bool needs_config;
+	struct strv annotations; /* key, value, ... */
 	struct cg_handle cg;
 	const char *dir; /* while ward create writes it: its directory */
 };
@@ -69,6 +71,8 @@ int pid_start_time(pid_t pid, unsigned long long *start, char *state);
 int record_begin(struct record *r, struct ward_err *err);
 int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
 int record_root_mount(void *arg, unsigned long long mnt_id, struct ward_err *err);
+/* whether start or delete need @spec's saved copy (record.needs_config) */
+bool record_needs_config(const struct container_spec *spec);
 void record_sweep_cgroups(const char *id);
 void record_release(struct record *r);
 int record_write(const char *dir, const struct record *r, struct ward_err *err);

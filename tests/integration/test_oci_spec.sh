@@ -491,4 +491,21 @@ c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
 c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"; echo "$T/nomnt5")" nm5
 assert_nothing_left "no mount namespace: nothing left"
 
+# ---- start and delete read the saved config only for what they need from it ----------------
+
+# no poststart or poststop hook, no intelRdt: the copy is not read (a large inline seccomp
+# profile made every delete parse it: issue 19); with a poststop hook it still is
+make_bundle "$T/nohook" '["/bin/true"]'
+wo create --bundle "$T/nohook" nh1
+rm -f "$ROOT/nh1/config.json"
+wo start nh1
+assert_status "no hooks: start without the saved config" 0
+wo delete -f nh1
+assert_eq "no hooks: delete without the saved config, no warning" "0 " "$STATUS $ERR"
+make_bundle "$T/hook" '["/bin/true"]' "c['hooks'] = {'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo ran > $T/poststop-ran']}]}"
+wo create --bundle "$T/hook" nh2
+wo start nh2
+wo delete -f nh2
+assert_eq "a poststop hook: delete reads the saved config and runs it" "ran" "$(cat "$T/poststop-ran" 2>/dev/null)"
+
 finish
