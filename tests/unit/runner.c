@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "suites.h"
@@ -48,6 +49,23 @@ bool unit_must_run(const char *test)
 	const char *list = getenv("WARD_NO_SKIP");
 
 	return list && in_list(list, test);
+}
+
+void unit_make_bundle(char dir[64], const char *tag)
+{
+	char path[96];
+
+	ck_assert_int_lt(snprintf(dir, 64, "/tmp/ward-unit-%s-XXXXXX", tag), 64);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rootfs", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+void unit_remove_dir(const char *dir)
+{
+	cleanup_free char *cmd = xasprintf("rm -rf -- '%s'", dir);
+
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 void unit_skip(const char *func, const char *why)

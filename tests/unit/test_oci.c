@@ -28,20 +28,12 @@ static char bundle[64];
 
 static void make_bundle(void)
 {
-	char path[128];
-
-	strcpy(bundle, "/tmp/ward-unit-oci-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(bundle));
-	snprintf(path, sizeof(path), "%s/rootfs", bundle);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
+	unit_make_bundle(bundle, "oci");
 }
 
 static void remove_bundle(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bundle);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_dir(bundle);
 }
 
 /* Parse tests/data/oci/<rel> against the temporary bundle. */

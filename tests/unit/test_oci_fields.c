@@ -21,20 +21,12 @@ static char bundle[64];
 
 static void make_bundle(void)
 {
-	char path[128];
-
-	strcpy(bundle, "/tmp/ward-unit-ocifields-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(bundle));
-	snprintf(path, sizeof(path), "%s/rootfs", bundle);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
+	unit_make_bundle(bundle, "ocifields");
 }
 
 static void remove_bundle(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bundle);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_dir(bundle);
 }
 
 /* a config whose process has @process's members (after args, cwd, user) and whose

@@ -23,20 +23,14 @@ static void make_bundle(void)
 {
 	char path[128];
 
-	strcpy(bundle, "/tmp/ward-unit-ocispec-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(bundle));
-	snprintf(path, sizeof(path), "%s/rootfs", bundle);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
+	unit_make_bundle(bundle, "ocispec");
 	snprintf(path, sizeof(path), "%s/rootfs/etc", bundle);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 }
 
 static void remove_bundle(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bundle);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_dir(bundle);
 }
 
 /* a file of the bundle's rootfs */

@@ -32,6 +32,14 @@ bool unit_must_run(const char *test) __attribute__((nonnull));
 		return;                                                                            \
 	} while (0)
 
+/*
+ * unit_make_bundle() - a fresh /tmp/ward-unit-@tag-XXXXXX with an empty rootfs/
+ * in it, its path into @dir (64 bytes); unit_remove_dir() removes such a tree.
+ * Defined in runner.c.
+ */
+void unit_make_bundle(char dir[64], const char *tag) __attribute__((nonnull));
+void unit_remove_dir(const char *dir) __attribute__((nonnull));
+
 static inline bool unit_is_root(void)
 {
 	return geteuid() == 0;

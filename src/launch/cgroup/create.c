@@ -634,42 +634,45 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 	return create_named(l, &pl, res, h, err);
 }
 
-int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
-	      struct cg_handle *h, struct ward_err *err)
+/* ward-<pid>-<start>-<id>: ward run's cgroup, which cg_cleanup_stale() tells live or not */
+static int own_name(const char *id, char *out, size_t len, struct ward_err *err)
 {
 	unsigned long long start = 0;
-	char name[CG_ID_MAX + 64];
-	struct placement pl = {.path = name};
 	int r;
 
-	memset(h, 0, sizeof(*h));
-	h->fake = l->fake;
 	if (!valid_id(id))
 		return err_set(err, 0, "invalid container id '%s'", id);
 	r = cg_proc_starttime(getpid(), &start);
 	if (r < 0)
 		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
-	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
+	(void)snprintf(out, len, CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
+	return 0;
+}
+
+int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
+	      struct cg_handle *h, struct ward_err *err)
+{
+	char name[CG_ID_MAX + 64];
+	struct placement pl = {.path = name};
+
+	memset(h, 0, sizeof(*h));
+	h->fake = l->fake;
+	if (own_name(id, name, sizeof(name), err) < 0)
+		return -EINVAL;
 	return create_named(l, &pl, res, h, err);
 }
 
 int cg_create_under(const struct cg_layout *l, const char *parent, const char *id,
 		    const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
 {
-	unsigned long long start = 0;
-	char raw[CG_PATH_MAX], path[CG_PATH_MAX];
+	char name[CG_ID_MAX + 64], raw[CG_PATH_MAX], path[CG_PATH_MAX];
 	struct placement pl = {.path = path, .explicit_path = true};
-	int r;
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
-	if (!valid_id(id))
-		return err_set(err, 0, "invalid container id '%s'", id);
-	r = cg_proc_starttime(getpid(), &start);
-	if (r < 0)
-		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
-	if (cg_path_fmt(raw, sizeof(raw), "%s/" CG_NAME_PREFIX "%d-%llu-%s", parent, (int)getpid(),
-			start, id) < 0 ||
+	if (own_name(id, name, sizeof(name), err) < 0)
+		return -EINVAL;
+	if (cg_path_fmt(raw, sizeof(raw), "%s/%s", parent, name) < 0 ||
 	    cg_resolve_path(raw, path, sizeof(path), err) < 0)
 		return err_set(err, ENAMETOOLONG, "invalid --cgroup-parent '%s'", parent);
 	return create_named(l, &pl, res, h, err);
