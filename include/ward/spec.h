@@ -212,6 +212,8 @@ struct spec_sched {
 	uint64_t runtime, deadline, period; /* ns, SCHED_DEADLINE */
 	bool cpus_initial_set, cpus_final_set;
 	cpu_set_t cpus_initial, cpus_final;
+	bool personality_set; /* linux.personality: the execution domain */
+	unsigned long personality;
 };
 
 /* linux.intelRdt (src/launch/resctrl.c) */

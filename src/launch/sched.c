@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sched.c - the container process's I/O priority, scheduling policy and CPU
- * affinity (process.ioPriority, scheduler, execCPUAffinity), set on itself
+ * sched.c - the container process's I/O priority, scheduling policy, CPU
+ * affinity and execution domain (process.ioPriority, scheduler,
+ * execCPUAffinity, linux.personality), set on itself
  * before execve with raw system calls: glibc wraps neither ioprio_set(2) nor
  * sched_setattr(2).
  */
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,6 +44,9 @@ int sched_apply_initial(const struct spec_sched *s, struct ward_err *err)
 
 int sched_apply(const struct spec_sched *s, bool init, struct ward_err *err)
 {
+	/* the kernel keeps the domain across execve (but for a setuid program's flags) */
+	if (s->personality_set && personality(s->personality) < 0)
+		return err_set(err, errno, "linux.personality: cannot set the execution domain");
 	if (s->ioprio_set && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, s->ioprio) < 0)
 		return err_set(err, errno, "process.ioPriority: cannot set the I/O priority");
 	if (s->policy_set) {

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 
 #include "ward/json.h"
 
@@ -96,10 +97,43 @@ static int parse_rdt(yajl_val rdt, struct spec_rdt *out, struct ward_err *err)
 	return 0;
 }
 
+/* linux.personality: LINUX or LINUX32; the spec defines no flag yet */
+static int parse_personality(yajl_val p, struct spec_sched *out, struct ward_err *err)
+{
+	yajl_val flags;
+	const char *domain = NULL;
+
+	if (!p)
+		return 0;
+	if (!YAJL_IS_OBJECT(p))
+		return oci_bad(err, "linux.personality", "must be an object");
+	if (oci_get_string(p, "domain", "linux.personality.domain", &domain, err) < 0)
+		return -EINVAL;
+	if (!domain)
+		return oci_bad(err, "linux.personality.domain", "is required");
+	if (strcmp(domain, "LINUX") == 0)
+		out->personality = PER_LINUX;
+	else if (strcmp(domain, "LINUX32") == 0)
+		out->personality = PER_LINUX32;
+	else
+		return err_set(err, 0,
+			       "linux.personality.domain: unknown domain '%s' (LINUX or LINUX32)",
+			       domain);
+	flags = json_get(p, "flags");
+	if (flags && !YAJL_IS_ARRAY(flags))
+		return oci_bad(err, "linux.personality.flags", "must be an array");
+	if (flags && flags->u.array.len)
+		return oci_bad(err, "linux.personality.flags",
+			       "no flag is supported (the runtime spec defines none)");
+	out->personality_set = true;
+	return 0;
+}
+
 int oci_host_parse(yajl_val lx, struct spec_oci *o, struct ward_err *err)
 {
 	if (parse_netdevs(json_get(lx, "netDevices"), o, err) < 0 ||
-	    parse_rdt(json_get(lx, "intelRdt"), &o->rdt, err) < 0)
+	    parse_rdt(json_get(lx, "intelRdt"), &o->rdt, err) < 0 ||
+	    parse_personality(json_get(lx, "personality"), &o->sched, err) < 0)
 		return -EINVAL;
 	return 0;
 }

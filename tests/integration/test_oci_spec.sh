@@ -491,6 +491,45 @@ c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
 c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"; echo "$T/nomnt5")" nm5
 assert_nothing_left "no mount namespace: nothing left"
 
+# ---- linux.personality ---------------------------------------------------------------------
+
+make_bundle "$T/pers" '["/bin/uname", "-m"]' "c['linux']['personality'] = {'domain': 'LINUX32'}"
+wo run --bundle "$T/pers" pers1
+assert_eq "personality LINUX32: the container's uname says i686" "0 i686" "$STATUS $OUT"
+make_bundle "$T/pers2" '["/bin/uname", "-m"]' "c['linux']['personality'] = {'domain': 'LINUX'}"
+wo run --bundle "$T/pers2" pers2
+assert_eq "personality LINUX: the host's machine" "0 $(uname -m)" "$STATUS $OUT"
+make_bundle "$T/pers3" '["/bin/true"]' "c['linux']['personality'] = {'domain': 'BSD'}"
+bad "personality: an unknown domain" \
+	"ward: config.json: linux.personality.domain: unknown domain 'BSD' (LINUX or LINUX32)" \
+	run --bundle "$T/pers3" pers3
+make_bundle "$T/pers4" '["/bin/true"]' "c['linux']['personality'] = {'domain': 'LINUX', 'flags': ['x']}"
+wo run --bundle "$T/pers4" pers4
+assert_status "personality: a flag: exit 1" 1
+assert_contains "personality: a flag: refused by name" "$ERR" "linux.personality.flags"
+
+# ---- runtime.md, runtime-linux.md --------------------------------------------------------
+
+# the /dev links of runtime-linux.md, and only stdio open in the process
+make_bundle "$T/devl" "$(sh_args 'for f in fd stdin stdout stderr; do readlink /dev/$f; done; ls /proc/self/fd | wc -l')"
+wo run --bundle "$T/devl" devl 5</dev/null
+assert_eq "/dev/fd, stdin, stdout, stderr links; descriptors 0-2 only (and ls's own)" \
+	"/proc/self/fd"$'\n'"/proc/self/fd/0"$'\n'"/proc/self/fd/1"$'\n'"/proc/self/fd/2"$'\n'"4" "$OUT"
+# config.json changed after create: no effect on the container
+mkdir -p "$T/after-out"
+make_bundle "$T/after" "$(sh_args 'echo created-args >/out/said')" "
+c['mounts'].append({'destination': '/out', 'type': 'bind', 'source': '$T/after-out', 'options': ['rbind', 'rw']})"
+wo create --bundle "$T/after" aft1
+sed -i 's/created-args/changed-args/' "$T/after/config.json"
+wo start aft1
+for _ in $(seq 1 50); do
+	[ -s "$T/after-out/said" ] && break
+	sleep 0.1
+done
+assert_eq "config.json changed after create: no effect on the container" "created-args" \
+	"$(cat "$T/after-out/said" 2>/dev/null)"
+wo delete -f aft1
+
 # ---- start and delete read the saved config only for what they need from it ----------------
 
 # no poststart or poststop hook, no intelRdt: the copy is not read (a large inline seccomp
