@@ -45,6 +45,9 @@ struct proc_opts {
 	int (*root_attached)(void *arg, unsigned long long mnt_id, struct ward_err *err);
 	/* proc_exec() only */
 	bool detach; /* return once the process runs (it stays, ward goes) */
+	/* the target's start time (sys_proc_start()): a pid reused since is refused; 0: unchecked
+	 */
+	unsigned long long target_start;
 	/* called once the process runs (the pid file), before ward waits for it */
 	int (*started)(void *arg, pid_t pid, struct ward_err *err);
 	void *started_arg;

@@ -174,7 +174,7 @@ static const char usage_oci[] =
     "                       leave it running); the OCI form with -b/--bundle, or\n"
     "                       when ID alone is not a directory and ./config.json\n"
     "                       exists; else `ward run` is Docker's (ward run --help)\n"
-    "  exec [-t] [-d] [--pid-file F] [--console-socket S] [-e K=V] [--cwd DIR]\n"
+    "  exec [-t] [-d] [--pid-file F] [--console-socket S] [-e K=V] [-w|--cwd DIR]\n"
     "       [-u UID[:GID]] [--cap CAP] [--no-new-privs] ID COMMAND [ARG...]\n"
     "  exec [OPTIONS] --process FILE ID\n"
     "                       run a process in the container: its namespaces,\n"
