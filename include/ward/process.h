@@ -124,7 +124,10 @@ int proc_create_commit(int *commit, struct ward_err *err) __attribute__((nonnull
  * code of its own), with @spec's capabilities, user, rlimits, seccomp filter
  * and terminal (opts->terminal, opts->console_socket). With opts->detach it
  * returns once the command is executed; else it waits, forwarding signals, and
- * @res->status is the wait status.
+ * @res->status is the wait status. The target is checked through a held
+ * /proc/@target: started at opts->target_start (when set), and, with
+ * @spec->rootless (an unprivileged caller), the caller's own; a rootless
+ * container's process gets no setgroups and no cgroup move.
  *
  * Return: 0 when the command was executed, or a negative errno with @err set
  * (err->status 126 or 127 for a command that cannot be executed or found).
