@@ -92,7 +92,7 @@ static int open_target_proc(pid_t pid, unsigned long long start, bool own, struc
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "cannot stat '%s'", path);
 	if (own && st.st_uid != geteuid())
-		return err_set(err, EPERM, "the container's process %d is not yours (uid %u's)",
+		return err_set(err, 0, "the container's process %d is not yours (uid %u's)",
 			       (int)pid, (unsigned)st.st_uid);
 	return steal_fd(&fd);
 }

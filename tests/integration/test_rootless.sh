@@ -99,7 +99,7 @@ assert_status "rootless: kill (signal 0)" 0
 # exec: into the container's user namespace first, then its others and its root, with
 # its capabilities and seccomp filter
 init=$("$WARD" state web | sed -n 's/^ *"pid": \([0-9]*\),*$/\1/p')
-run_ward exec web /bin/sh -c 'hostname; cat /tmp/mark; readlink /proc/self/ns/pid /proc/self/ns/user /proc/self/ns/mnt; echo $$; id -u; grep -E "^(CapEff|Seccomp):" /proc/self/status'
+run_ward exec web /bin/sh -c 'hostname; cat /tmp/mark; readlink /proc/self/ns/pid; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt; echo $$; id -u; grep -E "^(CapEff|Seccomp):" /proc/self/status'
 assert_status "rootless exec: runs" 0
 assert_eq "rootless exec: the container's hostname" "rl-box" "$(echo "$OUT" | sed -n 1p)"
 assert_eq "rootless exec: the file the container wrote in its /tmp" "made" "$(echo "$OUT" | sed -n 2p)"
@@ -113,6 +113,14 @@ assert_match "rootless exec: the seccomp filter" '^Seccomp:[[:space:]]+2$' "$(ec
 run_ward exec -e GREETING=hi -w /tmp web /bin/sh -c 'echo "$GREETING $(pwd)"; exit 7'
 assert_status "rootless exec: the command's status passes through" 7
 assert_eq "rootless exec -e -w" "hi /tmp" "$OUT"
+if command -v script >/dev/null; then
+	OUT=$(timeout 60 script -qefc "$WARD exec -t web /bin/sh -c 'tty; [ -t 0 ] && echo stdin-is-a-tty; exit 3'" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g')
+	STATUS=$?
+	assert_eq "rootless exec -t: a terminal of the container's devpts, the status through" \
+		$'/dev/pts/0\nstdin-is-a-tty 3' "$(echo "$OUT" | sed -n 1p; echo "$(echo "$OUT" | sed -n 2p) $STATUS")"
+else
+	skip "rootless exec -t" "no script(1)"
+fi
 run_ward exec web /usr/bin/ward-testhelper syscall mount
 assert_contains "rootless exec: mount refused by the profile" "$OUT" "mount: EPERM"
 run_ward exec -u 1000 web true
@@ -146,6 +154,16 @@ assert_eq "rootless exec: a process of another user's refused" \
 run_ward delete -f stolen
 assert_status "rootless delete -f of a record naming root's process" 0
 assert_eq "rootless delete -f: another user's process untouched" "" "$(kill -0 "$rootpid" 2>&1)"
+# a pid whose start time is not the recorded one (reused since): not the container
+setpriv --reuid "$NOBODY" --regid "$NOBODY" --clear-groups sh -c \
+	"mkdir '$T/xdg/ward/stale' && cp '$T/xdg/ward/web/config.json' '$T/xdg/ward/stale/' &&
+	 sed -e 's/\"pidStart\":\([0-9]*\)/\"pidStart\":1\1/' -e 's/\"id\":\"web\"/\"id\":\"stale\"/' \
+	 '$T/xdg/ward/web/state.json' >'$T/xdg/ward/stale/state.json'"
+run_ward exec stale true
+assert_eq "rootless exec: a recorded pid that is another process now refused" \
+	"ward: cannot exec in container 'stale': it is stopped" "$ERR"
+run_ward delete -f stale
+assert_eq "rootless delete -f of a stale record: the process with that pid untouched" "" "$(kill -0 "$init" 2>&1)"
 kill "$rootpid"
 wait "$rootpid" 2>/dev/null
 run_ward stop web
