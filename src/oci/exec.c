@@ -301,13 +301,14 @@ static int exec_cgroups(const struct strv *args, const struct cg_handle *cg, str
  * that maps only its own uid and gid, to root, and denies setgroups, as
  * spec_make_rootless() made it for `ward run`.
  */
-static int exec_rootless(const struct state_opts *o, struct container_spec *spec,
-			 struct ward_err *err)
+static int exec_rootless(struct container_spec *spec, struct ward_err *err)
 {
-	if (o->gids.n)
+	/* -g, or --process's user.additionalGids: refused, not silently dropped */
+	if (spec->ngroups)
 		return err_set(err, 0,
-			       "exec: --additional-gids: a rootless container has no supplementary "
-			       "groups (setgroups is denied in its user namespace)");
+			       "exec: additional gids (-g, user.additionalGids): a rootless "
+			       "container has no supplementary groups (setgroups is denied in its "
+			       "user namespace)");
 	return spec_make_rootless(spec, err);
 }
 
@@ -354,7 +355,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 	if (r == 0)
 		r = exec_process(o, &spec, err);
 	if (r == 0 && geteuid() != 0)
-		r = exec_rootless(o, &spec, err);
+		r = exec_rootless(&spec, err);
 	if (r == 0)
 		r = exec_cgroups(&o->cgroups, &rec.cg, &cg, err);
 	/* the resctrl group the process joins: closID, else the one named after the container */

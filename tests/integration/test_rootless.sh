@@ -121,6 +121,15 @@ if command -v script >/dev/null; then
 else
 	skip "rootless exec -t" "no script(1)"
 fi
+echo '{"args": ["/bin/sh", "-c", "echo from-process; exit 4"], "cwd": "/", "user": {"uid": 0, "gid": 0}}' >"$T/process.json"
+echo '{"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0, "additionalGids": [5]}}' >"$T/groups.json"
+chmod 644 "$T/process.json" "$T/groups.json"
+run_ward exec --process "$T/process.json" web
+assert_eq "rootless exec --process: runs, its status through" "from-process 4" "$OUT $STATUS"
+run_ward exec --process "$T/groups.json" web
+assert_eq "rootless exec --process with additionalGids: refused" \
+	"ward: exec: additional gids (-g, user.additionalGids): a rootless container has no supplementary groups (setgroups is denied in its user namespace)" \
+	"$ERR"
 run_ward exec web /usr/bin/ward-testhelper syscall mount
 assert_contains "rootless exec: mount refused by the profile" "$OUT" "mount: EPERM"
 run_ward exec -u 1000 web true
@@ -129,7 +138,7 @@ assert_eq "rootless exec -u 1000: refused" \
 	"$ERR"
 run_ward exec --additional-gids 10 web true
 assert_eq "rootless exec --additional-gids: refused" \
-	"ward: exec: --additional-gids: a rootless container has no supplementary groups (setgroups is denied in its user namespace)" \
+	"ward: exec: additional gids (-g, user.additionalGids): a rootless container has no supplementary groups (setgroups is denied in its user namespace)" \
 	"$ERR"
 for verb in pause resume update; do
 	run_ward $verb web
