@@ -195,6 +195,13 @@ assert_nothing_left "rootless delete -f: no process of it left" procs
 # another user's directory is never used: root's, a symlink, an XDG_RUNTIME_DIR not its own
 run_ward --root "$T/roots" list
 assert_eq "rootless: root's state directory refused" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
+mkdir -m 700 "$T/roots/c1"
+run_ward --root "$T/roots" exec c1 true
+assert_eq "rootless exec: a container in root's state directory unreachable" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
+run_ward --root "$T/roots" delete -f c1
+assert_eq "rootless delete: a container in root's state directory unreachable" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
+assert_eq "rootless delete: root's record left alone" "c1" "$(ls -A "$T/roots")"
+rmdir "$T/roots/c1"
 ln -s "$T/xdg/ward" "$T/link"
 run_ward --root "$T/link" list
 assert_eq "rootless: a symlink refused" "ward: the state directory '$T/link' is not yours to use: it is a symbolic link" "$ERR"
