@@ -192,6 +192,29 @@ assert_status "rootless delete -f of a running one" 0
 assert_eq "rootless delete -f: its init is gone" "" "$(kill -0 "$init" 2>/dev/null && echo "$init alive")"
 assert_eq "rootless delete -f: the record removed" "" "$("$WARD" list -q)"
 assert_nothing_left "rootless delete -f: no process of it left" procs
+# a foreground run deleted from elsewhere: its ward ends with the container's status and
+# leaves the record (gone, or another container's by then) alone, saying nothing
+start_ward run --name fg "$RFS" /bin/sh -c 'sleep 300'
+for _ in $(seq 1 50); do "$WARD" list 2>/dev/null | grep -q '^fg .*running' && break; sleep 0.1; done
+run_ward delete -f fg
+assert_status "rootless delete -f of a foreground run" 0
+wait_bg
+assert_eq "rootless delete -f: the foreground ward ends as its container did, quietly" "137:" "$STATUS:$ERR"
+# the name taken again before the first container's ward ended (held stopped here):
+# that ward leaves the new container alone
+run_ward run -d --name again "$RFS" /bin/sh -c 'sleep 300'
+init=$("$WARD" state again | sed -n 's/^ *"pid": \([0-9]*\),*$/\1/p')
+bgward=$(cut -d' ' -f4 "/proc/$init/stat")
+kill -STOP "$bgward"
+run_ward delete -f again
+run_ward run -d --name again "$RFS" /bin/sh -c 'sleep 300'
+assert_status "rootless: the name taken again" 0
+kill -CONT "$bgward"
+for _ in $(seq 1 50); do kill -0 "$bgward" 2>/dev/null || break; sleep 0.1; done
+run_ward state again
+assert_contains "rootless: the first ward left the new container running" "$OUT" '"status": "running"'
+run_ward delete -f again
+assert_status "rootless: the new one deleted" 0
 # another user's directory is never used: root's, a symlink, an XDG_RUNTIME_DIR not its own
 run_ward --root "$T/roots" list
 assert_eq "rootless: root's state directory refused" "ward: the state directory '$T/roots' is not yours to use: it is another user's" "$ERR"
