@@ -190,7 +190,10 @@ static const char usage_oci[] =
     "\n"
     "Global options: --root DIR (default " STATE_DEFAULT_ROOT "), --log FILE,\n"
     "--log-format text|json, --debug; --systemd-cgroup, --cgroup-manager X and\n"
-    "--rootless X are accepted and ignored.\n";
+    "--rootless X are accepted and ignored.\n"
+    "\n"
+    "Not root: list, state, ps, exec, kill, stop and delete reach the user's own\n"
+    "`ward run` containers (its state directory); the other verbs need root.\n";
 
 static const char *const usage_texts[] = {
     [CLI_HELP] = usage_ward,	   [CLI_VERSION] = usage_ward,	  [CLI_RUN] = usage_run,
