@@ -110,6 +110,7 @@ assert_match "rootless exec: a pid of the container's namespace" '^[0-9]{1,2}$' 
 assert_eq "rootless exec: root inside" 0 "$(echo "$OUT" | sed -n 7p)"
 assert_match "rootless exec: Docker's capabilities" '^CapEff:.*a80425fb$' "$(echo "$OUT" | sed -n 8p)"
 assert_match "rootless exec: the seccomp filter" '^Seccomp:[[:space:]]+2$' "$(echo "$OUT" | sed -n 9p)"
+# shellcheck disable=SC2016 # expanded in the container
 run_ward exec -e GREETING=hi -w /tmp web /bin/sh -c 'echo "$GREETING $(pwd)"; exit 7'
 assert_status "rootless exec: the command's status passes through" 7
 assert_eq "rootless exec -e -w" "hi /tmp" "$OUT"
@@ -198,7 +199,7 @@ start_ward run --name fg "$RFS" /bin/sh -c 'sleep 300'
 for _ in $(seq 1 50); do "$WARD" list 2>/dev/null | grep -q '^fg .*running' && break; sleep 0.1; done
 run_ward delete -f fg
 assert_status "rootless delete -f of a foreground run" 0
-wait_bg
+wait_bg 20
 assert_eq "rootless delete -f: the foreground ward ends as its container did, quietly" "137:" "$STATUS:$ERR"
 # the name taken again before the first container's ward ended (held stopped here):
 # that ward leaves the new container alone
