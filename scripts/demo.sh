@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds ward and a busybox root filesystem, then runs a few containers in it.
 # Run it as root for all of them (as any other user, ward runs rootless: no resource
-# limits and no registered containers). Exits 1 when a container did not end as shown.
+# limits; its containers are registered in the user's own state directory). Exits 1
+# when a container did not end as shown.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)

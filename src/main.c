@@ -109,19 +109,29 @@ static int cmd_stop(const struct state_opts *o, struct ward_err *err)
 }
 
 /*
- * What a caller who is not root may do: read and signal its own containers (ward
- * run's, in its own state directory); the rest needs root.
+ * What a caller who is not root may do: read, signal, enter and remove its own
+ * containers (ward run's, in its own state directory); the rest needs root.
  */
 static int oci_rootless(const struct cli_opts *opts, struct ward_err *err)
 {
-	static const char *const allowed[] = {"list", "state", "ps", "kill", "stop", NULL};
+	static const char *const allowed[] = {"list", "state", "ps",	 "kill",
+					      "stop", "exec",  "delete", NULL};
+	static const char *const cgroup_verbs[] = {"pause", "resume", "update", NULL};
 	const char *verb = opts->verb;
 	size_t i = 0;
 
-	while (allowed[i] && strcmp(verb, allowed[i]) != 0)
-		i++;
+	for (i = 0; cgroup_verbs[i]; i++)
+		if (strcmp(verb, cgroup_verbs[i]) == 0)
+			return err_set(err, 0,
+				       "%s: a rootless container has no cgroup of its own, which "
+				       "%s needs (ward makes cgroups only as root)",
+				       verb, verb);
+	for (i = 0; allowed[i] && strcmp(verb, allowed[i]) != 0; i++)
+		;
 	if (!allowed[i])
-		return err_set(err, 0, "%s: the OCI verbs need root (rootless is `ward run` only)",
+		return err_set(err, 0,
+			       "%s: needs root (rootless: `ward run`, and list, state, ps, exec, "
+			       "kill, stop and delete of its containers)",
 			       verb);
 	if (!opts->oci.root)
 		return err_set(err, 0,

@@ -45,6 +45,9 @@ struct proc_opts {
 	int (*root_attached)(void *arg, unsigned long long mnt_id, struct ward_err *err);
 	/* proc_exec() only */
 	bool detach; /* return once the process runs (it stays, ward goes) */
+	/* the target's start time (sys_proc_start()): a pid reused since is refused; 0: unchecked
+	 */
+	unsigned long long target_start;
 	/* called once the process runs (the pid file), before ward waits for it */
 	int (*started)(void *arg, pid_t pid, struct ward_err *err);
 	void *started_arg;
@@ -121,7 +124,10 @@ int proc_create_commit(int *commit, struct ward_err *err) __attribute__((nonnull
  * code of its own), with @spec's capabilities, user, rlimits, seccomp filter
  * and terminal (opts->terminal, opts->console_socket). With opts->detach it
  * returns once the command is executed; else it waits, forwarding signals, and
- * @res->status is the wait status.
+ * @res->status is the wait status. The target is checked through a held
+ * /proc/@target: started at opts->target_start (when set), and, with
+ * @spec->rootless (an unprivileged caller), the caller's own; a rootless
+ * container's process gets no setgroups and no cgroup move.
  *
  * Return: 0 when the command was executed, or a negative errno with @err set
  * (err->status 126 or 127 for a command that cannot be executed or found).

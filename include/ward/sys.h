@@ -48,3 +48,13 @@ int sys_close_except(int lowfd, const int *keep, size_t n);
  * clones and moves the child itself. Return: as clone(2).
  */
 pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried);
+
+/**
+ * sys_proc_start() - a process's start time (field 22 of its stat file, in
+ * clock ticks since boot) and state letter (field 3), from @path below @dirfd
+ * ("stat" below an open /proc/PID, or AT_FDCWD and "/proc/PID/stat"): with the
+ * pid, what names one process for good (a pid is reused, its start time not).
+ *
+ * Return: 0, or a negative errno (-EIO: not a stat file).
+ */
+int sys_proc_start(int dirfd, const char *path, unsigned long long *start, char *state);

@@ -313,7 +313,7 @@ static const char *short_options(const char *verb)
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "ps") == 0)
 		return "+:f:q";
 	if (strcmp(verb, "exec") == 0)
-		return "+:p:tde:u:c:g:";
+		return "+:p:tde:u:c:g:w:";
 	if (strcmp(verb, "update") == 0)
 		return "+:r:";
 	if (strcmp(verb, "run") == 0)
@@ -336,6 +336,7 @@ static int exec_option(struct state_opts *o, const char *verb, int c, const char
 	case OPT_OCI_TTY:
 		o->tty = true;
 		break;
+	case 'w': /* docker exec's -w */
 	case OPT_OCI_CWD:
 		o->cwd = arg;
 		break;

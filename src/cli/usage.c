@@ -174,7 +174,7 @@ static const char usage_oci[] =
     "                       leave it running); the OCI form with -b/--bundle, or\n"
     "                       when ID alone is not a directory and ./config.json\n"
     "                       exists; else `ward run` is Docker's (ward run --help)\n"
-    "  exec [-t] [-d] [--pid-file F] [--console-socket S] [-e K=V] [--cwd DIR]\n"
+    "  exec [-t] [-d] [--pid-file F] [--console-socket S] [-e K=V] [-w|--cwd DIR]\n"
     "       [-u UID[:GID]] [--cap CAP] [--no-new-privs] ID COMMAND [ARG...]\n"
     "  exec [OPTIONS] --process FILE ID\n"
     "                       run a process in the container: its namespaces,\n"
@@ -190,7 +190,10 @@ static const char usage_oci[] =
     "\n"
     "Global options: --root DIR (default " STATE_DEFAULT_ROOT "), --log FILE,\n"
     "--log-format text|json, --debug; --systemd-cgroup, --cgroup-manager X and\n"
-    "--rootless X are accepted and ignored.\n";
+    "--rootless X are accepted and ignored.\n"
+    "\n"
+    "Not root: list, state, ps, exec, kill, stop and delete reach the user's own\n"
+    "`ward run` containers (its state directory); the other verbs need root.\n";
 
 static const char *const usage_texts[] = {
     [CLI_HELP] = usage_ward,	   [CLI_VERSION] = usage_ward,	  [CLI_RUN] = usage_run,

@@ -521,7 +521,8 @@ __attribute__((noreturn)) void exec_child(const struct plan *plan, bool user)
 		child_fail(plan, &err);
 	if (read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
-	if (user && ns_become_root(true, &err) < 0)
+	/* rootless: setgroups is denied in the container's user namespace */
+	if (user && ns_become_root(!plan->spec->rootless, &err) < 0)
 		child_fail(plan, &err);
 	for (size_t i = 0; i < LAUNCH_NFORWARDED; i++)
 		(void)signal(launch_forwarded[i], SIG_DFL); /* cannot fail for these */

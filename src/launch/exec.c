@@ -68,23 +68,58 @@ void target_release(struct exec_target *t)
 	t->rootfd = -1;
 }
 
-int target_open(pid_t pid, struct exec_target *t, struct ward_err *err)
+/*
+ * /proc/@pid, held so that every file below it is that process's: checked to be
+ * the process that started at @start (0: unchecked) and, with @own, to be the
+ * caller's (a rootless exec joins only its own user's container).
+ */
+static int open_target_proc(pid_t pid, unsigned long long start, bool own, struct ward_err *err)
 {
+	cleanup_close int fd = -1;
+	unsigned long long now = 0;
+	char path[64], state = 0;
+	struct stat st;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return err_set(err, 0, "the container's process %d is gone", (int)pid);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open '%s'", path);
+	if (start && (sys_proc_start(fd, "stat", &now, &state) < 0 || now != start ||
+		      state == 'Z' || state == 'X'))
+		return err_set(err, 0, "the container's process %d is gone", (int)pid);
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "cannot stat '%s'", path);
+	if (own && st.st_uid != geteuid())
+		return err_set(err, 0, "the container's process %d is not yours (uid %u's)",
+			       (int)pid, (unsigned)st.st_uid);
+	return steal_fd(&fd);
+}
+
+int target_open(pid_t pid, unsigned long long start, bool own, struct exec_target *t,
+		struct ward_err *err)
+{
+	cleanup_close int proc = -1;
 	char path[64];
 
 	memset(t, 0, sizeof(*t));
 	t->rootfd = -1;
+	proc = open_target_proc(pid, start, own, err);
+	if (proc < 0)
+		return proc;
 	for (size_t i = 0; i < EXEC_NS_MAX; i++) {
 		struct stat mine, theirs;
 		int fd;
 
-		(void)snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, exec_ns[i].name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		(void)snprintf(path, sizeof(path), "ns/%s", exec_ns[i].name);
+		fd = openat(proc, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && exec_ns[i].type == CLONE_NEWTIME)
 			continue; /* a kernel before 5.6 */
 		if (fd < 0)
-			return err_set(err, errno, "cannot open the container's namespace '%s'",
-				       path);
+			return err_set(err, errno,
+				       "cannot open the container's namespace '/proc/%d/%s'",
+				       (int)pid, path);
 		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", exec_ns[i].name);
 		/* one the container shares with ward (the host's network, say) is skipped:
 		 * setns to one's own user namespace is refused */
@@ -97,10 +132,10 @@ int target_open(pid_t pid, struct exec_target *t, struct ward_err *err)
 		t->idx[t->n++] = i;
 		t->user |= exec_ns[i].type == CLONE_NEWUSER;
 	}
-	(void)snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	t->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	t->rootfd = openat(proc, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rootfd < 0)
-		return err_set(err, errno, "cannot open the container's root '%s'", path);
+		return err_set(err, errno, "cannot open the container's root '/proc/%d/root'",
+			       (int)pid);
 	return 0;
 }
 

@@ -113,7 +113,9 @@ int listener_arrived(const struct container_spec *spec, const struct proc_opts *
 
 /* exec.c */
 void target_release(struct exec_target *t);
-int target_open(pid_t pid, struct exec_target *t, struct ward_err *err);
+/* @start: the target's start time (0: unchecked); @own: it must be the caller's */
+int target_open(pid_t pid, unsigned long long start, bool own, struct exec_target *t,
+		struct ward_err *err);
 pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end,
 		 struct ward_err *err);
 

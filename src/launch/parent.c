@@ -417,7 +417,8 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 	if (r < 0)
 		return r;
 	if (l->mode == LAUNCH_EXEC)
-		return target_open(target, &l->target, err);
+		return target_open(target, l->plan.opts->target_start, spec->rootless, &l->target,
+				   err);
 	/* the child's descriptors of the bind sources: allocated here, not after the clone */
 	l->plan.mount_fds = xcalloc(spec->nmounts + 1, sizeof(*l->plan.mount_fds));
 	r = ns_prepare(&l->plan.ns, spec, err);
@@ -545,8 +546,9 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		l->plan.cgroup_fd = cg_open_v2(l->cg);
 	if (r == 0)
 		r = launch_clone(l, err);
-	if (r == 0 && l->mode == LAUNCH_EXEC)
-		r = cg_attach(l->cg, l->pid, err); /* before it runs an instruction of its own */
+	/* before it runs an instruction of its own (rootless: the container has no cgroup) */
+	if (r == 0 && l->mode == LAUNCH_EXEC && !spec->rootless)
+		r = cg_attach(l->cg, l->pid, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
 	else if (r == 0)

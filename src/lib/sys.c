@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -224,4 +225,26 @@ pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
 	*tried = pid >= 0 || !(errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
 			       errno == EOPNOTSUPP || errno == EBUSY);
 	return pid;
+}
+
+int sys_proc_start(int dirfd, const char *path, unsigned long long *start, char *state)
+{
+	char buf[1024], *p;
+	ssize_t n;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command may hold spaces and parentheses */
+	if (!p || sscanf(p + 2,
+			 "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
+			 state, start) != 2)
+		return -EIO;
+	return 0;
 }

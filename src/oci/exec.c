@@ -296,6 +296,22 @@ static int exec_cgroups(const struct strv *args, const struct cg_handle *cg, str
 	return r;
 }
 
+/*
+ * A caller who is not root execs in its own rootless container: a user namespace
+ * that maps only its own uid and gid, to root, and denies setgroups, as
+ * spec_make_rootless() made it for `ward run`.
+ */
+static int exec_rootless(struct container_spec *spec, struct ward_err *err)
+{
+	/* -g, or --process's user.additionalGids: refused, not silently dropped */
+	if (spec->ngroups)
+		return err_set(err, 0,
+			       "exec: additional gids (-g, user.additionalGids): a rootless "
+			       "container has no supplementary groups (setgroups is denied in its "
+			       "user namespace)");
+	return spec_make_rootless(spec, err);
+}
+
 static int exec_started(void *arg, pid_t pid, struct ward_err *err)
 {
 	const char *pid_file = arg;
@@ -338,6 +354,8 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 	r = oci_load(rec.bundle, config, &spec, err);
 	if (r == 0)
 		r = exec_process(o, &spec, err);
+	if (r == 0 && geteuid() != 0)
+		r = exec_rootless(&spec, err);
 	if (r == 0)
 		r = exec_cgroups(&o->cgroups, &rec.cg, &cg, err);
 	/* the resctrl group the process joins: closID, else the one named after the container */
@@ -350,6 +368,7 @@ int state_exec(const struct state_opts *o, int *status, struct ward_err *err)
 		popts.preserve_fds = o->preserve_fds;
 		popts.started = exec_started;
 		popts.started_arg = (void *)o->pid_file;
+		popts.target_start = rec.pid_start;
 		proc_result_init(&res);
 		r = proc_exec(&spec, &popts, rec.pid, &cg, &res, err);
 		if (r == 0 && !o->detach)

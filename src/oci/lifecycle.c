@@ -506,7 +506,8 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 			       o->id, state_status_name(st));
 	}
 	if (st == STATE_CREATED || st == STATE_RUNNING || st == STATE_PAUSED) {
-		(void)kill(rec.pid, SIGKILL);
+		/* rootless: no cgroup; the init's pid namespace takes the rest with it */
+		(void)init_kill(&rec, SIGKILL);
 		/* a frozen process dies only once thawed */
 		if (st == STATE_PAUSED && cg_freeze(&rec.cg, false, &herr) < 0)
 			log_warn("%s", herr.msg);
@@ -518,9 +519,10 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 		log_warn("no poststop hooks: %s", herr.msg);
 		hooks = false;
 	}
-	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs)
-		record_sweep_cgroups(o->id); /* a create killed before it recorded them */
-	if (rec.root_mnt && rec.rootfs[0])   /* a container without a mount namespace */
+	/* a create killed before it recorded them (a user's record names no cgroup of root's) */
+	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs && geteuid() == 0)
+		record_sweep_cgroups(o->id);
+	if (rec.root_mnt && rec.rootfs[0]) /* a container without a mount namespace */
 		mnt_detach_root(rec.rootfs, rec.root_mnt);
 	destroy_cgroups(&rec.cg);
 	remove_state_dir(dir);

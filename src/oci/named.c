@@ -411,6 +411,28 @@ void named_fail(struct named_run *n, const struct ward_err *err)
 	n->notify = -1;
 }
 
+/*
+ * The record on disk is still this run's: not removed meanwhile (`ward delete -f`),
+ * nor another container's that took the name since. Before its process ran, it
+ * is (as a failed start leaves it, whatever the record got to).
+ */
+static bool still_ours(const struct named_run *n)
+{
+	const struct record *rec = n->rec;
+	struct record disk;
+	enum state_status st;
+	struct ward_err e;
+	bool ours;
+
+	if (!rec->pid)
+		return true;
+	if (record_load(&n->o, rec->dir, &disk, &st, &e) < 0)
+		return false;
+	ours = disk.pid == rec->pid && disk.pid_start == rec->pid_start;
+	record_release(&disk);
+	return ours;
+}
+
 void named_end(struct named_run *n)
 {
 	struct record *rec = n->rec;
@@ -418,7 +440,7 @@ void named_end(struct named_run *n)
 
 	if (!rec)
 		return;
-	if (n->registered) {
+	if (n->registered && still_ours(n)) {
 		/* ward's own run removed the cgroups: a later delete has none to remove */
 		memset(&rec->cg, 0, sizeof(rec->cg));
 		if (n->keep && record_write(rec->dir, rec, &e) < 0)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #include "ward/oci.h"
 #include "ward/process.h"
 #include "ward/spec.h"
+#include "ward/sys.h"
 #include "ward/util.h"
 
 void record_release(struct record *r)
@@ -311,25 +313,10 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 
 int pid_start_time(pid_t pid, unsigned long long *start, char *state)
 {
-	char path[64], buf[1024], *p;
-	cleanup_close int fd = -1;
-	ssize_t n;
+	char path[64];
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the command may hold spaces and parentheses */
-	if (!p || sscanf(p + 2,
-			 "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			 "%*d %*d %*d %llu",
-			 state, start) != 2)
-		return -EIO;
-	return 0;
+	return sys_proc_start(AT_FDCWD, path, start, state);
 }
 
 /* @pid is the process that started at @start, and not a zombie. */
@@ -347,6 +334,20 @@ static bool same_alive(pid_t pid, unsigned long long start)
 bool init_alive(const struct record *r)
 {
 	return same_alive(r->pid, r->pid_start);
+}
+
+int init_kill(const struct record *r, int sig)
+{
+	cleanup_close int fd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+
+	if (fd < 0 && errno == ENOSYS) /* before Linux 5.3: the record's pid, as it is */
+		return init_alive(r) && kill(r->pid, sig) < 0 ? -errno : 0;
+	if (fd < 0)
+		return -errno;
+	/* the pidfd names one process for good: the recorded one, if it started then */
+	if (!init_alive(r))
+		return -ESRCH;
+	return syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0 ? -errno : 0;
 }
 
 /*

@@ -62,6 +62,8 @@ void gen_state(yajl_gen g, const struct record *r, const char *status);
 /* the state's fields, inside a map the caller opened */
 void gen_state_fields(yajl_gen g, const struct record *r, const char *status);
 bool init_alive(const struct record *r);
+/* @sig to the recorded init through a pidfd, once it is known to be that process: 0 or -errno */
+int init_kill(const struct record *r, int sig);
 int record_load(const struct state_opts *o, const char *dir, struct record *r,
 		enum state_status *st, struct ward_err *err);
 int load_saved_config(const char *dir, struct container_spec *spec, struct ward_err *err);
