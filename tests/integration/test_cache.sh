@@ -36,7 +36,10 @@ forge() {
 import struct, sys
 src, dst, how = sys.argv[1:]
 data = open(src, "rb").read()
-magic, version, flags, enabled, n, k0, k1, _ = struct.unpack("<8sIIIIQQQ", data[:48])
+# magic, version, flags, enabled, len, nparts, part_len[8], padding, key[2], checksum
+F = "<8s5I8I4xQQQ"
+magic, version, flags, enabled, n, nparts, *rest = struct.unpack(F, data[:struct.calcsize(F)])
+parts, (k0, k1, _) = rest[:8], rest[8:]
 assert magic == b"WARDBPF\n", magic
 if how == "0":
     enabled, prog = 0, b""
@@ -48,8 +51,8 @@ def fnv(b):
     for c in b:
         h = ((h ^ c) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
     return h
-hdr = struct.pack("<8sIIIIQQQ", magic, version, flags, enabled, n, k0, k1, 0)
-hdr = struct.pack("<8sIIIIQQQ", magic, version, flags, enabled, n, k0, k1, fnv(hdr + prog))
+hdr = struct.pack(F, magic, version, flags, enabled, n, 0, *[0] * 8, k0, k1, 0)
+hdr = struct.pack(F, magic, version, flags, enabled, n, 0, *[0] * 8, k0, k1, fnv(hdr + prog))
 open(dst, "wb").write(hdr + prog)
 PY
 }
