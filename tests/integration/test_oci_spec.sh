@@ -459,13 +459,14 @@ assert_eq "no mount namespace: delete detaches every mount over the rootfs" 0 "$
 [ ! -e "$ROOTFS/run/shared-file" ]
 assert_status "no mount namespace: the tmpfs is gone with it" 0 $?
 
-make_bundle "$T/nomnt2" "$(sh_args 'readlink /proc/self/ns/mnt; touch / 2>/dev/null || echo ro')" "
+make_bundle "$T/nomnt2" "$(sh_args 'readlink /proc/self/ns/mnt; touch / 2>/dev/null || echo ro; ls /proc/self/fd | wc -l')" "
 c['linux']['namespaces'] = [{'type': 'pid'}]
 del c['hostname']
 c['root']['readonly'] = True"
 wo run --bundle "$T/nomnt2" nm2
 assert_status "no mount namespace, run: exit 0" 0
-assert_eq "no mount namespace, run: ward's namespace, the root read-only" "$host_mnt"$'\n'"ro" "$OUT"
+assert_eq "no mount namespace, run: ward's namespace, the root read-only, no descriptor of ward's (the tree's, ward's namespace's) left" \
+	"$host_mnt"$'\n'"ro"$'\n'"4" "$OUT"
 assert_eq "no mount namespace, run: nothing left over the rootfs" 0 "$(rootfs_mounts)"
 
 # failing after the tree is attached (its process cannot run): detached all the same
