@@ -401,6 +401,47 @@ static int preserve_fds_option(struct state_opts *o, const char *verb, const cha
 	return 0;
 }
 
+/* Whether @c is one of update's limits. */
+static bool is_update_option(int c)
+{
+	switch (c) {
+	case OPT_OCI_MEMORY:
+	case OPT_OCI_MEMORY_SWAP:
+	case OPT_OCI_PIDS:
+	case OPT_OCI_CPU_QUOTA:
+	case OPT_OCI_CPU_PERIOD:
+	case OPT_OCI_CPU_SHARES:
+	case OPT_OCI_CPUSET:
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
+	case OPT_OCI_L3_SCHEMA:
+	case OPT_OCI_MB_SCHEMA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* update's limit @c (is_update_option()) with its value @arg, into @o. */
+static int update_option_value(struct state_opts *o, int c, const char *arg, struct ward_err *err)
+{
+	switch (c) {
+	case OPT_OCI_MEMORY_RESERVATION:
+	case OPT_OCI_CPUSET_MEMS:
+	case OPT_OCI_BLKIO_WEIGHT:
+		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
+	case OPT_OCI_L3_SCHEMA:
+		o->rdt_l3 = arg;
+		return 0;
+	case OPT_OCI_MB_SCHEMA:
+		o->rdt_mb = arg;
+		return 0;
+	default: /* the limits struct spec_resources has a field for */
+		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
+	}
+}
+
 /* One option @c of @verb, known to fit it (option_fits()). */
 static int oci_option(struct state_opts *o, const char *verb, int c, const char *arg,
 		      struct ward_err *err)
@@ -451,24 +492,6 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 		return 0;
 	case OPT_OCI_PRESERVE_FDS:
 		return preserve_fds_option(o, verb, arg, err);
-	case OPT_OCI_MEMORY:
-	case OPT_OCI_MEMORY_SWAP:
-	case OPT_OCI_PIDS:
-	case OPT_OCI_CPU_QUOTA:
-	case OPT_OCI_CPU_PERIOD:
-	case OPT_OCI_CPU_SHARES:
-	case OPT_OCI_CPUSET:
-		return parse_update_flag(c, arg, &o->update, err) < 0 ? -EINVAL : 0;
-	case OPT_OCI_MEMORY_RESERVATION:
-	case OPT_OCI_CPUSET_MEMS:
-	case OPT_OCI_BLKIO_WEIGHT:
-		return parse_update_knob(c, arg, &o->update_knobs, err) < 0 ? -EINVAL : 0;
-	case OPT_OCI_L3_SCHEMA:
-		o->rdt_l3 = arg;
-		return 0;
-	case OPT_OCI_MB_SCHEMA:
-		o->rdt_mb = arg;
-		return 0;
 	case OPT_OCI_TIME:
 		if (!state_parse_stop_timeout(arg, &o->stop_time))
 			return err_set(err, 0,
@@ -483,7 +506,9 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_IGNORED:
 	case OPT_OCI_IGNORED_ARG:
 		return 0;
-	default: /* exec's */
+	default: /* update's, exec's */
+		if (is_update_option(c))
+			return update_option_value(o, c, arg, err);
 		return exec_option(o, verb, c, arg, err);
 	}
 }
