@@ -81,10 +81,11 @@ int record_filter(const struct filter_prog *in, struct filter_prog *out, struct 
  * not received yet when a signal comes fails with EINTR (unless its handler
  * has SA_RESTART), which the workload would not see without ward, so the
  * calls must be received at once (with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
- * Linux 5.19, a received call waits on). The threads stay blocked once the
- * container is gone, until ward exits.
- * Return: 1 when the threads serve @listener from now on (stop polling it),
- * 0 after serving one notification here, or a negative errno with @err set.
+ * Linux 5.19, a received call waits on). A thread ends when the filter has no
+ * task left (the container is gone).
+ * Return: 1 when the threads serve @listener from now on, or its filter has no
+ * task left (stop polling it either way), 0 after serving one notification
+ * here, or a negative errno with @err set.
  */
 int record_handle(struct record_log *log, int listener, struct ward_err *err)
     __attribute__((nonnull));

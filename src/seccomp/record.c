@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,10 +54,10 @@ void record_log_init(struct record_log *log)
 void record_log_release(struct record_log *log)
 {
 	/*
-	 * The receivers stay blocked in their ioctl until ward exits: take the
-	 * lock from them for good, but never wait long for it (a receiver that
-	 * holds it now is answering a call of a process that is gone): then the
-	 * log is left to the exit rather than freed under its feet.
+	 * A receiver may still be in its ioctl (a filter with no task left ends
+	 * them, not at once): take the lock from them for good, but never wait long for it (a
+	 * receiver that holds it now is answering a call of a process that is gone): then the log
+	 * is left to the exit rather than freed under its feet.
 	 */
 	if (log->threads) {
 		const struct timespec pause = {.tv_nsec = 1000 * 1000};
@@ -182,6 +183,19 @@ static bool is_exec(uint32_t arch, int nr)
 	return sysnames_abi(arch, nr) == SYS_ABI_NATIVE && (nr == SYS_execve || nr == SYS_execveat);
 }
 
+/*
+ * Whether the filter of @listener has no task left: the kernel then answers a
+ * receive with ENOENT at once, so a receiver that went on would spin (eight of
+ * them took both CPUs from ward while it wrote the profile and cleaned up).
+ */
+static bool listener_hung_up(int listener)
+{
+	struct pollfd p = {.fd = listener, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* One call received and answered. Return: 0, 1 when the filter has no task left, or -errno. */
 static int serve_one(struct record_log *log, int listener, struct ward_err *err)
 {
 	struct seccomp_notif req;
@@ -189,6 +203,8 @@ static int serve_one(struct record_log *log, int listener, struct ward_err *err)
 
 	memset(&req, 0, sizeof(req));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (errno == ENOENT && listener_hung_up(listener))
+			return 1;
 		if (errno == EINTR || errno == ENOENT)
 			return 0; /* interrupted, or the caller died before we looked */
 		return err_set(err, errno, "cannot receive a seccomp notification");
@@ -227,7 +243,7 @@ static void *receive_loop(void *arg)
 	free(arg);
 	while (serve_one(rc.log, rc.fd, &e) == 0)
 		;
-	/* the listener failed: the others, or ward's own poll, may still serve it */
+	/* no task left, or the listener failed: the others, or ward's own poll, may serve it */
 	close(rc.fd);
 	return NULL;
 }

@@ -3,9 +3,17 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "ward/profile.h"
@@ -191,6 +199,90 @@ START_TEST(test_clone_namespace_flag)
 }
 END_TEST
 
+/* the threads of this process */
+static int threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A child whose getppid(2) goes to a listener ward receives; its listener into *@fd. */
+static pid_t notified_child(int *fd, int go[2])
+{
+	struct sock_filter insns[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = {.len = 4, .filter = insns};
+	int pipefd[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(pipefd), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int l;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(2);
+		l = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				 SECCOMP_FILTER_FLAG_NEW_LISTENER, &fp);
+		if (l < 0 || write(pipefd[1], &l, sizeof(l)) != sizeof(l) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(3);
+		(void)getppid(); /* received and answered by the receivers */
+		_exit(0);
+	}
+	ck_assert_int_eq(read(pipefd[0], fd, sizeof(*fd)), sizeof(*fd));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	*fd = (int)syscall(SYS_pidfd_getfd, (int)syscall(SYS_pidfd_open, pid, 0), *fd, 0);
+	return pid;
+}
+
+/*
+ * The receivers end once the filter has no task left: the kernel then answers a
+ * receive with ENOENT at once, and receivers that went on spun on both CPUs
+ * while ward wrote the profile.
+ */
+START_TEST(test_receivers_end_with_the_filter)
+{
+	struct record_log log;
+	struct ward_err err = {0};
+	int listener, go[2], ws = 0, n = threads();
+	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
+	pid_t pid = notified_child(&listener, go);
+
+	if (listener < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		UNIT_SKIP("pidfd_getfd(2) is not available (Linux 5.6)");
+	}
+	record_log_init(&log);
+	ck_assert_int_eq(record_handle(&log, listener, &err), 1); /* the threads serve it */
+	ck_assert_int_gt(threads(), n);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	close(listener);
+	for (int i = 0; i < 300 && threads() > n; i++)
+		nanosleep(&pause, NULL);
+	ck_assert_int_eq(threads(), n);
+	record_log_release(&log);
+}
+END_TEST
+
 Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -202,6 +294,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_profile);
 	tcase_add_test(tc, test_merge_idempotent);
 	tcase_add_test(tc, test_clone_namespace_flag);
+	tcase_add_test(tc, test_receivers_end_with_the_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }
