@@ -359,7 +359,7 @@ int state_start(const struct state_opts *o, struct ward_err *err)
 		 */
 		r = state_run_hooks(&spec, SPEC_HOOK_POSTSTART, &rec, STATE_RUNNING, err);
 		if (r < 0) {
-			(void)kill(rec.pid, SIGKILL);
+			(void)init_kill(&rec, SIGKILL);
 			r = err_prefix(err, "container '%s' killed", o->id);
 		}
 		spec_release(&spec);
@@ -438,8 +438,8 @@ int state_kill(const struct state_opts *o, struct ward_err *err)
 			    state_status_name(st));
 	else if (o->force && rec.cg.ndirs > 0) /* --all: every process of its cgroups */
 		r = signal_all(&rec, st, sig, err);
-	else if (kill(rec.pid, sig) < 0)
-		r = err_set(err, errno, "cannot signal container '%s'", o->id);
+	else if ((r = init_kill(&rec, sig)) < 0) /* through a pidfd: the recorded process */
+		r = err_set(err, -r, "cannot signal container '%s'", o->id);
 	record_release(&rec);
 	return r;
 }
