@@ -401,29 +401,7 @@ static int preserve_fds_option(struct state_opts *o, const char *verb, const cha
 	return 0;
 }
 
-/* Whether @c is one of update's limits. */
-static bool is_update_option(int c)
-{
-	switch (c) {
-	case OPT_OCI_MEMORY:
-	case OPT_OCI_MEMORY_SWAP:
-	case OPT_OCI_PIDS:
-	case OPT_OCI_CPU_QUOTA:
-	case OPT_OCI_CPU_PERIOD:
-	case OPT_OCI_CPU_SHARES:
-	case OPT_OCI_CPUSET:
-	case OPT_OCI_MEMORY_RESERVATION:
-	case OPT_OCI_CPUSET_MEMS:
-	case OPT_OCI_BLKIO_WEIGHT:
-	case OPT_OCI_L3_SCHEMA:
-	case OPT_OCI_MB_SCHEMA:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* update's limit @c (is_update_option()) with its value @arg, into @o. */
+/* update's limit @c (option_fits() let only those through for update) with its value @arg. */
 static int update_option_value(struct state_opts *o, int c, const char *arg, struct ward_err *err)
 {
 	switch (c) {
@@ -507,7 +485,7 @@ static int oci_option(struct state_opts *o, const char *verb, int c, const char 
 	case OPT_OCI_IGNORED_ARG:
 		return 0;
 	default: /* update's, exec's */
-		if (is_update_option(c))
+		if (strcmp(verb, "update") == 0)
 			return update_option_value(o, c, arg, err);
 		return exec_option(o, verb, c, arg, err);
 	}
