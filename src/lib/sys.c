@@ -45,11 +45,26 @@ int sys_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+/* The index where @buf's last component before @end starts (after its slashes), or 0. */
+static size_t last_component(const char *buf, size_t end)
+{
+	while (end > 0 && buf[end - 1] == '/')
+		end--;
+	while (end > 0 && buf[end - 1] != '/')
+		end--;
+	return end;
+}
+
+/*
+ * Most mount points lack only their last component (dev/pts, sys/fs/cgroup/pids):
+ * the deepest existing ancestor is looked for from the end, then what is missing
+ * is made downwards. Every open resolves from @rootfd, so a component swapped for
+ * a symlink meanwhile still resolves inside the root.
+ */
 int sys_mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
-	size_t len = strlen(path);
-	char *p;
+	size_t len = strlen(path), start = len, end;
 	int fd;
 
 	if (len >= sizeof(buf)) {
@@ -60,56 +75,42 @@ int sys_mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
 	fd = sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	/* walk the components; only a missing one is created */
-	p = buf;
-	while (*p == '/')
-		p++;
-	for (;;) {
-		char *slash = strchr(p, '/');
-		char saved = 0;
-		int parent;
-		char *name;
+	for (;;) { /* fd: the ancestor ending before @start, once found */
+		char saved;
 
-		if (slash) {
-			saved = *slash;
-			*slash = '\0';
+		start = last_component(buf, start);
+		if (start == 0) {
+			fd = sys_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+			break;
 		}
+		saved = buf[start];
+		buf[start] = '\0';
 		fd = sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
-		if (fd < 0 && errno == ENOENT) {
-			name = strrchr(buf, '/');
-			if (name && name != buf) {
-				*name = '\0';
-				parent = sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
-				*name = '/';
-				name++;
-			} else {
-				parent = sys_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-				name = name ? name + 1 : buf;
-			}
-			if (parent < 0)
-				return -1;
-			if (mkdirat(parent, name, mode) < 0 && errno != EEXIST) {
-				int e = errno;
-
-				close(parent);
-				errno = e;
-				return -1;
-			}
-			close(parent);
-			fd = sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
-		}
-		if (fd < 0)
-			return -1;
-		if (!slash)
-			return fd;
-		close(fd);
-		*slash = saved;
-		p = slash + 1;
-		while (*p == '/')
-			p++;
-		if (!*p)
-			return sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
+		buf[start] = saved;
+		if (fd >= 0 || errno != ENOENT)
+			break;
 	}
+	while (fd >= 0 && start < len) {
+		int e, next;
+
+		end = start + strcspn(buf + start, "/");
+		buf[end] = '\0';
+		if (end > start && mkdirat(fd, buf + start, mode) < 0 && errno != EEXIST) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		next = sys_open_in_root(rootfd, buf, O_PATH | O_DIRECTORY, 0);
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = next;
+		if (end < len)
+			buf[end] = '/';
+		start = end + strspn(buf + end, "/");
+	}
+	return fd;
 }
 
 int sys_cloexec_from(int lowfd)

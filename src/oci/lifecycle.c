@@ -519,9 +519,9 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 		log_warn("no poststop hooks: %s", herr.msg);
 		hooks = false;
 	}
-	/* a create killed before it recorded them (a user's record names no cgroup of root's) */
+	/* a ward killed before it recorded them (a user's record names no cgroup of root's) */
 	if (st == STATE_STOPPED && !rec.pid && !rec.cg.ndirs && geteuid() == 0)
-		record_sweep_cgroups(o->id);
+		record_sweep_cgroups(&rec);
 	if (rec.root_mnt && rec.rootfs[0]) /* a container without a mount namespace */
 		mnt_detach_root(rec.rootfs, rec.root_mnt);
 	destroy_cgroups(&rec.cg);

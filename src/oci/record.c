@@ -508,38 +508,48 @@ int record_root_mount(void *arg, unsigned long long mnt_id, struct ward_err *err
 	return record_write(r->dir, r, err);
 }
 
-static const char *orphan_name;
+static const char *orphan_name;	  /* ward-oci-<id>: create's */
+static const char *orphan_prefix; /* ward-<pid>-<start>-: a registered ward run's */
 
 static int remove_orphan(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
+	const char *name = path + ftw->base;
+
 	(void)st;
-	if (type == FTW_DP && ftw->level <= 6 && strcmp(path + ftw->base, orphan_name) == 0 &&
-	    rmdir(path) < 0 && errno != ENOENT)
+	if (type != FTW_DP || ftw->level > 6 ||
+	    (strcmp(name, orphan_name) != 0 && !str_has_prefix(name, orphan_prefix)))
+		return 0;
+	if (rmdir(path) < 0 && errno != ENOENT)
 		log_warn("cannot remove the cgroup '%s': %s", path, strerror(errno));
 	return 0;
 }
 
 /*
  * A create killed between making the container's cgroups and recording them:
- * only their name, ward-oci-<id>, tells them; every empty one goes (rmdir
- * refuses a cgroup with processes).
+ * only their name, ward-oci-<id>, tells them; a registered `ward run` killed
+ * before its container ran: ward-<pid>-<start>-..., its creator's (named.c records
+ * its cgroups with the container's pid only). Every empty one goes (rmdir refuses
+ * a cgroup with processes).
  */
-void record_sweep_cgroups(const char *id)
+void record_sweep_cgroups(const struct record *r)
 {
-	cleanup_free char *name = xasprintf("ward-oci-%s", id);
+	cleanup_free char *name = xasprintf("ward-oci-%s", r->id);
+	cleanup_free char *prefix =
+	    xasprintf("ward-%d-%llu-", (int)r->creator, (unsigned long long)r->creator_start);
 	struct cg_layout l;
 	struct ward_err e;
 
 	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &l, &e) < 0)
 		return;
 	orphan_name = name;
+	orphan_prefix = prefix;
 	if (l.v2_mount[0])
 		(void)nftw(l.v2_mount, remove_orphan, 16, FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
 	for (int c = 0; c < CG_NR_CONTROLLERS; c++)
 		if (l.v1_mount[c][0])
 			(void)nftw(l.v1_mount[c], remove_orphan, 16,
 				   FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
-	orphan_name = NULL;
+	orphan_name = orphan_prefix = NULL;
 }
 
 /* proc_opts.state_json: the record being created, its init being @pid */

@@ -75,7 +75,7 @@ int record_cgroups(void *arg, const struct cg_handle *cg, struct ward_err *err);
 int record_root_mount(void *arg, unsigned long long mnt_id, struct ward_err *err);
 /* whether start or delete need @spec's saved copy (record.needs_config) */
 bool record_needs_config(const struct container_spec *spec);
-void record_sweep_cgroups(const char *id);
+void record_sweep_cgroups(const struct record *r);
 void record_release(struct record *r);
 int record_write(const char *dir, const struct record *r, struct ward_err *err);
 int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,

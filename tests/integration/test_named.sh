@@ -139,5 +139,37 @@ assert_eq "stop --time x: refused" "ward: stop: invalid --time 'x': a number of 
 run_ward --root "$root" run --stop-signal BOGUS "$ROOTFS" true
 assert_eq "--stop-signal BOGUS: refused" "ward: invalid --stop-signal 'BOGUS': not a signal" "$ERR"
 
+# A registered run killed after it made its cgroup, before its container ran (held
+# at clone3 by strace): the record names no cgroup yet; delete finds it by name
+# (ward-<creator pid>-<start>-...), and nothing is left.
+if ! command -v strace >/dev/null; then
+	skip "a run killed before its container ran: delete removes its cgroup" \
+		"strace is not installed (apt-get install strace)"
+else
+	strace -f -qq -o /dev/null -e trace=clone3 -e inject=clone3:delay_enter=20000000 \
+		"$WARD" --root "$root" run --name halfway "$ROOTFS" true >/dev/null 2>&1 &
+	spid=$!
+	wpid="" cgs=""
+	for _ in $(seq 1 100); do
+		wpid=$(pgrep -P "$spid" -x ward | head -n1)
+		[ -n "$wpid" ] && cgs=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \
+			-name "ward-$wpid-*" 2>/dev/null)
+		[ -n "$cgs" ] && break
+		sleep 0.1
+	done
+	[ -n "$wpid" ] && kill -KILL "$wpid"
+	wait "$spid" 2>/dev/null
+	assert_ne "held at clone3: its cgroup was made" "" "$cgs"
+	run_ward --root "$root" list
+	assert_match "killed before its container ran: listed as stopped" \
+		'(^|
+)halfway +0 +stopped ' "$OUT"
+	run_ward --root "$root" delete halfway
+	assert_status "delete of it: 0" 0
+	left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "ward-$wpid-*" 2>/dev/null)
+	assert_eq "delete removed its cgroup" "" "$left"
+	[ -z "$left" ] || rmdir $left 2>/dev/null
+fi
+
 assert_nothing_left "nothing left"
 finish

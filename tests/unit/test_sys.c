@@ -98,6 +98,18 @@ START_TEST(test_mkdir_p_in_root)
 	close(open(path, O_CREAT | O_WRONLY, 0644));
 	ck_assert_int_lt(sys_mkdir_p_in_root(rootfd, "/a/file/x", 0755), 0);
 	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_lt(sys_mkdir_p_in_root(rootfd, "/a/file/x/y", 0755), 0);
+	ck_assert_int_eq(errno, ENOTDIR);
+	/* repeated and trailing slashes; the missing part below an existing one */
+	fd = sys_mkdir_p_in_root(rootfd, "a//b/d1///d2/", 0755);
+	ck_assert_int_ge(fd, 0);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	ck_assert_int_gt(n, 0);
+	path[n] = '\0';
+	snprintf(want, sizeof(want), "%s/a/b/d1/d2", root);
+	ck_assert_str_eq(path, want);
+	close(fd);
 }
 END_TEST
 
