@@ -7,8 +7,8 @@
  * libseccomp cannot express (filter_asm.c); in front of both a fast path
  * computed from them by partial evaluation (filter_fastpath.c), which returns
  * most decisions after a handful of instructions and hands everything it
- * cannot answer to the full program. filter_cache.c keeps compiled programs on
- * disk. Those files and this one are the only ones that include <seccomp.h>.
+ * cannot answer to the full program, which filter_prune.c then cuts to what the
+ * fast path still asks of it. filter_cache.c keeps compiled programs on disk. Those files and this one are the only ones that include <seccomp.h>.
  */
 #include "ward/filter.h"
 
@@ -77,6 +77,7 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 	cleanup_free struct sock_filter *prog = NULL;
 	cleanup_free struct sock_filter *disp = NULL;
 	size_t scmp_len = 0, stub_len = 0, disp_len = 0, total;
+	struct fastpath_exits exits = {0};
 	int rc;
 
 	rc = rules_build(rs, build_flags, ctxp, p, err);
@@ -97,7 +98,11 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 		memcpy(prog, stub, stub_len * sizeof(*stub));
 	memcpy(prog + stub_len, scmp, scmp_len * sizeof(*scmp));
 	if (!(build_flags & FILTER_STUB_FIRST))
-		fastpath_gen(p, prog, total, &disp, &disp_len);
+		fastpath_gen(p, prog, total, &disp, &disp_len, &exits);
+	/* behind a fast path, the program keeps what the fast path still asks it */
+	if (disp_len && !p->stacked)
+		total = prune_program(prog, total, exits.v, exits.n, exits.arches, exits.narches);
+	free(exits.v);
 	out->insns = xcalloc(disp_len + total, sizeof(*out->insns));
 	if (disp_len)
 		memcpy(out->insns, disp, disp_len * sizeof(*disp));
@@ -113,8 +118,9 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 		if (rc < 0)
 			return rc;
 	}
-	log_debug("seccomp filter: %zu instructions (fast path %zu, stub %zu, libseccomp %zu)",
-		  out->len, disp_len, stub_len, scmp_len);
+	log_debug("seccomp filter: %zu instructions (fast path %zu; stub %zu and libseccomp %zu, "
+		  "%zu of them kept)",
+		  out->len, disp_len, stub_len, scmp_len, total);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ward/log.h"
 #include "ward/syscalls_extra.h"
@@ -41,6 +42,7 @@ struct pe {
 	int *label;   /* per instruction: its label in the residue, -1 if none */
 	size_t *node; /* the residue's instructions */
 	size_t nnode;
+	struct fastpath_exits *exits; /* where the program is asked */
 };
 
 /* Run from @pc with A known (@known, @acc) until something depends on unknown data. */
@@ -340,6 +342,16 @@ static uint32_t *plan_tree(const struct range *v, size_t n)
 	return root;
 }
 
+static void exit_to_program(struct fastpath_exits *x, bool arch_known, uint32_t arch, uint32_t lo,
+			    uint32_t hi)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof(*x->v));
+	}
+	x->v[x->n++] = (struct prune_entry){arch_known, arch, lo, hi};
+}
+
 static void emit_tree(struct as *a, struct pe *e, const struct range *v, size_t n,
 		      const uint32_t *root, size_t i, size_t j)
 {
@@ -358,6 +370,8 @@ static void emit_tree(struct as *a, struct pe *e, const struct range *v, size_t 
 			pe_reset(e);
 			return;
 		case R_PROG:
+			exit_to_program(e->exits, true, e->arch, v[i].first,
+					i + 1 < n ? v[i + 1].first - 1 : UINT32_MAX);
 			as_ja(a, L_PROG);
 			return;
 		}
@@ -389,6 +403,11 @@ static void emit_dispatch(struct as *a, struct plan *p, struct pe *e)
 	uint32_t audit[MAX_ARCHES];
 	/* as_link_far() makes room where a jump is too far: "near" here */
 	size_t ngroups = plan_arch_switch(a, p, audit, group, true), i, g;
+
+	/* an arch the switch does not name goes to the program */
+	exit_to_program(e->exits, false, 0, 0, UINT32_MAX);
+	memcpy(e->exits->arches, audit, ngroups * sizeof(*audit));
+	e->exits->narches = ngroups;
 
 	for (g = 0; g < ngroups; g++) {
 		struct arch_plan *x64 = NULL, *x32 = NULL;
@@ -426,9 +445,9 @@ static void emit_dispatch(struct as *a, struct plan *p, struct pe *e)
  * built within the limits, and the program then runs alone.
  */
 void fastpath_gen(struct plan *p, const struct sock_filter *prog, size_t len,
-		  struct sock_filter **out, size_t *out_len)
+		  struct sock_filter **out, size_t *out_len, struct fastpath_exits *exits)
 {
-	struct pe e = {.f = prog, .len = len};
+	struct pe e = {.f = prog, .len = len, .exits = exits};
 	struct as a = {0};
 	struct ward_err err = {0};
 	size_t i;

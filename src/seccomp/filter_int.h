@@ -186,8 +186,33 @@ void filter_real_compute(uint32_t token, struct filter_real *out);
  * The fast path in front of @prog (@len instructions); *out is NULL when it
  * cannot be built within the limits, and the program then runs alone.
  */
+/* What the fast path hands the program: an arch (or none it names), a range of numbers. */
+struct prune_entry {
+	bool arch_known;
+	uint32_t arch;
+	uint32_t lo, hi;
+};
+
+/* The fast path's exits to the program, for prune_program(). */
+struct fastpath_exits {
+	struct prune_entry *v;
+	size_t n, cap;
+	uint32_t arches[MAX_ARCHES]; /* the arches it dispatches: the rest go to the program */
+	size_t narches;
+};
+
 void fastpath_gen(struct plan *p, const struct sock_filter *prog, size_t len,
-		  struct sock_filter **out, size_t *out_len);
+		  struct sock_filter **out, size_t *out_len, struct fastpath_exits *exits);
+
+/* ---- filter_prune.c ---------------------------------------------------------------- */
+
+/*
+ * Drop from @prog (@len instructions, changed in place) what no input reaching it
+ * through @entries, or with an arch none of @not_arch, can execute. Return: the
+ * new length (@len when the program could not be walked within the bounds).
+ */
+size_t prune_program(struct sock_filter *prog, size_t len, const struct prune_entry *entries,
+		     size_t nentries, const uint32_t *not_arch, size_t nnot);
 
 /* ---- filter_stack.c ---------------------------------------------------------------- */
 
