@@ -268,6 +268,28 @@ static int64_t interp(const struct bpf_insn *p, size_t n, char type, uint32_t ma
 			reg[i->dst_reg] = (uint32_t)reg[i->src_reg];
 			set[i->dst_reg] = true;
 			continue;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+		case BPF_ALU64 | BPF_OR | BPF_X:
+			if (!set[i->src_reg] || (BPF_OP(i->code) == BPF_OR && !set[i->dst_reg]))
+				return -1;
+			reg[i->dst_reg] = BPF_OP(i->code) == BPF_OR
+					      ? reg[i->dst_reg] | reg[i->src_reg]
+					      : reg[i->src_reg];
+			set[i->dst_reg] = true;
+			continue;
+		case BPF_ALU64 | BPF_LSH | BPF_K:
+			if (!set[i->dst_reg])
+				return -1;
+			reg[i->dst_reg] <<= (i->imm & 63);
+			continue;
+		case BPF_LD | BPF_DW | BPF_IMM: /* two slots: the upper half in the second */
+			if (pc + 1 >= n || i->src_reg != 0)
+				return -1;
+			reg[i->dst_reg] =
+			    (uint32_t)i->imm | ((uint64_t)(uint32_t)p[pc + 1].imm << 32);
+			set[i->dst_reg] = true;
+			pc++;
+			continue;
 		case BPF_ALU | BPF_AND | BPF_K:
 		case BPF_ALU | BPF_RSH | BPF_K:
 			if (!set[i->dst_reg])
@@ -284,9 +306,13 @@ static int64_t interp(const struct bpf_insn *p, size_t n, char type, uint32_t ma
 			jump = (reg[i->dst_reg] == imm) == (BPF_OP(i->code) == BPF_JEQ);
 			break;
 		case BPF_JMP | BPF_JNE | BPF_X:
+		case BPF_JMP | BPF_JEQ | BPF_X:
 			if (!set[i->dst_reg] || !set[i->src_reg])
 				return -1;
-			jump = reg[i->dst_reg] != reg[i->src_reg];
+			jump = (reg[i->dst_reg] == reg[i->src_reg]) == (BPF_OP(i->code) == BPF_JEQ);
+			break;
+		case BPF_JMP | BPF_JA:
+			jump = true;
 			break;
 		case BPF_JMP | BPF_EXIT:
 			return set[BPF_REG_0] ? (int64_t)reg[BPF_REG_0] : -1;
@@ -364,8 +390,30 @@ START_TEST(test_bpf_matches_allows)
 		snprintf(what, sizeof(what), "round %d", round);
 		check_program(rules, n, what);
 	}
+	/* past DEVCG_SHARED_MAX: every verdict returns by itself, as runc lays it out */
+	{
+		struct devcg_rule *big = calloc(5001, sizeof(*big));
+
+		ck_assert_ptr_nonnull(big);
+		big[0] = (struct devcg_rule)RULE(false, 'a', ANY, ANY, R | W | M);
+		for (size_t i = 1; i < 5001; i++)
+			big[i] =
+			    (struct devcg_rule)RULE(i % 7 != 0, i % 2 ? 'c' : 'b', (int64_t)(i % 4),
+						    (int64_t)(i % 6), i % 3 ? R | W | M : R);
+		check_program(big, 5001, "5001 rules");
+		free(big);
+	}
 }
 END_TEST
+
+/* Layouts the verifier must accept: keyed runs of both types between other rules, a big list. */
+static const struct devcg_rule keyed_runs[] = {
+    RULE(false, 'a', ANY, ANY, R | W | M), RULE(true, 'b', 8, 0, R | W | M),
+    RULE(true, 'b', 8, 1, R | W | M),	   RULE(true, 'c', 1, 3, R | W | M),
+    RULE(false, 'c', 1, ANY, W),	   RULE(true, 'c', 1, 5, R | W | M),
+    RULE(true, 'c', 1, 9, R | W | M),	   RULE(true, 'c', 136, ANY, R | W | M),
+    RULE(true, 'b', 7, 2, R | W | M),	   RULE(true, 'b', 7, 3, R | W | M),
+};
 
 START_TEST(test_bpf_build_shape)
 {
@@ -393,12 +441,14 @@ START_TEST(test_bpf_build_shape)
 	ck_assert_int_eq(p[0].imm, 0);
 	free(p);
 	/*
-	 * the defaults: 7 to load the request; 6 for each mknod rule (type, access
-	 * test, verdict), 5 for each rwm device (type, major, minor, verdict), 4
-	 * for 136:*; 2 for the default
+	 * the defaults: 7 to load the request; 3 for the key (major << 32 | minor),
+	 * then the char type test and 3 for each of the 8 rwm devices (the key's
+	 * constant in two slots, a comparison), 3 for 136:* (type, major, verdict),
+	 * 5 for each mknod rule (type, access test, verdict); 2 for the default, 2
+	 * for the shared "allow" exit the verdicts jump to
 	 */
 	ck_assert_int_eq(devcg_bpf_build(devcg_default_rules, devcg_ndefault_rules, &p, &n), 0);
-	ck_assert_uint_eq(n, 7 + (2 * 6) + (8 * 5) + 4 + 2);
+	ck_assert_uint_eq(n, 7 + 3 + 1 + (8 * 3) + 3 + (2 * 5) + 2 + 2);
 	free(p);
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -914,6 +964,38 @@ START_TEST(test_kernel_v2_custom)
 }
 END_TEST
 
+START_TEST(test_kernel_v2_layouts)
+{
+	struct devcg_rule *big = calloc(5001, sizeof(*big));
+	struct ward_err err = {0};
+	struct bpf_insn *p = NULL;
+	size_t n = 0;
+	int fd;
+
+	if (!unit_is_root())
+		UNIT_SKIP("needs root");
+	check_program(keyed_runs, ARRAY_SIZE(keyed_runs), "keyed runs");
+	ck_assert_int_eq(devcg_bpf_build(keyed_runs, ARRAY_SIZE(keyed_runs), &p, &n), 0);
+	fd = devcg_bpf_load(p, n, &err);
+	free(p);
+	if (fd < 0 && (err.code == EPERM || err.code == ENOSYS))
+		UNIT_SKIP(err.msg);
+	ck_assert_msg(fd >= 0, "keyed runs: %s: %s", err.msg, strerror(err.code));
+	close(fd);
+	ck_assert_ptr_nonnull(big);
+	big[0] = (struct devcg_rule)RULE(false, 'a', ANY, ANY, R | W | M);
+	for (size_t i = 1; i < 5001; i++)
+		big[i] =
+		    (struct devcg_rule)RULE(true, 'c', (int64_t)(i / 200), (int64_t)i, R | W | M);
+	ck_assert_int_eq(devcg_bpf_build(big, 5001, &p, &n), 0);
+	free(big);
+	fd = devcg_bpf_load(p, n, &err);
+	free(p);
+	ck_assert_msg(fd >= 0, "5001 rules: %s: %s", err.msg, strerror(err.code));
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_kernel_v2_errors)
 {
 	const struct bpf_insn no_r0[] = {{.code = BPF_JMP | BPF_EXIT}};
@@ -1003,6 +1085,7 @@ Suite *devcg_suite(void)
 	    {"apply_v1_files", test_apply_v1_files, false, true},
 	    {"kernel_v2_defaults", test_kernel_v2_defaults, true, false},
 	    {"kernel_v2_custom", test_kernel_v2_custom, true, false},
+	    {"kernel_v2_layouts", test_kernel_v2_layouts, true, false},
 	    {"kernel_v2_errors", test_kernel_v2_errors, true, false},
 	    {"kernel_v1", test_kernel_v1, true, false},
 	};
