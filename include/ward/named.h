@@ -27,7 +27,8 @@ struct named_run {
 	long stop_timeout; /* --stop-timeout, when stop_timeout_set */
 	bool stop_timeout_set;
 	struct state_opts o;
-	void *rec; /* the record (src/oci's struct record) */
+	void *rec;			   /* the record (src/oci's struct record) */
+	const struct container_spec *spec; /* the run's, for its config.json */
 };
 
 /**
@@ -39,9 +40,10 @@ void named_init(struct named_run *n, const char *root, const char *name, bool ke
 		struct container_spec *spec) __attribute__((nonnull(1, 5)));
 
 /**
- * named_begin() - register the container: <root>/<id> with its config.json
- * (what `ward exec` reads) and a record without a pid; @cidfile gets the id.
- * Sets @popts's callbacks that record the cgroups and the pid. Rootless, the
+ * named_begin() - register the container: <root>/<id> with a record without a
+ * pid; @cidfile gets the id. Sets @popts's callbacks that write its config.json
+ * (what `ward exec` reads) once the child is released, and record the cgroups
+ * and the pid; @spec must outlive the run. Rootless, the
  * state directory is the user's own (state_user_root(), or --root), made 0700
  * and checked to be the user's; where the user has none (n->o.root NULL), ward
  * registers nothing and --name, -d and --cidfile are refused.

@@ -184,7 +184,6 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 			  struct cg_handle *cg, struct ward_err *err)
 {
 	struct cg_layout layout;
-	struct ward_err e;
 	char id[16];
 	int r;
 
@@ -205,8 +204,6 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
 	if (r < 0)
 		return r;
-	if (cg_cleanup_stale(&layout, &e) < 0)
-		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
 	/* linux.cgroupsPath where the engine reads the container's stats from */
 	if (oci_id && spec->oci.cgroups_path && spec->oci.cgroups_path[0])
 		return cg_create_path(&layout, spec->oci.cgroups_path, &spec->resources, cg, err);
@@ -217,6 +214,17 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 		return cg_create_under(&layout, spec->oci.cgroup_parent, id, &spec->resources, cg,
 				       err);
 	return cg_create(&layout, id, &spec->resources, cg, err);
+}
+
+/* The cgroups dead wards left (cg_cleanup_stale()), swept while the child sets up. */
+static void sweep_stale(void)
+{
+	struct cg_layout layout;
+	struct ward_err e;
+
+	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, &e) < 0 ||
+	    cg_cleanup_stale(&layout, &e) < 0)
+		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
 }
 
 static void cgroup_finish(struct cg_handle *cg)
@@ -301,6 +309,7 @@ struct launch {
 	pid_t pid;		   /* the child, until reaped or handed over */
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
 	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
+	bool sweep;		   /* sweep_stale() once the child is released */
 	sigset_t old;
 };
 
@@ -467,6 +476,7 @@ static int launch_cgroup(struct launch *l, struct ward_err *err)
 		return 0;
 	}
 	r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+	l->sweep = !l->plan.spec->rootless;
 
 	if (r < 0) {
 		l->cg = NULL; /* nothing made */
@@ -556,12 +566,28 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 	return r;
 }
 
+/* Release the child; while it sets itself up, what need not come before that. */
+static int launch_go(struct launch *l, struct ward_err *err)
+{
+	const struct proc_opts *opts = l->plan.opts;
+	char go = 'g';
+
+	if (write_full(l->parent_end, &go, 1) != 1)
+		return err_set(err, errno, "cannot release the container");
+	if (l->sweep)
+		sweep_stale();
+	return opts->released ? opts->released(opts->started_arg, err) : 0;
+}
+
 /* The child released: until it execs, then (foreground) until it exits. */
 static int launch_serve(struct launch *l, struct proc_result *res, struct ward_err *err)
 {
 	const struct proc_opts *opts = l->plan.opts;
-	int r = release_child(l->parent_end, l->pid, l->report, l->plan.spec, opts, &res->denied,
-			      &l->listener, &l->master, err);
+	int r = launch_go(l, err);
+
+	if (r == 0)
+		r = release_child(l->parent_end, l->pid, l->report, l->plan.spec, opts,
+				  &res->denied, &l->listener, &l->master, err);
 
 	forward_running = r == 0;
 	if (r == 0 && l->master >= 0 && opts->console_socket) {
@@ -614,7 +640,6 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 		struct cg_handle *cg, int *commit, struct ward_err *err)
 {
 	struct launch l;
-	char go = 'g';
 	int r;
 
 	memset(cg, 0, sizeof(*cg));
@@ -625,8 +650,8 @@ int proc_create(const struct container_spec *spec, const struct proc_opts *opts,
 	launch_init(&l, LAUNCH_CREATE, spec, opts);
 	l.cg = cg;
 	r = launch_begin(&l, 0, NULL, err);
-	if (r == 0 && write_full(l.parent_end, &go, 1) != 1)
-		r = err_set(err, errno, "cannot release the container");
+	if (r == 0)
+		r = launch_go(&l, err);
 	if (r == 0)
 		r = wait_ready(&l.plan, l.parent_end, l.pid, l.report, &l.master, err);
 	/* the engine gets the terminal; ward create keeps no copy */

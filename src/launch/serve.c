@@ -46,20 +46,17 @@
 #include "ward/tty.h"
 
 /*
- * Release the child; learn whether it reached execve; with a seccomp listener,
- * answer its notifications until it exits (the child may block on one even
- * during set-up, so both are served together). Return: 0 once the command ran
+ * The child released (launch_go()): learn whether it reached execve; with a
+ * seccomp listener, answer its notifications until it exits (the child may
+ * block on one even during set-up, so both are served together). Return: 0 once the command ran
  * (*listener set if the child sent one), or a negative errno.
  */
 int release_child(int sync, pid_t pid, struct child_report *rep, const struct container_spec *spec,
 		  const struct proc_opts *opts, struct notify_log *log, int *listener, int *master,
 		  struct ward_err *err)
 {
-	char go = 'g';
 	bool served = false;
 
-	if (write_full(sync, &go, 1) != 1)
-		return err_set(err, errno, "cannot release the container");
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = sync, .events = POLLIN},
 					{.fd = served ? -1 : *listener, .events = POLLIN}};

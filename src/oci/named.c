@@ -239,6 +239,14 @@ static int started(void *arg, pid_t pid, struct ward_err *err)
 	return r;
 }
 
+/* proc_opts.released: what `ward exec` reads, written before the container runs */
+static int released(void *arg, struct ward_err *err)
+{
+	struct named_run *n = arg;
+
+	return write_config(((struct record *)n->rec)->dir, n->spec, err);
+}
+
 static int write_cidfile(const char *path, const char *id, struct ward_err *err)
 {
 	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -292,9 +300,8 @@ static int register_in(struct named_run *n, const char *dir, const struct contai
 	rec->needs_config = record_needs_config(spec);
 	rec->dir = dir;
 	stop_annotations(n, &rec->annotations);
-	r = write_config(dir, spec, err);
-	if (r == 0)
-		r = record_begin(rec, err);
+	n->spec = spec; /* config.json: released(), while the child sets up */
+	r = record_begin(rec, err);
 	if (r == 0 && cidfile)
 		r = write_cidfile(cidfile, n->id, err);
 	return r;
@@ -348,6 +355,7 @@ int named_begin(struct named_run *n, const struct container_spec *spec, bool det
 	popts->cgroup_ready = cgroups_ready;
 	popts->started = started;
 	popts->started_arg = n;
+	popts->released = released;
 	return 0;
 }
 
