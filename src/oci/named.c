@@ -6,6 +6,7 @@
  */
 #include "ward/named.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -30,6 +31,19 @@
 
 extern const char ward_default_profile[];
 extern const size_t ward_default_profile_len;
+
+/* <root>/.new-<pid>-<start>-<id>: a registration on its way in (register_new()) */
+#define NEW_PREFIX ".new-"
+
+static void remove_new(const char *tmp)
+{
+	cleanup_free char *state = xasprintf("%s/%s", tmp, STATE_FILE);
+	cleanup_free char *part = xasprintf("%s/.%s.tmp", tmp, STATE_FILE);
+
+	(void)unlink(state);
+	(void)unlink(part);
+	(void)rmdir(tmp);
+}
 
 static void random_id(char *out, size_t size)
 {
@@ -239,12 +253,63 @@ static int started(void *arg, pid_t pid, struct ward_err *err)
 	return r;
 }
 
-/* proc_opts.released: what `ward exec` reads, written before the container runs */
+/* whether the ward that named a .new- directory (pid, start time) is gone */
+static bool new_abandoned(const char *name)
+{
+	unsigned long long start = 0, now = 0;
+	int pid = 0;
+
+	if (sscanf(name, NEW_PREFIX "%d-%llu-", &pid, &start) != 2 || pid <= 0)
+		return false;
+	return pid_start_time(pid, &now, &(char){0}) < 0 || now != start;
+}
+
+/*
+ * What `ward run`s killed before their end left under the root: their records
+ * (record_abandoned()) and their registrations on the way in.
+ */
+static void sweep_abandoned(const struct named_run *n)
+{
+	DIR *d = opendir(n->o.root);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		struct state_opts o = n->o;
+		cleanup_free char *dir = NULL;
+		struct record rec;
+		struct ward_err e;
+
+		o.id = de->d_name;
+		if (str_has_prefix(de->d_name, NEW_PREFIX) && new_abandoned(de->d_name)) {
+			dir = xasprintf("%s/%s", n->o.root, de->d_name);
+			remove_new(dir);
+			continue;
+		}
+		if (!state_valid_id(o.id) || strcmp(o.id, n->id) == 0)
+			continue;
+		dir = state_dir(&o);
+		if (record_read(dir, &rec, &e) < 0)
+			continue;
+		if (record_abandoned(&rec) && state_do_delete(&o, true, &e) < 0)
+			log_warn("%s", e.msg);
+		record_release(&rec);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * proc_opts.released: what `ward exec` reads, written before the container runs;
+ * then what killed runs left, while the child sets itself up.
+ */
 static int released(void *arg, struct ward_err *err)
 {
 	struct named_run *n = arg;
+	int r = write_config(((struct record *)n->rec)->dir, n->spec, err);
 
-	return write_config(((struct record *)n->rec)->dir, n->spec, err);
+	if (r == 0)
+		sweep_abandoned(n);
+	return r;
 }
 
 static int write_cidfile(const char *path, const char *id, struct ward_err *err)
@@ -283,28 +348,74 @@ static void stop_annotations(const struct named_run *n, struct strv *ann)
 	}
 }
 
-static int register_in(struct named_run *n, const char *dir, const struct container_spec *spec,
-		       const char *cidfile, struct ward_err *err)
+/* @tmp, its record written, becomes @dir, unless something holds that name already */
+static int claim_name(const struct named_run *n, const char *tmp, const char *dir,
+		      struct ward_err *err)
+{
+	cleanup_free char *from = NULL;
+	cleanup_free char *to = NULL;
+
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EINVAL) { /* a file system without RENAME_NOREPLACE: mkdir claims it */
+		if (mkdir(dir, 0700) == 0) {
+			from = xasprintf("%s/%s", tmp, STATE_FILE);
+			to = xasprintf("%s/%s", dir, STATE_FILE);
+			if (rename(from, to) == 0)
+				return 0;
+			(void)rmdir(dir);
+			return err_set(err, errno, "cannot create '%s'", to);
+		}
+	}
+	if (errno == EEXIST || errno == ENOTEMPTY)
+		return err_set(err, 0,
+			       "the container name '%s' is already in use (see 'ward list'; 'ward "
+			       "delete %s' removes a stopped one)",
+			       n->id, n->id);
+	return err_set(err, errno, "cannot create '%s'", dir);
+}
+
+/*
+ * The record is written in a directory of its own, then renamed to the container's
+ * name in one step: no one sees <root>/<id> without a record, and a ward killed
+ * before the rename leaves a .new- directory that the next run sweeps.
+ */
+static int register_new(struct named_run *n, char *dir, const struct container_spec *spec,
+			struct ward_err *err)
 {
 	struct record *rec = n->rec;
+	unsigned long long start = 0;
+	cleanup_free char *tmp = NULL;
 	char stamp[64];
 	struct tm tm;
 	time_t now = time(NULL);
 	int r;
 
+	if (pid_start_time(getpid(), &start, &(char){0}) < 0)
+		return err_set(err, errno, "cannot read ward's own start time");
+	tmp = xasprintf("%s/" NEW_PREFIX "%d-%llu-%s", n->o.root, (int)getpid(), start, n->id);
+	if (mkdir(tmp, 0700) < 0)
+		return err_set(err, errno, "cannot create '%s'", tmp);
 	(void)snprintf(rec->id, sizeof(rec->id), "%s", n->id);
 	rec->bundle = xstrdup(dir);
 	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	rec->created = xstrdup(stamp);
 	rec->rootfs = xstrdup(spec->rootfs);
 	rec->needs_config = record_needs_config(spec);
-	rec->dir = dir;
+	rec->auto_remove = !n->keep;
+	rec->dir = tmp;
 	stop_annotations(n, &rec->annotations);
 	n->spec = spec; /* config.json: released(), while the child sets up */
 	r = record_begin(rec, err);
-	if (r == 0 && cidfile)
-		r = write_cidfile(cidfile, n->id, err);
-	return r;
+	if (r == 0)
+		r = claim_name(n, tmp, dir, err);
+	if (r < 0) {
+		remove_new(tmp);
+		rec->dir = NULL;
+		return r;
+	}
+	rec->dir = dir;
+	return 0;
 }
 
 int named_begin(struct named_run *n, const struct container_spec *spec, bool detach,
@@ -331,20 +442,16 @@ int named_begin(struct named_run *n, const struct container_spec *spec, bool det
 	if (r < 0)
 		return r;
 	dir = state_dir(&n->o);
-	if (mkdir(dir, 0700) < 0) {
-		r = errno == EEXIST
-			? err_set(err, 0,
-				  "the container name '%s' is already in use (see 'ward "
-				  "list'; 'ward delete %s' removes a stopped one)",
-				  n->id, n->id)
-			: err_set(err, errno, "cannot create '%s'", dir);
-		free(dir);
-		return r;
-	}
 	n->rec = xmalloc(sizeof(struct record));
 	memset(n->rec, 0, sizeof(struct record));
+	r = register_new(n, dir, spec, err);
+	if (r < 0) {
+		free(dir);
+		named_end(n);
+		return r;
+	}
 	n->registered = true;
-	r = register_in(n, dir, spec, cidfile, err);
+	r = cidfile ? write_cidfile(cidfile, n->id, err) : 0;
 	if (r < 0) {
 		n->keep = false;
 		named_end(n);

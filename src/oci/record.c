@@ -196,11 +196,15 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err)
 	yajl_gen_integer(g, r->pid);
 	GSTR(g, "pidStart");
 	yajl_gen_integer(g, (long long)r->pid_start);
-	if (!r->pid) {
+	if (!r->pid || r->auto_remove) { /* ward run: the ward that removes it at its end */
 		GSTR(g, "creatorPid");
 		yajl_gen_integer(g, r->creator);
 		GSTR(g, "creatorStart");
 		yajl_gen_integer(g, (long long)r->creator_start);
+	}
+	if (r->auto_remove) {
+		GSTR(g, "autoRemove");
+		yajl_gen_bool(g, 1);
 	}
 	GSTR(g, "bundle");
 	GSTR(g, r->bundle);
@@ -251,7 +255,7 @@ static long long jint(yajl_val obj, const char *key)
 }
 
 /* Return: 0; -ENOENT when there is no state.json (yet); another -errno. */
-static int record_read(const char *dir, struct record *r, struct ward_err *err)
+int record_read(const char *dir, struct record *r, struct ward_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, STATE_FILE);
 	cleanup_free char *text = NULL;
@@ -278,6 +282,7 @@ static int record_read(const char *dir, struct record *r, struct ward_err *err)
 	r->pid_start = (unsigned long long)jint(root, "pidStart");
 	r->creator = (pid_t)jint(root, "creatorPid");
 	r->creator_start = (unsigned long long)jint(root, "creatorStart");
+	r->auto_remove = yajl_tree_get(root, (const char *[]){"autoRemove", NULL}, yajl_t_true);
 	r->bundle = xstrdup((s = jstr(root, "bundle")) ? s : "");
 	r->created = xstrdup((s = jstr(root, "created")) ? s : "");
 	r->rootfs = xstrdup((s = jstr(root, "rootfs")) ? s : "");
@@ -334,6 +339,12 @@ static bool same_alive(pid_t pid, unsigned long long start)
 bool init_alive(const struct record *r)
 {
 	return same_alive(r->pid, r->pid_start);
+}
+
+bool record_abandoned(const struct record *r)
+{
+	return r->auto_remove && r->creator && !same_alive(r->creator, r->creator_start) &&
+	       (!r->pid || !init_alive(r));
 }
 
 int init_kill(const struct record *r, int sig)

@@ -52,7 +52,8 @@ struct record {
 	bool needs_config;
 	struct strv annotations; /* key, value, ... */
 	struct cg_handle cg;
-	const char *dir; /* while ward create writes it: its directory */
+	const char *dir;  /* while ward create writes it: its directory */
+	bool auto_remove; /* ward run without --keep: its ward removes it at its end */
 };
 
 int state_check_id(const struct state_opts *o, struct ward_err *err);
@@ -62,6 +63,10 @@ void gen_state(yajl_gen g, const struct record *r, const char *status);
 /* the state's fields, inside a map the caller opened */
 void gen_state_fields(yajl_gen g, const struct record *r, const char *status);
 bool init_alive(const struct record *r);
+/* a ward run's record (auto_remove) whose ward died before removing it, its init gone */
+bool record_abandoned(const struct record *r);
+/* <dir>/state.json: 0, -ENOENT, or another negative errno with @err set */
+int record_read(const char *dir, struct record *r, struct ward_err *err);
 /* @sig to the recorded init through a pidfd, once it is known to be that process: 0 or -errno */
 int init_kill(const struct record *r, int sig);
 int record_load(const struct state_opts *o, const char *dir, struct record *r,

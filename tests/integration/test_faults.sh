@@ -8,8 +8,9 @@
 #     cgroup's cgroup.procs); except what the OCI verbs mean to leave: a container
 #     that `create` finished stays created, and one that `start` started runs, each
 #     then exactly the process its state names;
-#   - the next `ward run` (for run) or `ward delete --force` (for the OCI verbs) leaves
-#     nothing: no process, no state directory under --root, no cgroup, no mount;
+#   - the next `ward run` (for run: it removes what the killed one left) or `ward
+#     delete --force` (for the OCI verbs) leaves nothing: no process, no state
+#     directory under --root, no cgroup, no mount;
 #   - no ward hangs (each is bounded by a timeout and 124 is a failure).
 # WARD_FAULT_ITERATIONS changes the number of iterations per verb.
 # shellcheck source-path=SCRIPTDIR
@@ -191,7 +192,7 @@ after_oci() {
 for ((i = 1; i <= ITER; i++)); do
 	m=wardfault-$$-run-$i
 	delay=$(rand_delay)
-	start_ward run "$ROOTFS" "$H" sleep 30 "$m"
+	start_ward --root "$ROOT" run "$ROOTFS" "$H" sleep 30 "$m"
 	kill_ward_at "$delay"
 	wpid=$BG_PID
 	cgs=$(cgroups_named "ward-$wpid-*")
@@ -205,16 +206,19 @@ for ((i = 1; i <= ITER; i++)); do
 		# shellcheck disable=SC2086
 		kill_left $LEFT
 	fi
-	# the next run removes the killed ward's cgroup (its owner is dead)
-	run_in "$ROOTFS" "$H" true
+	# the next run removes the killed ward's cgroup and record (their owner is dead)
+	run_ward --root "$ROOT" run "$ROOTFS" "$H" true
 	left=$(cgroups_named "ward-$wpid-*")
-	if [ "$STATUS" -eq 0 ] && [ -z "$left" ]; then
-		pass "run #$i: the next ward run succeeds and removed the killed one's cgroup"
+	records=$(find "$ROOT" -mindepth 1 -maxdepth 1 2>/dev/null)
+	if [ "$STATUS" -eq 0 ] && [ -z "$left" ] && [ -z "$records" ]; then
+		pass "run #$i: the next ward run succeeds and removed the killed one's cgroup and record"
 	else
-		fail "run #$i: the next ward run succeeds and removed the killed one's cgroup" \
-			"cgroups of ward $wpid left: ${left:-none}" "$(_last_run)"
+		fail "run #$i: the next ward run succeeds and removed the killed one's cgroup and record" \
+			"cgroups of ward $wpid left: ${left:-none}" "under --root: ${records:-nothing}" \
+			"$(_last_run)"
 		# shellcheck disable=SC2086
 		[ -z "$left" ] || rmdir $left 2>/dev/null
+		rm -rf "${ROOT:?}"/* "$ROOT"/.new-* 2>/dev/null
 	fi
 done
 no_mounts "run: no mount left"

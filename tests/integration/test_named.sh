@@ -89,6 +89,34 @@ assert_eq "nothing registered at the end" "" "$OUT"
 run_ward --root "$root" run --rm --keep "$ROOTFS" true
 assert_eq "--rm with --keep: refused" "ward: --rm and --keep cannot be used together" "$ERR"
 
+# A run SIGKILLed cannot remove its record (its container dies with it): the next
+# run does, and a registration a killed ward never finished; not a record kept on
+# purpose (--keep), nor an OCI container
+start_ward --root "$root" run --name killedrun "$ROOTFS" "$H" sleep 30
+wait_listed killedrun && kill -KILL "$BG_PID"
+wait "$BG_PID" 2>/dev/null
+for _ in $(seq 1 50); do
+	"$WARD" --root "$root" list | grep -q "^killedrun .* stopped " && break
+	sleep 0.1
+done
+run_ward --root "$root" list
+assert_match "a killed run's record: stopped" '(^|
+)killedrun +0 +stopped ' "$OUT"
+dead=$(sh -c 'echo $$')
+mkdir "$root/.new-$dead-1-ghost"
+run_ward --root "$root" run --name kept2 --keep "$ROOTFS" true
+make_bundle "$T/b0" '["true"]'
+run_ward --root "$root" create --bundle "$T/b0" oci0
+run_ward --root "$root" run "$ROOTFS" true
+assert_status "the next run: 0" 0
+run_ward --root "$root" list -q
+assert_eq "the next run removed the killed run's record, kept the others" "kept2
+oci0" "$OUT"
+assert_eq "... and the registration a killed ward never finished" "" \
+	"$(find "$root" -mindepth 1 -maxdepth 1 -name '.new-*')"
+run_ward --root "$root" delete kept2
+run_ward --root "$root" delete --force oci0
+
 # ward stop: the recorded --stop-signal, which the command traps; one that ignores it
 # is killed once --stop-timeout (or -t) has passed
 start_ward --root "$root" run --name trap --stop-signal USR1 --stop-timeout 20 "$ROOTFS" \
