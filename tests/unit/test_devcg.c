@@ -964,34 +964,50 @@ START_TEST(test_kernel_v2_custom)
 }
 END_TEST
 
-START_TEST(test_kernel_v2_layouts)
+/*
+ * Build @rules and load the program into the kernel: its descriptor, or -1 with @err
+ * set when bpf() is not ours to call (not root, EPERM, ENOSYS: the caller skips).
+ */
+static int build_and_load(const struct devcg_rule *rules, size_t nrules, struct ward_err *err)
 {
-	struct devcg_rule *big = calloc(5001, sizeof(*big));
-	struct ward_err err = {0};
 	struct bpf_insn *p = NULL;
 	size_t n = 0;
 	int fd;
 
-	if (!unit_is_root())
-		UNIT_SKIP("needs root");
-	check_program(keyed_runs, ARRAY_SIZE(keyed_runs), "keyed runs");
-	ck_assert_int_eq(devcg_bpf_build(keyed_runs, ARRAY_SIZE(keyed_runs), &p, &n), 0);
-	fd = devcg_bpf_load(p, n, &err);
+	if (!unit_is_root()) {
+		err_set(err, EPERM, "needs root");
+		return -1;
+	}
+	ck_assert_int_eq(devcg_bpf_build(rules, nrules, &p, &n), 0);
+	fd = devcg_bpf_load(p, n, err);
 	free(p);
-	if (fd < 0 && (err.code == EPERM || err.code == ENOSYS))
-		UNIT_SKIP(err.msg);
-	ck_assert_msg(fd >= 0, "keyed runs: %s: %s", err.msg, strerror(err.code));
+	if (fd < 0 && (err->code == EPERM || err->code == ENOSYS))
+		return -1;
+	ck_assert_msg(fd >= 0, "%zu rules: %s: %s", nrules, err->msg, strerror(err->code));
+	return fd;
+}
+
+START_TEST(test_kernel_v2_layouts)
+{
+	struct devcg_rule *big = calloc(5001, sizeof(*big));
+	struct ward_err err = {0};
+	int fd;
+
+	check_program(keyed_runs, ARRAY_SIZE(keyed_runs), "keyed runs");
+	fd = build_and_load(keyed_runs, ARRAY_SIZE(keyed_runs), &err);
+	if (fd < 0) {
+		free(big);
+		UNIT_SKIP(err.msg); /* no bpf() for us, e.g. in a container */
+	}
 	close(fd);
 	ck_assert_ptr_nonnull(big);
 	big[0] = (struct devcg_rule)RULE(false, 'a', ANY, ANY, R | W | M);
 	for (size_t i = 1; i < 5001; i++)
 		big[i] =
 		    (struct devcg_rule)RULE(true, 'c', (int64_t)(i / 200), (int64_t)i, R | W | M);
-	ck_assert_int_eq(devcg_bpf_build(big, 5001, &p, &n), 0);
+	fd = build_and_load(big, 5001, &err);
 	free(big);
-	fd = devcg_bpf_load(p, n, &err);
-	free(p);
-	ck_assert_msg(fd >= 0, "5001 rules: %s: %s", err.msg, strerror(err.code));
+	ck_assert_int_ge(fd, 0);
 	close(fd);
 }
 END_TEST
@@ -1000,18 +1016,11 @@ START_TEST(test_kernel_v2_errors)
 {
 	const struct bpf_insn no_r0[] = {{.code = BPF_JMP | BPF_EXIT}};
 	struct ward_err err = {0};
-	struct bpf_insn *p = NULL;
-	size_t n = 0;
 	int fd;
 
-	if (!unit_is_root())
-		UNIT_SKIP("needs root");
-	ck_assert_int_eq(devcg_bpf_build(devcg_default_rules, devcg_ndefault_rules, &p, &n), 0);
-	fd = devcg_bpf_load(p, n, &err);
-	free(p);
-	if (fd < 0 && (err.code == EPERM || err.code == ENOSYS))
+	fd = build_and_load(devcg_default_rules, devcg_ndefault_rules, &err);
+	if (fd < 0)
 		UNIT_SKIP(err.msg); /* no bpf() for us, e.g. in a container */
-	ck_assert_msg(fd >= 0, "%s: %s", err.msg, strerror(err.code));
 	close(fd);
 
 	/* a verifier refusal names the verifier's reason */

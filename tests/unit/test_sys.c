@@ -53,42 +53,40 @@ START_TEST(test_absolute_link_stays_inside)
 }
 END_TEST
 
-START_TEST(test_dotdot_stays_inside)
+/* @fd (closed here) is <root>@rel on the host */
+static void assert_below_root(int fd, const char *rel)
 {
 	char path[PATH_MAX], want[PATH_MAX], link[64];
-	int fd = sys_open_in_root(rootfd, "/up/up/tmp", O_PATH, 0);
 	ssize_t n;
 
-	/* "../../.." from the root is the root: /up/up/tmp is <root>/tmp, absent */
-	ck_assert_int_lt(fd, 0);
-	fd = sys_open_in_root(rootfd, "/escape/etc", O_PATH | O_DIRECTORY, 0);
 	ck_assert_int_ge(fd, 0);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	ck_assert_int_gt(n, 0);
 	path[n] = '\0';
-	snprintf(want, sizeof(want), "%s/etc", root);
+	snprintf(want, sizeof(want), "%s%s", root, rel);
 	ck_assert_str_eq(path, want);
 	close(fd);
+}
+
+START_TEST(test_dotdot_stays_inside)
+{
+	int fd = sys_open_in_root(rootfd, "/up/up/tmp", O_PATH, 0);
+
+	/* "../../.." from the root is the root: /up/up/tmp is <root>/tmp, absent */
+	ck_assert_int_lt(fd, 0);
+	assert_below_root(sys_open_in_root(rootfd, "/escape/etc", O_PATH | O_DIRECTORY, 0), "/etc");
 }
 END_TEST
 
 START_TEST(test_mkdir_p_in_root)
 {
-	char path[PATH_MAX], want[PATH_MAX], link[64];
+	char path[PATH_MAX];
 	struct stat st;
-	int fd = sys_mkdir_p_in_root(rootfd, "/escape/a/b/c", 0755);
-	ssize_t n;
+	int fd;
 
 	/* created below the root, through the "/" link, never on the host */
-	ck_assert_int_ge(fd, 0);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	ck_assert_int_gt(n, 0);
-	path[n] = '\0';
-	snprintf(want, sizeof(want), "%s/a/b/c", root);
-	ck_assert_str_eq(path, want);
-	close(fd);
+	assert_below_root(sys_mkdir_p_in_root(rootfd, "/escape/a/b/c", 0755), "/a/b/c");
 	ck_assert_int_lt(stat("/a/b/c", &st), 0);
 	/* existing directories are fine; a file in the way is an error */
 	fd = sys_mkdir_p_in_root(rootfd, "/a/b", 0755);
@@ -101,15 +99,7 @@ START_TEST(test_mkdir_p_in_root)
 	ck_assert_int_lt(sys_mkdir_p_in_root(rootfd, "/a/file/x/y", 0755), 0);
 	ck_assert_int_eq(errno, ENOTDIR);
 	/* repeated and trailing slashes; the missing part below an existing one */
-	fd = sys_mkdir_p_in_root(rootfd, "a//b/d1///d2/", 0755);
-	ck_assert_int_ge(fd, 0);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	ck_assert_int_gt(n, 0);
-	path[n] = '\0';
-	snprintf(want, sizeof(want), "%s/a/b/d1/d2", root);
-	ck_assert_str_eq(path, want);
-	close(fd);
+	assert_below_root(sys_mkdir_p_in_root(rootfd, "a//b/d1///d2/", 0755), "/a/b/d1/d2");
 }
 END_TEST
 
