@@ -295,6 +295,35 @@ if [ "$have_hyperfine" -eq 1 ]; then
 	done
 fi
 
+# Paired: the floor and a warm ward alternated, so that a drift of this machine's
+# speed (hyperfine runs one command after the other) hits both alike; the target's
+# ratio is taken from these medians.
+pairs=$((runs * 5))
+paired() { # CMD: appends its wall time in microseconds to $work/paired-<n>.us
+	local t0 t1
+	t0=$EPOCHREALTIME
+	# shellcheck disable=SC2086 # the command is a word list on purpose
+	$2 >/dev/null 2>&1
+	t1=$EPOCHREALTIME
+	echo "${t0/[.,]/} ${t1/[.,]/}" >>"$work/paired-$1.us"
+}
+pmedian() { # NAME: the median in ms of $work/paired-NAME.us
+	awk '{ print $2 - $1 }' "$work/paired-$1.us" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", v[int((NR + 1) / 2)] / 1000 }'
+}
+rm -f "$work"/paired-*.us
+for ((i = 0; i < pairs; i++)); do
+	if ((i % 2)); then
+		WARD_CACHE_DIR=$warm paired ward "$ward_cmd"
+		paired floor "$floor_cmd"
+	else
+		paired floor "$floor_cmd"
+		WARD_CACHE_DIR=$warm paired ward "$ward_cmd"
+	fi
+done
+paired_floor=$(pmedian floor)
+paired_ward=$(pmedian ward)
+
 # ---- (c) peak RSS -----------------------------------------------------------------------------
 
 declare -A rss
@@ -535,7 +564,11 @@ report() {
 		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
 	done
 	echo
-	echo "Targets (issue 19), from this run: ward warm/floor $(ratio "${median[ward]:-}" "${median[floor]:-}") (1.2);"
+	echo "Paired: the floor and a warm ward alternated $pairs times each (wall time from bash's"
+	echo "\$EPOCHREALTIME around each run, so a drift of the machine's speed hits both alike):"
+	echo "floor ${paired_floor:-n/a} ms, ward ${paired_ward:-n/a} ms (medians)."
+	echo
+	echo "Targets (issue 19), from this run: ward warm/floor $(ratio "${paired_ward:-}" "${paired_floor:-}") (1.2, paired; hyperfine's medians: $(ratio "${median[ward]:-}" "${median[floor]:-}"));"
 	echo "ward cold/warm $(ratio "${median[ward-cold]:-}" "${median[ward]:-}") (1.2);"
 	echo "custom 64-name profile cold/warm $(ratio "${median[ward-64-cold]:-}" "${median[ward-64]:-}") (1.5)."
 	echo
