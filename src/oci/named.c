@@ -290,8 +290,9 @@ static void sweep_abandoned(const struct named_run *n)
 		dir = state_dir(&o);
 		if (record_read(dir, &rec, &e) < 0)
 			continue;
+		/* another run may sweep it at the same time: not this run's error */
 		if (record_abandoned(&rec) && state_do_delete(&o, true, &e) < 0)
-			log_warn("%s", e.msg);
+			log_debug("%s", e.msg);
 		record_release(&rec);
 	}
 	if (d)
