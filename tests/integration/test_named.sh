@@ -116,6 +116,24 @@ assert_eq "... and the registration a killed ward never finished" "" \
 	"$(find "$root" -mindepth 1 -maxdepth 1 -name '.new-*')"
 run_ward --root "$root" delete kept2
 run_ward --root "$root" delete --force oci0
+# ten runs at once, each sweeping while the others register and run: none takes
+# another's live record for an abandoned one (each would fail or warn at its end),
+# and the abandoned record goes
+start_ward --root "$root" run --name killed2 "$ROOTFS" "$H" sleep 30
+wait_listed killed2 && kill -KILL "$BG_PID"
+wait "$BG_PID" 2>/dev/null
+sleep 0.5
+for i in $(seq 1 10); do
+	(
+		timeout 30 "$WARD" --root "$root" run "$ROOTFS" "$H" sleep 0.3 2>"$T/par$i.err"
+		echo $? >"$T/par$i.rc"
+	) &
+done
+wait
+assert_eq "ten runs at once, sweeping: all exit 0" "0 0 0 0 0 0 0 0 0 0" "$(cat "$T"/par*.rc | xargs)"
+assert_eq "ten runs at once, sweeping: no message" "" "$(cat "$T"/par*.err)"
+run_ward --root "$root" list -q
+assert_eq "ten runs at once, sweeping: the abandoned record is gone, nothing else left" "" "$OUT"
 
 # ward stop: the recorded --stop-signal, which the command traps; one that ignores it
 # is killed once --stop-timeout (or -t) has passed
