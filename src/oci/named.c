@@ -35,13 +35,15 @@ extern const size_t ward_default_profile_len;
 /* <root>/.new-<pid>-<start>-<id>: a registration on its way in (register_new()) */
 #define NEW_PREFIX ".new-"
 
+/* @tmp and the record in it; a symlink in its place is not followed */
 static void remove_new(const char *tmp)
 {
-	cleanup_free char *state = xasprintf("%s/%s", tmp, STATE_FILE);
-	cleanup_free char *part = xasprintf("%s/.%s.tmp", tmp, STATE_FILE);
+	cleanup_close int fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	(void)unlink(state);
-	(void)unlink(part);
+	if (fd < 0)
+		return;
+	(void)unlinkat(fd, STATE_FILE, 0);
+	(void)unlinkat(fd, "." STATE_FILE ".tmp", 0);
 	(void)rmdir(tmp);
 }
 

@@ -104,6 +104,10 @@ assert_match "a killed run's record: stopped" '(^|
 )killedrun +0 +stopped ' "$OUT"
 dead=$(sh -c 'echo $$')
 mkdir "$root/.new-$dead-1-ghost"
+# a symlink in a registration's place is not followed (ward never makes one)
+mkdir "$T/outside"
+echo keep >"$T/outside/state.json"
+ln -s "$T/outside" "$root/.new-$dead-1-link"
 run_ward --root "$root" run --name kept2 --keep "$ROOTFS" true
 make_bundle "$T/b0" '["true"]'
 run_ward --root "$root" create --bundle "$T/b0" oci0
@@ -113,7 +117,10 @@ run_ward --root "$root" list -q
 assert_eq "the next run removed the killed run's record, kept the others" "kept2
 oci0" "$OUT"
 assert_eq "... and the registration a killed ward never finished" "" \
-	"$(find "$root" -mindepth 1 -maxdepth 1 -name '.new-*')"
+	"$(find "$root" -mindepth 1 -maxdepth 1 -name '.new-*' ! -type l)"
+assert_eq "... not following a symlink in a registration's place" "keep" \
+	"$(cat "$T/outside/state.json" 2>&1)"
+rm -f "$root/.new-$dead-1-link"
 run_ward --root "$root" delete kept2
 run_ward --root "$root" delete --force oci0
 # ten runs at once, each sweeping while the others register and run: none takes
