@@ -42,10 +42,11 @@ int sys_close_except(int lowfd, const int *keep, size_t n);
 
 /**
  * sys_clone_into_cgroup() - clone3(2) with CLONE_INTO_CGROUP: a child born in
- * the cgroup2 cgroup @cgroup_fd, with the clone @flags (CLONE_NEW*) and SIGCHLD,
- * forking as clone(2) without a stack does. *@tried is false when the kernel
- * lacks it (< 5.7) or refuses that cgroup, or @cgroup_fd is -1: the caller
- * clones and moves the child itself. Return: as clone(2).
+ * the cgroup2 cgroup @cgroup_fd, with the clone @flags (CLONE_NEW*, CLONE_PARENT)
+ * and SIGCHLD (with CLONE_PARENT, the caller's own exit signal), forking as
+ * clone(2) without a stack does. *@tried is false when the kernel lacks it
+ * (< 5.7) or refuses that cgroup, or @cgroup_fd is -1: the caller clones and
+ * moves the child itself. Return: as clone(2).
  */
 pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried);
 

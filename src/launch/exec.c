@@ -143,10 +143,17 @@ int target_open(pid_t pid, unsigned long long start, bool own, struct exec_targe
  * Forked by ward: join the container's namespaces and root, make the process
  * there (a pid namespace takes only new children), report its pid, leave.
  */
+/* what the joiner reports: the process, and whether the clone put it in its cgroup */
+struct joined {
+	pid_t pid;
+	bool born;
+};
+
 static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
 						  const struct exec_target *t, int pid_pipe)
 {
 	struct ward_err err = {0};
+	struct joined born = {0};
 	pid_t pid;
 
 	close(plan->parent_end);
@@ -162,14 +169,19 @@ static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
 		child_fail(plan, &err);
 	}
 	(void)fflush(NULL);
-	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	/* born in the container's cgroup2 cgroup: no move, whose write waits out an RCU
+	 * grace period (a namespace that is a delegation boundary refuses it: moved then) */
+	pid = sys_clone_into_cgroup(CLONE_PARENT, plan->cgroup_fd, &born.born);
+	if (!born.born)
+		pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
 		exec_child(plan, t->user);
 	if (pid < 0) {
 		err_set(&err, errno, "cannot create the process in the container");
 		child_fail(plan, &err);
 	}
-	if (write_full(pid_pipe, &pid, sizeof(pid)) != (ssize_t)sizeof(pid)) {
+	born.pid = pid;
+	if (write_full(pid_pipe, &born, sizeof(born)) != (ssize_t)sizeof(born)) {
 		(void)kill(pid, SIGKILL);
 		_exit(WARD_EXIT_LAUNCHER);
 	}
@@ -177,11 +189,12 @@ static __attribute__((noreturn)) void exec_joiner(const struct plan *plan,
 }
 
 /* Start the joiner; learn the pid of the process it made (or the joiner's error). */
-pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end,
+pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end, bool *born,
 		 struct ward_err *err)
 {
+	struct joined got = {0};
 	int pipefd[2], ws;
-	pid_t joiner, pid = -1;
+	pid_t joiner;
 	ssize_t n;
 
 	/* before the joiner enters a single namespace of the container's */
@@ -203,12 +216,13 @@ pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int paren
 		close(pipefd[0]);
 		return -1;
 	}
-	n = read_full(pipefd[0], &pid, sizeof(pid));
+	n = read_full(pipefd[0], &got, sizeof(got));
 	close(pipefd[0]);
 	while (waitpid(joiner, &ws, 0) < 0 && errno == EINTR)
 		;
-	if (n == (ssize_t)sizeof(pid) && pid > 0)
-		return pid;
+	*born = got.born;
+	if (n == (ssize_t)sizeof(got) && got.pid > 0)
+		return got.pid;
 	/* the joiner failed: its error is on the sync socket */
 	{
 		int fd = -1;

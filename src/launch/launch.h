@@ -116,7 +116,8 @@ void target_release(struct exec_target *t);
 /* @start: the target's start time (0: unchecked); @own: it must be the caller's */
 int target_open(pid_t pid, unsigned long long start, bool own, struct exec_target *t,
 		struct ward_err *err);
-pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end,
+/* the process, in the container's namespaces; *@born: the clone put it in plan->cgroup_fd */
+pid_t exec_spawn(const struct plan *plan, const struct exec_target *t, int parent_end, bool *born,
 		 struct ward_err *err);
 
 /* plan.c */

@@ -504,8 +504,9 @@ static int launch_clone(struct launch *l, struct ward_err *err)
 			return -EINVAL;
 		l->forwarding = true;
 	}
-	l->pid = l->mode == LAUNCH_EXEC ? exec_spawn(&l->plan, &l->target, l->parent_end, err)
-					: spawn(&l->plan, err);
+	l->pid = l->mode == LAUNCH_EXEC
+		     ? exec_spawn(&l->plan, &l->target, l->parent_end, &l->plan.born_in_cgroup, err)
+		     : spawn(&l->plan, err);
 	close(l->plan.sync);
 	l->plan.sync = -1;
 	launch_plan_release(&l->plan);
@@ -552,13 +553,14 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = resctrl_check(RESCTRL_ROOT, &spec->oci.rdt, err);
 	if (r == 0 && l->mode != LAUNCH_EXEC)
 		r = launch_cgroup(l, err);
-	if (r == 0 && l->mode != LAUNCH_EXEC && l->cg)
+	if (r == 0 && l->cg && !(l->mode == LAUNCH_EXEC && spec->rootless))
 		l->plan.cgroup_fd = cg_open_v2(l->cg);
 	if (r == 0)
 		r = launch_clone(l, err);
 	/* before it runs an instruction of its own (rootless: the container has no cgroup) */
 	if (r == 0 && l->mode == LAUNCH_EXEC && !spec->rootless)
-		r = cg_attach(l->cg, l->pid, err);
+		r = l->plan.born_in_cgroup ? cg_attach_v1(l->cg, l->pid, err)
+					   : cg_attach(l->cg, l->pid, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
 	else if (r == 0)

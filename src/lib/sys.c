@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -214,7 +215,8 @@ pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
 		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
 		    set_tid, set_tid_size, cgroup;
 	} args = {.flags = flags | CLONE_INTO_CGROUP_FLAG,
-		  .exit_signal = SIGCHLD,
+		  /* CLONE_PARENT: the child signals our parent as we do (clone3 wants 0) */
+		  .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
 		  .cgroup = (uint64_t)cgroup_fd};
 	pid_t pid;
 
@@ -222,9 +224,11 @@ pid_t sys_clone_into_cgroup(unsigned long flags, int cgroup_fd, bool *tried)
 	if (cgroup_fd < 0)
 		return -1;
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	/* too old a kernel, or a cgroup it will not clone into: the caller clones and moves */
+	/* too old a kernel, or a cgroup it will not clone into (ENOENT: the caller's
+	 * cgroup namespace, a delegation boundary, does not hold both cgroups): the
+	 * caller clones and moves */
 	*tried = pid >= 0 || !(errno == ENOSYS || errno == E2BIG || errno == EINVAL ||
-			       errno == EOPNOTSUPP || errno == EBUSY);
+			       errno == EOPNOTSUPP || errno == EBUSY || errno == ENOENT);
 	return pid;
 }
 

@@ -40,6 +40,10 @@ assert_eq "exec: a process in it, under its seccomp filter" "in
 Seccomp:	2" "$OUT"
 run_ward --root "$root" ps web
 assert_contains "ps: its process" "$OUT" "sleep 30"
+run_ward --root "$root" exec web /bin/cat /proc/1/cgroup /proc/self/cgroup
+assert_eq "exec: in the init's cgroups (born there where the clone can)" \
+	"$(sed -n '1,/^$/p' <<<"$OUT" | head -n $(($(wc -l <<<"$OUT") / 2)))" \
+	"$(tail -n $(($(wc -l <<<"$OUT") / 2)) <<<"$OUT")"
 run_ward --root "$root" pause web
 run_ward --root "$root" state web
 assert_contains "pause: paused" "$OUT" '"status": "paused"'
