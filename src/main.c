@@ -279,12 +279,7 @@ static int cmd_run(struct cli_opts *opts, char *const argv[], struct ward_err *e
 
 static int cmd_cleanup(struct ward_err *err)
 {
-	struct cg_layout layout;
-
-	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err) < 0 ||
-	    cg_cleanup_stale(&layout, err) < 0)
-		return fail(err);
-	return 0;
+	return cg_sweep_stale(err) < 0 ? fail(err) : 0;
 }
 
 /* ward compare: configuration A as the options say, B with --against applied */

@@ -348,5 +348,12 @@ int cg_destroy(struct cg_handle *h, struct ward_err *err) __attribute__((nonnull
  */
 int cg_cleanup_stale(const struct cg_layout *l, struct ward_err *err) __attribute__((nonnull));
 
+/**
+ * cg_sweep_stale() - cg_cleanup_stale() on this process's own cgroup layout.
+ *
+ * Return: 0, or a negative errno with @err set (the first failure).
+ */
+int cg_sweep_stale(struct ward_err *err) __attribute__((nonnull));
+
 /** cg_handle_release() - forget @h without touching the cgroups. */
 void cg_handle_release(struct cg_handle *h) __attribute__((nonnull));

@@ -3,11 +3,12 @@
  * sched.h - a config's process.ioPriority, scheduler and execCPUAffinity, applied
  * to the container's process (src/launch/sched.c) from what the spec stage
  * checked and computed (struct spec_sched). Only raw system calls: safe after
- * the clone.
+ * the clone. And its oomScoreAdj, which ward writes.
  */
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
@@ -26,3 +27,9 @@ int sched_apply(const struct spec_sched *s, bool init, struct ward_err *err)
 
 /** sched_apply_initial() - execCPUAffinity.initial, if given, on the calling process. */
 int sched_apply_initial(const struct spec_sched *s, struct ward_err *err) __attribute__((nonnull));
+
+/**
+ * sched_set_oom_score_adj() - process.oomScoreAdj of @pid, written by ward (a
+ * child in a user namespace could only raise it).
+ */
+int sched_set_oom_score_adj(pid_t pid, int value, struct ward_err *err) __attribute__((nonnull));

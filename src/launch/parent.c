@@ -58,6 +58,7 @@
 #include "ward/record.h"
 #include "ward/resctrl.h"
 #include "ward/selfexe.h"
+#include "ward/sched.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
 
@@ -82,31 +83,6 @@ static void forward_signal(int sig)
 	errno = saved;
 }
 
-/* process.oomScoreAdj, written by ward (a child in a user namespace could only raise it) */
-static int set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
-{
-	char buf[16], path[40];
-	int fd, n = snprintf(buf, sizeof(buf), "%d", value);
-	ssize_t w;
-
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return err_set(err, EINVAL, "process.oomScoreAdj: %d", value);
-	(void)snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "process.oomScoreAdj: cannot open '%s'", path);
-	w = write_full(fd, buf, (size_t)n);
-	if (w != n) {
-		int e = w < 0 ? errno : EIO;
-
-		close(fd);
-		/* lowering it below ward's own needs CAP_SYS_RESOURCE */
-		return err_set(err, e, "process.oomScoreAdj: cannot set it to %d", value);
-	}
-	close(fd);
-	return 0;
-}
-
 /* the container's id, or a stand-in for the resctrl group of a run without one */
 static const char *container_id(const struct proc_opts *opts)
 {
@@ -127,7 +103,8 @@ static int prepare_child(const struct plan *plan, pid_t pid, const struct cg_han
 		return -EINVAL;
 	if (ns_is_new(spec, CLONE_NEWUSER) && ns_write_id_maps(spec, pid, err) < 0)
 		return -EINVAL;
-	if (spec->oci.oom_score_adj_set && set_oom_score_adj(pid, spec->oci.oom_score_adj, err) < 0)
+	if (spec->oci.oom_score_adj_set &&
+	    sched_set_oom_score_adj(pid, spec->oci.oom_score_adj, err) < 0)
 		return -EINVAL;
 	if (netdev_move(&spec->oci.netdevs, pid, err) < 0)
 		return -EINVAL;
@@ -216,17 +193,6 @@ static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
 	return cg_create(&layout, id, &spec->resources, cg, err);
 }
 
-/* The cgroups dead wards left (cg_cleanup_stale()), swept while the child sets up. */
-static void sweep_stale(void)
-{
-	struct cg_layout layout;
-	struct ward_err e;
-
-	if (cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, &e) < 0 ||
-	    cg_cleanup_stale(&layout, &e) < 0)
-		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
-}
-
 static void cgroup_finish(struct cg_handle *cg)
 {
 	struct ward_err e;
@@ -309,7 +275,7 @@ struct launch {
 	pid_t pid;		   /* the child, until reaped or handed over */
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
 	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
-	bool sweep;		   /* sweep_stale() once the child is released */
+	bool sweep;		   /* cg_sweep_stale() once the child is released */
 	sigset_t old;
 };
 
@@ -572,12 +538,14 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 static int launch_go(struct launch *l, struct ward_err *err)
 {
 	const struct proc_opts *opts = l->plan.opts;
+	struct ward_err e;
 	char go = 'g';
 
 	if (write_full(l->parent_end, &go, 1) != 1)
 		return err_set(err, errno, "cannot release the container");
-	if (l->sweep)
-		sweep_stale();
+	/* the cgroups dead wards left, swept while the child sets itself up */
+	if (l->sweep && cg_sweep_stale(&e) < 0)
+		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
 	return opts->released ? opts->released(opts->started_arg, err) : 0;
 }
 

@@ -4,16 +4,20 @@
  * affinity and execution domain (process.ioPriority, scheduler,
  * execCPUAffinity, linux.personality), set on itself
  * before execve with raw system calls: glibc wraps neither ioprio_set(2) nor
- * sched_setattr(2).
+ * sched_setattr(2); and its OOM score (process.oomScoreAdj), set by ward.
  */
 #include "ward/sched.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "launch.h"
 
 enum { IOPRIO_WHO_PROCESS = 1 };
 
@@ -69,5 +73,30 @@ int sched_apply(const struct spec_sched *s, bool init, struct ward_err *err)
 		return set_affinity(&s->cpus_final, "final", err);
 	if (init && s->cpus_initial_set)
 		return set_affinity(&s->cpus_initial, "initial", err);
+	return 0;
+}
+
+/* process.oomScoreAdj, written by ward (a child in a user namespace could only raise it) */
+int sched_set_oom_score_adj(pid_t pid, int value, struct ward_err *err)
+{
+	char buf[16], path[40];
+	int fd, n = snprintf(buf, sizeof(buf), "%d", value);
+	ssize_t w;
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return err_set(err, EINVAL, "process.oomScoreAdj: %d", value);
+	(void)snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "process.oomScoreAdj: cannot open '%s'", path);
+	w = write_full(fd, buf, (size_t)n);
+	if (w != n) {
+		int e = w < 0 ? errno : EIO;
+
+		close(fd);
+		/* lowering it below ward's own needs CAP_SYS_RESOURCE */
+		return err_set(err, e, "process.oomScoreAdj: cannot set it to %d", value);
+	}
+	close(fd);
 	return 0;
 }

@@ -402,3 +402,11 @@ int cg_cleanup_stale(const struct cg_layout *l, struct ward_err *err)
 	}
 	return first;
 }
+
+int cg_sweep_stale(struct ward_err *err)
+{
+	struct cg_layout layout;
+	int r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+
+	return r < 0 ? r : cg_cleanup_stale(&layout, err);
+}
