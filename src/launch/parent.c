@@ -57,8 +57,8 @@
 #include "ward/policy.h"
 #include "ward/record.h"
 #include "ward/resctrl.h"
-#include "ward/selfexe.h"
 #include "ward/sched.h"
+#include "ward/selfexe.h"
 #include "ward/sys.h"
 #include "ward/tty.h"
 

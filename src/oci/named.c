@@ -357,6 +357,7 @@ static int claim_name(const struct named_run *n, const char *tmp, const char *di
 {
 	cleanup_free char *from = NULL;
 	cleanup_free char *to = NULL;
+	int r;
 
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) == 0)
 		return 0;
@@ -366,8 +367,9 @@ static int claim_name(const struct named_run *n, const char *tmp, const char *di
 			to = xasprintf("%s/%s", dir, STATE_FILE);
 			if (rename(from, to) == 0)
 				return 0;
+			r = err_set(err, errno, "cannot create '%s'", to);
 			(void)rmdir(dir);
-			return err_set(err, errno, "cannot create '%s'", to);
+			return r;
 		}
 	}
 	if (errno == EEXIST || errno == ENOTEMPTY)

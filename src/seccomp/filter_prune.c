@@ -162,11 +162,16 @@ static void branch(struct walk *w, const struct walk_state *s, const struct sock
 			break;
 		}
 	}
+	if (t.pc == f.pc) { /* one successor: every input goes on, none narrowed */
+		struct walk_state u = *s;
+
+		u.pc = t.pc;
+		push(w, &u);
+		return;
+	}
 	if (can_t)
 		push(w, &t);
-	if (can_f && f.pc != t.pc)
-		push(w, &f);
-	else if (can_f && !can_t)
+	if (can_f)
 		push(w, &f);
 }
 
