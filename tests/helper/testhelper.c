@@ -884,35 +884,45 @@ static int cmd_fds(int links)
 	return 0;
 }
 
-/* a thread's few calls: its own id, a yield, a clock */
+/*
+ * A thread's few calls: its own id, a yield, a clock; then it waits for the
+ * others at a barrier, so that futex is called however the threads are timed
+ * (whether pthread_join waits depends on the timing: a recording made while
+ * every thread had ended before its join lacked futex).
+ */
 static void *thread_calls(void *arg)
 {
 	struct timespec ts;
 
-	(void)arg;
 	(void)syscall(SYS_gettid);
 	(void)sched_yield();
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	(void)pthread_barrier_wait(arg);
 	return NULL;
 }
 
 static int cmd_threads(const char *arg)
 {
+	pthread_barrier_t all;
 	pthread_t t[64];
 	long n = strtol(arg, NULL, 10);
 
 	if (n < 1 || n > 64)
 		return usage();
+	if (pthread_barrier_init(&all, NULL, (unsigned)n + 1) != 0)
+		return 1;
 	for (long i = 0; i < n; i++) {
-		int e = pthread_create(&t[i], NULL, thread_calls, NULL);
+		int e = pthread_create(&t[i], NULL, thread_calls, &all);
 
 		if (e) {
 			fprintf(stderr, "ward-testhelper: threads: %s\n", strerror(e));
 			return 1;
 		}
 	}
+	(void)pthread_barrier_wait(&all);
 	for (long i = 0; i < n; i++)
 		(void)pthread_join(t[i], NULL);
+	(void)pthread_barrier_destroy(&all);
 	printf("threads: %ld\n", n);
 	return 0;
 }
