@@ -29,6 +29,7 @@ struct named_run {
 	struct state_opts o;
 	void *rec;			   /* the record (src/oci's struct record) */
 	const struct container_spec *spec; /* the run's, for its config.json */
+	const char *cidfile;		   /* --cidfile, written once the name is taken */
 };
 
 /**
@@ -41,7 +42,9 @@ void named_init(struct named_run *n, const char *root, const char *name, bool ke
 
 /**
  * named_begin() - register the container: <root>/<id> with a record without a
- * pid; @cidfile gets the id. Sets @popts's callbacks that write its config.json
+ * pid; @cidfile gets the id. With @detach now; otherwise in @popts's cloned
+ * callback, while the child mounts (a name in use then fails the run before
+ * the container runs anything). Sets @popts's callbacks that write its config.json
  * (what `ward exec` reads) once the child is released, and record the cgroups
  * and the pid; @spec must outlive the run. Rootless, the
  * state directory is the user's own (state_user_root(), or --root), made 0700

@@ -51,6 +51,9 @@ struct proc_opts {
 	/* called once the process runs (the pid file), before ward waits for it */
 	int (*started)(void *arg, pid_t pid, struct ward_err *err);
 	void *started_arg;
+	/* run: called with @started_arg after the clone, before the child is released
+	 * (often while it mounts, see plan_go_late()); a failure kills the child */
+	int (*cloned)(void *arg, struct ward_err *err);
 	/* run: called with @started_arg once the child is released, while it sets up */
 	int (*released)(void *arg, struct ward_err *err);
 };

@@ -361,7 +361,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* execCPUAffinity.initial: before ward moves it into the container's cgroups */
 	if (sched_apply_initial(&plan->spec->oci.sched, &err) < 0)
 		child_fail(plan, &err);
-	if (read_full(plan->sync, &go, 1) != 1)
+	if (!plan_go_late(plan) && read_full(plan->sync, &go, 1) != 1)
 		_exit(WARD_EXIT_LAUNCHER);
 	/* while still ward's uid: /proc/self/timens_offsets belongs to it */
 	if (ns_is_new(spec, CLONE_NEWTIME) && ns_enter_time(&spec->oci, &err) < 0)
@@ -399,6 +399,9 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 				   : mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan, &err);
 	mnt_sources_release(&src);
+	/* ward's go, when it has been working while we set up (EOF: it died meanwhile) */
+	if (plan_go_late(plan) && read_full(plan->sync, &go, 1) != 1)
+		_exit(WARD_EXIT_LAUNCHER);
 	child_become(plan, true, detached, start_json);
 }
 

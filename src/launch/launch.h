@@ -75,7 +75,29 @@ struct plan {
 	/* run, create: the container's cgroup2 cgroup for clone3's CLONE_INTO_CGROUP, or -1 */
 	int cgroup_fd;
 	bool born_in_cgroup; /* the clone took it: the child needs no move there */
+	/* ward has nothing the child's set-up must wait for (plan_go_late()) */
+	bool late_go;
 };
+
+/*
+ * Where the child waits for ward's go: right after the clone when ward still has
+ * to put it somewhere before it sets itself up (id maps before it becomes root in
+ * its user namespace, a cgroup to join before its cgroup namespace is made, the
+ * mounts of a container without a mount namespace); otherwise only before it
+ * becomes the process (child_become()), so that its mounts and ward's remaining
+ * work (the registration, launch_settle()) run at the same time. Both sides ask
+ * this after the clone.
+ */
+static inline bool plan_go_late(const struct plan *plan)
+{
+	return plan->late_go && (plan->cgroup_fd < 0 || plan->born_in_cgroup);
+}
+
+/* placement.c: the container's cgroup, made before the clone */
+bool placement_no_cgroup(const struct container_spec *spec, const struct proc_opts *opts);
+int placement_cgroup(const struct container_spec *spec, const char *oci_id, struct cg_handle *cg,
+		     struct ward_err *err);
+void placement_finish(struct cg_handle *cg);
 
 /* the namespace types ward exec may join (exec.c's table) */
 #define EXEC_NS_MAX 8

@@ -3,10 +3,12 @@
  * parent.c - the parent's sequence: plan, cgroups, clone, release, serve, wait.
  *
  * The parent and child talk over a SOCK_SEQPACKET pair, both ends close-on-exec:
- * the parent sends one byte when the child may proceed; the child answers only
- * if it fails, with a whole struct ward_err, and otherwise its end closes at
- * execve, so EOF tells the parent the command is running. The child is a plain
- * fork (no CLONE_VM) of a single-threaded process and does not allocate.
+ * the parent sends one byte when the child may proceed (it waits right after
+ * the clone, or, where ward has nothing its set-up needs, once it is mounted
+ * and pivoted: plan_go_late()); the child answers only if it fails, with a
+ * whole struct ward_err, and otherwise its end closes at execve, so EOF tells
+ * the parent the command is running. The child is a plain fork (no CLONE_VM)
+ * of a single-threaded process and does not allocate.
  *
  * The seccomp filter goes in last, after everything ward does in the child:
  * after it, the child makes no system call but execve (and exit_group when
@@ -153,55 +155,6 @@ static int install_forwarding(sigset_t *blocked, sigset_t *old, struct ward_err 
 	return 0;
 }
 
-/*
- * The container's cgroup: detected, stale ones from a SIGKILLed ward removed,
- * created with the limits, before clone so a failure leaves nothing started.
- */
-static int cgroup_prepare(const struct container_spec *spec, const char *oci_id,
-			  struct cg_handle *cg, struct ward_err *err)
-{
-	struct cg_layout layout;
-	char id[16];
-	int r;
-
-	/* rootless: ward may write no cgroup (and finds no delegation it could use) */
-	if (spec->rootless) {
-		memset(cg, 0, sizeof(*cg));
-		if (spec->oci.cgroup_parent)
-			return err_set(err, 0,
-				       "rootless: --cgroup-parent needs cgroups, which ward writes "
-				       "only as root");
-		if (spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES)
-			return err_set(err, 0,
-				       "rootless: resource limits need cgroups, which ward writes "
-				       "only as root");
-		log_debug("rootless: no cgroup of the container's own, no device cgroup");
-		return 0;
-	}
-	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
-	if (r < 0)
-		return r;
-	/* linux.cgroupsPath where the engine reads the container's stats from */
-	if (oci_id && spec->oci.cgroups_path && spec->oci.cgroups_path[0])
-		return cg_create_path(&layout, spec->oci.cgroups_path, &spec->resources, cg, err);
-	if (oci_id)
-		return cg_create_detached(&layout, oci_id, &spec->resources, cg, err);
-	cg_make_id(id, sizeof(id));
-	if (spec->oci.cgroup_parent)
-		return cg_create_under(&layout, spec->oci.cgroup_parent, id, &spec->resources, cg,
-				       err);
-	return cg_create(&layout, id, &spec->resources, cg, err);
-}
-
-static void cgroup_finish(struct cg_handle *cg)
-{
-	struct ward_err e;
-
-	if (cg_destroy(cg, &e) < 0)
-		log_warn("cannot remove the container's cgroup: %s", e.msg);
-	cg_handle_release(cg);
-}
-
 /* clone the child into its namespaces (a joined pid namespace is entered around it) */
 static pid_t spawn(struct plan *plan, struct ward_err *err)
 {
@@ -218,7 +171,7 @@ static pid_t spawn(struct plan *plan, struct ward_err *err)
 		return -1;
 	(void)fflush(NULL); /* buffered output must not be written twice */
 	pid = sys_clone_into_cgroup(flags, plan->cgroup_fd, &tried);
-	plan->born_in_cgroup = tried && pid > 0;
+	plan->born_in_cgroup = tried && pid >= 0; /* the child's copy too: plan_go_late() */
 	if (!tried)
 		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
@@ -313,7 +266,7 @@ static void launch_end(struct launch *l)
 	forward_to = 0;
 	forward_running = 0;
 	if (l->cg && l->mode != LAUNCH_EXEC)
-		cgroup_finish(l->cg);
+		placement_finish(l->cg);
 	if (l->plan.root_mnt) /* a container without a mount namespace that did not make it */
 		mnt_detach_root(l->plan.spec->rootfs, l->plan.root_mnt);
 	if (l->rdt_made &&
@@ -405,26 +358,19 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 }
 
 /*
- * `ward run` needs no cgroup when nothing asks for one (no limit, no device rule
- * of its own, no cgroupsPath, its own pid namespace) and the device cgroup has
- * nothing to guard: no node it could make (CAP_MKNOD outside a user namespace)
- * or see through a bind mount allowing devices, only the ones ward put in /dev.
+ * ward run: whether nothing ward does after the clone must come before the
+ * child's set-up (plan_go_late()): no id maps, no host interface to move in, no
+ * v1 cgroup to join, mounts in a namespace of their own.
  */
-static bool cgroup_unneeded(const struct container_spec *spec, const struct proc_opts *opts)
+static bool go_late(const struct launch *l)
 {
-	size_t i;
+	const struct container_spec *spec = l->plan.spec;
 
-	if (opts->id || (spec->oci.cgroups_path && spec->oci.cgroups_path[0]))
+	if (l->mode != LAUNCH_RUN || spec->rootless || ns_is_new(spec, CLONE_NEWUSER) ||
+	    ns_shares_mounts(spec) || spec->oci.netdevs.n)
 		return false;
-	if ((spec->resources.set & ~(unsigned int)SPEC_RES_DEVICES) ||
-	    ((spec->resources.set & SPEC_RES_DEVICES) && !spec->resources.devices_default))
-		return false;
-	if (!ns_is_new(spec, CLONE_NEWPID))
-		return false;
-	if ((spec->caps & (UINT64_C(1) << CAP_MKNOD)) && !ns_is_new(spec, CLONE_NEWUSER))
-		return false;
-	for (i = 0; i < spec->nmounts; i++)
-		if (spec->mounts[i].kind == SPEC_MOUNT_BIND && !(spec->mounts[i].flags & MS_NODEV))
+	for (size_t i = 0; l->cg && i < l->cg->ndirs; i++)
+		if (!l->cg->dirs[i].v2 || l->plan.cgroup_fd < 0)
 			return false;
 	return true;
 }
@@ -436,12 +382,12 @@ static int launch_cgroup(struct launch *l, struct ward_err *err)
 	bool create = l->mode == LAUNCH_CREATE;
 	int r;
 
-	if (l->mode == LAUNCH_RUN && cgroup_unneeded(l->plan.spec, opts)) {
+	if (l->mode == LAUNCH_RUN && placement_no_cgroup(l->plan.spec, opts)) {
 		log_debug("no limit, no device to guard: no cgroup of the container's own");
 		memset(l->cg, 0, sizeof(*l->cg));
 		return 0;
 	}
-	r = cgroup_prepare(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+	r = placement_cgroup(l->plan.spec, create ? opts->id : NULL, l->cg, err);
 	l->sweep = !l->plan.spec->rootless;
 
 	if (r < 0) {
@@ -522,6 +468,8 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 	if (r == 0 && l->cg && !(l->mode == LAUNCH_EXEC && spec->rootless))
 		l->plan.cgroup_fd = cg_open_v2(l->cg);
 	if (r == 0)
+		l->plan.late_go = go_late(l);
+	if (r == 0)
 		r = launch_clone(l, err);
 	/* before it runs an instruction of its own (rootless: the container has no cgroup) */
 	if (r == 0 && l->mode == LAUNCH_EXEC && !spec->rootless)
@@ -531,6 +479,9 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
 	else if (r == 0)
 		r = prepare_child(&l->plan, l->pid, l->cg, &l->rdt_made, err);
+	/* the registration (named.c), while the child mounts */
+	if (r == 0 && opts->cloned)
+		r = opts->cloned(opts->started_arg, err);
 	return r;
 }
 
@@ -541,7 +492,8 @@ static int launch_go(struct launch *l, struct ward_err *err)
 	struct ward_err e;
 	char go = 'g';
 
-	if (write_full(l->parent_end, &go, 1) != 1)
+	/* EPIPE: the child gave up before its go (plan_go_late()); release_child() says why */
+	if (send(l->parent_end, &go, 1, MSG_NOSIGNAL) != 1 && errno != EPIPE)
 		return err_set(err, errno, "cannot release the container");
 	/* the cgroups dead wards left, swept while the child sets itself up */
 	if (l->sweep && cg_sweep_stale(&e) < 0)

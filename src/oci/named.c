@@ -410,7 +410,6 @@ static int register_new(struct named_run *n, char *dir, const struct container_s
 	rec->auto_remove = !n->keep;
 	rec->dir = tmp;
 	stop_annotations(n, &rec->annotations);
-	n->spec = spec; /* config.json: released(), while the child sets up */
 	r = record_begin(rec, err);
 	if (r == 0)
 		r = claim_name(n, tmp, dir, err);
@@ -423,10 +422,34 @@ static int register_new(struct named_run *n, char *dir, const struct container_s
 	return 0;
 }
 
+/*
+ * The container's name, taken (register_new()), and --cidfile written; or nothing.
+ * Also proc_opts.cloned: a foreground run takes its name while its child mounts,
+ * and a name in use kills the child, which has run nothing of the container's.
+ */
+static int claim(void *arg, struct ward_err *err)
+{
+	struct named_run *n = arg;
+	char *dir = state_dir(&n->o);
+	int r = register_new(n, dir, n->spec, err);
+
+	if (r < 0) {
+		free(dir);
+		named_end(n);
+		return r;
+	}
+	n->registered = true;
+	r = n->cidfile ? write_cidfile(n->cidfile, n->id, err) : 0;
+	if (r < 0) {
+		n->keep = false;
+		named_end(n);
+	}
+	return r;
+}
+
 int named_begin(struct named_run *n, const struct container_spec *spec, bool detach,
 		const char *cidfile, struct proc_opts *popts, struct ward_err *err)
 {
-	char *dir;
 	int r;
 
 	if (!n->o.root) { /* rootless, and no state directory of the user's */
@@ -446,22 +469,15 @@ int named_begin(struct named_run *n, const struct container_spec *spec, bool det
 			: 0;
 	if (r < 0)
 		return r;
-	dir = state_dir(&n->o);
 	n->rec = xmalloc(sizeof(struct record));
 	memset(n->rec, 0, sizeof(struct record));
-	r = register_new(n, dir, spec, err);
-	if (r < 0) {
-		free(dir);
-		named_end(n);
+	n->spec = spec; /* config.json: released(), while the child sets up */
+	n->cidfile = cidfile;
+	/* -d: the foreground ward says the name is taken; else once the child is cloned */
+	r = detach ? claim(n, err) : 0;
+	if (r < 0)
 		return r;
-	}
-	n->registered = true;
-	r = cidfile ? write_cidfile(cidfile, n->id, err) : 0;
-	if (r < 0) {
-		n->keep = false;
-		named_end(n);
-		return r;
-	}
+	popts->cloned = detach ? NULL : claim;
 	popts->id = NULL;
 	popts->state_arg = n;
 	popts->cgroup_ready = cgroups_ready;

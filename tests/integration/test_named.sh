@@ -48,9 +48,15 @@ run_ward --root "$root" pause web
 run_ward --root "$root" state web
 assert_contains "pause: paused" "$OUT" '"status": "paused"'
 run_ward --root "$root" resume web
-run_ward --root "$root" run --name web "$ROOTFS" true
+# the name is taken while the child mounts: refused, it ran nothing and left no cgroup
+cgs_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)
+mkdir -p "$T/mk"
+run_ward --root "$root" run --name web -v "$T/mk:/mk" "$ROOTFS" /bin/touch /mk/ran
 assert_status "a name in use: 125" 125
 assert_eq "a name in use: the message" "ward: the container name 'web' is already in use (see 'ward list'; 'ward delete web' removes a stopped one)" "$ERR"
+assert_eq "a name in use: its command did not run" "" "$(ls "$T/mk")"
+assert_eq "a name in use: no cgroup left" "$cgs_before" \
+	"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
 run_ward --root "$root" kill web KILL
 wait_bg 20
 assert_status "kill KILL: the foreground ward exits 137" 137
@@ -196,35 +202,71 @@ assert_eq "stop --time x: refused" "ward: stop: invalid --time 'x': a number of 
 run_ward --root "$root" run --stop-signal BOGUS "$ROOTFS" true
 assert_eq "--stop-signal BOGUS: refused" "ward: invalid --stop-signal 'BOGUS': not a signal" "$ERR"
 
-# A registered run killed after it made its cgroup, before its container ran (held
-# at clone3 by strace): the record names no cgroup yet; delete finds it by name
-# (ward-<creator pid>-<start>-...), and nothing is left.
-if ! command -v strace >/dev/null; then
-	skip "a run killed before its container ran: delete removes its cgroup" \
-		"strace is not installed (apt-get install strace)"
-else
+# A run killed after it made its cgroup, before its container ran (held at clone3
+# by strace). With -d the foreground ward registered the name first: the record
+# names no cgroup yet; delete finds it by name (ward-<creator pid>-<start>-...).
+# In the foreground the name is taken only once the child is cloned: nothing is
+# listed, and `ward cleanup` removes the cgroup of the dead ward.
+# held_at_clone3 NAME RUN-OPTION...: $wpid and $cgs, the held ward and its cgroups
+held_at_clone3() {
+	local name=$1 p
+	shift
 	strace -f -qq -o /dev/null -e trace=clone3 -e inject=clone3:delay_enter=20000000 \
-		"$WARD" --root "$root" run --name halfway "$ROOTFS" true >/dev/null 2>&1 &
+		"$WARD" --root "$root" run "$@" --name "$name" "$ROOTFS" true >/dev/null 2>&1 &
 	spid=$!
 	wpid="" cgs=""
 	for _ in $(seq 1 100); do
-		wpid=$(pgrep -P "$spid" -x ward | head -n1)
-		[ -n "$wpid" ] && cgs=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d \
-			-name "ward-$wpid-*" 2>/dev/null)
-		[ -n "$cgs" ] && break
+		for p in $(pgrep -x ward); do
+			cgs=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "ward-$p-*" \
+				2>/dev/null)
+			[ -n "$cgs" ] && wpid=$p && break 2
+		done
 		sleep 0.1
 	done
 	[ -n "$wpid" ] && kill -KILL "$wpid"
 	wait "$spid" 2>/dev/null
-	assert_ne "held at clone3: its cgroup was made" "" "$cgs"
+}
+if ! command -v strace >/dev/null; then
+	skip "a run killed before its container ran: delete removes its cgroup" \
+		"strace is not installed (apt-get install strace)"
+else
+	held_at_clone3 halfway -d
+	assert_ne "-d, held at clone3: its cgroup was made" "" "$cgs"
 	run_ward --root "$root" list
-	assert_match "killed before its container ran: listed as stopped" \
+	assert_match "-d, killed before its container ran: listed as stopped" \
 		'(^|
 )halfway +0 +stopped ' "$OUT"
 	run_ward --root "$root" delete halfway
 	assert_status "delete of it: 0" 0
 	left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "ward-$wpid-*" 2>/dev/null)
 	assert_eq "delete removed its cgroup" "" "$left"
+	[ -z "$left" ] || rmdir $left 2>/dev/null
+
+	# the child fails in its set-up while ward is still registering it (held at
+	# renameat2 half a second): the child's error, exit 125, nothing registered
+	cgs_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)
+	err=$(strace -qq -o /dev/null -e trace=renameat2 \
+		-e inject=renameat2:delay_enter=500000 "$WARD" --root "$root" run --name early \
+		-v /etc/hostname:/etc/hostname/sub "$ROOTFS" true 2>&1)
+	assert_eq "fails before its go: exit 125" 125 "$?"
+	assert_eq "fails before its go: the child's message" \
+		"ward: cannot open mount point '/etc/hostname/sub': Not a directory" "$err"
+	run_ward --root "$root" list -q
+	assert_eq "fails before its go: nothing registered" "" "$OUT"
+	assert_eq "fails before its go: no cgroup left" "$cgs_before" \
+		"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
+
+	held_at_clone3 halfway2
+	assert_ne "held at clone3: its cgroup was made" "" "$cgs"
+	run_ward --root "$root" list
+	if [[ $OUT =~ (^|$'\n')halfway2\  ]]; then
+		fail "killed before its child was cloned: the name was not taken" "$OUT"
+	else
+		pass "killed before its child was cloned: the name was not taken"
+	fi
+	run_ward cleanup
+	left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name "ward-$wpid-*" 2>/dev/null)
+	assert_eq "ward cleanup removed its cgroup" "" "$left"
 	[ -z "$left" ] || rmdir $left 2>/dev/null
 fi
 
