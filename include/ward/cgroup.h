@@ -67,6 +67,9 @@ struct cg_layout {
 	char v2_own[CG_PATH_MAX];
 	char v1_mount[CG_NR_CONTROLLERS][CG_PATH_MAX];
 	char v1_own[CG_NR_CONTROLLERS][CG_PATH_MAX];
+	/* set by the caller before creating: the cgroup2 device program is loaded by
+	 * cg_apply_devices() later (ward run: after the clone, while the child mounts) */
+	bool devices_later;
 	/* tests only (set by cg_layout_rebase()): a fake tree stands in for the kernel */
 	bool fake;
 	cg_populate_fn populate;
@@ -88,7 +91,27 @@ struct cg_handle {
 	/* cgroup v2's shared <mount>/ward when used: removed with the last container in it */
 	char shared_parent[CG_PATH_MAX];
 	bool fake;
+	/* cg_layout.devices_later: the device program still to load (cg_apply_devices()) */
+	enum {
+		CG_DEVICES_DONE,
+		CG_DEVICES_PENDING,    /* a v2 host: as at create, where it cannot be loaded */
+		CG_DEVICES_PENDING_V1, /* a hybrid host: v1's devices is the way where it cannot */
+	} devices;
 };
+
+/**
+ * cg_apply_devices() - the device program cg_create*() left for later
+ * (cg_layout.devices_later), on the container's cgroup2 cgroup; nothing when
+ * none is pending. Where it cannot be loaded, as cg_create*() would have done:
+ * on a v2 host Docker's default rules go without one (a warning), rules of the
+ * caller's are an error; on a hybrid host, whose fallback is a cgroup in v1's
+ * devices hierarchy that a process must be in before its cgroup namespace is
+ * made, -EAGAIN: the caller starts over without devices_later.
+ *
+ * Return: 0, -EAGAIN, or a negative errno with @err set.
+ */
+int cg_apply_devices(struct cg_handle *h, const struct spec_resources *res, struct ward_err *err)
+    __attribute__((nonnull));
 
 /** cg_controller_name() - "memory", "pids", "cpu", "cpuset", ... as cgroup v1 names them. */
 const char *cg_controller_name(enum cg_controller c);

@@ -229,6 +229,7 @@ struct launch {
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
 	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
 	bool sweep;		   /* cg_sweep_stale() once the child is released */
+	bool devices_now;	   /* the second try: the device program before the clone */
 	sigset_t old;
 };
 
@@ -357,17 +358,22 @@ static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 	return r;
 }
 
-/*
- * ward run: whether nothing ward does after the clone must come before the
- * child's set-up (plan_go_late()): no id maps, no host interface to move in, no
- * v1 cgroup to join, mounts in a namespace of their own.
- */
-static bool go_late(const struct launch *l)
+/* ward run, no id maps, no host interface to move in, its own mount namespace */
+static bool may_go_late(const struct launch *l)
 {
 	const struct container_spec *spec = l->plan.spec;
 
-	if (l->mode != LAUNCH_RUN || spec->rootless || ns_is_new(spec, CLONE_NEWUSER) ||
-	    ns_shares_mounts(spec) || spec->oci.netdevs.n)
+	return l->mode == LAUNCH_RUN && !spec->rootless && !ns_is_new(spec, CLONE_NEWUSER) &&
+	       !ns_shares_mounts(spec) && !spec->oci.netdevs.n;
+}
+
+/*
+ * Whether nothing ward does after the clone must come before the child's set-up
+ * (plan_go_late()): may_go_late(), and no v1 cgroup to join.
+ */
+static bool go_late(const struct launch *l)
+{
+	if (!may_go_late(l))
 		return false;
 	for (size_t i = 0; l->cg && i < l->cg->ndirs; i++)
 		if (!l->cg->dirs[i].v2 || l->plan.cgroup_fd < 0)
@@ -387,7 +393,9 @@ static int launch_cgroup(struct launch *l, struct ward_err *err)
 		memset(l->cg, 0, sizeof(*l->cg));
 		return 0;
 	}
-	r = placement_cgroup(l->plan.spec, create ? opts->id : NULL, l->cg, err);
+	/* the device program loads while the child mounts (cg_apply_devices()) */
+	r = placement_cgroup(l->plan.spec, create ? opts->id : NULL,
+			     may_go_late(l) && !l->devices_now, l->cg, err);
 	l->sweep = !l->plan.spec->rootless;
 
 	if (r < 0) {
@@ -477,7 +485,10 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 					   : cg_attach(l->cg, l->pid, err);
 	if (r == 0 && l->mode == LAUNCH_EXEC)
 		r = resctrl_add(RESCTRL_ROOT, container_id(opts), &spec->oci.rdt, l->pid, err);
-	else if (r == 0)
+	/* the device program placement_cgroup() left for now (-EAGAIN: see proc_run()) */
+	if (r == 0 && l->mode != LAUNCH_EXEC && l->cg)
+		r = cg_apply_devices(l->cg, &spec->resources, err);
+	if (r == 0 && l->mode != LAUNCH_EXEC)
 		r = prepare_child(&l->plan, l->pid, l->cg, &l->rdt_made, err);
 	/* the registration (named.c), while the child mounts */
 	if (r == 0 && opts->cloned)
@@ -550,6 +561,17 @@ int proc_run(const struct container_spec *spec, const struct proc_opts *opts,
 
 	launch_init(&l, LAUNCH_RUN, spec, opts);
 	r = launch_begin(&l, 0, res, err);
+	if (r == -EAGAIN && l.cg && l.cg->devices == CG_DEVICES_PENDING_V1) {
+		/* a hybrid host whose device program cannot be loaded: v1's devices
+		 * cgroup, joined before the child makes its cgroup namespace; from the start */
+		log_debug("%s: starting again with v1's devices cgroup", err->msg);
+		launch_end(&l);
+		proc_result_release(res);
+		proc_result_init(res);
+		launch_init(&l, LAUNCH_RUN, spec, opts);
+		l.devices_now = true;
+		r = launch_begin(&l, 0, res, err);
+	}
 	if (r == 0)
 		r = launch_serve(&l, res, err);
 	r = launch_wait(&l, r, res, err);

@@ -46,8 +46,8 @@ bool placement_no_cgroup(const struct container_spec *spec, const struct proc_op
  * The container's cgroup: detected, stale ones from a SIGKILLed ward removed,
  * created with the limits, before clone so a failure leaves nothing started.
  */
-int placement_cgroup(const struct container_spec *spec, const char *oci_id, struct cg_handle *cg,
-		     struct ward_err *err)
+int placement_cgroup(const struct container_spec *spec, const char *oci_id, bool devices_later,
+		     struct cg_handle *cg, struct ward_err *err)
 {
 	struct cg_layout layout;
 	char id[16];
@@ -70,6 +70,7 @@ int placement_cgroup(const struct container_spec *spec, const char *oci_id, stru
 	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
 	if (r < 0)
 		return r;
+	layout.devices_later = devices_later;
 	/* linux.cgroupsPath where the engine reads the container's stats from */
 	if (oci_id && spec->oci.cgroups_path && spec->oci.cgroups_path[0])
 		return cg_create_path(&layout, spec->oci.cgroups_path, &spec->resources, cg, err);

@@ -150,6 +150,22 @@ if [ "$hybrid" = 1 ]; then
 	assert_eq "device cgroup (hybrid): no v1 devices cgroup of the container's own" "" \
 		"$(grep '^/sys/fs/cgroup/devices/' <<<"$made")"
 	assert_contains "device cgroup (hybrid): a cgroup2 cgroup of its own" "$made" "/sys/fs/cgroup/unified/ward-"
+	# the program is loaded while the child mounts; where it cannot be (bpf(2) refused
+	# here by strace), ward starts again with v1's devices cgroup, joined before the
+	# child's cgroup namespace is made: the node is still refused, nothing is left
+	if command -v strace >/dev/null; then
+		out=$(strace -qq -o /dev/null -e trace=bpf -e inject=bpf:error=EPERM "$WARD" run \
+			"$ROOTFS" /bin/sh -c 'grep :devices: /proc/self/cgroup; head -n1 \
+			/sys/fs/cgroup/devices/devices.list; mknod /dev/blk b 7 0; head -c1 /dev/blk' 2>&1)
+		assert_contains "device cgroup (hybrid, no eBPF): the block node is refused" "$out" \
+			"/dev/blk: Operation not permitted"
+		assert_contains "device cgroup (hybrid, no eBPF): v1's devices cgroup, its namespace's root" \
+			"$out" ":devices:/
+c *:* m"
+		assert_no_cgroup_left "device cgroup (hybrid, no eBPF): no cgroup left"
+	else
+		skip "device cgroup (hybrid, no eBPF)" "strace is not installed (apt-get install strace)"
+	fi
 fi
 if [ "$mode" = v1 ] && [ -d /sys/fs/cgroup/devices ]; then
 	limit=()

@@ -666,6 +666,55 @@ START_TEST(test_devices_v2_refused)
 }
 END_TEST
 
+/*
+ * cg_layout.devices_later: the create loads no program, cg_apply_devices() does,
+ * failing as the create would have (a fake directory refuses it): on a v2 host
+ * ward's defaults warn and rules asked for fail; on a hybrid host, whose
+ * fallback is v1's devices hierarchy, -EAGAIN, and no v1 devices cgroup was made.
+ */
+START_TEST(test_devices_later)
+{
+	struct fake f = {0};
+	struct cg_layout l;
+	struct cg_handle h;
+	struct spec_resources res = {0};
+	struct ward_err err = {0};
+
+	res.set = SPEC_RES_DEVICES;
+	res.devices = (struct devcg_rule *)devcg_default_rules;
+	res.ndevices = devcg_ndefault_rules;
+	res.devices_default = true;
+	fake_v2(&l, &f, "/");
+	l.devices_later = true;
+	ck_assert_msg(cg_create(&l, "dl1", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(h.devices, CG_DEVICES_PENDING);
+	ck_assert_msg(cg_apply_devices(&h, &res, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(h.devices, CG_DEVICES_DONE);
+	ck_assert_int_eq(cg_apply_devices(&h, &res, &err), 0); /* nothing pending */
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	res.devices_default = false;
+	ck_assert_msg(cg_create(&l, "dl2", &res, &h, &err) == 0, "%s", err.msg);
+	err.msg[0] = '\0';
+	ck_assert_int_lt(cg_apply_devices(&h, &res, &err), 0);
+	ck_assert_msg(strstr(err.msg, "BPF"), "%s", err.msg);
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+
+	res.devices_default = true;
+	fake_hybrid(&l, &f);
+	l.devices_later = true;
+	ck_assert_msg(cg_create(&l, "dl3", &res, &h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(h.devices, CG_DEVICES_PENDING_V1);
+	for (size_t i = 0; i < h.ndirs; i++)
+		ck_assert_msg(h.dirs[i].v2, "a v1 cgroup: %s", h.dirs[i].path);
+	ck_assert_int_eq(cg_apply_devices(&h, &res, &err), -EAGAIN);
+	empty_procs(&h);
+	ck_assert_msg(cg_destroy(&h, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(count_ward_dirs("%s/sys/fs/cgroup", tmp), 0);
+}
+END_TEST
+
 /* pause/resume: cgroup.freeze asked, cgroup.events awaited; v1 alone cannot */
 START_TEST(test_freeze)
 {
@@ -1611,6 +1660,7 @@ Suite *cgroup_suite(void)
 	    {"freeze", test_freeze},
 	    {"update", test_update},
 	    {"devices_v2_refused", test_devices_v2_refused},
+	    {"devices_later", test_devices_later},
 	    {"hybrid_no_limits_and_v2_only_controller",
 	     test_hybrid_no_limits_and_v2_only_controller},
 	    {"v1_limits_and_errors", test_v1_limits_and_errors},

@@ -81,6 +81,17 @@ int cg_write_limits(const struct cg_dir *d, const struct spec_resources *res, st
  * cg_check_unified() - linux.resources.unified with no cgroup2 cgroup to write
  * it in (a v1 host): an error, or a warning with --ignore-missing-limits.
  */
+/** cg_valid_id() - a container id a cgroup may be named after: [A-Za-z0-9_.-], 1..CG_ID_MAX */
+bool cg_valid_id(const char *id) __attribute__((nonnull));
+
+/**
+ * cg_own_name() - ward's name for the cgroup of container @id: ward-<ward's
+ * pid>-<its start time>-<id>. Return: 0, or a negative errno with @err set (an
+ * id of other characters than [A-Za-z0-9_.-], or longer than CG_ID_MAX).
+ */
+int cg_own_name(const char *id, char *out, size_t len, struct ward_err *err)
+    __attribute__((nonnull));
+
 /**
  * cg_write_devices_v2() - @res's device rules as an eBPF program on the cgroup2
  * cgroup @dir, with no fallback. Return: 0, or a negative errno with @err set.

@@ -426,11 +426,16 @@ static int place_v2(const struct cg_layout *l, struct placement *pl,
  * write lock, whose first taker waits an RCU grace period, the largest part of
  * a warm start. Where the program cannot be attached, v1's devices as before.
  */
-static void devices_on_v2(struct cg_dir *d, const struct spec_resources *res, struct want *w)
+static void devices_on_v2(const struct cg_layout *l, struct cg_handle *h,
+			  const struct spec_resources *res, struct want *w)
 {
+	struct cg_dir *d = &h->dirs[h->ndirs - 1];
 	struct ward_err e;
 
-	w->devices_v2 = cg_write_devices_v2(d->path, res, &e) == 0;
+	if (l->devices_later) /* cg_apply_devices(): -EAGAIN where this falls back */
+		h->devices = CG_DEVICES_PENDING_V1;
+	else
+		w->devices_v2 = cg_write_devices_v2(d->path, res, &e) == 0;
 	if (!w->devices_v2) {
 		log_debug("cgroup: no device program on '%s' (%s): v1's devices instead", d->path,
 			  e.msg);
@@ -449,6 +454,7 @@ static int create_v2(const struct cg_layout *l, struct placement *pl,
 		     struct cg_handle *h, struct ward_err *err)
 {
 	bool devices = (w->ctrls & BIT(CG_DEVICES)) && !cg_on_v1(l, CG_DEVICES);
+	bool later = devices && l->devices_later;
 	bool needed =
 	    l->mode == CG_V2 || (v2mask & w->ctrls) || devices || (res->set & SPEC_RES_UNIFIED);
 	size_t made = pl->nmade;
@@ -457,12 +463,16 @@ static int create_v2(const struct cg_layout *l, struct placement *pl,
 	if (!l->v2_mount[0] || !(l->mode == CG_V2 || (v2mask & w->ctrls) || l->mode == CG_HYBRID))
 		return 0;
 	r = place_v2(l, pl, res, w, v2mask, h, err);
-	if (r == 0 && devices)
+	if (r == 0 && devices && !later)
 		h->dirs[h->ndirs - 1].controllers |= BIT(CG_DEVICES);
 	if (r == 0)
 		r = cg_write_limits(&h->dirs[h->ndirs - 1], res, err);
+	if (r == 0 && later) {
+		h->dirs[h->ndirs - 1].controllers |= BIT(CG_DEVICES);
+		h->devices = CG_DEVICES_PENDING;
+	}
 	if (r == 0 && w->devices_v2)
-		devices_on_v2(&h->dirs[h->ndirs - 1], res, w);
+		devices_on_v2(l, h, res, w);
 	/* a cgroup that is there already belongs to someone else, needed or not */
 	if (r < 0 && (needed || r == -EEXIST))
 		return r;
@@ -589,19 +599,6 @@ static int create_all(const struct cg_layout *l, struct placement *pl,
 	return r;
 }
 
-static bool valid_id(const char *id)
-{
-	size_t n = strlen(id);
-
-	if (n == 0 || n > CG_ID_MAX)
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return true;
-}
-
 static int create_named(const struct cg_layout *l, struct placement *pl,
 			const struct spec_resources *res, struct cg_handle *h, struct ward_err *err)
 {
@@ -627,26 +624,11 @@ int cg_create_detached(const struct cg_layout *l, const char *id, const struct s
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
-	if (!valid_id(id))
+	if (!cg_valid_id(id))
 		return err_set(err, 0, "invalid container id '%s'", id);
 	/* no owner pid in the name: cg_cleanup_stale() leaves it to `ward delete` */
 	(void)snprintf(name, sizeof(name), CG_NAME_PREFIX "oci-%s", id);
 	return create_named(l, &pl, res, h, err);
-}
-
-/* ward-<pid>-<start>-<id>: ward run's cgroup, which cg_cleanup_stale() tells live or not */
-static int own_name(const char *id, char *out, size_t len, struct ward_err *err)
-{
-	unsigned long long start = 0;
-	int r;
-
-	if (!valid_id(id))
-		return err_set(err, 0, "invalid container id '%s'", id);
-	r = cg_proc_starttime(getpid(), &start);
-	if (r < 0)
-		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
-	(void)snprintf(out, len, CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
-	return 0;
 }
 
 int cg_create(const struct cg_layout *l, const char *id, const struct spec_resources *res,
@@ -657,7 +639,7 @@ int cg_create(const struct cg_layout *l, const char *id, const struct spec_resou
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
-	if (own_name(id, name, sizeof(name), err) < 0)
+	if (cg_own_name(id, name, sizeof(name), err) < 0)
 		return -EINVAL;
 	return create_named(l, &pl, res, h, err);
 }
@@ -670,7 +652,7 @@ int cg_create_under(const struct cg_layout *l, const char *parent, const char *i
 
 	memset(h, 0, sizeof(*h));
 	h->fake = l->fake;
-	if (own_name(id, name, sizeof(name), err) < 0)
+	if (cg_own_name(id, name, sizeof(name), err) < 0)
 		return -EINVAL;
 	if (cg_path_fmt(raw, sizeof(raw), "%s/%s", parent, name) < 0 ||
 	    cg_resolve_path(raw, path, sizeof(path), err) < 0)

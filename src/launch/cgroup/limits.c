@@ -359,6 +359,28 @@ static int write_devices(const char *dir, bool v2, const struct spec_resources *
 	return r;
 }
 
+int cg_apply_devices(struct cg_handle *h, const struct spec_resources *res, struct ward_err *err)
+{
+	const struct cg_dir *d = NULL;
+	int r;
+
+	if (h->devices == CG_DEVICES_DONE)
+		return 0;
+	for (size_t i = 0; i < h->ndirs && !d; i++)
+		if (h->dirs[i].v2 && (h->dirs[i].controllers & BIT(CG_DEVICES)))
+			d = &h->dirs[i];
+	if (!d)
+		return err_set(err, EINVAL, "cgroup: no cgroup2 cgroup for the device program");
+	if (h->devices == CG_DEVICES_PENDING) {
+		h->devices = CG_DEVICES_DONE;
+		return write_devices(d->path, true, res, err);
+	}
+	r = cg_write_devices_v2(d->path, res, err);
+	if (r == 0)
+		h->devices = CG_DEVICES_DONE;
+	return r < 0 ? -EAGAIN : 0;
+}
+
 int cg_knob(const char *dir, const char *name, const char *value, const char *flag,
 	    struct ward_err *err)
 {

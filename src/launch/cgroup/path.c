@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * path.c - a config.json's linux.cgroupsPath as the cgroupfs path runc's and
- * crun's cgroupfs drivers make of it, systemd's "slice:prefix:name" included.
+ * path.c - the names of a container's cgroups: ward's own (ward-<pid>-<start>-<id>,
+ * whose owner a sweep can tell is gone), and a config.json's linux.cgroupsPath as
+ * the cgroupfs path runc's and crun's cgroupfs drivers make of it, systemd's
+ * "slice:prefix:name" included.
  */
 #include "cgroup_int.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * systemd's cgroup of a slice: "" and "-.slice" are the root, "a-b.slice" is
@@ -112,5 +117,33 @@ int cg_resolve_path(const char *value, char *out, size_t len, struct ward_err *e
 	out[used] = '\0';
 	if (used == 0)
 		return err_set(err, 0, "invalid linux.cgroupsPath '%s': it names no cgroup", value);
+	return 0;
+}
+
+bool cg_valid_id(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > CG_ID_MAX)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+			return false;
+	return true;
+}
+
+/* ward-<pid>-<start>-<id>: ward run's cgroup, which cg_cleanup_stale() tells live or not */
+int cg_own_name(const char *id, char *out, size_t len, struct ward_err *err)
+{
+	unsigned long long start = 0;
+	int r;
+
+	if (!cg_valid_id(id))
+		return err_set(err, 0, "invalid container id '%s'", id);
+	r = cg_proc_starttime(getpid(), &start);
+	if (r < 0)
+		return err_set(err, -r, "cannot read ward's start time from '/proc/self/stat'");
+	(void)snprintf(out, len, CG_NAME_PREFIX "%d-%llu-%s", (int)getpid(), start, id);
 	return 0;
 }
