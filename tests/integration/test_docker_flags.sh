@@ -26,6 +26,16 @@ assert_contains "--group-add 1234 and a rootfs group name" "$OUT" "1234"
 assert_contains "--group-add extra (gid 2000)" "$OUT" "2000"
 run_in --pid host "$ROOTFS" /bin/sh -c 'test -d /proc/1 && test "$$" != 1 && echo host'
 assert_eq "--pid host: the host's processes" "host" "$OUT"
+# no pid namespace: what the command leaves behind outlives it, and ward kills it
+# with the cgroup (its rmdir is refused while anything is in it)
+cgs_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)
+run_in --pid host "$ROOTFS" /bin/sh -c "$H sleep 300 & echo \$!"
+left=$OUT
+# killed by then; a zombie until the host's init reaps it
+assert_eq "--pid host: a process left behind is killed at the end" "" \
+	"$(ps -o stat= -p "$left" 2>/dev/null | grep -v '^Z')"
+assert_eq "--pid host: its cgroup removed" "$cgs_before" \
+	"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
 run_in --uts host "$ROOTFS" /bin/sh -c 'hostname; echo $HOSTNAME'
 assert_eq "--uts host: the host's name, in HOSTNAME too" "$(hostname)
 $(hostname)" "$OUT"

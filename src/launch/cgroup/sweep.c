@@ -73,6 +73,9 @@ static int remove_cgroup(const char *dir, bool fake, unsigned long long deadline
 	char path[CG_PATH_MAX + 32];
 	int first = 0;
 
+	/* the common case at a container's end: empty, no sub-cgroup (else EBUSY) */
+	if (!fake && (rmdir(dir) == 0 || errno == ENOENT))
+		return 0;
 	/* sub-cgroups the container may have made through its cgroup namespace */
 	{
 		cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
