@@ -85,7 +85,7 @@ struct plan {
  * its user namespace, a cgroup to join before its cgroup namespace is made, the
  * mounts of a container without a mount namespace); otherwise only before it
  * becomes the process (child_become()), so that its mounts and ward's remaining
- * work (the registration, launch_settle()) run at the same time. Both sides ask
+ * work (the registration, the device program) run at the same time. Both sides ask
  * this after the clone.
  */
 static inline bool plan_go_late(const struct plan *plan)
