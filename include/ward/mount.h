@@ -44,8 +44,19 @@ int mnt_open_sources(const struct container_spec *spec, int *fds, struct mnt_sou
 void mnt_sources_release(struct mnt_sources *src) __attribute__((nonnull));
 
 /**
- * mnt_prepare_rootfs() - build the container's mount tree in the rootfs of
- * @src: /proc, /dev, /sys, /sys/fs/cgroup, the mounts asked for, masked and
+ * mnt_prepare_proc_dev() - the first part of the container's mount tree in the
+ * rootfs of @src: /proc and /dev (its nodes, devpts, shm, mqueue), which do not
+ * depend on the network namespace the child is in (mnt_prepare_rootfs() the rest).
+ *
+ * Return: 0, or a negative errno with @err naming the mount that failed.
+ */
+int mnt_prepare_proc_dev(const struct mnt_sources *src, struct ward_err *err)
+    __attribute__((nonnull));
+
+/**
+ * mnt_prepare_rootfs() - the rest of the container's mount tree in the rootfs of
+ * @src, after mnt_prepare_proc_dev(), in the container's network namespace: the
+ * sysctls, /sys, /sys/fs/cgroup, the mounts asked for, masked and
  * read-only paths, the working directory (created if missing, as Docker does).
  * The root is not entered yet: the OCI createContainer hooks run between this
  * and mnt_enter_root().

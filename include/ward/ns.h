@@ -81,6 +81,13 @@ int ns_set_hostname(const char *hostname, struct ward_err *err) __attribute__((n
 int ns_set_domainname(const char *domainname, struct ward_err *err) __attribute__((nonnull));
 
 /**
+ * ns_make_net() - a new network namespace, the caller left in its own (it
+ * enters the new one with unshare(2) and goes back with setns(2)).
+ * Return: a descriptor of it (close-on-exec), or -errno with @err set.
+ */
+int ns_make_net(struct ward_err *err) __attribute__((nonnull));
+
+/**
  * ns_loopback_up() - bring "lo" up in the child's new network namespace, so the
  * container has 127.0.0.1 and nothing else (Docker's --network none).
  * Return: 0 or -errno.

@@ -341,6 +341,29 @@ static int child_share_root(const struct plan *plan, int rootfd, struct ward_err
 	return mnt_enter_shared_root(plan->spec, plan->ns.mnt_fd, tree, err);
 }
 
+/* ward's 'N': the network namespace it made while we mounted /proc and /dev */
+static int join_netns(const struct plan *plan, struct ward_err *err)
+{
+	int fd = -1, r;
+	char tag = 0;
+
+	r = read_sync(plan->sync, &fd, &tag, err);
+	if (r == 0)
+		_exit(WARD_EXIT_LAUNCHER); /* ward is gone */
+	if (r < 0)
+		return r;
+	if (r != 1 || tag != 'N') {
+		if (r == 1)
+			close(fd);
+		return err_set(err, EPROTO, "ward sent no network namespace");
+	}
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	if (r < 0)
+		return err_set(err, errno, "cannot join the container's network namespace");
+	return 0;
+}
+
 __attribute__((noreturn)) void child_main(const struct plan *plan)
 {
 	const struct container_spec *spec = plan->spec;
@@ -388,6 +411,11 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	    ns_set_hostname(spec->hostname, &err) < 0)
 		child_fail(plan, &err);
 	if (spec->oci.domainname && ns_set_domainname(spec->oci.domainname, &err) < 0)
+		child_fail(plan, &err);
+	if (mnt_prepare_proc_dev(&src, &err) < 0)
+		child_fail(plan, &err);
+	/* the network namespace ward made meanwhile (plan->net_later), before /sys */
+	if (plan->net_later && join_netns(plan, &err) < 0)
 		child_fail(plan, &err);
 	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
 		child_fail(plan, &err);

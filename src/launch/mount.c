@@ -591,6 +591,14 @@ int mnt_open_sources(const struct container_spec *spec, int *fds, struct mnt_sou
 	return 0;
 }
 
+int mnt_prepare_proc_dev(const struct mnt_sources *src, struct ward_err *err)
+{
+	int r = mnt_mount_in_root(src->rootfd, "proc", "/proc", "proc",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
+
+	return r < 0 ? r : setup_dev(src->rootfd, err);
+}
+
 int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sources *src,
 		       struct ward_err *err)
 {
@@ -599,17 +607,12 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	unsigned int cg = spec->sys_rw ? MNT_CG_RW : 0;
 	int r;
 
-	r = mnt_mount_in_root(rootfd, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			      NULL, true, err);
-	if (r < 0)
-		return r;
-	/* through the container's own /proc, before /proc/sys is made read-only */
+	/* through the container's own /proc, before /proc/sys is made read-only; in
+	 * its network namespace (net.*), which it has joined by now */
 	r = set_sysctls(rootfd, &spec->oci.sysctl, err);
 	if (r < 0)
 		return r;
-	r = setup_dev(rootfd, err);
-	if (r < 0)
-		return r;
+	/* sysfs shows the network namespace of the process that mounts it */
 	r = setup_sys(rootfd, spec->sys_rw, err);
 	if (r < 0)
 		return r;

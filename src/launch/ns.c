@@ -204,6 +204,28 @@ int ns_set_domainname(const char *domainname, struct ward_err *err)
 	return 0;
 }
 
+int ns_make_net(struct ward_err *err)
+{
+	cleanup_close int own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int fd, saved;
+
+	if (own < 0)
+		return err_set(err, errno, "cannot open ward's network namespace");
+	if (unshare(CLONE_NEWNET) < 0)
+		return err_set(err, errno, "cannot create the container's network namespace");
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	saved = errno;
+	if (setns(own, CLONE_NEWNET) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_set(err, saved, "cannot return to ward's network namespace");
+	}
+	if (fd < 0)
+		return err_set(err, saved, "cannot open the container's network namespace");
+	return fd;
+}
+
 int ns_loopback_up(struct ward_err *err)
 {
 	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

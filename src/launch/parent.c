@@ -5,7 +5,8 @@
  * The parent and child talk over a SOCK_SEQPACKET pair, both ends close-on-exec:
  * the parent sends one byte when the child may proceed (it waits right after
  * the clone, or, where ward has nothing its set-up needs, once it is mounted
- * and pivoted: plan_go_late()); the child answers only if it fails, with a
+ * and pivoted: plan_go_late(); before that, with plan.net_later, an 'N' with
+ * its network namespace); the child answers only if it fails, with a
  * whole struct ward_err, and otherwise its end closes at execve, so EOF tells
  * the parent the command is running. The child is a plain fork (no CLONE_VM)
  * of a single-threaded process and does not allocate.
@@ -170,10 +171,13 @@ static pid_t spawn(struct plan *plan, struct ward_err *err)
 	if (ns_pid_enter(&plan->ns, err) < 0)
 		return -1;
 	(void)fflush(NULL); /* buffered output must not be written twice */
-	pid = sys_clone_into_cgroup(flags, plan->cgroup_fd, &tried);
+	pid = sys_clone_into_cgroup(plan->net_later ? flags & ~(unsigned long)CLONE_NEWNET : flags,
+				    plan->cgroup_fd, &tried);
 	plan->born_in_cgroup = tried && pid >= 0; /* the child's copy too: plan_go_late() */
-	if (!tried)
+	if (!tried) {
+		plan->net_later = false; /* the child's copy too: the clone makes it */
 		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	}
 	if (pid == 0)
 		child_main(plan);
 	saved = errno;
@@ -337,6 +341,20 @@ static int fifo_to_user(const struct container_spec *spec, int fifo, struct ward
 	return 0;
 }
 
+/* plan->net_later: the child's network namespace, made and sent to it ('N') */
+static int launch_netns(struct launch *l, struct ward_err *err)
+{
+	int fd = ns_make_net(err);
+
+	if (fd < 0)
+		return fd;
+	if (send_fd(l->parent_end, 'N', fd, "the network namespace", err) < 0) {
+		close(fd);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 /* The capabilities, then what the process joins: namespaces by path, or a container. */
 static int launch_plan(struct launch *l, pid_t target, struct ward_err *err)
 {
@@ -475,10 +493,15 @@ static int launch_begin(struct launch *l, pid_t target, struct proc_result *res,
 		r = launch_cgroup(l, err);
 	if (r == 0 && l->cg && !(l->mode == LAUNCH_EXEC && spec->rootless))
 		l->plan.cgroup_fd = cg_open_v2(l->cg);
-	if (r == 0)
+	if (r == 0) {
 		l->plan.late_go = go_late(l);
+		l->plan.net_later = l->plan.late_go && ns_is_new(spec, CLONE_NEWNET);
+	}
 	if (r == 0)
 		r = launch_clone(l, err);
+	/* first, while the child mounts /proc and /dev: its network namespace */
+	if (r == 0 && l->plan.net_later)
+		r = launch_netns(l, err);
 	/* before it runs an instruction of its own (rootless: the container has no cgroup) */
 	if (r == 0 && l->mode == LAUNCH_EXEC && !spec->rootless)
 		r = l->plan.born_in_cgroup ? cg_attach_v1(l->cg, l->pid, err)

@@ -112,8 +112,9 @@ bool decision_allows(uint32_t ret)
 }
 
 /*
- * Pass a descriptor to ward over the sync socket (SCM_RIGHTS) with a one-byte
- * tag: 'L' the seccomp listener, 'T' the terminal's master. The child keeps no copy.
+ * Pass a descriptor over the sync socket (SCM_RIGHTS) with a one-byte tag: to
+ * ward 'T' the terminal's master, 'M' the tree of a container without a mount
+ * namespace; to the child 'N' its network namespace. The sender keeps no copy.
  */
 int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err)
 {
@@ -127,7 +128,7 @@ int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err)
 	memset(cbuf, 0, sizeof(cbuf));
 	c = CMSG_FIRSTHDR(&msg);
 	if (!c)
-		return err_set(err, EINVAL, "cannot pass %s to ward", what);
+		return err_set(err, EINVAL, "cannot pass %s over the sync socket", what);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
@@ -136,7 +137,7 @@ int send_fd(int sync, char tag, int fd, const char *what, struct ward_err *err)
 		n = sendmsg(sync, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
-		return err_set(err, errno, "cannot pass %s to ward", what);
+		return err_set(err, errno, "cannot pass %s over the sync socket", what);
 	close(fd);
 	return 0;
 }

@@ -45,6 +45,34 @@ assert_eq "--network none (default): only lo" "lo " "$ifaces"
 run_in "$ROOTFS" "$H" cat /sys/class/net/lo/operstate
 assert_eq "lo is up (operstate unknown)" "unknown" "$OUT"
 
+# ward makes the network namespace while the child mounts /proc and /dev, and the
+# child joins it before /sys: sysfs shows the container's interfaces, not the
+# host's, and ward itself is back in the host's namespace meanwhile
+run_in "$ROOTFS" /bin/ls /sys/class/net
+assert_eq "/sys/class/net: only lo (sysfs mounted in the container's namespace)" "lo" "$OUT"
+start_ward run "$ROOTFS" "$H" sleep 30
+for _ in $(seq 1 50); do
+	kid=$(pgrep -P "$BG_PID" | head -n1)
+	[ -n "$kid" ] && [ "$(readlink "/proc/$kid/exe" 2>/dev/null)" != "$WARD" ] && break
+	sleep 0.1
+done
+assert_eq "ward stays in the host's network namespace" "$(readlink /proc/self/ns/net)" \
+	"$(readlink "/proc/$BG_PID/ns/net")"
+assert_ne "while its container has one of its own" "$(readlink /proc/self/ns/net)" \
+	"$(readlink "/proc/$kid/ns/net" 2>/dev/null)"
+kill -KILL "$BG_PID"
+wait "$BG_PID" 2>/dev/null
+# where clone3 is refused (strace says ENOSYS), the clone makes the namespace itself
+if command -v strace >/dev/null; then
+	out=$(strace -qq -o /dev/null -e trace=clone3 -e inject=clone3:error=ENOSYS "$WARD" run \
+		"$ROOTFS" /bin/sh -c 'ls /sys/class/net; readlink /proc/self/ns/net' 2>&1)
+	assert_eq "without clone3: only lo" "lo" "$(head -n1 <<<"$out")"
+	assert_ne "without clone3: a network namespace of its own" "$(readlink /proc/self/ns/net)" \
+		"$(sed -n 2p <<<"$out")"
+else
+	skip "without clone3: the network namespace" "strace is not installed (apt-get install strace)"
+fi
+
 run_in "$ROOTFS" /sbin/ip link show lo
 assert_match "lo is up (ip link flags)" '<[^>]*[<,]UP[,>]' "$OUT"
 
