@@ -295,34 +295,50 @@ if [ "$have_hyperfine" -eq 1 ]; then
 	done
 fi
 
-# Paired: the floor and a warm ward alternated, so that a drift of this machine's
-# speed (hyperfine runs one command after the other) hits both alike; the target's
-# ratio is taken from these medians.
+# Paired: the floor, a warm ward, a cold one and the 64-name profile warm and cold,
+# alternated (forwards, then backwards), so that a drift of this machine's speed
+# (hyperfine runs one command after the other) hits them alike; the targets' ratios
+# are taken from these medians. A cold run's cache is emptied before its clock starts.
 pairs=$((runs * 5))
-paired() { # CMD: appends its wall time in microseconds to $work/paired-<n>.us
-	local t0 t1
+paired() { # NAME CMD [CACHE]: appends its wall time in microseconds to $work/paired-NAME.us
+	local t0 t1 cache=${3:-$warm}
+	[ "$cache" = "$warm" ] || find "$cache" -mindepth 1 -delete
 	t0=$EPOCHREALTIME
 	# shellcheck disable=SC2086 # the command is a word list on purpose
-	$2 >/dev/null 2>&1
+	WARD_CACHE_DIR=$cache $2 >/dev/null 2>&1
 	t1=$EPOCHREALTIME
 	echo "${t0/[.,]/} ${t1/[.,]/}" >>"$work/paired-$1.us"
 }
 pmedian() { # NAME: the median in ms of $work/paired-NAME.us
+	[ -s "$work/paired-$1.us" ] || return 0
 	awk '{ print $2 - $1 }' "$work/paired-$1.us" | sort -n |
 		awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", v[int((NR + 1) / 2)] / 1000 }'
 }
 rm -f "$work"/paired-*.us
+mkdir -p "$cold"
+paired_set=(floor ward ward-cold)
+[ -z "${ward64_cmd:-}" ] || paired_set+=(ward-64 ward-64-cold)
+paired_one() { # NAME
+	case $1 in
+	floor) paired floor "$floor_cmd" ;;
+	ward) paired ward "$ward_cmd" ;;
+	ward-cold) paired ward-cold "$ward_cmd" "$cold" ;;
+	ward-64) paired ward-64 "$ward64_cmd" ;;
+	ward-64-cold) paired ward-64-cold "$ward64_cmd" "$cold" ;;
+	esac
+}
 for ((i = 0; i < pairs; i++)); do
 	if ((i % 2)); then
-		WARD_CACHE_DIR=$warm paired ward "$ward_cmd"
-		paired floor "$floor_cmd"
+		for ((k = ${#paired_set[@]} - 1; k >= 0; k--)); do paired_one "${paired_set[k]}"; done
 	else
-		paired floor "$floor_cmd"
-		WARD_CACHE_DIR=$warm paired ward "$ward_cmd"
+		for n in "${paired_set[@]}"; do paired_one "$n"; done
 	fi
 done
 paired_floor=$(pmedian floor)
 paired_ward=$(pmedian ward)
+paired_cold=$(pmedian ward-cold)
+paired_64=$(pmedian ward-64)
+paired_64cold=$(pmedian ward-64-cold)
 
 # ---- (c) peak RSS -----------------------------------------------------------------------------
 
@@ -564,13 +580,16 @@ report() {
 		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
 	done
 	echo
-	echo "Paired: the floor and a warm ward alternated $pairs times each (wall time from bash's"
-	echo "\$EPOCHREALTIME around each run, so a drift of the machine's speed hits both alike):"
-	echo "floor ${paired_floor:-n/a} ms, ward ${paired_ward:-n/a} ms (medians)."
+	echo "Paired: the floor, a warm ward, a cold one, and the 64-name profile warm and cold,"
+	echo "alternated $pairs times each (wall time from bash's \$EPOCHREALTIME around each run, a"
+	echo "cold run's cache emptied before its clock starts, so a drift of the machine's speed"
+	echo "hits all alike): floor ${paired_floor:-n/a} ms, ward ${paired_ward:-n/a}, ward-cold"
+	echo "${paired_cold:-n/a}, ward-64 ${paired_64:-n/a}, ward-64-cold ${paired_64cold:-n/a} (medians)."
 	echo
-	echo "Targets (issue 19), from this run: ward warm/floor $(ratio "${paired_ward:-}" "${paired_floor:-}") (1.2, paired; hyperfine's medians: $(ratio "${median[ward]:-}" "${median[floor]:-}"));"
-	echo "ward cold/warm $(ratio "${median[ward-cold]:-}" "${median[ward]:-}") (1.2);"
-	echo "custom 64-name profile cold/warm $(ratio "${median[ward-64-cold]:-}" "${median[ward-64]:-}") (1.5)."
+	echo "Targets (issue 19), from the paired medians of this run (hyperfine's in brackets):"
+	echo "ward warm/floor $(ratio "${paired_ward:-}" "${paired_floor:-}") (1.2) [$(ratio "${median[ward]:-}" "${median[floor]:-}")];"
+	echo "ward cold/warm $(ratio "${paired_cold:-}" "${paired_ward:-}") (1.2) [$(ratio "${median[ward-cold]:-}" "${median[ward]:-}")];"
+	echo "custom 64-name profile cold/warm $(ratio "${paired_64cold:-}" "${paired_64:-}") (1.5) [$(ratio "${median[ward-64-cold]:-}" "${median[ward-64]:-}")]."
 	echo
 	echo "- floor: \`unshare --mount --pid --uts --ipc --net --cgroup --fork chroot ROOTFS ...\`"
 	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory emptied before each run (the default profile comes precompiled with ward); ward-cold-nodir: the cache directory removed before each run"
