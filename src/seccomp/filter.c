@@ -8,7 +8,8 @@
  * computed from them by partial evaluation (filter_fastpath.c), which returns
  * most decisions after a handful of instructions and hands everything it
  * cannot answer to the full program, which filter_prune.c then cuts to what the
- * fast path still asks of it. filter_cache.c keeps compiled programs on disk. Those files and this one are the only ones that include <seccomp.h>.
+ * fast path still asks of it. filter_cache.c keeps compiled programs on disk. Those files and this
+ * one are the only ones that include <seccomp.h>.
  */
 #include "ward/filter.h"
 
