@@ -31,6 +31,7 @@ assert_eq "--pid host: the host's processes" "host" "$OUT"
 cgs_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)
 run_in --pid host "$ROOTFS" /bin/sh -c "$H sleep 300 & echo \$!"
 left=$OUT
+assert_match "--pid host: the command started a process of its own" '^[0-9]+$' "$left"
 # killed by then; a zombie until the host's init reaps it
 assert_eq "--pid host: a process left behind is killed at the end" "" \
 	"$(ps -o stat= -p "$left" 2>/dev/null | grep -v '^Z')"
