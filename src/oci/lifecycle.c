@@ -484,7 +484,16 @@ static void wait_gone(const struct record *r)
 	}
 }
 
-int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err)
+/* the record of the same container: its init and the ward that registered it */
+static bool same_container(const struct record *a, const struct record *b)
+{
+	return a->pid == b->pid && a->pid_start == b->pid_start && a->creator == b->creator &&
+	       a->creator_start == b->creator_start;
+}
+
+/* delete; with @expect, only the container whose record it is (else 1, nothing done) */
+static int delete_container(const struct state_opts *o, bool force, const struct record *expect,
+			    struct ward_err *err)
 {
 	cleanup_free char *dir = NULL;
 	cleanup_close int lock = -1;
@@ -498,6 +507,10 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 	r = open_container(o, &dir, &lock, &rec, &st, err);
 	if (r < 0)
 		return r;
+	if (expect && !same_container(&rec, expect)) {
+		record_release(&rec);
+		return 1;
+	}
 	if ((st == STATE_RUNNING || st == STATE_PAUSED) && !force) {
 		record_release(&rec);
 		return err_set(err, 0,
@@ -535,6 +548,16 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 	}
 	record_release(&rec);
 	return 0;
+}
+
+int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err)
+{
+	return delete_container(o, force, NULL, err);
+}
+
+int state_delete_same(const struct state_opts *o, const struct record *expect, struct ward_err *err)
+{
+	return delete_container(o, true, expect, err);
 }
 
 int state_delete(const struct state_opts *o, struct ward_err *err)

@@ -293,7 +293,7 @@ static void sweep_abandoned(const struct named_run *n)
 		if (record_read(dir, &rec, &e) < 0)
 			continue;
 		/* another run may sweep it at the same time: not this run's error */
-		if (record_abandoned(&rec) && state_do_delete(&o, true, &e) < 0)
+		if (record_abandoned(&rec) && state_delete_same(&o, &rec, &e) < 0)
 			log_debug("%s", e.msg);
 		record_release(&rec);
 	}
@@ -583,13 +583,13 @@ void named_end(struct named_run *n)
 
 	if (!rec)
 		return;
-	if (n->registered && still_ours(n)) {
+	if (n->registered && n->keep && still_ours(n)) {
 		/* ward's own run removed the cgroups: a later delete has none to remove */
 		memset(&rec->cg, 0, sizeof(rec->cg));
-		if (n->keep && record_write(rec->dir, rec, &e) < 0)
+		if (record_write(rec->dir, rec, &e) < 0)
 			log_warn("%s", e.msg);
-		if (!n->keep && state_do_delete(&n->o, true, &e) < 0)
-			log_warn("%s", e.msg);
+	} else if (n->registered && !n->keep && state_delete_same(&n->o, rec, &e) < 0) {
+		log_warn("%s", e.msg); /* another container's by now: left alone (1) */
 	}
 	free((char *)rec->dir);
 	rec->dir = NULL;

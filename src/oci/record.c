@@ -381,23 +381,37 @@ static enum state_status status_of(const char *dir, const struct record *r, bool
 	return cg_frozen(&r->cg) ? STATE_PAUSED : STATE_RUNNING;
 }
 
-/* Open and lock the container's directory; the lock goes with the descriptor. */
+/*
+ * Open and lock the container's directory; the lock goes with the descriptor.
+ * The directory the lock was taken on must still be the one at @dir: a delete
+ * and a new container of the same name may have come in while we waited, and
+ * a lock on the removed directory would guard nothing.
+ */
 static int lock_container(const char *dir, const char *id, struct ward_err *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int tries = 0;; tries++) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct stat held, now;
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return err_set(err, 0, "container '%s' does not exist", id);
-		return err_set(err, errno, "cannot open '%s'", dir);
-	}
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return err_set(err, 0, "container '%s' does not exist", id);
+			return err_set(err, errno, "cannot open '%s'", dir);
+		}
+		if (flock(fd, LOCK_EX) < 0) {
+			int e = errno;
 
+			close(fd);
+			return err_set(err, e, "cannot lock '%s'", dir);
+		}
+		if (fstat(fd, &held) == 0 && stat(dir, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino)
+			return fd;
 		close(fd);
-		return err_set(err, e, "cannot lock '%s'", dir);
+		if (tries == 8)
+			return err_set(err, EAGAIN, "cannot lock '%s': it keeps being replaced",
+				       dir);
 	}
-	return fd;
 }
 
 /* Load the record and status of an existing container (locked by the caller). */

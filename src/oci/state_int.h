@@ -100,6 +100,13 @@ int console_listen(const char *dir, char **path, struct ward_err *err);
 int console_receive(int listener, struct ward_err *err);
 int console_proxy(pid_t pid, int master, struct ward_err *err);
 int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err);
+/*
+ * delete --force of the container @expect is the record of (its init's pid and
+ * start time, the ward that registered it), checked under the lock: 0, 1 when
+ * the name is another container's by now (left alone), or a negative errno
+ */
+int state_delete_same(const struct state_opts *o, const struct record *expect,
+		      struct ward_err *err);
 int write_pid_file(const char *path, pid_t pid, struct ward_err *err);
 /* rootless.c: @init and its descendants (a container with no cgroup), allocated */
 int state_proc_tree(pid_t init, pid_t **out, size_t *nout, struct ward_err *err);

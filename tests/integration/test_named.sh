@@ -256,6 +256,28 @@ else
 	assert_eq "fails before its go: no cgroup left" "$cgs_before" \
 		"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
 
+	# a run's end against `delete` and a new container of its name, which come in
+	# while its ward waits for the lock (held at flock two seconds): the new
+	# container is not the ended run's to delete
+	strace -qq -o /dev/null -e trace=flock -e inject=flock:delay_enter=2000000 \
+		"$WARD" --root "$root" run --name again "$ROOTFS" true >/dev/null 2>&1 &
+	spid=$!
+	for _ in $(seq 1 100); do
+		run_ward --root "$root" list
+		[[ $OUT =~ (^|$'\n')again\ +[0-9]+\ +stopped ]] && break
+		sleep 0.05
+	done
+	run_ward --root "$root" delete again
+	assert_status "the ended run's record deleted meanwhile" 0
+	run_ward --root "$root" run -d --name again "$ROOTFS" "$H" sleep 30
+	assert_status "a new container takes the name" 0
+	wait "$spid"
+	run_ward --root "$root" list
+	assert_match "the ended run's ward left the new container alone" \
+		'(^|
+)again +[0-9]+ +running ' "$OUT"
+	run_ward --root "$root" delete -f again
+
 	held_at_clone3 halfway2
 	assert_ne "held at clone3: its cgroup was made" "" "$cgs"
 	run_ward --root "$root" list
