@@ -350,7 +350,8 @@ static int launch_netns(struct launch *l, struct ward_err *err)
 		return fd;
 	if (send_fd(l->parent_end, 'N', fd, "the network namespace", err) < 0) {
 		close(fd);
-		return -EPROTO;
+		/* EPIPE: the child gave up already; release_child() reads why */
+		return err->code == EPIPE ? 0 : -EPROTO;
 	}
 	return 0;
 }

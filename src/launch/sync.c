@@ -160,9 +160,14 @@ int read_sync(int sync, int *fd, char *tag, struct ward_err *err)
 	struct cmsghdr *c;
 	ssize_t n;
 
+	/*
+	 * ECONNRESET: the other end closed with our messages unread (a child that
+	 * failed before it read its go); it is said once, and what it sent is
+	 * read next
+	 */
 	do
 		n = recvmsg(sync, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || errno == ECONNRESET));
 	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 		memcpy(fd, CMSG_DATA(c), sizeof(int));

@@ -557,7 +557,14 @@ int state_do_delete(const struct state_opts *o, bool force, struct ward_err *err
 
 int state_delete_same(const struct state_opts *o, const struct record *expect, struct ward_err *err)
 {
-	return delete_container(o, true, expect, err);
+	int r = delete_container(o, true, expect, err);
+	cleanup_free char *dir = NULL;
+
+	if (r >= 0)
+		return r;
+	/* deleted meanwhile (`ward delete -f`): nothing of its is left to delete */
+	dir = state_dir(o);
+	return access(dir, F_OK) < 0 && errno == ENOENT ? 1 : r;
 }
 
 int state_delete(const struct state_opts *o, struct ward_err *err)

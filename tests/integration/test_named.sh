@@ -253,6 +253,25 @@ else
 		"ward: cannot open mount point '/etc/hostname/sub': Not a directory" "$err"
 	run_ward --root "$root" list -q
 	assert_eq "fails before its go: nothing registered" "" "$OUT"
+	# ... and after ward sent its go, unread (each process's first recvmsg held: the
+	# child's for its network namespace, ward's for the child's answer): the child
+	# ends with ward's messages unread, ward's socket says ECONNRESET once, then the
+	# child's error
+	err=$(strace -f -qq -o /dev/null -e trace=recvmsg \
+		-e inject=recvmsg:delay_enter=300000:when=1 "$WARD" --root "$root" run \
+		-v /etc/hostname:/etc/hostname/sub "$ROOTFS" true 2>&1)
+	assert_eq "fails with its go unread: exit 125" 125 "$?"
+	assert_eq "fails with its go unread: the child's message" \
+		"ward: cannot open mount point '/etc/hostname/sub': Not a directory" "$err"
+	# ... and before ward could send its network namespace (ward held at unshare; the
+	# rootfs's /proc a file): the child's error, not the send's
+	fresh_rootfs noproc
+	rm -rf "$noproc/proc" && touch "$noproc/proc"
+	err=$(strace -qq -o /dev/null -e trace=unshare -e inject=unshare:delay_enter=300000 \
+		"$WARD" --root "$root" run "$noproc" /usr/bin/ward-testhelper true 2>&1)
+	assert_eq "fails before its network namespace came: exit 125" 125 "$?"
+	assert_eq "fails before its network namespace came: the child's message" \
+		"ward: cannot create mount point '/proc': Not a directory" "$err"
 	assert_eq "fails before its go: no cgroup left" "$cgs_before" \
 		"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
 
