@@ -35,6 +35,9 @@ start_ward --root "$root" run --name web "$ROOTFS" "$H" sleep 30
 if wait_listed web; then pass "a running 'ward run --name web' is listed"; else fail "a running 'ward run --name web' is listed"; fi
 run_ward --root "$root" state web
 assert_contains "state: running" "$OUT" '"status": "running"'
+# its record was written again with the pid: the old one swapped out and removed
+assert_eq "a rewritten record leaves nothing of the old one" "config.json state.json" \
+	"$(cd "$root/web" && ls -A | tr '\n' ' ' | sed 's/ $//')"
 run_ward --root "$root" exec web /bin/sh -c 'echo in; grep -c . /proc/self/status >/dev/null && grep Seccomp: /proc/self/status'
 assert_eq "exec: a process in it, under its seccomp filter" "in
 Seccomp:	2" "$OUT"
@@ -274,6 +277,22 @@ else
 		"ward: cannot create mount point '/proc': Not a directory" "$err"
 	assert_eq "fails before its go: no cgroup left" "$cgs_before" \
 		"$(find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d -name 'ward-*' | sort)"
+
+	# a filesystem without RENAME_EXCHANGE (EINVAL for the third renameat2: the
+	# first two make the record and take the name): the record is rewritten with
+	# the pid by a rename
+	strace -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EINVAL:when=3 \
+		"$WARD" --root "$root" run --name noexch "$ROOTFS" "$H" sleep 30 >/dev/null 2>&1 &
+	spid=$!
+	if wait_listed noexch; then
+		pass "without RENAME_EXCHANGE: the record is rewritten (running, its pid)"
+	else
+		fail "without RENAME_EXCHANGE: the record is rewritten (running, its pid)"
+	fi
+	assert_eq "without RENAME_EXCHANGE: nothing but the record and its config" \
+		"config.json state.json" "$(cd "$root/noexch" && ls -A | tr '\n' ' ' | sed 's/ $//')"
+	run_ward --root "$root" kill noexch KILL
+	wait "$spid"
 
 	# a run's end against `delete` and a new container of its name, which come in
 	# while its ward waits for the lock (held at flock two seconds): the new
