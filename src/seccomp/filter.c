@@ -70,6 +70,23 @@ static int stub_fit(struct plan *p, unsigned int build_flags, size_t scmp_len,
 	return rc;
 }
 
+/* Each program's returns shared (as_share_returns()), the stacked ones closing up behind. */
+static void share_returns(struct filter_prog *out, size_t *dispatch_len)
+{
+	size_t nparts = out->nparts > 1 ? out->nparts : 1, from = 0, to = 0, i, len;
+
+	for (i = 0; i < nparts; i++) {
+		len = nparts > 1 ? out->part_len[i] : out->len;
+		memmove(out->insns + to, out->insns + from, len * sizeof(*out->insns));
+		from += len;
+		len = as_share_returns(out->insns + to, len, i == 0 ? dispatch_len : NULL);
+		if (nparts > 1)
+			out->part_len[i] = len;
+		to += len;
+	}
+	out->len = to;
+}
+
 static int build(const struct rule_set *rs, unsigned int build_flags, struct filter_prog *out,
 		 struct plan *p, scmp_filter_ctx *ctxp, struct ward_err *err)
 {
@@ -119,9 +136,10 @@ static int build(const struct rule_set *rs, unsigned int build_flags, struct fil
 		if (rc < 0)
 			return rc;
 	}
+	share_returns(out, &p->dispatch_len);
 	log_debug("seccomp filter: %zu instructions (fast path %zu; stub %zu and libseccomp %zu, "
-		  "%zu of them kept)",
-		  out->len, disp_len, stub_len, scmp_len, total);
+		  "%zu of them kept; returns shared)",
+		  out->len, p->dispatch_len, stub_len, scmp_len, total);
 	return 0;
 }
 

@@ -237,6 +237,133 @@ int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len, s
 	return 0;
 }
 
+/* ---- shared returns ---------------------------------------------------------------- */
+
+static bool is_cond_jump(uint16_t code)
+{
+	return BPF_CLASS(code) == BPF_JMP && BPF_OP(code) != BPF_JA;
+}
+
+/* How many places @code jumps to: two, one (BPF_JA), or none (it goes on, or returns). */
+static int njumps(uint16_t code)
+{
+	return BPF_CLASS(code) != BPF_JMP ? 0 : is_cond_jump(code) ? 2 : 1;
+}
+
+/* Where @f[i]'s jump @s (0: jt, or BPF_JA's k; 1: jf) lands. */
+static size_t jump_target(const struct sock_filter *f, size_t i, int s)
+{
+	if (!is_cond_jump(f[i].code))
+		return i + 1 + f[i].k;
+	return i + 1 + (s ? f[i].jf : f[i].jt);
+}
+
+struct ret_anchor {
+	uint16_t code;
+	uint32_t k;
+	size_t at;
+};
+
+/*
+ * Share returns: a jump to a BPF_RET moves to the nearest identical return
+ * further on when that one is within a conditional jump's reach (255) of
+ * every jump to it; the return, then reached by nothing, goes. The fast
+ * path's tree ends each leaf in returns of its own, libseccomp's code too, so
+ * about half of a program is returns. A path runs the same instructions as
+ * before, in a program the kernel compiles (JIT) faster for being shorter.
+ * Done from the end, so the return a jump moves to is final; taking
+ * instructions out only shortens forward jumps, so each stays in reach.
+ * A return that an instruction other than a jump runs into stays. @f[0..@n)
+ * is one linked program; its new length is returned, and *@mark (an index)
+ * moved along when not NULL. One pass; as_share_returns() repeats it.
+ */
+static size_t share_pass(struct sock_filter *f, size_t n, size_t *mark)
+{
+	cleanup_free size_t *tgt = xcalloc(2 * n, sizeof(*tgt));     /* each jump's two targets */
+	cleanup_free size_t *first = xcalloc(n + 1, sizeof(*first)); /* jumps into each, CSR */
+	cleanup_free size_t *from = xcalloc(2 * n, sizeof(*from));
+	cleanup_free size_t *pos = xcalloc(n + 1, sizeof(*pos));
+	cleanup_free bool *gone = xcalloc(n, sizeof(*gone));
+	cleanup_free struct ret_anchor *anchor = NULL;
+	size_t nanchors = 0, i, r, e, p;
+	int s;
+
+	for (i = 0; i < n; i++)
+		for (s = 0; s < njumps(f[i].code); s++) {
+			tgt[2 * i + s] = jump_target(f, i, s);
+			if (tgt[2 * i + s] >= n)
+				return n; /* not a linked program: left as it is */
+			first[tgt[2 * i + s] + 1]++;
+		}
+	for (i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	for (i = 0; i < n; i++)
+		for (s = 0; s < njumps(f[i].code); s++)
+			from[first[tgt[2 * i + s]]++] = 2 * i + (size_t)s;
+	for (i = n; i-- > 0;) /* back to each target's first jump */
+		first[i + 1] = first[i];
+	first[0] = 0;
+	anchor = xcalloc(n, sizeof(*anchor));
+	for (r = n; r-- > 0;) {
+		struct ret_anchor *a = NULL;
+		bool movable;
+
+		if (BPF_CLASS(f[r].code) != BPF_RET)
+			continue;
+		for (i = 0; i < nanchors; i++)
+			if (anchor[i].code == f[r].code && anchor[i].k == f[r].k)
+				a = &anchor[i];
+		/* not the entry, nor where an instruction that is not a jump goes on to */
+		movable = a && r > 0 &&
+			  (njumps(f[r - 1].code) > 0 || BPF_CLASS(f[r - 1].code) == BPF_RET);
+		for (e = first[r]; movable && e < first[r + 1]; e++)
+			if (is_cond_jump(f[from[e] / 2].code) && a->at - (from[e] / 2 + 1) > 255)
+				movable = false;
+		if (!movable) {
+			if (!a)
+				a = &anchor[nanchors++];
+			*a = (struct ret_anchor){f[r].code, f[r].k, r};
+			continue;
+		}
+		for (e = first[r]; e < first[r + 1]; e++)
+			tgt[from[e]] = a->at;
+		gone[r] = true;
+	}
+	for (i = 0, p = 0; i < n; i++) {
+		pos[i] = p;
+		p += !gone[i];
+	}
+	pos[n] = p;
+	for (i = 0; i < n; i++) {
+		struct sock_filter in = f[i];
+
+		if (gone[i])
+			continue;
+		if (BPF_CLASS(in.code) == BPF_JMP && !is_cond_jump(in.code))
+			in.k = (uint32_t)(pos[tgt[2 * i]] - (pos[i] + 1));
+		else if (is_cond_jump(in.code)) {
+			in.jt = (uint8_t)(pos[tgt[2 * i]] - (pos[i] + 1));
+			in.jf = (uint8_t)(pos[tgt[2 * i + 1]] - (pos[i] + 1));
+		}
+		f[pos[i]] = in;
+	}
+	if (mark)
+		*mark = pos[*mark];
+	return p;
+}
+
+size_t as_share_returns(struct sock_filter *f, size_t n, size_t *mark)
+{
+	size_t before;
+
+	/* a program closed up may bring more jumps in reach: until none is */
+	do {
+		before = n;
+		n = share_pass(f, n, mark);
+	} while (n < before);
+	return n;
+}
+
 /* ---- the stub ---------------------------------------------------------------------- */
 
 uint32_t asm_arg_lo(unsigned int i)

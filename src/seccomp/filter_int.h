@@ -145,6 +145,13 @@ uint32_t asm_arg_hi(unsigned int i);
 /* Link @a into a new array, with BPF_JA trampolines where a jump is too far. */
 int as_link_far(const struct as *a, struct sock_filter **out, size_t *out_len,
 		struct ward_err *err);
+/*
+ * Jumps to a return moved to an identical one further on where in reach, the
+ * returns left unreached taken out: the same paths, a shorter program. @f is
+ * one linked program of @n instructions; its new length is returned, *@mark
+ * (an instruction's index, if not NULL) moved along.
+ */
+size_t as_share_returns(struct sock_filter *f, size_t n, size_t *mark);
 
 /* The arch plan of @token in @p, or NULL. */
 struct arch_plan *plan_find_arch(struct plan *p, uint32_t token);
