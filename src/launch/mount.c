@@ -208,8 +208,8 @@ static int set_propagation(int rootfd, const char *path, unsigned long propagati
 	return 0;
 }
 
-static int mount_on(int fd, const char *src, const char *path, const char *fstype,
-		    unsigned long flags, const char *data, struct ward_err *err)
+int mnt_mount_on(int fd, const char *src, const char *path, const char *fstype, unsigned long flags,
+		 const char *data, struct ward_err *err)
 {
 	struct fdpath p;
 
@@ -225,7 +225,7 @@ int mnt_mount_in_root(int rootfd, const char *src, const char *path, const char 
 
 	if (fd < 0)
 		return fd;
-	return mount_on(fd, src, path, fstype, flags, data, err);
+	return mnt_mount_on(fd, src, path, fstype, flags, data, err);
 }
 
 static bool same_file(int fd, int rootfd, const char *path)
@@ -277,10 +277,11 @@ static int mount_user(int rootfd, const struct spec_mount *m, int srcfd, bool di
 	if (m->kind == SPEC_MOUNT_TMPFS && (m->extra & SPEC_MNT_TMPCOPYUP))
 		return mnt_tmpfs_copyup(rootfd, m, fd, err);
 	if (m->kind == SPEC_MOUNT_TMPFS)
-		return mount_on(fd, "tmpfs", m->destination, "tmpfs", m->flags, m->data, err);
+		return mnt_mount_on(fd, "tmpfs", m->destination, "tmpfs", m->flags, m->data, err);
 	if (m->kind == SPEC_MOUNT_OTHER)
-		return mount_on(fd, m->source, m->destination, m->type, m->flags, m->data, err);
-	return mount_on(fd, fdpath(&p, srcfd), m->destination, NULL, MS_BIND | MS_REC, NULL, err);
+		return mnt_mount_on(fd, m->source, m->destination, m->type, m->flags, m->data, err);
+	return mnt_mount_on(fd, fdpath(&p, srcfd), m->destination, NULL, MS_BIND | MS_REC, NULL,
+			    err);
 }
 
 /* one mount of the config's, its destination's dangling links followed in the root */

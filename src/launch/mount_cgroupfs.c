@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mount_int.h"
@@ -20,24 +21,47 @@
 #include "ward/util.h"
 
 /*
- * A cgroup file system at @dst (inside the root), read-only (but with MNT_CG_RW
- * in @how): a new mount when the container has a cgroup namespace of its own
- * (MNT_CG_OWN_NS: its cgroup is the mount's
- * root). Without one, or where the kernel refuses a new mount (a user namespace),
- * the container's cgroup as the host mounts it, @host_src, is bound read-only
- * instead, as runc does, so the container still sees its own cgroup there.
+ * A new mount of @fstype at @dst, which is @name in the tmpfs at /sys/fs/cgroup
+ * (@cgfd) or, for -1, /sys/fs/cgroup itself. The tmpfs is the one this child
+ * just mounted, in its own mount namespace, where nothing else has had it: no
+ * symlink can be in the way, and a plain mkdirat()/openat() beneath it is as
+ * safe as the resolution inside the root other mount points need (three calls
+ * where that takes six, for each of a hybrid host's dozen hierarchies).
  */
-static int mount_cgroup(int rootfd, const char *dst, const char *fstype, const char *data,
-			const char *host_src, unsigned int how, struct ward_err *err)
+static int mount_new(int rootfd, int cgfd, const char *name, const char *dst, const char *fstype,
+		     const char *data, unsigned long flags, struct ward_err *err)
+{
+	cleanup_close int fd = -1;
+
+	if (cgfd < 0)
+		return mnt_mount_in_root(rootfd, fstype, dst, fstype, flags, data, true, err);
+	if (mkdirat(cgfd, name, 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create mount point '%s'", dst);
+	fd = openat(cgfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open mount point '%s'", dst);
+	return mnt_mount_on(fd, fstype, dst, fstype, flags, data, err);
+}
+
+/*
+ * A cgroup file system at @dst (inside the root; @name in @cgfd, see
+ * mount_new()), read-only (but with MNT_CG_RW in @how): a new mount when the
+ * container has a cgroup namespace of its own (MNT_CG_OWN_NS: its cgroup is the
+ * mount's root). Without one, or where the kernel refuses a new mount (a user
+ * namespace), the container's cgroup as the host mounts it, @host_src, is bound
+ * read-only instead, as runc does, so the container still sees its own cgroup there.
+ */
+static int mount_cgroup(int rootfd, int cgfd, const char *name, const char *dst, const char *fstype,
+			const char *data, const char *host_src, unsigned int how,
+			struct ward_err *err)
 {
 	int r = -EPERM;
 
 	/* without a cgroup namespace a new mount would show the whole hierarchy */
 	if (how & MNT_CG_OWN_NS)
-		r = mnt_mount_in_root(rootfd, fstype, dst, fstype,
-				      MS_NOSUID | MS_NODEV | MS_NOEXEC |
-					  (how & MNT_CG_RW ? 0 : MS_RDONLY),
-				      data, true, err);
+		r = mount_new(rootfd, cgfd, name, dst, fstype, data,
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC | (how & MNT_CG_RW ? 0 : MS_RDONLY),
+			      err);
 	if (r != -EPERM)
 		return r;
 	r = mnt_mount_in_root(rootfd, host_src, dst, NULL, MS_BIND | MS_REC, NULL, true, err);
@@ -64,7 +88,7 @@ static int mount_v1_hierarchy(int rootfd, int cgfd, const char *ctrls, const cha
 	    snprintf(dst, sizeof(dst), "/sys/fs/cgroup/%s", name) >= (int)sizeof(dst) ||
 	    snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", name, path) >= (int)sizeof(host))
 		return err_set(err, ENAMETOOLONG, "cgroup hierarchy '%s'", ctrls);
-	r = mount_cgroup(rootfd, dst, "cgroup", data, host, how, err);
+	r = mount_cgroup(rootfd, cgfd, name, dst, "cgroup", data, host, how, err);
 	if (r < 0)
 		return r;
 	/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct", as systemd lays it out */
@@ -151,10 +175,12 @@ int mnt_setup_cgroupfs(int rootfd, unsigned int how, struct ward_err *err)
 			   : mnt_remount_ro(rootfd, "/sys/fs/cgroup", err);
 	if (cgfd < 0) {
 		(void)snprintf(host, sizeof(host), "/sys/fs/cgroup%s", v2_path); /* fits */
-		return mount_cgroup(rootfd, "/sys/fs/cgroup", "cgroup2", NULL, host, how, err);
+		return mount_cgroup(rootfd, -1, NULL, "/sys/fs/cgroup", "cgroup2", NULL, host, how,
+				    err);
 	}
 	(void)snprintf(host, sizeof(host), "/sys/fs/cgroup/unified%s", v2_path); /* fits */
-	r = mount_cgroup(rootfd, "/sys/fs/cgroup/unified", "cgroup2", NULL, host, how, err);
+	r = mount_cgroup(rootfd, cgfd, "unified", "/sys/fs/cgroup/unified", "cgroup2", NULL, host,
+			 how, err);
 	if (r < 0 || (how & MNT_CG_RW))
 		return r;
 	return mnt_remount_ro(rootfd, "/sys/fs/cgroup", err);

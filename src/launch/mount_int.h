@@ -27,6 +27,15 @@ int mnt_mount_in_root(int rootfd, const char *src, const char *path, const char 
 		      unsigned long flags, const char *data, bool dir, struct ward_err *err);
 
 /**
+ * mnt_mount_on() - mount @src (of @fstype, with @flags and @data) on the mount
+ * point open as @fd (O_PATH); @path names it in the error.
+ *
+ * Return: 0, or a negative errno with @err naming @path.
+ */
+int mnt_mount_on(int fd, const char *src, const char *path, const char *fstype, unsigned long flags,
+		 const char *data, struct ward_err *err);
+
+/**
  * mnt_remount_ro() - remount what is now mounted at @path (inside the root) read-only.
  *
  * Return: 0, or a negative errno with @err naming @path.
