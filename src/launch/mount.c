@@ -218,6 +218,19 @@ int mnt_mount_on(int fd, const char *src, const char *path, const char *fstype, 
 	return 0;
 }
 
+int mnt_mount_fresh(int dirfd, const char *name, const char *path, const char *src,
+		    const char *fstype, unsigned long flags, const char *data, struct ward_err *err)
+{
+	cleanup_close int fd = -1;
+
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return err_set(err, errno, "cannot create mount point '%s'", path);
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "cannot open mount point '%s'", path);
+	return mnt_mount_on(fd, src, path, fstype, flags, data, err);
+}
+
 int mnt_mount_in_root(int rootfd, const char *src, const char *path, const char *fstype,
 		      unsigned long flags, const char *data, bool dir, struct ward_err *err)
 {
@@ -352,20 +365,22 @@ static int setup_dev(int rootfd, struct ward_err *err)
 		if (r < 0)
 			return r;
 	}
-	r = mnt_mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-			      "newinstance,ptmxmode=0666,mode=0620,gid=5", true, err);
+	/* in the tmpfs just mounted: see mnt_mount_fresh() */
+	r = mnt_mount_fresh(devfd, "pts", "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+			    "newinstance,ptmxmode=0666,mode=0620,gid=5", err);
 	/* gid 5 (tty) unmapped in the user namespace: the kernel refuses it, go without */
 	if (r == -EINVAL)
-		r = mnt_mount_in_root(rootfd, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-				      "newinstance,ptmxmode=0666,mode=0620", true, err);
+		r = mnt_mount_fresh(devfd, "pts", "/dev/pts", "devpts", "devpts",
+				    MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
+				    err);
 	if (r < 0)
 		return r;
-	r = mnt_mount_in_root(rootfd, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			      "mode=1777,size=65536k", true, err);
+	r = mnt_mount_fresh(devfd, "shm", "/dev/shm", "shm", "tmpfs",
+			    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err);
 	if (r < 0)
 		return r;
-	r = mnt_mount_in_root(rootfd, "mqueue", "/dev/mqueue", "mqueue",
-			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
+	r = mnt_mount_fresh(devfd, "mqueue", "/dev/mqueue", "mqueue", "mqueue",
+			    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mount_int.h"
@@ -20,27 +19,14 @@
 #include "ward/sys.h"
 #include "ward/util.h"
 
-/*
- * A new mount of @fstype at @dst, which is @name in the tmpfs at /sys/fs/cgroup
- * (@cgfd) or, for -1, /sys/fs/cgroup itself. The tmpfs is the one this child
- * just mounted, in its own mount namespace, where nothing else has had it: no
- * symlink can be in the way, and a plain mkdirat()/openat() beneath it is as
- * safe as the resolution inside the root other mount points need (three calls
- * where that takes six, for each of a hybrid host's dozen hierarchies).
- */
+/* A new mount of @fstype at @dst: @name in the tmpfs at /sys/fs/cgroup (@cgfd), or that itself
+ * (-1). */
 static int mount_new(int rootfd, int cgfd, const char *name, const char *dst, const char *fstype,
 		     const char *data, unsigned long flags, struct ward_err *err)
 {
-	cleanup_close int fd = -1;
-
 	if (cgfd < 0)
 		return mnt_mount_in_root(rootfd, fstype, dst, fstype, flags, data, true, err);
-	if (mkdirat(cgfd, name, 0755) < 0 && errno != EEXIST)
-		return err_set(err, errno, "cannot create mount point '%s'", dst);
-	fd = openat(cgfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "cannot open mount point '%s'", dst);
-	return mnt_mount_on(fd, fstype, dst, fstype, flags, data, err);
+	return mnt_mount_fresh(cgfd, name, dst, fstype, fstype, flags, data, err);
 }
 
 /*

@@ -36,6 +36,20 @@ int mnt_mount_on(int fd, const char *src, const char *path, const char *fstype, 
 		 const char *data, struct ward_err *err);
 
 /**
+ * mnt_mount_fresh() - mount @src (of @fstype, with @flags and @data) on the
+ * directory @name made in @dirfd, a file system this child has just mounted in
+ * its own mount namespace (the container's /dev, the tmpfs at /sys/fs/cgroup):
+ * nothing else has had it, so no symlink can be in the way and plain
+ * mkdirat()/openat() beneath it are as safe as resolving inside the root (three
+ * calls where that takes six). @path names the mount point in errors.
+ *
+ * Return: 0, or a negative errno with @err naming @path.
+ */
+int mnt_mount_fresh(int dirfd, const char *name, const char *path, const char *src,
+		    const char *fstype, unsigned long flags, const char *data,
+		    struct ward_err *err);
+
+/**
  * mnt_remount_ro() - remount what is now mounted at @path (inside the root) read-only.
  *
  * Return: 0, or a negative errno with @err naming @path.
