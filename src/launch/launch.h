@@ -103,7 +103,7 @@ static inline bool plan_go_late(const struct plan *plan)
 /* placement.c: the container's cgroup, made before the clone */
 bool placement_no_cgroup(const struct container_spec *spec, const struct proc_opts *opts);
 int placement_cgroup(const struct container_spec *spec, const char *oci_id, bool devices_later,
-		     struct cg_handle *cg, struct ward_err *err);
+		     struct cg_layout *layout, struct cg_handle *cg, struct ward_err *err);
 void placement_finish(struct cg_handle *cg);
 
 /* the namespace types ward exec may join (exec.c's table) */

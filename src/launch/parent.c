@@ -232,7 +232,8 @@ struct launch {
 	pid_t pid;		   /* the child, until reaped or handed over */
 	bool forwarding;	   /* signals blocked, handlers installed: old is the mask */
 	bool rdt_made;		   /* ward made the resctrl group: removed at the end */
-	bool sweep;		   /* cg_sweep_stale() once the child is released */
+	bool sweep;		   /* cg_cleanup_stale() once the child is released */
+	struct cg_layout layout;   /* ward's cgroups, as placement_cgroup() found them */
 	bool devices_now;	   /* the second try: the device program before the clone */
 	sigset_t old;
 };
@@ -414,7 +415,7 @@ static int launch_cgroup(struct launch *l, struct ward_err *err)
 	}
 	/* the device program loads while the child mounts (cg_apply_devices()) */
 	r = placement_cgroup(l->plan.spec, create ? opts->id : NULL,
-			     may_go_late(l) && !l->devices_now, l->cg, err);
+			     may_go_late(l) && !l->devices_now, &l->layout, l->cg, err);
 	l->sweep = !l->plan.spec->rootless;
 
 	if (r < 0) {
@@ -531,7 +532,7 @@ static int launch_go(struct launch *l, struct ward_err *err)
 	if (send(l->parent_end, &go, 1, MSG_NOSIGNAL) != 1 && errno != EPIPE)
 		return err_set(err, errno, "cannot release the container");
 	/* the cgroups dead wards left, swept while the child sets itself up */
-	if (l->sweep && cg_sweep_stale(&e) < 0)
+	if (l->sweep && cg_cleanup_stale(&l->layout, &e) < 0)
 		log_warn("cannot remove cgroups left by an earlier ward: %s", e.msg);
 	return opts->released ? opts->released(opts->started_arg, err) : 0;
 }

@@ -47,9 +47,8 @@ bool placement_no_cgroup(const struct container_spec *spec, const struct proc_op
  * created with the limits, before clone so a failure leaves nothing started.
  */
 int placement_cgroup(const struct container_spec *spec, const char *oci_id, bool devices_later,
-		     struct cg_handle *cg, struct ward_err *err)
+		     struct cg_layout *layout, struct cg_handle *cg, struct ward_err *err)
 {
-	struct cg_layout layout;
 	char id[16];
 	int r;
 
@@ -67,20 +66,20 @@ int placement_cgroup(const struct container_spec *spec, const char *oci_id, bool
 		log_debug("rootless: no cgroup of the container's own, no device cgroup");
 		return 0;
 	}
-	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", &layout, err);
+	r = cg_detect("/proc/self/mountinfo", "/proc/self/cgroup", layout, err);
 	if (r < 0)
 		return r;
-	layout.devices_later = devices_later;
+	layout->devices_later = devices_later;
 	/* linux.cgroupsPath where the engine reads the container's stats from */
 	if (oci_id && spec->oci.cgroups_path && spec->oci.cgroups_path[0])
-		return cg_create_path(&layout, spec->oci.cgroups_path, &spec->resources, cg, err);
+		return cg_create_path(layout, spec->oci.cgroups_path, &spec->resources, cg, err);
 	if (oci_id)
-		return cg_create_detached(&layout, oci_id, &spec->resources, cg, err);
+		return cg_create_detached(layout, oci_id, &spec->resources, cg, err);
 	cg_make_id(id, sizeof(id));
 	if (spec->oci.cgroup_parent)
-		return cg_create_under(&layout, spec->oci.cgroup_parent, id, &spec->resources, cg,
+		return cg_create_under(layout, spec->oci.cgroup_parent, id, &spec->resources, cg,
 				       err);
-	return cg_create(&layout, id, &spec->resources, cg, err);
+	return cg_create(layout, id, &spec->resources, cg, err);
 }
 
 void placement_finish(struct cg_handle *cg)
