@@ -110,11 +110,13 @@ static bool dev_number(const char *s, size_t len, int64_t *out)
 int cli_run_device_rule(struct container_spec *spec, const char *arg, struct ward_err *err)
 {
 	struct devcg_rule rule = {.allow = true};
-	const char *nums = arg + 2, *colon = strchr(nums, ':'), *sp;
+	const char *nums, *colon, *sp;
 
-	if (!strchr("abc", arg[0]) || arg[1] != ' ' || !colon)
+	/* "a", "" too: the type and its space first, then what follows them */
+	if (!arg[0] || !strchr("abc", arg[0]) || arg[1] != ' ' || !(colon = strchr(arg + 2, ':')))
 		return err_set(err, 0, "invalid --device-cgroup-rule '%s': TYPE MAJOR:MINOR ACCESS",
 			       arg);
+	nums = arg + 2;
 	sp = strchr(colon, ' ');
 	if (!sp || !dev_number(nums, (size_t)(colon - nums), &rule.major) ||
 	    !dev_number(colon + 1, (size_t)(sp - colon - 1), &rule.minor) ||

@@ -205,6 +205,10 @@ START_TEST(test_flag_errors)
 	    "/dev/null:/dev/n:rq");
 	BAD("invalid --device-cgroup-rule 'x 1:2 r': TYPE MAJOR:MINOR ACCESS",
 	    "--device-cgroup-rule", "x 1:2 r");
+	/* the fuzzer's: a type alone, nothing after it (read past its end before) */
+	BAD("invalid --device-cgroup-rule 'a': TYPE MAJOR:MINOR ACCESS", "--device-cgroup-rule",
+	    "a");
+	BAD("invalid --device-cgroup-rule '': TYPE MAJOR:MINOR ACCESS", "--device-cgroup-rule", "");
 	BAD("invalid --device-cgroup-rule 'c 1:2': TYPE MAJOR:MINOR ACCESS", "--device-cgroup-rule",
 	    "c 1:2");
 	BAD("invalid --add-host 'db:10.0.0.300': invalid IP address '10.0.0.300'", "--add-host",
