@@ -81,14 +81,18 @@ int ns_set_hostname(const char *hostname, struct ward_err *err) __attribute__((n
 int ns_set_domainname(const char *domainname, struct ward_err *err) __attribute__((nonnull));
 
 /**
- * ns_make_net() - a new network namespace, the caller left in its own (it
- * enters the new one with unshare(2) and goes back with setns(2)).
- * Return: a descriptor of it (close-on-exec), or -errno with @err set.
+ * ns_net_enter() - make a new network namespace and enter it (unshare(2)),
+ * the caller's own kept open in *@own to go back to with ns_net_leave().
+ * Return: a descriptor of the new one (close-on-exec), or -errno with @err set
+ * and the caller still in its own.
  */
-int ns_make_net(struct ward_err *err) __attribute__((nonnull));
+int ns_net_enter(int *own, struct ward_err *err) __attribute__((nonnull));
+
+/** ns_net_leave() - back into @own (setns(2)), which is closed. Return: 0 or -errno. */
+int ns_net_leave(int own, struct ward_err *err) __attribute__((nonnull));
 
 /**
- * ns_loopback_up() - bring "lo" up in the child's new network namespace, so the
+ * ns_loopback_up() - bring "lo" up in the new network namespace the caller is in, so the
  * container has 127.0.0.1 and nothing else (Docker's --network none).
  * Return: 0 or -errno.
  */

@@ -417,7 +417,8 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 	/* the network namespace ward made meanwhile (plan->net_later), before /sys */
 	if (plan->net_later && join_netns(plan, &err) < 0)
 		child_fail(plan, &err);
-	if (ns_is_new(spec, CLONE_NEWNET) && ns_loopback_up(&err) < 0)
+	/* (with plan->net_later, ward brings lo up meanwhile) */
+	if (ns_is_new(spec, CLONE_NEWNET) && !plan->net_later && ns_loopback_up(&err) < 0)
 		child_fail(plan, &err);
 	if (mnt_prepare_rootfs(spec, &src, &err) < 0)
 		child_fail(plan, &err);

@@ -204,26 +204,34 @@ int ns_set_domainname(const char *domainname, struct ward_err *err)
 	return 0;
 }
 
-int ns_make_net(struct ward_err *err)
+int ns_net_enter(int *own, struct ward_err *err)
 {
-	cleanup_close int own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	int fd, saved;
 
-	if (own < 0)
+	*own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*own < 0)
 		return err_set(err, errno, "cannot open ward's network namespace");
-	if (unshare(CLONE_NEWNET) < 0)
-		return err_set(err, errno, "cannot create the container's network namespace");
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	saved = errno;
-	if (setns(own, CLONE_NEWNET) < 0) {
+	if (unshare(CLONE_NEWNET) < 0) {
 		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		return err_set(err, saved, "cannot return to ward's network namespace");
+		close(*own);
+		*own = -1;
+		return err_set(err, saved, "cannot create the container's network namespace");
 	}
-	if (fd < 0)
-		return err_set(err, saved, "cannot open the container's network namespace");
-	return fd;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	saved = errno;
+	(void)ns_net_leave(*own, err);
+	*own = -1;
+	return err_set(err, saved, "cannot open the container's network namespace");
+}
+
+int ns_net_leave(int own, struct ward_err *err)
+{
+	int r = setns(own, CLONE_NEWNET), saved = errno;
+
+	close(own);
+	return r < 0 ? err_set(err, saved, "cannot return to ward's network namespace") : 0;
 }
 
 int ns_loopback_up(struct ward_err *err)

@@ -342,19 +342,30 @@ static int fifo_to_user(const struct container_spec *spec, int fifo, struct ward
 	return 0;
 }
 
-/* plan->net_later: the child's network namespace, made and sent to it ('N') */
+/*
+ * plan->net_later: the child's network namespace, made and sent to it ('N');
+ * its lo brought up here, while the child goes on with it (before ward's go)
+ */
 static int launch_netns(struct launch *l, struct ward_err *err)
 {
-	int fd = ns_make_net(err);
+	int own, fd = ns_net_enter(&own, err), r;
+	struct ward_err e;
 
 	if (fd < 0)
 		return fd;
-	if (send_fd(l->parent_end, 'N', fd, "the network namespace", err) < 0) {
-		close(fd);
-		/* EPIPE: the child gave up already; release_child() reads why */
-		return err->code == EPIPE ? 0 : -EPROTO;
+	r = send_fd(l->parent_end, 'N', fd, "the network namespace", err);
+	close(fd);
+	/* EPIPE: the child gave up already; release_child() reads why */
+	if (r < 0 && err->code == EPIPE)
+		return ns_net_leave(own, err);
+	if (r < 0) {
+		(void)ns_net_leave(own, &e);
+		return -EPROTO;
 	}
-	return 0;
+	r = ns_loopback_up(err);
+	if (ns_net_leave(own, r < 0 ? &e : err) < 0 && r == 0)
+		r = -EPROTO;
+	return r;
 }
 
 /* The capabilities, then what the process joins: namespaces by path, or a container. */
