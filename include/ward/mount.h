@@ -45,13 +45,15 @@ void mnt_sources_release(struct mnt_sources *src) __attribute__((nonnull));
 
 /**
  * mnt_prepare_proc_dev() - the first part of the container's mount tree in the
- * rootfs of @src: /proc and /dev (its nodes, devpts, shm, mqueue), which do not
- * depend on the network namespace the child is in (mnt_prepare_rootfs() the rest).
+ * rootfs of @src: /proc and /dev (its nodes, devpts, shm, mqueue), and Docker's
+ * masked and read-only paths under /proc where no mount of @spec's can meet
+ * them, none of which depend on the network namespace the child is in
+ * (mnt_prepare_rootfs() the rest).
  *
  * Return: 0, or a negative errno with @err naming the mount that failed.
  */
-int mnt_prepare_proc_dev(const struct mnt_sources *src, struct ward_err *err)
-    __attribute__((nonnull));
+int mnt_prepare_proc_dev(const struct container_spec *spec, const struct mnt_sources *src,
+			 struct ward_err *err) __attribute__((nonnull));
 
 /**
  * mnt_prepare_rootfs() - the rest of the container's mount tree in the rootfs of

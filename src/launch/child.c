@@ -412,7 +412,7 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 		child_fail(plan, &err);
 	if (spec->oci.domainname && ns_set_domainname(spec->oci.domainname, &err) < 0)
 		child_fail(plan, &err);
-	if (mnt_prepare_proc_dev(&src, &err) < 0)
+	if (mnt_prepare_proc_dev(spec, &src, &err) < 0)
 		child_fail(plan, &err);
 	/* the network namespace ward made meanwhile (plan->net_later), before /sys */
 	if (plan->net_later && join_netns(plan, &err) < 0)

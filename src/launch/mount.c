@@ -486,50 +486,79 @@ static const char *const *path_list(bool set, const struct strv *sv, const char 
 	return sv->n ? (const char *const *)sv->v : none;
 }
 
-static int mask_paths(int rootfd, const struct container_spec *spec, struct ward_err *err)
+/*
+ * Whether Docker's masked or read-only @path is covered right after /proc is
+ * mounted (while the child waits for its network namespace) rather than after
+ * the container's mounts: one under /proc but /proc/sys (the sysctls are written
+ * through it later), from Docker's own lists (a config's paths may be anything),
+ * and no mount of the container's at "/" or in /proc, which could cover a mask
+ * or be covered by one where runc's order says otherwise.
+ */
+static bool mask_early(const struct container_spec *spec, const char *path)
+{
+	if (!str_has_prefix(path, "/proc/") || strcmp(path, "/proc/sys") == 0)
+		return false;
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		const char *d = spec->mounts[i].destination;
+
+		if (strcmp(d, "/") == 0 || strcmp(d, "/proc") == 0 || str_has_prefix(d, "/proc/"))
+			return false;
+	}
+	return true;
+}
+
+static int mask_one(int rootfd, int null, const char *path, struct ward_err *err)
+{
+	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+	struct fdpath src, dst;
+	struct stat st;
+	int r;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return err_set(err, errno, "cannot open masked path '%s'", path);
+	if (S_ISDIR(st.st_mode))
+		r = mount("tmpfs", fdpath(&dst, fd), "tmpfs", MS_RDONLY, NULL);
+	else
+		r = mount(fdpath(&src, null), fdpath(&dst, fd), NULL, MS_BIND, NULL);
+	return r < 0 ? err_set(err, errno, "cannot mask '%s'", path) : 0;
+}
+
+static int readonly_one(int rootfd, const char *path, struct ward_err *err)
+{
+	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+	struct fdpath p;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return err_set(err, errno, "cannot open read-only path '%s'", path);
+	if (mount(fdpath(&p, fd), p.s, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return err_set(err, errno, "cannot bind read-only path '%s'", path);
+	return mnt_remount_ro(rootfd, path, err);
+}
+
+/* The masked and read-only paths; @early: those mask_early() takes, else the others. */
+static int mask_paths(int rootfd, const struct container_spec *spec, bool early,
+		      struct ward_err *err)
 {
 	cleanup_close int null = sys_open_in_root(rootfd, "/dev/null", O_PATH, 0);
 	const char *const *masked =
 	    path_list(spec->oci.masked_set, &spec->oci.masked_paths, mnt_masked_paths);
 	const char *const *readonly =
 	    path_list(spec->oci.readonly_set, &spec->oci.readonly_paths, mnt_readonly_paths);
-	struct fdpath src, dst;
+	int r = 0;
 
 	if (null < 0)
 		return err_set(err, errno, "cannot open '/dev/null'");
-	for (size_t i = 0; masked[i]; i++) {
-		const char *path = masked[i];
-		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
-		struct stat st;
-		int r;
-
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0 || fstat(fd, &st) < 0)
-			return err_set(err, errno, "cannot open masked path '%s'", path);
-		if (S_ISDIR(st.st_mode))
-			r = mount("tmpfs", fdpath(&dst, fd), "tmpfs", MS_RDONLY, NULL);
-		else
-			r = mount(fdpath(&src, null), fdpath(&dst, fd), NULL, MS_BIND, NULL);
-		if (r < 0)
-			return err_set(err, errno, "cannot mask '%s'", path);
-	}
-	for (size_t i = 0; readonly[i]; i++) {
-		const char *path = readonly[i];
-		cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
-		int r;
-
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0)
-			return err_set(err, errno, "cannot open read-only path '%s'", path);
-		if (mount(fdpath(&src, fd), fdpath(&dst, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
-			return err_set(err, errno, "cannot bind read-only path '%s'", path);
-		r = mnt_remount_ro(rootfd, path, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	for (size_t i = 0; r == 0 && masked[i]; i++)
+		if ((!spec->oci.masked_set && mask_early(spec, masked[i])) == early)
+			r = mask_one(rootfd, null, masked[i], err);
+	for (size_t i = 0; r == 0 && readonly[i]; i++)
+		if ((!spec->oci.readonly_set && mask_early(spec, readonly[i])) == early)
+			r = readonly_one(rootfd, readonly[i], err);
+	return r;
 }
 
 /*
@@ -607,12 +636,15 @@ int mnt_open_sources(const struct container_spec *spec, int *fds, struct mnt_sou
 	return 0;
 }
 
-int mnt_prepare_proc_dev(const struct mnt_sources *src, struct ward_err *err)
+int mnt_prepare_proc_dev(const struct container_spec *spec, const struct mnt_sources *src,
+			 struct ward_err *err)
 {
 	int r = mnt_mount_in_root(src->rootfd, "proc", "/proc", "proc",
 				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, err);
 
-	return r < 0 ? r : setup_dev(src->rootfd, err);
+	if (r == 0)
+		r = setup_dev(src->rootfd, err);
+	return r < 0 ? r : mask_paths(src->rootfd, spec, true, err);
 }
 
 int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sources *src,
@@ -645,7 +677,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	r = make_devices(rootfd, spec, err);
 	if (r < 0)
 		return r;
-	r = mask_paths(rootfd, spec, err);
+	r = mask_paths(rootfd, spec, false, err);
 	if (r < 0)
 		return r;
 	/* Docker creates a missing working directory */

@@ -67,6 +67,24 @@ for p in /proc/bus /proc/fs /proc/irq; do
 		fail "$p is mounted read-only" "mount options at $p: '$o'"
 	fi
 done
+# Docker's /proc paths are covered right after /proc is mounted, unless a mount of the
+# container's is in /proc (lxcfs's files): then after the mounts, as runc orders them
+new_tmpdir PM
+echo "MemTotal: 1 kB" >"$PM/meminfo"
+run_in -v "$PM/meminfo:/proc/meminfo:ro" "$ROOTFS" /bin/sh -c \
+	'head -n1 /proc/meminfo; cat /proc/self/mountinfo'
+assert_eq "a file bound over /proc/meminfo: the container reads it" "MemTotal: 1 kB" \
+	"$(head -n1 <<<"$OUT")"
+for p in /proc/keys /proc/timer_list /proc/bus /proc/irq; do
+	if [ ! -e "$p" ]; then
+		skip "with a mount in /proc: $p is still covered" "$p does not exist on this kernel"
+	elif awk -v p="$p" '$5 == p { f = 1 } END { exit !f }' <<<"$OUT"; then
+		pass "with a mount in /proc: $p is still covered"
+	else
+		fail "with a mount in /proc: $p is still covered" "no mount at $p in:" "$OUT"
+	fi
+done
+
 o=$(mountpoint_opts "$mi" /sys)
 if has_opt "$o" ro; then pass "/sys is mounted read-only"; else
 	fail "/sys is mounted read-only" "mount options at /sys: '$o'"
