@@ -428,9 +428,6 @@ __attribute__((noreturn)) void child_main(const struct plan *plan)
 				   : mnt_enter_root(spec, src.rootfd, &err) < 0)
 		child_fail(plan, &err);
 	mnt_sources_release(&src);
-	/* ward's go, when it has been working while we set up (EOF: it died meanwhile) */
-	if (plan_go_late(plan) && read_full(plan->sync, &go, 1) != 1)
-		_exit(WARD_EXIT_LAUNCHER);
 	child_become(plan, true, detached, start_json);
 }
 
@@ -461,6 +458,7 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 	    plan->seccomp.enabled && (plan->seccomp.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	struct ward_err err = {0};
 	sigset_t none;
+	char go;
 
 	if (plan->opts->terminal) {
 		/* after pivot_root: /dev/ptmx is the container's own devpts instance */
@@ -514,6 +512,13 @@ static __attribute__((noreturn)) void child_become(const struct plan *plan, bool
 		err_set(&err, errno, "cannot close the descriptors ward inherited");
 		child_fail(plan, &err);
 	}
+	/*
+	 * ward's go, when it has been working while we set up (EOF: it died
+	 * meanwhile): before the filter (which may deny the read) and anything of
+	 * the container's; what came before is ours (ids, capabilities, descriptors)
+	 */
+	if (plan_go_late(plan) && read_full(plan->sync, &go, 1) != 1)
+		_exit(WARD_EXIT_LAUNCHER);
 	/* ward create hands a listener to its agent itself: the filter goes in first */
 	if (wait_start && listener && load_filter(plan, &err) < 0)
 		child_fail(plan, &err);

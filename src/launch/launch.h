@@ -90,10 +90,10 @@ struct plan {
  * Where the child waits for ward's go: right after the clone when ward still has
  * to put it somewhere before it sets itself up (id maps before it becomes root in
  * its user namespace, a cgroup to join before its cgroup namespace is made, the
- * mounts of a container without a mount namespace); otherwise only before it
- * becomes the process (child_become()), so that its mounts and ward's remaining
- * work (the registration, the device program) run at the same time. Both sides ask
- * this after the clone.
+ * mounts of a container without a mount namespace); otherwise only once it has
+ * its ids, capabilities and descriptors, before its filter (child_become()), so
+ * that its set-up and ward's remaining work (the registration, the device program)
+ * run at the same time. Both sides ask this after the clone.
  */
 static inline bool plan_go_late(const struct plan *plan)
 {
