@@ -19,8 +19,10 @@
 #include "ward/sys.h"
 #include "ward/util.h"
 
-/* A new mount of @fstype at @dst: @name in the tmpfs at /sys/fs/cgroup (@cgfd), or that itself
- * (-1). */
+/*
+ * A new mount of @fstype at @dst: @name in the tmpfs at /sys/fs/cgroup (@cgfd,
+ * see mnt_mount_fresh()), or /sys/fs/cgroup itself (@cgfd -1).
+ */
 static int mount_new(int rootfd, int cgfd, const char *name, const char *dst, const char *fstype,
 		     const char *data, unsigned long flags, struct ward_err *err)
 {
