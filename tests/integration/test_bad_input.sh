@@ -29,6 +29,13 @@ bad "rootfs is a file" "ward: cannot use rootfs '/etc/passwd': Not a directory" 
 	run /etc/passwd "$H" true
 bad "unknown option" "ward: run: unknown option '--bogus'" \
 	run --bogus "$ROOTFS" "$H" true
+# the fuzzer's: a device rule of a type alone, and an empty one (read past the end before)
+bad "--device-cgroup-rule a" \
+	"ward: invalid --device-cgroup-rule 'a': TYPE MAJOR:MINOR ACCESS" \
+	run --device-cgroup-rule a "$ROOTFS" "$H" true
+bad "--device-cgroup-rule ''" \
+	"ward: invalid --device-cgroup-rule '': TYPE MAJOR:MINOR ACCESS" \
+	run --device-cgroup-rule "" "$ROOTFS" "$H" true
 bad "unknown capability (--cap-add)" "ward: unknown capability 'FOO'" \
 	run --cap-add FOO "$ROOTFS" "$H" true
 bad "unknown capability (--cap-drop, as typed)" "ward: unknown capability 'cap_bogus'" \
