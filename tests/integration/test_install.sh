@@ -90,13 +90,43 @@ for verb in ps pause resume update exec stop version help; do
 	assert_contains "ward --help lists $verb" "$out" "$verb"
 done
 
+# libseccomp, libcap and yajl: linked in where the build found their archives
+# (WARD_STATIC_DEPS), loaded otherwise; the binary's dynamic section says which
+cache=$WARD_BINARY_DIR/CMakeCache.txt
+needed=$(readelf -d "$WARD" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+static=$(sed -n 's/^WARD_STATIC_DEPS:BOOL=//p' "$cache")
+for pair in SECCOMP:libseccomp.so LIBCAP:libcap.so YAJL:libyajl.so; do
+	dep=${pair%%:*} so=${pair#*:}
+	archive=$(sed -n "s/^WARD_${dep}_ARCHIVE:FILEPATH=//p" "$cache")
+	if [ "$static" = ON ] && [ -f "$archive" ]; then
+		if [[ $'\n'$needed$'\n' != *$'\n'$so* ]]; then
+			pass "$so linked in ($archive): not among the binary's NEEDED"
+		else
+			fail "$so linked in ($archive): not among the binary's NEEDED" "$needed"
+		fi
+	else
+		assert_contains "$so loaded (WARD_STATIC_DEPS=$static, archive '$archive')" "$needed" "$so"
+	fi
+done
+
 # a Debian package from the tree
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
 	if (cd "$T" && cpack -G DEB --config "$WARD_BINARY_DIR/CPackConfig.cmake" >"$T/cpack.log" 2>&1); then
 		deb=$(ls "$T"/ward_*.deb 2>/dev/null | head -1)
 		assert_contains "cpack -G DEB: /usr/bin/ward in the package" "$(dpkg-deb -c "$deb")" "./usr/bin/ward"
 		assert_contains "cpack -G DEB: the man pages" "$(dpkg-deb -c "$deb")" "./usr/share/man/man1/ward-run.1"
-		assert_contains "cpack -G DEB: its dependencies" "$(dpkg-deb -f "$deb" Depends)" "libseccomp2"
+		# it depends on libc and on each library the binary loads, on no other
+		depends=$(dpkg-deb -f "$deb" Depends)
+		assert_contains "cpack -G DEB: depends on libc6" "$depends" "libc6"
+		for pair in libseccomp.so:libseccomp2 libcap.so:libcap2 libyajl.so:libyajl2; do
+			if [[ $needed == *"${pair%%:*}"* ]]; then
+				assert_contains "cpack -G DEB: depends on ${pair#*:}, which ward loads" "$depends" "${pair#*:}"
+			elif [[ $depends == *"${pair#*:}"* ]]; then
+				fail "cpack -G DEB: no dependency on ${pair#*:}, linked in" "$depends"
+			else
+				pass "cpack -G DEB: no dependency on ${pair#*:}, linked in"
+			fi
+		done
 	else
 		fail "cpack -G DEB" "$(cat "$T/cpack.log")"
 	fi
