@@ -358,11 +358,15 @@ static int cmd_seccomp(struct cli_opts *opts, struct ward_err *err)
 int main(int argc, char **argv)
 {
 	struct ward_err err = {0};
-	struct cli_opts opts;
-	int status;
+	struct cli_opts opts = {0};
+	int status, skip = cli_parse_globals(argc, argv, &opts, &err);
 
-	if (record_cli_handles(argc, argv)) {
-		status = record_cli_main(argc, argv, &err);
+	/* `ward [GLOBAL...] seccomp record|diff ...`: argv without the global options */
+	if (skip >= 0 && record_cli_handles(argc - skip, argv + skip)) {
+		log_file = opts.log_file;
+		log_json = opts.log_json;
+		argv[skip] = argv[0];
+		status = record_cli_main(argc - skip, argv + skip, &err);
 		return status < 0 ? fail(&err) : status;
 	}
 	int pr = cli_parse(argc, argv, &opts, &err);

@@ -82,6 +82,16 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
     __attribute__((nonnull));
 
+/**
+ * cli_parse_globals() - ward's global options (runc's and crun's: --root, --log,
+ * --log-format, --debug, ...) at the start of argv, into @opts' root, log_file
+ * and log_json. cli_parse() takes them the same way; a verb parsed apart from it
+ * (`ward seccomp record`) skips them with this.
+ * Return: how many arguments they took, or -EINVAL with @err set.
+ */
+int cli_parse_globals(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+    __attribute__((nonnull));
+
 void cli_opts_release(struct cli_opts *opts) __attribute__((nonnull));
 
 /**

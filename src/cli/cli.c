@@ -22,8 +22,7 @@ int cli_getopt_error(const char *who, int c, char **argv, bool by_letter, struct
 	return err_set(err, 0, "%s: unknown option '%s'", who, argv[optind - 1]);
 }
 
-/* ward's global options (runc's and crun's): the number of arguments they took. */
-static int parse_globals(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
+int cli_parse_globals(int argc, char **argv, struct cli_opts *opts, struct ward_err *err)
 {
 	int i;
 
@@ -119,7 +118,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *opts, struct ward_err *err
 	memset(opts, 0, sizeof(*opts));
 	spec_init(&opts->spec);
 	opts->command = CLI_HELP;
-	skip = parse_globals(argc, argv, opts, err);
+	skip = cli_parse_globals(argc, argv, opts, err);
 	if (skip < 0)
 		return skip;
 	/* the global options are gone: argv[1] is the command, as without them */

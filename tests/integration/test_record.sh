@@ -169,6 +169,17 @@ d=$(names "$WARD_SOURCE_DIR/profiles/default.json" | wc -l)
 diag "/bin/true: $n names allowed (with the runtimes' calls), Docker's default: $d"
 assert_eq "/bin/true: fewer than 40 names allowed" "yes" "$([ "$n" -lt 40 ] && echo yes)"
 
+# after ward's global options, as every other verb takes them (runc's: --root, --log, --debug)
+run_ward --root "$T/state" --debug --log "$T/ward.log" seccomp record -o "$T/true-g.json" "$ROOTFS" /bin/true
+assert_status "seccomp record after global options" 0
+assert_eq "seccomp record after global options: the same profile" "" "$(cmp "$T/true.json" "$T/true-g.json" 2>&1)"
+run_ward --log "$T/ward.log" seccomp record -o "$T/none.json" "$T/no-rootfs" /bin/true
+assert_status "seccomp record after --log, a bad rootfs" 125
+assert_contains "seccomp record after --log: the error, in the log too" "$(cat "$T/ward.log" 2>/dev/null)" "$T/no-rootfs"
+assert_eq "seccomp record after --log, a bad rootfs: no output file" "" "$(ls "$T/none.json" 2>/dev/null)"
+run_ward --root=/nowhere seccomp diff default default
+assert_status "seccomp diff after --root=DIR" 0
+
 # --merge: the same run twice changes nothing; a union otherwise
 record_work -o "$T/merged.json" --merge "$T/work.json" "${RUN[@]}" "$ROOTFS" /bin/sh /w/work.sh
 assert_status "--merge: the same workload again" 0
