@@ -11,6 +11,8 @@
 #      load (dumped from a running container with `ward seccomp dump`);
 #  (b) start-up time with hyperfine: ward (warm and cold filter cache, and warm
 #      with cgroup limits), runc, crun and the floor (unshare + chroot + exec);
+#      every launcher's state on a tmpfs, as /run is on Debian, Ubuntu and GitHub's
+#      runners (and, where this host's /run is not one, ward's default root there too);
 #  (c) peak RSS of each launcher (GNU time);
 #  (e) large profiles: compile time and the allowed call's path for 10, 100,
 #      1,000 and 4,000 ioctl values; which calls the kernel's action cache takes;
@@ -50,7 +52,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	-h | --help)
-		sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) die "unknown argument '$1'" ;;
@@ -119,8 +121,18 @@ if [ "$write" -eq 1 ]; then
 fi
 
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
-runc_root=$work/runc-state
-crun_root=$work/crun-state
+# Every launcher keeps its state on a tmpfs, as /run is on Debian, Ubuntu and GitHub's
+# runners. Where this host's /run is not one (a disk file system, whose metadata writes
+# and, mounted with discard, freed blocks every start and end pays for), ward with its
+# default root there is measured too (ward-hostrun).
+state=$work/state
+mkdir "$state"
+mount -t tmpfs -o mode=0700,size=64m ward-bench-state "$state" || die "cannot mount a tmpfs at $state"
+runc_root=$state/runc
+crun_root=$state/crun
+ward_root=$state/ward
+wardr="$ward --root $ward_root"
+host_run=$(findmnt -no FSTYPE --target /run 2>/dev/null || stat -fc %T /run 2>/dev/null || echo unknown)
 id_runc=ward-bench-runc-$$
 id_crun=ward-bench-crun-$$
 cleanup() {
@@ -134,6 +146,7 @@ cleanup() {
 		crun_ns crun --root "$crun_root" --cgroup-manager=disabled delete -f "$id_crun" \
 			>/dev/null 2>&1 || true
 	fi
+	umount -l "$state" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -249,9 +262,15 @@ ratio() { # A B: A/B with 2 decimals, or n/a
 declare -A median
 warm=$work/cache-warm
 cold=$work/cache-cold
-ward_cmd="$ward run $rootfs /usr/bin/ward-testhelper true"
+ward_cmd="$wardr run $rootfs /usr/bin/ward-testhelper true"
+hostrun_run=()
+hostrun_cmd=""
+if [ "$host_run" != tmpfs ] && [ "$host_run" != ramfs ]; then
+	hostrun_cmd="$ward run $rootfs /usr/bin/ward-testhelper true"
+	hostrun_run=(-n ward-hostrun "$hostrun_cmd")
+fi
 limits="--memory 256m --pids-limit 100 --cpus 1"
-ward_limits_cmd="$ward run $limits $rootfs /usr/bin/ward-testhelper true"
+ward_limits_cmd="$wardr run $limits $rootfs /usr/bin/ward-testhelper true"
 floor_cmd="unshare --mount --pid --uts --ipc --net --cgroup --fork chroot $rootfs /usr/bin/ward-testhelper true"
 runc_cmd="runc --root $runc_root run --bundle $work/b-true $id_runc-t"
 crun_cmd="crun --root $crun_root ${crun_flags[*]} run --bundle $work/b-true $id_crun-t"
@@ -269,10 +288,11 @@ if [ "$have_hyperfine" -eq 1 ]; then
 	p64_names='"read","write","open","close","stat","fstat","lstat","poll","lseek","mmap","mprotect","munmap","brk","rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","pread64","pwrite64","readv","writev","access","pipe","select","sched_yield","mremap","msync","mincore","madvise","dup","dup2","pause","nanosleep","getitimer","alarm","setitimer","getpid","sendfile","socket","connect","accept","sendto","recvfrom","sendmsg","recvmsg","shutdown","bind","listen","getsockname","getpeername","socketpair","setsockopt","getsockopt","clone","fork","vfork","execve","exit","wait4","kill","uname","fcntl","flock","arch_prctl"'
 	printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[{"names":[%s],"action":"SCMP_ACT_ALLOW"}]}\n' \
 		"$p64_names" >"$work/p64.json"
-	ward64_cmd="$ward run --security-opt seccomp=$work/p64.json $rootfs /usr/bin/ward-testhelper true"
+	ward64_cmd="$wardr run --security-opt seccomp=$work/p64.json $rootfs /usr/bin/ward-testhelper true"
 	WARD_CACHE_DIR=$warm $ward64_cmd >/dev/null 2>&1 || true
 	WARD_CACHE_DIR=$warm "${hf[@]}" --export-json "$work/hf-warm.json" \
-		-n floor "$floor_cmd" -n ward "$ward_cmd" "${limits_run[@]}" -n ward-64 "$ward64_cmd" >/dev/null
+		-n floor "$floor_cmd" -n ward "$ward_cmd" "${hostrun_run[@]}" "${limits_run[@]}" \
+		-n ward-64 "$ward64_cmd" >/dev/null
 	# cold: the cache directory emptied before every run (a first run, an edited
 	# profile, a CI runner whose cache directory exists); -nodir: not even the directory
 	mkdir -p "$cold"
@@ -318,6 +338,7 @@ rm -f "$work"/paired-*.us
 mkdir -p "$cold"
 paired_set=(floor ward ward-cold)
 [ -z "${ward64_cmd:-}" ] || paired_set+=(ward-64 ward-64-cold)
+[ -z "$hostrun_cmd" ] || paired_set+=(ward-hostrun)
 paired_one() { # NAME
 	case $1 in
 	floor) paired floor "$floor_cmd" ;;
@@ -325,6 +346,7 @@ paired_one() { # NAME
 	ward-cold) paired ward-cold "$ward_cmd" "$cold" ;;
 	ward-64) paired ward-64 "$ward64_cmd" ;;
 	ward-64-cold) paired ward-64-cold "$ward64_cmd" "$cold" ;;
+	ward-hostrun) paired ward-hostrun "$hostrun_cmd" ;;
 	esac
 }
 for ((i = 0; i < pairs; i++)); do
@@ -339,6 +361,7 @@ paired_ward=$(pmedian ward)
 paired_cold=$(pmedian ward-cold)
 paired_64=$(pmedian ward-64)
 paired_64cold=$(pmedian ward-64-cold)
+paired_hostrun=$(pmedian ward-hostrun)
 
 # ---- (c) peak RSS -----------------------------------------------------------------------------
 
@@ -433,7 +456,6 @@ WARD_CACHE_DIR=$warm par50 ward $ward_cmd
 
 # exec into a running container, and what the launcher costs beside it
 declare -A exec_ms mem_pss
-ward_root=$work/ward-state
 id_ward=ward-bench-ward-$$
 if [ "$have_hyperfine" -eq 1 ] && [ -d "$work/b-sleep" ]; then
 	if "$ward" --root "$ward_root" create --bundle "$work/b-sleep" "$id_ward" >/dev/null 2>&1 &&
@@ -483,7 +505,7 @@ launcher_pss() { # NAME PATTERN COMMAND...
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 }
-WARD_CACHE_DIR=$warm launcher_pss ward "^$ward run" "$ward" run "$rootfs" /usr/bin/ward-testhelper sleep 5
+WARD_CACHE_DIR=$warm launcher_pss ward "^$ward --root $ward_root run" "$ward" --root "$ward_root" run "$rootfs" /usr/bin/ward-testhelper sleep 5
 [ "$have_runc" -eq 0 ] || launcher_pss runc "^runc --root $runc_root run" \
 	runc --root "$runc_root" run --bundle "$work/b-sleep" "$id_runc-m"
 runc --root "$runc_root" delete -f "$id_runc-m" >/dev/null 2>&1 || true
@@ -494,8 +516,8 @@ runc --root "$runc_root" delete -f "$id_runc-m" >/dev/null 2>&1 || true
 declare -A loop_ms loop_cpu
 loop_args='["/bin/dd","if=/dev/zero","of=/dev/null","bs=1","count=1000000"]'
 if [ "$have_hyperfine" -eq 1 ]; then
-	loop_cmd="$ward run $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
-	loop_none="$ward run --security-opt seccomp=unconfined $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
+	loop_cmd="$wardr run $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
+	loop_none="$wardr run --security-opt seccomp=unconfined $rootfs /bin/dd if=/dev/zero of=/dev/null bs=1 count=1000000"
 	hf_loop=(hyperfine --style none -N --runs "$((runs / 4 + 2))" --warmup 1)
 	WARD_CACHE_DIR=$warm "${hf_loop[@]}" --export-json "$work/loop-ward.json" \
 		-n ward "$loop_cmd" -n none "$loop_none" >/dev/null 2>&1 || true
@@ -525,12 +547,12 @@ rec_dd="/bin/dd if=/dev/zero of=/dev/null bs=1 count=$rec_n"
 if [ "$have_hyperfine" -eq 1 ]; then
 	"$ward" seccomp record -o "$work/dd.json" "$rootfs" $rec_dd >/dev/null 2>&1 || true
 	hf_rec=(hyperfine --style none -N --runs "$((runs / 4 + 2))" --warmup 1)
-	rec_cmds=(-n none "$ward run --security-opt seccomp=unconfined $rootfs $rec_dd"
+	rec_cmds=(-n none "$wardr run --security-opt seccomp=unconfined $rootfs $rec_dd"
 		-n record "$ward seccomp record -o $work/dd-again.json $rootfs $rec_dd")
 	[ ! -s "$work/dd.json" ] || rec_cmds+=(-n recorded
-		"$ward run --security-opt seccomp=$work/dd.json $rootfs $rec_dd")
+		"$wardr run --security-opt seccomp=$work/dd.json $rootfs $rec_dd")
 	if command -v strace >/dev/null 2>&1; then
-		rec_cmds+=(-n strace "strace -f -c -o /dev/null $ward run --security-opt seccomp=unconfined $rootfs $rec_dd")
+		rec_cmds+=(-n strace "strace -f -c -o /dev/null $wardr run --security-opt seccomp=unconfined $rootfs $rec_dd")
 	else
 		skipped+=("strace -f -c: strace is not installed")
 	fi
@@ -575,7 +597,7 @@ report() {
 	echo
 	echo "| command | median (ms) | ward (warm)/this |"
 	echo "|---|---|---|"
-	for n in floor ward ward-limits ward-cold ward-cold-nodir ward-64 ward-64-cold runc crun; do
+	for n in floor ward ward-hostrun ward-limits ward-cold ward-cold-nodir ward-64 ward-64-cold runc crun; do
 		[ -n "${median[$n]:-}" ] || continue
 		echo "| $n | ${median[$n]} | $(ratio "${median[ward]:-}" "${median[$n]}") |"
 	done
@@ -584,14 +606,17 @@ report() {
 	echo "alternated $pairs times each (wall time from bash's \$EPOCHREALTIME around each run, a"
 	echo "cold run's cache emptied before its clock starts, so a drift of the machine's speed"
 	echo "hits all alike): floor ${paired_floor:-n/a} ms, ward ${paired_ward:-n/a}, ward-cold"
-	echo "${paired_cold:-n/a}, ward-64 ${paired_64:-n/a}, ward-64-cold ${paired_64cold:-n/a} (medians)."
+	echo "${paired_cold:-n/a}, ward-64 ${paired_64:-n/a}, ward-64-cold ${paired_64cold:-n/a}$([ -z "$hostrun_cmd" ] || echo ", ward-hostrun ${paired_hostrun:-n/a}") (medians)."
 	echo
 	echo "Targets (issue 19), from the paired medians of this run (hyperfine's in brackets):"
 	echo "ward warm/floor $(ratio "${paired_ward:-}" "${paired_floor:-}") (1.2) [$(ratio "${median[ward]:-}" "${median[floor]:-}")];"
 	echo "ward cold/warm $(ratio "${paired_cold:-}" "${paired_ward:-}") (1.2) [$(ratio "${median[ward-cold]:-}" "${median[ward]:-}")];"
 	echo "custom 64-name profile cold/warm $(ratio "${paired_64cold:-}" "${paired_64:-}") (1.5) [$(ratio "${median[ward-64-cold]:-}" "${median[ward-64]:-}")]."
+	[ -z "$hostrun_cmd" ] || echo "With its state on this host's /run ($host_run, not a tmpfs): ward-hostrun/floor $(ratio "${paired_hostrun:-}" "${paired_floor:-}") [$(ratio "${median[ward-hostrun]:-}" "${median[floor]:-}")]."
 	echo
 	echo "- floor: \`unshare --mount --pid --uts --ipc --net --cgroup --fork chroot ROOTFS ...\`"
+	echo "- every launcher keeps its state (\`--root\`) on a tmpfs, as /run is on Debian, Ubuntu and GitHub's runners"
+	[ -z "$hostrun_cmd" ] || echo "- ward-hostrun: ward warm with its default state directory, /run/ward, on this host's /run ($host_run$(findmnt -no OPTIONS --target /run 2>/dev/null | grep -qw discard && echo ', mounted with discard')): the record's directory is made and removed there every run"
 	echo "- ward: warm filter cache (WARD_CACHE_DIR kept); ward-cold: the cache directory emptied before each run (the default profile comes precompiled with ward); ward-cold-nodir: the cache directory removed before each run"
 	echo "- ward-64, ward-64-cold: a custom profile allowing 64 syscall names on Docker's three ABIs, warm and with the cache emptied (compiled every run)"
 	echo "- ward-limits: warm cache, with cgroup limits \`$limits\` (cgroup$([ "$crun_hybrid" -eq 0 ] || echo ' hybrid: v1 controllers plus the v2 hierarchy'))"
