@@ -2,8 +2,8 @@
 /*
  * mount.c - the container's mount tree, built in the child before the root is
  * entered (mount_root.c): the rootfs and the bind sources opened, /proc, /dev,
- * /sys (its cgroup part in mount_cgroupfs.c), the user's mounts, masked and
- * read-only paths, sysctls; and the helpers the module's files share. No
+ * /sys (its cgroup part in mount_cgroupfs.c), the user's mounts, the masked and
+ * read-only paths (mount_mask.c), sysctls; and the helpers the module's files share. No
  * allocation past mnt_open_sources(): paths are formatted into stack buffers.
  */
 #include "ward/mount.h"
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -27,36 +28,6 @@
 #include "ward/ns.h"
 #include "ward/sys.h"
 #include "ward/util.h"
-
-const char *const mnt_masked_paths[] = {
-    "/proc/asound",
-    "/proc/acpi",
-    "/proc/interrupts",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    "/sys/devices/virtual/powercap",
-    NULL,
-};
-
-const char *const mnt_readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
-
-struct fdpath {
-	char s[32];
-};
-
-static const char *fdpath(struct fdpath *p, int fd)
-{
-	(void)snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
-	return p->s;
-}
 
 /* The mount flags a bind remount must keep: the kernel refuses to drop locked ones. */
 unsigned long mnt_kept_flags(int fd)
@@ -180,17 +151,33 @@ static int make_target(int rootfd, const char *path, bool dir, struct ward_err *
 	return fd;
 }
 
+int mnt_set_ro(int fd)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct fdpath p;
+
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+	/* before Linux 5.12: a bind remount, which must name the flags it keeps */
+	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mnt_kept_flags(fd),
+		  NULL) < 0)
+		return -errno;
+	return 0;
+}
+
 /* Remount what is now mounted at @path (inside the root) read-only. */
 int mnt_remount_ro(int rootfd, const char *path, struct ward_err *err)
 {
 	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH, 0);
-	struct fdpath p;
+	int r;
 
 	if (fd < 0)
 		return err_set(err, errno, "cannot open '%s'", path);
-	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mnt_kept_flags(fd),
-		  NULL) < 0)
-		return err_set(err, errno, "cannot remount '%s' read-only", path);
+	r = mnt_set_ro(fd);
+	if (r < 0)
+		return err_set(err, -r, "cannot remount '%s' read-only", path);
 	return 0;
 }
 
@@ -476,91 +463,6 @@ static int setup_user_mounts(int rootfd, const struct container_spec *spec,
 	return 0;
 }
 
-/* config.json's list when it gives one (maybe empty), else Docker's. */
-static const char *const *path_list(bool set, const struct strv *sv, const char *const *docker)
-{
-	static const char *const none[] = {NULL};
-
-	if (!set)
-		return docker;
-	return sv->n ? (const char *const *)sv->v : none;
-}
-
-/*
- * Whether Docker's masked or read-only @path is covered right after /proc is
- * mounted (while the child waits for its network namespace) rather than after
- * the container's mounts: one under /proc but /proc/sys (the sysctls are written
- * through it later), from Docker's own lists (a config's paths may be anything),
- * and no mount of the container's at "/" or in /proc, which could cover a mask
- * or be covered by one where runc's order says otherwise.
- */
-static bool mask_early(const struct container_spec *spec, const char *path)
-{
-	if (!str_has_prefix(path, "/proc/") || strcmp(path, "/proc/sys") == 0)
-		return false;
-	for (size_t i = 0; i < spec->nmounts; i++) {
-		const char *d = spec->mounts[i].destination;
-
-		if (strcmp(d, "/") == 0 || strcmp(d, "/proc") == 0 || str_has_prefix(d, "/proc/"))
-			return false;
-	}
-	return true;
-}
-
-static int mask_one(int rootfd, int null, const char *path, struct ward_err *err)
-{
-	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
-	struct fdpath src, dst;
-	struct stat st;
-	int r;
-
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_set(err, errno, "cannot open masked path '%s'", path);
-	if (S_ISDIR(st.st_mode))
-		r = mount("tmpfs", fdpath(&dst, fd), "tmpfs", MS_RDONLY, NULL);
-	else
-		r = mount(fdpath(&src, null), fdpath(&dst, fd), NULL, MS_BIND, NULL);
-	return r < 0 ? err_set(err, errno, "cannot mask '%s'", path) : 0;
-}
-
-static int readonly_one(int rootfd, const char *path, struct ward_err *err)
-{
-	cleanup_close int fd = sys_open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
-	struct fdpath p;
-
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0)
-		return err_set(err, errno, "cannot open read-only path '%s'", path);
-	if (mount(fdpath(&p, fd), p.s, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return err_set(err, errno, "cannot bind read-only path '%s'", path);
-	return mnt_remount_ro(rootfd, path, err);
-}
-
-/* The masked and read-only paths; @early: those mask_early() takes, else the others. */
-static int mask_paths(int rootfd, const struct container_spec *spec, bool early,
-		      struct ward_err *err)
-{
-	cleanup_close int null = sys_open_in_root(rootfd, "/dev/null", O_PATH, 0);
-	const char *const *masked =
-	    path_list(spec->oci.masked_set, &spec->oci.masked_paths, mnt_masked_paths);
-	const char *const *readonly =
-	    path_list(spec->oci.readonly_set, &spec->oci.readonly_paths, mnt_readonly_paths);
-	int r = 0;
-
-	if (null < 0)
-		return err_set(err, errno, "cannot open '/dev/null'");
-	for (size_t i = 0; r == 0 && masked[i]; i++)
-		if ((!spec->oci.masked_set && mask_early(spec, masked[i])) == early)
-			r = mask_one(rootfd, null, masked[i], err);
-	for (size_t i = 0; r == 0 && readonly[i]; i++)
-		if ((!spec->oci.readonly_set && mask_early(spec, readonly[i])) == early)
-			r = readonly_one(rootfd, readonly[i], err);
-	return r;
-}
-
 /*
  * linux.sysctl, "key=value" each, checked in the parent (namespaced keys only,
  * no '/' and no empty component): the key's dots become /proc/sys/ slashes.
@@ -644,7 +546,7 @@ int mnt_prepare_proc_dev(const struct container_spec *spec, const struct mnt_sou
 
 	if (r == 0)
 		r = setup_dev(src->rootfd, err);
-	return r < 0 ? r : mask_paths(src->rootfd, spec, true, err);
+	return r < 0 ? r : mnt_mask_paths(src->rootfd, spec, true, err);
 }
 
 int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sources *src,
@@ -677,7 +579,7 @@ int mnt_prepare_rootfs(const struct container_spec *spec, const struct mnt_sourc
 	r = make_devices(rootfd, spec, err);
 	if (r < 0)
 		return r;
-	r = mask_paths(rootfd, spec, false, err);
+	r = mnt_mask_paths(rootfd, spec, false, err);
 	if (r < 0)
 		return r;
 	/* Docker creates a missing working directory */

@@ -10,9 +10,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ward/error.h"
 #include "ward/spec.h"
+
+/* /proc/self/fd/N: how mount(2) takes a descriptor as its source or target */
+struct fdpath {
+	char s[32];
+};
+
+static inline const char *fdpath(struct fdpath *p, int fd)
+{
+	(void)snprintf(p->s, sizeof(p->s), "/proc/self/fd/%d", fd);
+	return p->s;
+}
 
 /** mnt_kept_flags() - the MS_* flags of the mount of @fd that a bind remount must keep. */
 unsigned long mnt_kept_flags(int fd);
@@ -48,6 +60,26 @@ int mnt_mount_on(int fd, const char *src, const char *path, const char *fstype, 
 int mnt_mount_fresh(int dirfd, const char *name, const char *path, const char *src,
 		    const char *fstype, unsigned long flags, const char *data,
 		    struct ward_err *err);
+
+/**
+ * mnt_set_ro() - make the mount whose root @fd (O_PATH) is read-only, keeping its
+ * other flags: by descriptor (mount_setattr), or, before Linux 5.12, a bind
+ * remount of /proc/self/fd/N.
+ *
+ * Return: 0, or a negative errno.
+ */
+int mnt_set_ro(int fd);
+
+/**
+ * mnt_mask_paths() - the masked and read-only paths of @spec (config.json's lists,
+ * else Docker's: mnt_masked_paths, mnt_readonly_paths) that exist in the root:
+ * with @early, those covered right after /proc and /dev (mount_mask.c), else the
+ * others, after the container's mounts.
+ *
+ * Return: 0, or a negative errno with @err naming the path.
+ */
+int mnt_mask_paths(int rootfd, const struct container_spec *spec, bool early, struct ward_err *err)
+    __attribute__((nonnull));
 
 /**
  * mnt_remount_ro() - remount what is now mounted at @path (inside the root) read-only.

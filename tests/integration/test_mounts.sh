@@ -85,6 +85,22 @@ for p in /proc/keys /proc/timer_list /proc/bus /proc/irq; do
 	fi
 done
 
+# Before Linux 5.12 (no mount_setattr) and 5.2 (no open_tree, move_mount): the masks,
+# read-only paths and read-only remounts by mount(2) of /proc/self/fd/N, the same
+# mount table (ids and anonymous device numbers aside); strace makes the calls ENOSYS
+mount_table() { awk '{ $1 = ""; $2 = ""; $3 = ""; print }' | sort; }
+if command -v strace >/dev/null; then
+	for calls in mount_setattr open_tree,move_mount,mount_setattr; do
+		out=$(timeout -k 5 60 strace -f -qq -o /dev/null -e trace="$calls" \
+			-e inject="$calls":error=ENOSYS "$WARD" run "$ROOTFS" "$H" mounts 2>&1)
+		assert_eq "without $calls (older kernels): the same mount table" \
+			"$(mount_table <<<"$mi")" "$(mount_table <<<"$out")"
+	done
+else
+	skip "without mount_setattr, open_tree (older kernels): the same mount table" \
+		"strace is not installed (apt-get install strace)"
+fi
+
 o=$(mountpoint_opts "$mi" /sys)
 if has_opt "$o" ro; then pass "/sys is mounted read-only"; else
 	fail "/sys is mounted read-only" "mount options at /sys: '$o'"
