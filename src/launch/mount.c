@@ -158,9 +158,10 @@ int mnt_set_ro(int fd)
 
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
 		return 0;
-	if (errno != ENOSYS)
+	if (errno != ENOSYS && errno != EPERM)
 		return -errno;
-	/* before Linux 5.12: a bind remount, which must name the flags it keeps */
+	/* before Linux 5.12, or refused by an engine's older filter (ward nested): a bind
+	 * remount, which must name the flags it keeps (and says whether it may) */
 	if (mount(NULL, fdpath(&p, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mnt_kept_flags(fd),
 		  NULL) < 0)
 		return -errno;

@@ -63,8 +63,8 @@ int mnt_mount_fresh(int dirfd, const char *name, const char *path, const char *s
 
 /**
  * mnt_set_ro() - make the mount whose root @fd (O_PATH) is read-only, keeping its
- * other flags: by descriptor (mount_setattr), or, before Linux 5.12, a bind
- * remount of /proc/self/fd/N.
+ * other flags: by descriptor (mount_setattr), or, before Linux 5.12 or where a
+ * seccomp filter refuses it with EPERM, a bind remount of /proc/self/fd/N.
  *
  * Return: 0, or a negative errno.
  */

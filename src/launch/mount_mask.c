@@ -78,8 +78,9 @@ static bool mask_early(const struct container_spec *spec, const char *path)
  * detached copy (open_tree), its attributes (mount_setattr), attached where @dst
  * is (move_mount). Neither end is looked up again, where mount(2) takes each as
  * /proc/self/fd/N, a walk through procfs's magic links, and a read-only bind as
- * two mounts. Return: 0, -ENOSYS before Linux 5.12 (nothing mounted), or a
- * negative errno.
+ * two mounts. Return: 0, -ENOSYS before Linux 5.12 or where a seccomp filter
+ * (an older engine's, ward nested) refuses the calls with EPERM (nothing mounted:
+ * mount(2) then says whether it may), or a negative errno.
  */
 static int bind_by_fd(int src, int dst, bool rec, bool ro)
 {
@@ -89,9 +90,9 @@ static int bind_by_fd(int src, int dst, bool rec, bool ro)
 						  (rec ? AT_RECURSIVE : 0));
 
 	if (tree < 0)
-		return -errno;
+		return errno == EPERM ? -ENOSYS : -errno;
 	if (ro && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return -errno;
+		return errno == EPERM ? -ENOSYS : -errno;
 	if (syscall(SYS_move_mount, tree, "", dst, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return errno == ENOSYS ? -EIO : -errno;
