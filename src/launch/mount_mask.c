@@ -95,7 +95,7 @@ static int bind_by_fd(int src, int dst, bool rec, bool ro)
 		return errno == EPERM ? -ENOSYS : -errno;
 	if (syscall(SYS_move_mount, tree, "", dst, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return errno == ENOSYS ? -EIO : -errno;
+		return -errno;
 	return 0;
 }
 
