@@ -408,11 +408,6 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
 		      char *const *cap_drop, struct ward_err *err) __attribute__((nonnull(1, 5)));
 
 /**
- * spec_map_id() - the host id of container id @id under the mappings @map
- * (linux.uidMappings or gidMappings).
- * Return: true with *@host set, or false when no mapping covers @id.
- */
-/**
  * spec_add_groups() - `ward run --group-add`: each of @names (a number, or a group
  * of the rootfs's /etc/group) joins the supplementary groups. After spec_finalize().
  * Return: 0, or -EINVAL with @err naming a group that does not exist.
@@ -420,5 +415,18 @@ int spec_finalize_run(struct container_spec *spec, const char *user, char *const
 int spec_add_groups(struct container_spec *spec, char *const *names, struct ward_err *err)
     __attribute__((nonnull(1, 3)));
 
+/**
+ * spec_map_id() - the host id of container id @id under the mappings @map
+ * (linux.uidMappings or gidMappings).
+ * Return: true with *@host set, or false when no mapping covers @id.
+ */
 bool spec_map_id(const struct spec_idmap *map, size_t n, uint32_t id, uint32_t *host)
     __attribute__((nonnull(4)));
+
+/**
+ * spec_user_name() - the name of @uid in the host's /etc/passwd into @name
+ * (@size bytes), as `ward list` shows a container's owner: read by ward itself,
+ * not through NSS, which a static glibc can only load from the glibc it was built with.
+ * Return: true, or false when no entry has that uid (or its name does not fit).
+ */
+bool spec_user_name(uid_t uid, char *name, size_t size) __attribute__((nonnull));

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "ward/cleanup.h"
 #include "ward/json.h"
 #include "ward/oci.h"
+#include "ward/spec.h"
 #include "ward/util.h"
 
 /* A process's command line, spaces between the arguments ("[comm]" for a kernel-less one). */
@@ -94,7 +94,6 @@ int state_ps(const struct state_opts *o, FILE *out, struct ward_err *err)
 /* runc's list --format json entry: the state, and where, when and whose */
 static void gen_list_entry(yajl_gen g, const char *dir, const struct record *r, const char *status)
 {
-	struct passwd *pw;
 	struct stat st;
 	char owner[32];
 
@@ -106,10 +105,7 @@ static void gen_list_entry(yajl_gen g, const char *dir, const struct record *r, 
 	GSTR(g, r->created ? r->created : "");
 	if (stat(dir, &st) < 0)
 		st.st_uid = 0;
-	pw = getpwuid(st.st_uid);
-	if (pw)
-		(void)snprintf(owner, sizeof(owner), "%s", pw->pw_name);
-	else
+	if (!spec_user_name(st.st_uid, owner, sizeof(owner)))
 		(void)snprintf(owner, sizeof(owner), "#%u", (unsigned)st.st_uid);
 	GSTR(g, "owner");
 	GSTR(g, owner);

@@ -92,6 +92,16 @@ static bool lookup_passwd(const char *rootfs, const char *name, uid_t uid, struc
 	return false;
 }
 
+bool spec_user_name(uid_t uid, char *name, size_t size)
+{
+	struct user_info u = {0};
+
+	if (!lookup_passwd("/", NULL, uid, &u) || strlen(u.name) >= size)
+		return false;
+	memcpy(name, u.name, strlen(u.name) + 1);
+	return true;
+}
+
 /*
  * Walk /etc/group: resolve @group_name to a gid (when not NULL) and collect the
  * groups that list @user as a member.

@@ -137,6 +137,10 @@ bad_dup() {
 bad_dup
 wo list
 assert_match "list: c1 created" "^c1 +$pid +created +$T/ok " "$(sed -n 2p <<<"$OUT")"
+# the owner as runc shows it: the state directory's uid named by the host's /etc/passwd
+wo list --format json
+assert_eq "list --format json: the owner, root by name" "root" \
+	"$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["owner"])' <<<"$OUT")"
 
 wo start c1
 assert_status "start: exit 0" 0

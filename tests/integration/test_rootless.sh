@@ -90,6 +90,9 @@ assert_eq "rootless -d --name: the id" "web" "$OUT"
 assert_eq "rootless: the state directory is the user's, 0700" "$NOBODY 700" "$(stat -c '%u %a' "$T/xdg/ward")"
 run_ward list
 assert_match "rootless: list shows it running" $'\nweb +[0-9]+ +running ' "$OUT"
+run_ward list --format json
+assert_eq "rootless: list names the owner from /etc/passwd" "$(id -nu "$NOBODY")" \
+	"$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["owner"])' <<<"$OUT")"
 run_ward state web
 assert_contains "rootless: state" "$OUT" '"status": "running"'
 run_ward ps web
