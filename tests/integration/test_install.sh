@@ -95,6 +95,23 @@ done
 cache=$WARD_BINARY_DIR/CMakeCache.txt
 needed=$(readelf -d "$WARD" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
 static=$(sed -n 's/^WARD_STATIC_DEPS:BOOL=//p' "$cache")
+static_pie=$(sed -n 's/^WARD_STATIC_PIE_LINKED:INTERNAL=//p' "$cache")
+# WARD_STATIC_PIE: glibc linked in too, no dynamic loader; still position-independent,
+# with full RELRO
+if [ "$static_pie" = ON ]; then
+	headers=$(readelf -lW "$WARD")
+	if [ -z "$needed" ] && [[ $headers != *INTERP* ]]; then
+		pass "a static PIE: no NEEDED, no interpreter"
+	else
+		fail "a static PIE: no NEEDED, no interpreter" "$needed" "$headers"
+	fi
+	assert_contains "a static PIE: position-independent (DYN)" "$(readelf -hW "$WARD")" "DYN ("
+	assert_contains "a static PIE: RELRO" "$headers" "GNU_RELRO"
+	assert_contains "a static PIE: bound now" "$(readelf -dW "$WARD")" "BIND_NOW"
+else
+	assert_contains "not a static PIE (WARD_STATIC_PIE_LINKED=$static_pie): libc loaded" \
+		"$needed" "libc.so"
+fi
 for pair in SECCOMP:libseccomp.so LIBCAP:libcap.so YAJL:libyajl.so; do
 	dep=${pair%%:*} so=${pair#*:}
 	archive=$(sed -n "s/^WARD_${dep}_ARCHIVE:FILEPATH=//p" "$cache")
@@ -117,7 +134,11 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
 		assert_contains "cpack -G DEB: the man pages" "$(dpkg-deb -c "$deb")" "./usr/share/man/man1/ward-run.1"
 		# it depends on libc and on each library the binary loads, on no other
 		depends=$(dpkg-deb -f "$deb" Depends)
-		assert_contains "cpack -G DEB: depends on libc6" "$depends" "libc6"
+		if [ "$static_pie" = ON ]; then
+			assert_eq "cpack -G DEB: a static PIE depends on nothing" "" "$depends"
+		else
+			assert_contains "cpack -G DEB: depends on libc6" "$depends" "libc6"
+		fi
 		for pair in libseccomp.so:libseccomp2 libcap.so:libcap2 libyajl.so:libyajl2; do
 			if [[ $needed == *"${pair%%:*}"* ]]; then
 				assert_contains "cpack -G DEB: depends on ${pair#*:}, which ward loads" "$depends" "${pair#*:}"
