@@ -22,6 +22,7 @@ struct named_run {
 	bool generated; /* no --name */
 	bool registered;
 	bool keep;
+	int dirfd;	   /* <root>/<id> as registered, held open: still this run's? (named.c) */
 	int notify;	   /* -d, in the background ward: the foreground one waits on it */
 	int stop_signal;   /* --stop-signal, recorded for `ward stop` (0: none given) */
 	long stop_timeout; /* --stop-timeout, when stop_timeout_set */
@@ -60,7 +61,7 @@ int named_begin(struct named_run *n, const struct container_spec *spec, bool det
 
 /**
  * named_detach() - -d: fork the ward that runs the container into the
- * background (its output into <root>/<id>/container.log) and, in the foreground
+ * background (its stdio on /dev/null) and, in the foreground
  * ward, wait until the container runs.
  *
  * Return: 1 in the foreground ward once the container runs (print the id and

@@ -90,17 +90,26 @@ static int copy_config(const char *bundle, const char *config, const char *dir,
 }
 
 /* Remove the state directory and what it holds (all ward's own files). */
-static void remove_state_dir(const char *dir)
+static void unlink_in(const char *dir, const char *const *files)
 {
-	static const char *const files[] = {STATE_FILE,	    CONFIG_COPY,	   EXEC_FIFO,
-					    CONSOLE_SOCKET, "." STATE_FILE ".tmp", NULL};
-
 	for (size_t i = 0; files[i]; i++) {
 		cleanup_free char *p = xasprintf("%s/%s", dir, files[i]);
 
 		if (unlink(p) < 0 && errno != ENOENT)
 			log_warn("cannot remove '%s': %s", p, strerror(errno));
 	}
+}
+
+void state_remove_dir(const char *dir)
+{
+	/* every record has these; the others only some (create's fifo, a terminal's socket) */
+	static const char *const always[] = {STATE_FILE, CONFIG_COPY, NULL};
+	static const char *const some[] = {EXEC_FIFO, CONSOLE_SOCKET, "." STATE_FILE ".tmp", NULL};
+
+	unlink_in(dir, always);
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return;
+	unlink_in(dir, some);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		log_warn("cannot remove '%s': %s", dir, strerror(errno));
 }
@@ -292,7 +301,7 @@ int state_do_create(const struct state_opts *o, int *console, struct record *rec
 			mnt_detach_root(spec.rootfs, rec->root_mnt);
 		if (console && *console >= 0)
 			close(steal_fd(console));
-		remove_state_dir(dir);
+		state_remove_dir(dir);
 	}
 	spec_release(&spec);
 	return r;
@@ -538,7 +547,7 @@ static int delete_container(const struct state_opts *o, bool force, const struct
 	if (rec.root_mnt && rec.rootfs[0]) /* a container without a mount namespace */
 		mnt_detach_root(rec.rootfs, rec.root_mnt);
 	destroy_cgroups(&rec.cg);
-	remove_state_dir(dir);
+	state_remove_dir(dir);
 	if (hooks && resctrl_leave(RESCTRL_ROOT, o->id, &spec.oci.rdt, &herr) < 0)
 		log_warn("%s", herr.msg);
 	if (hooks) {

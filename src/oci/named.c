@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -67,6 +68,7 @@ void named_init(struct named_run *n, const char *root, const char *name, bool ke
 {
 	memset(n, 0, sizeof(*n));
 	n->notify = -1;
+	n->dirfd = -1;
 	n->keep = keep;
 	n->generated = !name;
 	if (name)
@@ -351,9 +353,16 @@ static void stop_annotations(const struct named_run *n, struct strv *ann)
 	}
 }
 
-/* @tmp, its record written, becomes @dir, unless something holds that name already */
-static int claim_name(const struct named_run *n, const char *tmp, const char *dir,
-		      struct ward_err *err)
+static int open_dir(const char *dir)
+{
+	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * @tmp, its record written, becomes @dir, unless something holds that name
+ * already; n->dirfd, @tmp's, then holds @dir.
+ */
+static int claim_name(struct named_run *n, const char *tmp, const char *dir, struct ward_err *err)
 {
 	cleanup_free char *from = NULL;
 	cleanup_free char *to = NULL;
@@ -365,8 +374,12 @@ static int claim_name(const struct named_run *n, const char *tmp, const char *di
 		if (mkdir(dir, 0700) == 0) {
 			from = xasprintf("%s/%s", tmp, STATE_FILE);
 			to = xasprintf("%s/%s", dir, STATE_FILE);
-			if (rename(from, to) == 0)
+			close(n->dirfd);
+			n->dirfd = open_dir(dir);
+			if (n->dirfd >= 0 && rename(from, to) == 0) {
+				(void)rmdir(tmp);
 				return 0;
+			}
 			r = err_set(err, errno, "cannot create '%s'", to);
 			(void)rmdir(dir);
 			return r;
@@ -401,6 +414,12 @@ static int register_new(struct named_run *n, char *dir, const struct container_s
 	tmp = xasprintf("%s/" NEW_PREFIX "%d-%llu-%s", n->o.root, (int)getpid(), start, n->id);
 	if (mkdir(tmp, 0700) < 0)
 		return err_set(err, errno, "cannot create '%s'", tmp);
+	n->dirfd = open_dir(tmp);
+	if (n->dirfd < 0) {
+		r = err_set(err, errno, "cannot open '%s'", tmp);
+		(void)rmdir(tmp);
+		return r;
+	}
 	(void)snprintf(rec->id, sizeof(rec->id), "%s", n->id);
 	rec->bundle = xstrdup(dir);
 	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
@@ -416,6 +435,8 @@ static int register_new(struct named_run *n, char *dir, const struct container_s
 	if (r < 0) {
 		remove_new(tmp);
 		rec->dir = NULL;
+		if (n->dirfd >= 0)
+			close(steal_fd(&n->dirfd));
 		return r;
 	}
 	rec->dir = dir;
@@ -555,25 +576,19 @@ void named_fail(struct named_run *n, const struct ward_err *err)
 }
 
 /*
- * The record on disk is still this run's: not removed meanwhile (`ward delete -f`),
- * nor another container's that took the name since. Before its process ran, it
- * is (as a failed start leaves it, whatever the record got to).
+ * The record's directory is still this run's: the one ward registered and holds
+ * open, not removed meanwhile (`ward delete -f`) nor another container's that
+ * took the name since (a new directory: the held one keeps its inode number).
+ * Under the record's lock, which delete takes too.
  */
 static bool still_ours(const struct named_run *n)
 {
 	const struct record *rec = n->rec;
-	struct record disk;
-	enum state_status st;
-	struct ward_err e;
-	bool ours;
+	struct stat held, now;
 
-	if (!rec->pid)
-		return true;
-	if (record_load(&n->o, rec->dir, &disk, &st, &e) < 0)
+	if (flock(n->dirfd, LOCK_EX) < 0 || fstat(n->dirfd, &held) < 0)
 		return false;
-	ours = disk.pid == rec->pid && disk.pid_start == rec->pid_start;
-	record_release(&disk);
-	return ours;
+	return lstat(rec->dir, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino;
 }
 
 void named_end(struct named_run *n)
@@ -583,14 +598,25 @@ void named_end(struct named_run *n)
 
 	if (!rec)
 		return;
-	if (n->registered && n->keep && still_ours(n)) {
+	if (!n->registered) {
+		/* nothing of this run's: -d's foreground ward, or no name taken */
+	} else if (!n->keep && rec->needs_config) {
+		/* its poststop hooks and resctrl group, from config.json: delete's own path */
+		if (state_delete_same(&n->o, rec, &e) < 0)
+			log_warn("%s", e.msg); /* another container's by now: left alone (1) */
+	} else if (!still_ours(n)) {
+		log_debug("'%s' was deleted meanwhile: nothing of this run's to remove", rec->dir);
+	} else if (n->keep) {
 		/* ward's own run removed the cgroups: a later delete has none to remove */
 		memset(&rec->cg, 0, sizeof(rec->cg));
 		if (record_write(rec->dir, rec, &e) < 0)
 			log_warn("%s", e.msg);
-	} else if (n->registered && !n->keep && state_delete_same(&n->o, rec, &e) < 0) {
-		log_warn("%s", e.msg); /* another container's by now: left alone (1) */
+	} else {
+		/* ward's own run removed the cgroups and waited for its process */
+		state_remove_dir(rec->dir);
 	}
+	if (n->dirfd >= 0)
+		close(steal_fd(&n->dirfd));
 	free((char *)rec->dir);
 	rec->dir = NULL;
 	record_release(rec);

@@ -86,6 +86,8 @@ int record_write(const char *dir, const struct record *r, struct ward_err *err);
 int state_run_hooks(const struct container_spec *spec, enum spec_hook_kind kind,
 		    const struct record *r, enum state_status st, struct ward_err *err);
 char *state_dir(const struct state_opts *o);
+/* <dir>, a record's directory, and the files a record may have in it */
+void state_remove_dir(const char *dir);
 char *state_json(const struct record *r, const char *status);
 int check_preserved(unsigned int n, struct ward_err *err);
 /*
