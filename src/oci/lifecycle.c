@@ -89,7 +89,7 @@ static int copy_config(const char *bundle, const char *config, const char *dir,
 	return 0;
 }
 
-/* Remove the state directory and what it holds (all ward's own files). */
+/* Unlink @files (a NULL-terminated list) in @dir, those that are there. */
 static void unlink_in(const char *dir, const char *const *files)
 {
 	for (size_t i = 0; files[i]; i++) {
@@ -100,6 +100,7 @@ static void unlink_in(const char *dir, const char *const *files)
 	}
 }
 
+/* Remove the state directory and what it holds (all ward's own files). */
 void state_remove_dir(const char *dir)
 {
 	/* every record has these; the others only some (create's fifo, a terminal's socket) */
